@@ -1,0 +1,41 @@
+package io.blindtuner.model.plain;
+
+import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.model.data.TokenSet;
+import java.util.function.IntConsumer;
+
+/** Trains the head in double precision (the twin with polynomial functions, the reference with exact ones). */
+public final class PlainTrainer {
+  private final TrainingConfig config;
+
+  public PlainTrainer(TrainingConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Runs every step of the shared batch order from the shared initialisation.
+   *
+   * @param onStep called with the step index after each step
+   * @throws IllegalArgumentException if the data cannot fill a batch or its sizes disagree with the shape
+   */
+  public HeadParameters train(HeadShape shape, HeadFunctions functions, TokenSet train, IntConsumer onStep) {
+    if (train.dim() != shape.dim() || train.tokens() != shape.tokens() || train.classes() != shape.classes()) {
+      throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
+          + train.classes() + ") does not match " + shape);
+    }
+    BatchOrder order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
+    LearningRateSchedule lr = new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
+    PlainHead head = new PlainHead(functions);
+    Nesterov opt = new Nesterov(config.momentum(), shape.parameterCount());
+    HeadParameters p = HeadParameters.initial(shape, config.seed());
+    for (int s = 0; s < order.steps(); s++) {
+      PlainHead.StepResult r = head.step(p, train, order.batch(s));
+      p = opt.step(p, r.gradient(), lr.rate(s));
+      onStep.accept(s);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,69 @@
+package io.blindtuner.model.approx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import io.blindtuner.model.plain.ExactSoftmax;
+import org.junit.jupiter.api.Test;
+
+/** The approximations' documented errors on their domains (the bounds are the measured values, rounded up). */
+class ApproximationTest {
+
+  @Test
+  void cubicSoftmaxSumsToOneAndIsTheCubicSigmoidForTwoClasses() {
+    CubicSoftmax sm = new CubicSoftmax(2, 4);
+    for (double delta = -8; delta <= 8; delta += 0.5) {
+      double[] p = sm.probabilities(new double[] {0.3, 0.3 + delta});
+      assertThat(p[0] + p[1]).isCloseTo(1, offset(1e-12));
+      double v = delta / 2;
+      assertThat(p[1]).isCloseTo(0.5 + sm.a1() * v + sm.a3() * v * v * v, offset(1e-12));
+    }
+    // Logit pairs drawn from [-4, 4]^2 weight small differences more than the classical uniform fit on [-8, 8]
+    // (0.5 + 0.15 x - 0.0016 x^3), so the slope is a little steeper: 0.17 x - 0.0023 x^3.
+    assertThat(sm.a1() / 2).isCloseTo(0.17, offset(0.005));
+    assertThat(sm.a3() / 8).isCloseTo(-0.0023, offset(0.0002));
+    assertThat(sm.maxError(4)).isLessThan(0.30);
+    assertThat(sm.maxError(2)).isLessThan(0.075);
+  }
+
+  @Test
+  void cubicSoftmaxForFiveClassesIsCloseOnItsDomain() {
+    CubicSoftmax sm = new CubicSoftmax(5, 2);
+    double[] p = sm.probabilities(new double[] {1, -2, 0.5, 3, -1});
+    double sum = 0;
+    for (double v : p) {
+      sum += v;
+    }
+    assertThat(sum).isCloseTo(1, offset(1e-12));
+    // Measured 0.315 on [-2, 2]^5 and 0.178 on [-1, 1]^5: a cubic is a coarse softmax for five classes.
+    assertThat(sm.maxError(2)).isLessThan(0.32);
+    assertThat(sm.maxError(1)).isLessThan(0.18);
+  }
+
+  @Test
+  void quadraticGeluErrorOnItsDomain() {
+    // Measured: 0.312 on [-3, 3], 0.133 on [-2, 2]; the odd part of GELU is exactly h/2, so beta is 1/2.
+    QuadraticGelu g = new QuadraticGelu(3);
+    assertThat(g.maxError()).isLessThan(0.32);
+    assertThat(new QuadraticGelu(2).maxError()).isLessThan(0.14);
+    assertThat(g.beta()).isCloseTo(0.5, offset(1e-9));
+    assertThat(g.value(0)).isZero();
+  }
+
+  @Test
+  void taylorAttentionWeightsSumToOneAndTrackSoftmaxForSmallScores() {
+    double[] c = {0.2, -0.3, 0.05, 0.05};
+    double[] w = TaylorSoftmaxPooling.weights(c);
+    double sum = 0;
+    for (double v : w) {
+      sum += v;
+    }
+    assertThat(sum).isCloseTo(1, offset(1e-15));
+    double[] e = ExactSoftmax.softmax(c);
+    for (int t = 0; t < c.length; t++) {
+      // third-order remainder: |c|^3 / 6 / T * a small constant
+      assertThat(w[t]).isCloseTo(e[t], offset(0.3 * 0.3 * 0.3 / 6));
+    }
+    assertThat(TaylorSoftmaxPooling.maxWeightError(new double[][] {{1, -1, 0.5, -0.5}})).isLessThan(0.05);
+  }
+}

@@ -1,0 +1,171 @@
+package io.blindtuner.model.plain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.OutputSoftmax;
+import io.blindtuner.model.data.TokenSet;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Central finite differences against every stage's backward pass, on the twin (polynomial functions) and on the
+ * float reference (exact functions). Step 1e-5 gives truncation error ~1e-10 * f''' and rounding ~1e-16/1e-5, so a
+ * relative tolerance of 1e-6 has ample margin yet catches any wrong term (those are O(1) relative).
+ */
+class GradientCheckTest {
+  private static final double H = 1e-5;
+  private static final HeadShape SHAPE = new HeadShape(4, 3, 5, 3);
+
+  private static HeadFunctions functions(boolean twin) {
+    return twin ? HeadFunctions.polynomial(SHAPE.classes()) : HeadFunctions.exact();
+  }
+
+  static TokenSet randomData(HeadShape s, int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double[][] mean = new double[n][s.dim()];
+    double[][][] centred = new double[n][s.tokens()][s.dim()];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < s.dim(); k++) {
+        mean[i][k] = r.nextGaussian() * 0.5;
+        double sum = 0;
+        for (int t = 0; t < s.tokens(); t++) {
+          centred[i][t][k] = r.nextGaussian();
+          sum += centred[i][t][k];
+        }
+        for (int t = 0; t < s.tokens(); t++) {
+          centred[i][t][k] -= sum / s.tokens();
+        }
+      }
+      labels[i] = r.nextInt(s.classes());
+    }
+    return new TokenSet(mean, centred, labels, s.classes());
+  }
+
+  private static HeadParameters randomParams(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] v = new double[SHAPE.parameterCount()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = r.nextGaussian() * 0.7;
+    }
+    return HeadParameters.fromFlat(SHAPE, v);
+  }
+
+  private static void assertGradient(double[] analytic, double[] x, ToDoubleFunction<double[]> f) {
+    double scale = 0;
+    for (double a : analytic) {
+      scale = Math.max(scale, Math.abs(a));
+    }
+    assertThat(scale).isGreaterThan(1e-3);
+    for (int i = 0; i < x.length; i++) {
+      double[] up = x.clone();
+      double[] down = x.clone();
+      up[i] += H;
+      down[i] -= H;
+      double fd = (f.applyAsDouble(up) - f.applyAsDouble(down)) / (2 * H);
+      assertThat(analytic[i]).as("component %d", i).isCloseTo(fd, org.assertj.core.data.Offset.offset(1e-6 * scale));
+    }
+  }
+
+  @ParameterizedTest(name = "twin={0}")
+  @ValueSource(booleans = {true, false})
+  void attentionStageGradientMatchesFiniteDifferences(boolean twin) {
+    TokenSet data = randomData(SHAPE, 6, 1);
+    AttentionPooling att = new AttentionPooling(functions(twin).pooling());
+    double[] q = randomParams(2).q;
+    double[][] r = randomData(SHAPE, 6, 3).mean();
+    ToDoubleFunction<double[]> f = qq -> {
+      double[][] z = att.forward(data.mean(), data.centred(), qq).z();
+      double s = 0;
+      for (int b = 0; b < z.length; b++) {
+        s += AttentionPooling.dot(z[b], r[b]);
+      }
+      return s;
+    };
+    double[] dq = att.backward(data.centred(), att.forward(data.mean(), data.centred(), q), r);
+    assertGradient(dq, q, f);
+  }
+
+  @ParameterizedTest(name = "twin={0}")
+  @ValueSource(booleans = {true, false})
+  void mlpStageGradientMatchesFiniteDifferences(boolean twin) {
+    Mlp mlp = new Mlp(functions(twin).activation());
+    double[][] z = randomData(SHAPE, 6, 4).mean();
+    double[][] r = new double[6][SHAPE.classes()];
+    SplittableRandom rnd = new SplittableRandom(5);
+    for (double[] row : r) {
+      for (int c = 0; c < row.length; c++) {
+        row[c] = rnd.nextGaussian();
+      }
+    }
+    HeadParameters p = randomParams(6);
+    ToDoubleFunction<double[]> f = v -> {
+      double[][] l = mlp.forward(z, HeadParameters.fromFlat(SHAPE, v)).logits();
+      double s = 0;
+      for (int b = 0; b < l.length; b++) {
+        s += AttentionPooling.dot(l[b], r[b]);
+      }
+      return s;
+    };
+    HeadParameters grad = HeadParameters.zeros(SHAPE);
+    double[][] dz = mlp.backward(z, mlp.forward(z, p), r, p, grad);
+    double[] g = grad.flatten();
+    double[] v = p.flatten();
+    // q is not an MLP parameter: its gradient entries stay zero, which the finite difference confirms.
+    assertGradient(g, v, f);
+    double[] zFlat = flat(z);
+    ToDoubleFunction<double[]> fz = zz -> {
+      double[][] l = mlp.forward(unflat(zz, 6, SHAPE.dim()), p).logits();
+      double s = 0;
+      for (int b = 0; b < l.length; b++) {
+        s += AttentionPooling.dot(l[b], r[b]);
+      }
+      return s;
+    };
+    assertGradient(flat(dz), zFlat, fz);
+  }
+
+  @ParameterizedTest(name = "twin={0}")
+  @ValueSource(booleans = {true, false})
+  void lossStageGradientIsPMinusY(boolean twin) {
+    OutputSoftmax sm = functions(twin).softmax();
+    SoftmaxLoss loss = new SoftmaxLoss(sm);
+    double[][] l = {{0.3, -1.2, 2.0}, {1.5, 0.1, -0.4}};
+    int[] y = {2, 0};
+    double[][] g = loss.gradient(loss.probabilities(l), y);
+    ToDoubleFunction<double[]> f = v -> loss.loss(unflat(v, 2, 3), y);
+    assertGradient(flat(g), flat(l), f);
+  }
+
+  @ParameterizedTest(name = "twin={0}")
+  @ValueSource(booleans = {true, false})
+  void wholeHeadGradientMatchesFiniteDifferences(boolean twin) {
+    TokenSet data = randomData(SHAPE, 5, 7);
+    PlainHead head = new PlainHead(functions(twin));
+    int[] idx = {0, 1, 2, 3, 4};
+    HeadParameters p = randomParams(8);
+    ToDoubleFunction<double[]> f = v -> head.step(HeadParameters.fromFlat(SHAPE, v), data, idx).loss();
+    assertGradient(head.step(p, data, idx).gradient().flatten(), p.flatten(), f);
+  }
+
+  static double[] flat(double[][] a) {
+    double[] out = new double[a.length * a[0].length];
+    for (int i = 0; i < a.length; i++) {
+      System.arraycopy(a[i], 0, out, i * a[0].length, a[0].length);
+    }
+    return out;
+  }
+
+  static double[][] unflat(double[] v, int rows, int cols) {
+    double[][] out = new double[rows][cols];
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(v, i * cols, out[i], 0, cols);
+    }
+    return out;
+  }
+}

@@ -102,11 +102,8 @@ final class SealInput {
     return result;
   }
 
-  /** Checks that nothing follows the members, in this object nor in the underlying stream. */
+  /** Checks that the underlying (decompressed) stream holds nothing after the members. */
   void expectEnd() {
-    if (pos != limit && limit != Long.MAX_VALUE) {
-      throw new SealFormatException(what + ": " + (limit - pos) + " unread bytes after the members");
-    }
     if (bufPos < bufLen) {
       throw new SealFormatException(what + ": unexpected bytes after the members");
     }

@@ -1,6 +1,6 @@
 package io.blindtuner.model;
 
-import io.blindtuner.model.approx.CubicSoftmax;
+import io.blindtuner.model.approx.PolynomialSoftmax;
 import io.blindtuner.model.approx.QuadraticGelu;
 import io.blindtuner.model.approx.TaylorSoftmaxPooling;
 import io.blindtuner.model.plain.ExactGelu;
@@ -29,7 +29,7 @@ public record HeadFunctions(PoolingKernel pooling, Activation activation, Output
 
   public static HeadFunctions polynomial(int classes) {
     return new HeadFunctions(new TaylorSoftmaxPooling(), new QuadraticGelu(GELU_RANGE),
-        new CubicSoftmax(classes, logitRange(classes)));
+        new PolynomialSoftmax(classes, logitRange(classes)));
   }
 
   /**

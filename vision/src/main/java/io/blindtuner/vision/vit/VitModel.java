@@ -1,0 +1,163 @@
+package io.blindtuner.vision.vit;
+
+import java.util.List;
+
+/**
+ * A ViT/DeiT trunk in plain Java: patch embedding (the 16x16 stride-16 convolution as a matrix product), class
+ * token (and distillation token), position embedding, pre-norm blocks (multi-head self-attention, MLP with exact
+ * GELU), final LayerNorm. Immutable and thread-safe; each thread passes its own {@link Workspace}.
+ */
+public final class VitModel {
+  private final VitConfig c;
+  private final VitWeights w;
+  private final float[] patchWt;
+  private final List<float[][]> blockWt;
+
+  /** Builds the model, transposing weights once into the kernels' layout. */
+  public VitModel(VitWeights weights) {
+    this.w = weights;
+    this.c = weights.config();
+    this.patchWt = Kernels.transpose(weights.patchWeight(), c.dim(), c.patchValues());
+    int d = c.dim();
+    int m = c.mlpDim();
+    this.blockWt = weights.blocks().stream().map(b -> new float[][] {
+        Kernels.transpose(b.qkvWeight(), 3 * d, d),
+        Kernels.transpose(b.projWeight(), d, d),
+        Kernels.transpose(b.fc1Weight(), m, d),
+        Kernels.transpose(b.fc2Weight(), d, m)}).toList();
+  }
+
+  public VitConfig config() {
+    return c;
+  }
+
+  public VitWeights weights() {
+    return w;
+  }
+
+  /** Scratch buffers for one forward pass at a time. */
+  public static final class Workspace {
+    final float[] patches;
+    final float[] x;
+    final float[] h;
+    final float[] qkv;
+    final float[] attn;
+    final float[] scores;
+    final float[] kt;
+    final float[] mlp;
+
+    public Workspace(VitConfig c) {
+      int s = c.sequenceLength();
+      int d = c.dim();
+      patches = new float[c.patches() * c.patchValues()];
+      x = new float[s * d];
+      h = new float[s * d];
+      qkv = new float[s * 3 * d];
+      attn = new float[s * d];
+      scores = new float[s * s];
+      kt = new float[c.headDim() * s];
+      mlp = new float[s * c.mlpDim()];
+    }
+  }
+
+  /**
+   * Runs the trunk on one image.
+   *
+   * @param image {@code channels x imageSize x imageSize} floats (CHW), already normalised
+   * @param ws this thread's workspace
+   * @param out receives {@code sequenceLength x dim} floats: the final-normed tokens, class token first, then
+   *     the distillation token if any, then patches row by row
+   * @throws IllegalArgumentException if an array has the wrong length
+   */
+  public void forward(float[] image, Workspace ws, float[] out) {
+    int s = c.sequenceLength();
+    int d = c.dim();
+    int g = c.grid();
+    int p = c.patchSize();
+    int size = c.imageSize();
+    int pv = c.patchValues();
+    if (image.length != c.channels() * size * size || out.length != s * d) {
+      throw new IllegalArgumentException("image must hold " + c.channels() * size * size + " values and out "
+          + s * d + "; got " + image.length + " and " + out.length);
+    }
+    // im2col: row n = patch (py, px), columns in the convolution weight's (channel, y, x) order
+    for (int py = 0; py < g; py++) {
+      for (int px = 0; px < g; px++) {
+        int row = (py * g + px) * pv;
+        for (int ch = 0; ch < c.channels(); ch++) {
+          for (int y = 0; y < p; y++) {
+            System.arraycopy(image, (ch * size + py * p + y) * size + px * p, ws.patches, row + (ch * p + y) * p, p);
+          }
+        }
+      }
+    }
+    int prefix = c.prefixTokens();
+    Kernels.linear(ws.patches, c.patches(), pv, patchWt, w.patchBias(), d, ws.h, false);
+    System.arraycopy(ws.h, 0, ws.x, prefix * d, c.patches() * d);
+    System.arraycopy(w.clsToken(), 0, ws.x, 0, d);
+    if (c.distilled()) {
+      System.arraycopy(w.distToken(), 0, ws.x, d, d);
+    }
+    float[] pos = w.posEmbed();
+    for (int i = 0; i < s * d; i++) {
+      ws.x[i] += pos[i];
+    }
+    for (int b = 0; b < c.depth(); b++) {
+      block(w.blocks().get(b), blockWt.get(b), ws);
+    }
+    Kernels.layerNorm(ws.x, s, d, w.normWeight(), w.normBias(), c.eps(), out);
+  }
+
+  /** Allocating convenience form of {@link #forward(float[], Workspace, float[])}. */
+  public float[] forward(float[] image) {
+    float[] out = new float[c.sequenceLength() * c.dim()];
+    forward(image, new Workspace(c), out);
+    return out;
+  }
+
+  private void block(VitWeights.Block b, float[][] wt, Workspace ws) {
+    int s = c.sequenceLength();
+    int d = c.dim();
+    int m = c.mlpDim();
+    Kernels.layerNorm(ws.x, s, d, b.norm1Weight(), b.norm1Bias(), c.eps(), ws.h);
+    Kernels.linear(ws.h, s, d, wt[0], b.qkvBias(), 3 * d, ws.qkv, false);
+    attention(ws);
+    Kernels.linear(ws.attn, s, d, wt[1], b.projBias(), d, ws.x, true);
+    Kernels.layerNorm(ws.x, s, d, b.norm2Weight(), b.norm2Bias(), c.eps(), ws.h);
+    Kernels.linear(ws.h, s, d, wt[2], b.fc1Bias(), m, ws.mlp, false);
+    for (int i = 0; i < s * m; i++) {
+      ws.mlp[i] = Erf.gelu(ws.mlp[i]);
+    }
+    Kernels.linear(ws.mlp, s, m, wt[3], b.fc2Bias(), d, ws.x, true);
+  }
+
+  /** Multi-head self-attention from ws.qkv (s x 3d: q, k, v, heads side by side) into ws.attn (s x d). */
+  private void attention(Workspace ws) {
+    int s = c.sequenceLength();
+    int d = c.dim();
+    int hd = c.headDim();
+    float scale = (float) (1 / Math.sqrt(hd));
+    java.util.Arrays.fill(ws.attn, 0f);
+    for (int h = 0; h < c.heads(); h++) {
+      int qo = h * hd;
+      int ko = d + h * hd;
+      int vo = 2 * d + h * hd;
+      for (int j = 0; j < s; j++) {
+        for (int e = 0; e < hd; e++) {
+          ws.kt[e * s + j] = ws.qkv[j * 3 * d + ko + e];
+        }
+      }
+      for (int i = 0; i < s; i++) {
+        int so = i * s;
+        java.util.Arrays.fill(ws.scores, so, so + s, 0f);
+        for (int e = 0; e < hd; e++) {
+          Kernels.axpy(ws.qkv[i * 3 * d + qo + e] * scale, ws.kt, e * s, ws.scores, so, s);
+        }
+        Kernels.softmax(ws.scores, so, s);
+        for (int j = 0; j < s; j++) {
+          Kernels.axpy(ws.scores[so + j], ws.qkv, j * 3 * d + vo, ws.attn, i * d + qo, hd);
+        }
+      }
+    }
+  }
+}

@@ -14,15 +14,31 @@ final class SealInput {
   private final InputStream in;
   private final String what;
   private final byte[] buf = new byte[1 << 16];
+  private final long outerLimit;
   private int bufPos;
   private int bufLen;
   private long pos;
   private long limit;
+  private final boolean capped;
 
-  SealInput(InputStream in, long limit, String what) {
+  /**
+   * @param limit bytes the members may use: the declared size, or for compressed data the cap
+   * @param capped whether limit is a decompression cap rather than a declared size
+   */
+  SealInput(InputStream in, long limit, String what, boolean capped) {
     this.in = in;
     this.limit = limit;
+    this.outerLimit = limit;
     this.what = what;
+    this.capped = capped;
+  }
+
+  private String over(String field, long n) {
+    if (capped && limit == outerLimit) {
+      return what + ": decompressed data exceeds the cap of " + limit + " bytes at " + field;
+    }
+    return what + ": truncated at " + field + " (needs " + n + " bytes, " + Math.max(0, remaining())
+        + " remain in the object)";
   }
 
   String what() {
@@ -57,8 +73,7 @@ final class SealInput {
 
   void longs(long[] dst, int off, int len, String field) {
     if (8L * len > remaining()) {
-      throw new SealFormatException(what + ": " + field + " needs " + 8L * len + " bytes but only "
-          + remaining() + " remain in the object");
+      throw new SealFormatException(over(field, 8L * len));
     }
     while (len > 0) {
       int n = Math.min(len, buf.length / 8);
@@ -87,6 +102,9 @@ final class SealInput {
     }
     long members = h.size() - SealHeader.BYTES;
     if (Long.compareUnsigned(members, remaining()) > 0) {
+      if (capped && limit == outerLimit) {
+        throw new SealFormatException(over("nested " + inner, members));
+      }
       throw new SealFormatException(what + ": nested " + inner + " declares " + Long.toUnsignedString(h.size())
           + " bytes but only " + (remaining() + SealHeader.BYTES) + " remain");
     }
@@ -118,8 +136,7 @@ final class SealInput {
 
   private void need(int n, String field) {
     if (n > remaining()) {
-      throw new SealFormatException(what + ": truncated at " + field + " (needs " + n + " bytes, "
-          + Math.max(0, remaining()) + " remain in the object)");
+      throw new SealFormatException(over(field, n));
     }
     if (bufLen - bufPos >= n) {
       return;

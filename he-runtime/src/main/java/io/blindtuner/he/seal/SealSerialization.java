@@ -1,12 +1,13 @@
 package io.blindtuner.he.seal;
 
-import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
+import com.github.luben.zstd.RecyclingBufferPool;
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.zip.DataFormatException;
@@ -70,7 +71,7 @@ public final class SealSerialization {
       }
       case ZSTD -> {
         try {
-          members = new ZstdInputStream(raw);
+          members = new ZstdInputStreamNoFinalizer(raw, RecyclingBufferPool.INSTANCE);
         } catch (IOException e) {
           throw new SealFormatException(what + ": cannot open zstd stream: " + e.getMessage(), e);
         }
@@ -81,16 +82,20 @@ public final class SealSerialization {
     if (limit > maxBytes) {
       throw new SealFormatException(what + ": object of " + limit + " bytes exceeds the cap of " + maxBytes);
     }
-    SealInput in = new SealInput(members, limit, what);
-    T result = body.apply(new LoadContext(h, in));
-    if (h.comprMode() == SealComprMode.NONE) {
-      if (in.remaining() != 0) {
-        throw new SealFormatException(what + ": " + in.remaining() + " unread bytes after the members");
+    try (InputStream closing = members) {
+      SealInput in = new SealInput(closing, limit, what, h.comprMode() != SealComprMode.NONE);
+      T result = body.apply(new LoadContext(h, in));
+      if (h.comprMode() == SealComprMode.NONE) {
+        if (in.remaining() != 0) {
+          throw new SealFormatException(what + ": " + in.remaining() + " unread bytes after the members");
+        }
+      } else {
+        in.expectEnd();
       }
-    } else {
-      in.expectEnd();
+      return result;
+    } catch (IOException e) {
+      throw new SealFormatException(what + ": cannot close the decompressor: " + e.getMessage(), e);
     }
-    return result;
   }
 
   /** The header of the object being read and a reader over its members. */
@@ -114,13 +119,11 @@ public final class SealSerialization {
   }
 
   private static byte[] zstd(byte[] in) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, in.length / 2));
-    try (ZstdOutputStream z = new ZstdOutputStream(out)) {
-      z.write(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("zstd compression failed", e);
+    try {
+      return Zstd.compress(in, Zstd.defaultCompressionLevel());
+    } catch (ZstdException e) {
+      throw new IllegalStateException("zstd compression failed", e);
     }
-    return out.toByteArray();
   }
 
   /**

@@ -120,6 +120,37 @@ final class SealInput {
     return result;
   }
 
+  /** All remaining member bytes: up to the declared size, or for compressed data to the stream's end (capped). */
+  byte[] readAll() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while (remaining() > 0) {
+      if (bufPos == bufLen) {
+        bufPos = 0;
+        bufLen = 0;
+        try {
+          int r = in.read(buf, 0, (int) Math.min(buf.length, remaining()));
+          if (r < 0) {
+            if (capped) {
+              return out.toByteArray();
+            }
+            throw new SealFormatException(what + ": data ends before the declared size");
+          }
+          bufLen = r;
+        } catch (IOException e) {
+          throw new SealFormatException(what + ": corrupt or truncated data: " + e.getMessage(), e);
+        }
+      }
+      int n = (int) Math.min(bufLen - bufPos, remaining());
+      out.write(buf, bufPos, n);
+      bufPos += n;
+      pos += n;
+    }
+    if (capped) {
+      expectEnd(); // the cap was reached: anything more is over it
+    }
+    return out.toByteArray();
+  }
+
   /** Checks that the underlying (decompressed) stream holds nothing after the members. */
   void expectEnd() {
     if (bufPos < bufLen) {

@@ -133,6 +133,7 @@ public final class SealSerialization {
   private static final class StrictInflaterStream extends InputStream {
     private final Inflater inf = new Inflater();
     private final String what;
+    private boolean done;
 
     StrictInflaterStream(byte[] data, int off, int len, String what) {
       inf.setInput(data, off, len);
@@ -151,12 +152,16 @@ public final class SealSerialization {
       if (len == 0) {
         return 0;
       }
+      if (done) {
+        return -1;
+      }
       try {
         while (true) {
           if (inf.finished()) {
             if (inf.getRemaining() != 0) {
               throw new SealFormatException(what + ": " + inf.getRemaining() + " bytes after the zlib stream");
             }
+            done = true;
             inf.end();
             return -1;
           }

@@ -1,0 +1,132 @@
+package io.blindtuner.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blindtuner.vision.data.MedMnistDataset;
+import io.blindtuner.vision.features.FeatureSet;
+import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.TokenFile;
+import io.blindtuner.vision.safetensors.DType;
+import io.blindtuner.vision.vit.RandomVitWeights;
+import io.blindtuner.vision.vit.VitConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class FeaturizeCommandTest {
+  @TempDir Path dir;
+
+  /** The shared MedMNIST folder, from the module directory or the project root. */
+  static Path data() {
+    Path cwd = Path.of("").toAbsolutePath();
+    for (Path p : new Path[] {cwd.resolve("../../shared/data"), cwd.resolve("../shared/data")}) {
+      if (Files.isRegularFile(p.resolve("breastmnist.npz"))) {
+        return p.normalize();
+      }
+    }
+    throw new IllegalStateException("shared MedMNIST data missing: expected ../shared/data from the project root"
+        + " (looked from " + cwd + ")");
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = BlindtunerCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void patchFeaturizerOnBreastMnistWritesEverySplit() throws IOException {
+    Path out = dir.resolve("breast.tokens");
+    Path report = dir.resolve("r.json");
+    Run r = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--out", out.toString(),
+        "--report", report.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("patch featurizer (weight-free)").contains("T=16 d=51");
+    TokenFile tf = TokenFile.read(out);
+    assertThat(tf.featurizer()).isEqualTo("patch featurizer (weight-free)");
+    assertThat(tf.dataset()).isEqualTo("breastmnist");
+    assertThat(tf.classes()).isEqualTo(2);
+    assertThat(tf.split("train").n()).isEqualTo(546);
+    assertThat(tf.split("val").n()).isEqualTo(78);
+    assertThat(tf.split("test").n()).isEqualTo(156);
+    // the file holds exactly what the featurizer computes
+    MedMnistDataset ds = MedMnistDataset.load(data().resolve("breastmnist.npz"), "breastmnist");
+    FeatureSet test = PatchFeaturizer.fit(ds.train(), 4).featurize(ds.test(), k -> { });
+    assertThat(tf.split("test").values()).isEqualTo(test.values());
+    assertThat(tf.split("test").labels()).isEqualTo(ds.test().labels());
+    String json = Files.readString(report);
+    assertThat(json).contains("\"featurizer\": \"patch featurizer (weight-free)\"").contains("\"tokens\": 16")
+        .contains("\"train\": 546");
+  }
+
+  @Test
+  void randomTinyTrunkWithPcaOnRetinaMnist() throws IOException {
+    VitConfig c = new VitConfig("t", 32, 8, 3, 32, 2, 2, 64, true, 1e-6);
+    Path w = dir.resolve("w.safetensors");
+    RandomVitWeights.write(w, c, 4, true, DType.F32);
+    Path out = dir.resolve("retina.tokens");
+    Run r = run("featurize", "--dataset", "retinamnist", "--data", data().resolve("retinamnist.npz").toString(),
+        "--weights", w.toString(), "--grid", "2", "--pca", "8", "--limit", "20", "--threads", "2",
+        "--out", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    TokenFile tf = TokenFile.read(out);
+    assertThat(tf.tokens()).isEqualTo(2 + 4);
+    assertThat(tf.dim()).isEqualTo(8);
+    assertThat(tf.featurizer()).isEqualTo("vit trunk (vit_custom) + PCA 8");
+    assertThat(tf.description()).contains("hugging face").contains("PCA 32 -> 8");
+    assertThat(tf.split("val").n()).isEqualTo(20);
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void clearErrorsForBadInput() throws IOException {
+    Run unknown = run("featurize", "--dataset", "nomnist", "--out", dir.resolve("x").toString());
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.err()).contains("not an official MedMNIST data set").contains("breastmnist");
+
+    Run missing = run("featurize", "--dataset", "breastmnist", "--data", dir.resolve("none.npz").toString(),
+        "--out", dir.resolve("x").toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("no such data file");
+
+    Path bad = dir.resolve("bad.safetensors");
+    Files.write(bad, new byte[] {1, 2, 3});
+    Run weights = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--weights",
+        bad.toString(), "--limit", "2", "--out", dir.resolve("x").toString());
+    assertThat(weights.code()).isEqualTo(1);
+    assertThat(weights.err()).contains("bad.safetensors").contains("too short");
+
+    Path copy = dir.resolve("breastmnist.npz");
+    byte[] b = Files.readAllBytes(data().resolve("breastmnist.npz"));
+    b[b.length - 100] ^= 1;
+    Files.write(copy, b);
+    Run checksum = run("featurize", "--dataset", "breastmnist", "--data", copy.toString(), "--out",
+        dir.resolve("x").toString());
+    assertThat(checksum.code()).isEqualTo(1);
+    assertThat(checksum.err()).contains("MD5");
+  }
+
+  @Test
+  void progressBarShowsCountRateAndEta() {
+    ProgressBar bar = new ProgressBar("x", 200, "img", new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+        false);
+    bar.step(50);
+    String line = bar.line(50, System.nanoTime());
+    assertThat(line).startsWith("x [#######.......................] 50/200 img").contains("img/s").contains("ETA");
+    assertThat(ProgressBar.format(3725)).isEqualTo("1:02:05");
+    assertThat(JsonReport.toJson(java.util.Map.of("a", java.util.List.of(1, 2.5, Double.NaN))))
+        .isEqualTo("{\n  \"a\": [1, 2.5, null]\n}");
+    assertThat(JsonReport.toJson("q\"\n")).isEqualTo("\"q\\\"\\n\"");
+  }
+}

@@ -1,0 +1,74 @@
+package io.blindtuner.model.hospital;
+
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.CkksEncoder;
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.Decryptor;
+import io.blindtuner.he.ckks.Encryptor;
+import io.blindtuner.he.ckks.GaloisKeys;
+import io.blindtuner.he.ckks.KeyGenerator;
+import io.blindtuner.he.ckks.RelinKeys;
+import io.blindtuner.model.packing.ScaleLadder;
+
+/**
+ * The hospital's key material: a fresh secret key (CSPRNG, inside {@link KeyGenerator}), the public key, and the
+ * evaluation keys it hands to the cloud: relinearization keys and Galois keys for exactly the requested steps.
+ * Encrypts slot vectors at the top level on the {@link ScaleLadder}, decrypts to slot vectors. The secret key
+ * never leaves this object.
+ */
+public final class KeyHolder {
+  private final CkksParameters params;
+  private final CkksEncoder encoder;
+  private final Encryptor encryptor;
+  private final Decryptor decryptor;
+  private final RelinKeys relinKeys;
+  private final GaloisKeys galoisKeys;
+  private final ScaleLadder ladder;
+
+  /** Generates the keys; Galois keys for {@code rotationSteps} only (no conjugation). */
+  public KeyHolder(CkksParameters params, int[] rotationSteps) {
+    this.params = params;
+    KeyGenerator gen = new KeyGenerator(params);
+    this.encoder = new CkksEncoder(params);
+    this.encryptor = new Encryptor(params, gen.createPublicKey());
+    this.decryptor = new Decryptor(params, gen.secretKey());
+    this.relinKeys = gen.createRelinKeys();
+    this.galoisKeys = gen.createGaloisKeys(rotationSteps, false);
+    this.ladder = new ScaleLadder(params);
+  }
+
+  public CkksParameters parameters() {
+    return params;
+  }
+
+  public CkksEncoder encoder() {
+    return encoder;
+  }
+
+  public RelinKeys relinKeys() {
+    return relinKeys;
+  }
+
+  public GaloisKeys galoisKeys() {
+    return galoisKeys;
+  }
+
+  /**
+   * Encrypts slot values fresh at the top level.
+   *
+   * @throws io.blindtuner.he.ckks.HeException if there are more values than slots or they do not fit
+   */
+  public Ciphertext encrypt(double[] slots) {
+    int top = params.maxLevel();
+    return encryptor.encryptNew(encoder.encode(slots, top, ladder.scale(top)));
+  }
+
+  /**
+   * Decrypts to slot values.
+   *
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if the ciphertext belongs to other parameters
+   */
+  public double[] decrypt(Ciphertext c) {
+    return encoder.decode(decryptor.decryptNew(c));
+  }
+}

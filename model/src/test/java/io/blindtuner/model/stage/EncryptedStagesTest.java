@@ -1,0 +1,259 @@
+package io.blindtuner.model.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.he.ckks.Evaluator;
+import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.approx.PolynomialSoftmax;
+import io.blindtuner.model.approx.QuadraticGelu;
+import io.blindtuner.model.cloud.EncryptedTrainer;
+import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.model.hospital.KeyHolder;
+import io.blindtuner.model.packing.SlotLayout;
+import io.blindtuner.model.plain.AttentionPooling;
+import io.blindtuner.model.plain.Mlp;
+import io.blindtuner.model.plain.Nesterov;
+import io.blindtuner.model.plain.SoftmaxLoss;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every encrypted stage's forward and backward against the plaintext twin, on a small INSECURE parameter set
+ * (N = 1024, for test speed only; the real runs use N = 16384 at 128-bit security).
+ *
+ * <p>Error bound, derived: a fresh ciphertext's slot error is at most about 6 sigma sqrt(N) / scale
+ * = 6 * 3.2 * 32 / 2^40 < 2^-30 (sigma = 3.2, N = 2^10); rescale rounding and key switching (60-bit special
+ * prime) add less. A product of operands bounded by M adds at most M times each operand's error, and a sum of n
+ * slots multiplies the error by n. A stage pass has at most 5 products of values bounded by M = 4 and sums over at
+ * most 32 slots (the batch), and the stage output then carries at most 5 * 4^5 * 32 * 2^-30 = 2^-12.7 absolute
+ * error per unit of output scale. The tests assert 2^-12 relative to max(1, |twin value|): at least 12 bits.
+ */
+class EncryptedStagesTest {
+  static final HeadShape SHAPE = new HeadShape(4, 8, 4, 2);
+  static final double BOUND = 0x1p-12;
+  static CkksParameters params;
+  static KeyHolder keys;
+  static CipherOps ops;
+  static SlotLayout lay;
+  static TokenSet data;
+  static int[] index;
+  static HeadParameters p;
+  static HeadFunctions fn;
+
+  @BeforeAll
+  static void setUp() {
+    params = CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
+    lay = SlotLayout.forShape(SHAPE, params.slots());
+    keys = new KeyHolder(params, EncryptedTrainer.rotationSteps(lay, SHAPE.classes()));
+    ops = new CipherOps(params, new Evaluator(params), keys.encoder(), keys.relinKeys(), keys.galoisKeys());
+    data = randomData(SHAPE, lay.batch(), 11);
+    index = new int[lay.batch()];
+    for (int i = 0; i < index.length; i++) {
+      index[i] = i;
+    }
+    p = randomParams(SHAPE, 12, 0.5);
+    fn = HeadFunctions.polynomial(SHAPE.classes());
+  }
+
+  static TokenSet randomData(HeadShape s, int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double[][] mean = new double[n][s.dim()];
+    double[][][] centred = new double[n][s.tokens()][s.dim()];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < s.dim(); k++) {
+        mean[i][k] = r.nextGaussian() * 0.5;
+        double sum = 0;
+        for (int t = 0; t < s.tokens(); t++) {
+          centred[i][t][k] = r.nextGaussian();
+          sum += centred[i][t][k];
+        }
+        for (int t = 0; t < s.tokens(); t++) {
+          centred[i][t][k] -= sum / s.tokens();
+        }
+      }
+      labels[i] = r.nextInt(s.classes());
+    }
+    return new TokenSet(mean, centred, labels, s.classes());
+  }
+
+  static HeadParameters randomParams(HeadShape s, long seed, double sd) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] v = new double[s.parameterCount()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = r.nextGaussian() * sd;
+    }
+    return HeadParameters.fromFlat(s, v);
+  }
+
+  private static Ciphertext enc(double[] v) {
+    return keys.encrypt(v);
+  }
+
+  private static double[] dec(Ciphertext c) {
+    return keys.decrypt(c);
+  }
+
+  /** Asserts every slot of c (at the slots where want is defined) within BOUND * max(1, |want|). */
+  private static void assertSlots(String what, Ciphertext c, double[] want) {
+    double[] got = dec(c);
+    double worst = 0;
+    for (int i = 0; i < want.length; i++) {
+      double err = Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i]));
+      worst = Math.max(worst, err);
+    }
+    System.out.printf("%s: worst relative error 2^%.1f at level %d%n", what, Math.log(worst) / Math.log(2), c.level());
+    assertThat(worst).as(what).isLessThanOrEqualTo(BOUND);
+  }
+
+  private static double[][] means() {
+    double[][] m = new double[index.length][];
+    for (int b = 0; b < index.length; b++) {
+      m[b] = data.mean()[index[b]];
+    }
+    return m;
+  }
+
+  private static double[][][] centred() {
+    double[][][] c = new double[index.length][][];
+    for (int b = 0; b < index.length; b++) {
+      c[b] = data.centred()[index[b]];
+    }
+    return c;
+  }
+
+  /** Rows x cols per image replicated over r: (b, *, k) = v[b][k]. */
+  private static double[] overRows(double[][] v) {
+    double[] out = new double[lay.slots()];
+    for (int b = 0; b < lay.batch(); b++) {
+      for (int r = 0; r < lay.rows(); r++) {
+        for (int k = 0; k < v[b].length; k++) {
+          out[lay.index(b, r, k)] = v[b][k];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** (b, j, *) = v[b][j]. */
+  private static double[] overCols(double[][] v) {
+    double[] out = new double[lay.slots()];
+    for (int b = 0; b < lay.batch(); b++) {
+      for (int j = 0; j < v[b].length; j++) {
+        for (int s = 0; s < lay.cols(); s++) {
+          out[lay.index(b, j, s)] = v[b][j];
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void attentionForwardAndBackwardTrackTheTwin() {
+    AttentionStage stage = new AttentionStage(ops, lay);
+    Ciphertext x = enc(lay.tokens(data, index));
+    Ciphertext q = enc(lay.pack(p)[0]);
+    AttentionStage.Forward fwd = stage.forward(x, enc(lay.means(data, index)), q);
+    AttentionPooling twin = new AttentionPooling(fn.pooling());
+    AttentionPooling.Pooled pooled = twin.forward(means(), centred(), p.q);
+    assertThat(params.maxLevel() - fwd.z().level()).isEqualTo(stage.forwardLevels());
+    assertSlots("attention forward z", fwd.z(), overRows(pooled.z()));
+    assertSlots("attention scores", fwd.scores(), overCols(pooled.scores()));
+
+    double[][] dz = randomData(SHAPE, lay.batch(), 13).mean();
+    Ciphertext dzCt = enc(overRows(dz));
+    Ciphertext dq = stage.backward(dzCt, x, fwd);
+    double[] want = twin.backward(centred(), pooled, dz);
+    HeadParameters wantP = HeadParameters.zeros(SHAPE);
+    System.arraycopy(want, 0, wantP.q, 0, want.length);
+    assertThat(dzCt.level() - dq.level()).isEqualTo(stage.backwardLevels());
+    assertSlots("attention backward dq", dq, lay.pack(wantP)[0]);
+  }
+
+  @Test
+  void mlpForwardAndBackwardTrackTheTwin() {
+    QuadraticGelu gelu = (QuadraticGelu) fn.activation();
+    MlpStage stage = new MlpStage(ops, lay, SHAPE.classes(), gelu);
+    double[][] z = randomData(SHAPE, lay.batch(), 14).mean();
+    double[][] packed = lay.pack(p);
+    Ciphertext zCt = enc(overRows(z));
+    Ciphertext w1 = enc(packed[1]);
+    Ciphertext w2 = enc(packed[3]);
+    MlpStage.Forward fwd = stage.forward(zCt, w1, enc(packed[2]), w2, enc(packed[4]));
+    Mlp twin = new Mlp(gelu);
+    Mlp.Out out = twin.forward(z, p);
+    assertThat(params.maxLevel() - fwd.logits().level()).isEqualTo(stage.forwardLevels());
+    assertSlots("mlp h", fwd.h(), overCols(out.h()));
+    assertSlots("mlp logits", fwd.logits(), overRows(out.logits()));
+
+    double[][] dl = new double[lay.batch()][SHAPE.classes()];
+    SplittableRandom r = new SplittableRandom(15);
+    for (double[] row : dl) {
+      for (int c = 0; c < row.length; c++) {
+        row[c] = r.nextGaussian() / lay.batch();
+      }
+    }
+    Ciphertext g = enc(overRows(dl));
+    MlpStage.Backward back = stage.backward(g, zCt, fwd, w1, w2);
+    HeadParameters grad = HeadParameters.zeros(SHAPE);
+    double[][] dz = twin.backward(z, out, dl, p, grad);
+    double[][] gp = lay.pack(grad);
+    assertThat(g.level() - back.dz().level()).isEqualTo(stage.backwardLevels());
+    assertThat(g.level() - back.w1().level()).isEqualTo(stage.gradientLevels());
+    assertSlots("mlp dz", back.dz(), overRows(dz));
+    assertSlots("mlp dW1", back.w1(), gp[1]);
+    assertSlots("mlp db1", back.b1(), gp[2]);
+    assertSlots("mlp dW2", ops.mulScalar(back.w2(), back.w2Factor()), gp[3]);
+    assertSlots("mlp db2", back.b2(), gp[4]);
+  }
+
+  @Test
+  void lossGradientTracksTheTwin() {
+    PolynomialSoftmax softmax = (PolynomialSoftmax) fn.softmax();
+    LossStage stage = new LossStage(ops, lay, softmax);
+    double[][] logits = new double[lay.batch()][SHAPE.classes()];
+    SplittableRandom r = new SplittableRandom(16);
+    for (double[] row : logits) {
+      for (int c = 0; c < row.length; c++) {
+        row[c] = (2 * r.nextDouble() - 1) * softmax.range();
+      }
+    }
+    int[] labels = new int[lay.batch()];
+    for (int b = 0; b < labels.length; b++) {
+      labels[b] = data.labels()[index[b]];
+    }
+    Ciphertext l = enc(overRows(logits));
+    Ciphertext g = stage.forward(l, enc(lay.labels(data, index)));
+    SoftmaxLoss twin = new SoftmaxLoss(softmax);
+    double[][] want = twin.gradient(twin.probabilities(logits), labels);
+    assertThat(l.level() - g.level()).isEqualTo(stage.forwardLevels());
+    assertSlots("loss gradient", g, overRows(want));
+  }
+
+  @Test
+  void optimizerTracksTheTwin() {
+    OptimizerStage stage = new OptimizerStage(ops, 0.9);
+    HeadParameters v0 = randomParams(SHAPE, 17, 0.1);
+    HeadParameters g = randomParams(SHAPE, 18, 0.1);
+    Nesterov twin = new Nesterov(0.9, SHAPE.parameterCount());
+    twin.step(p, HeadParameters.zeros(SHAPE), 0); // velocity := 0.9 * 0 + 0 = 0
+    // Drive the twin's velocity to v0: with g = v0 and momentum applied to 0 it becomes v0.
+    twin.step(p, v0, 0);
+    HeadParameters want = twin.step(p, g, 0.05);
+    double[][] pp = lay.pack(p);
+    double[][] vp = lay.pack(v0);
+    double[][] gp = lay.pack(g);
+    double[][] wp = lay.pack(want);
+    for (int i = 0; i < 5; i++) {
+      OptimizerStage.Update u = stage.step(enc(pp[i]), enc(vp[i]), enc(gp[i]), 1, 0.05);
+      assertThat(params.maxLevel() - u.parameter().level()).isEqualTo(stage.backwardLevels());
+      assertSlots("optimizer parameter " + i, u.parameter(), wp[i]);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.blindtuner.he.ckks;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Key-switching keys from s(X^g) to s, indexed by Galois element g (SEAL's GaloisKeys). Immutable. */
+public final class GaloisKeys {
+    private final long parametersId;
+    private final Map<Integer, KeySwitchKey> keys;
+
+    /**
+     * @throws ParameterMismatchException if a key belongs to another parameter set
+     * @throws HeException if an element is not odd in [1, 2N)
+     */
+    public GaloisKeys(CkksParameters params, Map<Integer, KeySwitchKey> keys) {
+        for (Map.Entry<Integer, KeySwitchKey> e : keys.entrySet()) {
+            int g = e.getKey();
+            if ((g & 1) == 0 || g < 1 || g >= 2 * params.n()) {
+                throw new HeException("Galois element must be odd and in [1, 2N), got " + g);
+            }
+            params.check(e.getValue().parametersId(), "Galois key for element " + g, "GaloisKeys");
+        }
+        this.parametersId = params.id();
+        this.keys = Collections.unmodifiableMap(new TreeMap<>(keys));
+    }
+
+    public long parametersId() {
+        return parametersId;
+    }
+
+    public boolean has(int galoisElement) {
+        return keys.containsKey(galoisElement);
+    }
+
+    /** The Galois elements present, ascending. */
+    public Set<Integer> elements() {
+        return keys.keySet();
+    }
+
+    /**
+     * @throws MissingGaloisKeyException if there is no key for the element
+     */
+    public KeySwitchKey get(int galoisElement) {
+        KeySwitchKey k = keys.get(galoisElement);
+        if (k == null) {
+            throw new MissingGaloisKeyException("no Galois key for element " + galoisElement + " (have " + keys.keySet() + ")");
+        }
+        return k;
+    }
+}

@@ -1,0 +1,147 @@
+package io.blindtuner.he.ckks;
+
+import io.blindtuner.he.ring.Csprng;
+import io.blindtuner.he.ring.LimbOps;
+import io.blindtuner.he.ring.Modulus;
+import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.he.ring.RnsPoly;
+import io.blindtuner.he.ring.Samplers;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Creates the secret key (ternary, from a CSPRNG) and the keys derived from it, in SEAL's layouts. Hospital-side.
+ */
+public final class KeyGenerator {
+    private final CkksParameters params;
+    private final CkksKernels kernels;
+    private final SecureRandom random;
+    private final SecretKey secretKey;
+
+    /** A generator with a fresh secret key. */
+    public KeyGenerator(CkksParameters params) {
+        this(params, null, Parallelism.SERIAL);
+    }
+
+    /**
+     * A generator for an existing secret key (null: generate one).
+     *
+     * @throws ParameterMismatchException if the key belongs to other parameters
+     */
+    public KeyGenerator(CkksParameters params, SecretKey secretKey, Parallelism parallelism) {
+        this.params = params;
+        this.kernels = new CkksKernels(params, parallelism);
+        this.random = new SecureRandom();
+        if (secretKey == null) {
+            int[] s = new int[params.n()];
+            Samplers.ternary(Csprng.fresh(random), s);
+            RnsPoly poly = new RnsPoly(params.n(), params.keyLimbCount(), true);
+            kernels.smallToNtt(s, poly.limbs(), params.keyLimbCount());
+            java.util.Arrays.fill(s, 0);
+            this.secretKey = new SecretKey(params, poly);
+        } else {
+            params.check(secretKey.parametersId(), "secret key", "KeyGenerator");
+            this.secretKey = secretKey;
+        }
+    }
+
+    public SecretKey secretKey() {
+        return secretKey;
+    }
+
+    /** Public key (-(a*s + e), a) at the key level. */
+    public PublicKey createPublicKey() {
+        int m = params.keyLimbCount();
+        RnsPoly p0 = new RnsPoly(params.n(), m, true);
+        RnsPoly p1 = new RnsPoly(params.n(), m, true);
+        kernels.encryptZeroSymmetric(secretKey.poly(), m, Csprng.fresh(random), Csprng.fresh(random), p0.limbs(), p1.limbs());
+        return new PublicKey(params, p0, p1);
+    }
+
+    /** Relinearization key: key switching from s^2 to s. */
+    public RelinKeys createRelinKeys() {
+        int m = params.keyLimbCount();
+        RnsPoly s2 = new RnsPoly(params.n(), m, true);
+        for (int j = 0; j < m; j++) {
+            LimbOps.mul(secretKey.poly().limb(j), secretKey.poly().limb(j), s2.limb(j), params.modulus(j));
+        }
+        return new RelinKeys(createKeySwitchKey(s2));
+    }
+
+    /**
+     * Galois keys for the given rotation steps (positive = left) and, if {@code conjugation}, for complex
+     * conjugation. Steps are taken modulo the slot count; step 0 is ignored.
+     */
+    public GaloisKeys createGaloisKeys(int[] steps, boolean conjugation) {
+        TreeSet<Integer> elts = new TreeSet<>();
+        for (int step : steps) {
+            int g = params.galoisElement(step);
+            if (g != 1) {
+                elts.add(g);
+            }
+        }
+        if (conjugation) {
+            elts.add(params.conjugationElement());
+        }
+        return createGaloisKeysForElements(elts.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** SEAL's default set: steps &plusmn;2^i for 2^i &lt; N/2, and conjugation. */
+    public GaloisKeys createGaloisKeys() {
+        int slots = params.slots();
+        int count = Integer.numberOfTrailingZeros(slots);
+        int[] steps = new int[2 * count];
+        for (int i = 0; i < count; i++) {
+            steps[2 * i] = 1 << i;
+            steps[2 * i + 1] = -(1 << i);
+        }
+        return createGaloisKeys(steps, true);
+    }
+
+    /**
+     * Galois keys for explicit Galois elements.
+     *
+     * @throws HeException if an element is not odd in [1, 2N)
+     */
+    public GaloisKeys createGaloisKeysForElements(int... elements) {
+        Map<Integer, KeySwitchKey> keys = new LinkedHashMap<>();
+        for (int g : elements) {
+            int[] table = params.galoisTable(g);
+            int m = params.keyLimbCount();
+            RnsPoly rotated = new RnsPoly(params.n(), m, true);
+            for (int j = 0; j < m; j++) {
+                long[] src = secretKey.poly().limb(j);
+                long[] dst = rotated.limb(j);
+                for (int x = 0; x < dst.length; x++) {
+                    dst[x] = src[table[x]];
+                }
+            }
+            keys.put(g, createKeySwitchKey(rotated));
+        }
+        return new GaloisKeys(params, keys);
+    }
+
+    /** SEAL's generate_one_kswitch_key: for each data prime i, Enc_s(0) at key level plus [P mod q_i]*s' on limb i. */
+    KeySwitchKey createKeySwitchKey(RnsPoly newKey) {
+        int dnum = params.maxLevel() + 1;
+        int m = params.keyLimbCount();
+        RnsPoly[][] digits = new RnsPoly[dnum][2];
+        for (int i = 0; i < dnum; i++) {
+            RnsPoly b = new RnsPoly(params.n(), m, true);
+            RnsPoly a = new RnsPoly(params.n(), m, true);
+            kernels.encryptZeroSymmetric(secretKey.poly(), m, Csprng.fresh(random), Csprng.fresh(random), b.limbs(), a.limbs());
+            Modulus qi = params.modulus(i);
+            long factor = params.specialModData[i];
+            long[] bi = b.limb(i);
+            long[] si = newKey.limb(i);
+            for (int x = 0; x < bi.length; x++) {
+                bi[x] = qi.add(bi[x], qi.mul(si[x], factor));
+            }
+            digits[i][0] = b;
+            digits[i][1] = a;
+        }
+        return new KeySwitchKey(params, digits);
+    }
+}

@@ -1,0 +1,191 @@
+package io.blindtuner.he.ring;
+
+import java.math.BigInteger;
+
+/**
+ * A word-size modulus q (2 &le; q &lt; 2^61) with SEAL's Barrett constant floor(2^128 / q) and Shoup helpers.
+ *
+ * <p>Residues are kept as non-negative {@code long}s. Because q &lt; 2^61, lazy values up to 4q still fit in a
+ * signed long, which lets the NTT and the lazy accumulators use plain signed comparisons.
+ */
+public final class Modulus {
+    /** Largest supported bit length of a modulus (SEAL's user limit is 60 bits; one more bit of headroom here). */
+    public static final int MAX_BITS = 61;
+
+    private final long value;
+    private final int bitCount;
+    /** floor(2^128 / q) as two words (low, high), SEAL's const_ratio. */
+    private final long ratio0;
+    private final long ratio1;
+
+    /**
+     * @param value the modulus
+     * @throws IllegalArgumentException if value &lt; 2 or value &ge; 2^61
+     */
+    public Modulus(long value) {
+        if (value < 2 || 64 - Long.numberOfLeadingZeros(value) > MAX_BITS) {
+            throw new IllegalArgumentException("modulus must be in [2, 2^61), got " + value);
+        }
+        this.value = value;
+        this.bitCount = 64 - Long.numberOfLeadingZeros(value);
+        BigInteger r = BigInteger.ONE.shiftLeft(128).divide(BigInteger.valueOf(value));
+        this.ratio0 = r.longValue();
+        this.ratio1 = r.shiftRight(64).longValue();
+    }
+
+    public long value() {
+        return value;
+    }
+
+    public int bitCount() {
+        return bitCount;
+    }
+
+    /** High word of the unsigned 128-bit product a*b. */
+    public static long mulHiUnsigned(long a, long b) {
+        return Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
+    }
+
+    /** x mod q for any unsigned 64-bit x (SEAL barrett_reduce_64). */
+    public long reduce(long x) {
+        long r = x - mulHiUnsigned(x, ratio1) * value;
+        return r >= value ? r - value : r;
+    }
+
+    /** (hi*2^64 + lo) mod q for an unsigned 128-bit value whose quotient by q fits in 64 bits (SEAL barrett_reduce_128). */
+    public long reduce128(long hi, long lo) {
+        long carry = mulHiUnsigned(lo, ratio0);
+        long t2lo = lo * ratio1;
+        long t2hi = mulHiUnsigned(lo, ratio1);
+        long tmp1 = t2lo + carry;
+        long tmp3 = t2hi + (Long.compareUnsigned(tmp1, t2lo) < 0 ? 1 : 0);
+        long u2lo = hi * ratio0;
+        long u2hi = mulHiUnsigned(hi, ratio0);
+        long s = tmp1 + u2lo;
+        carry = u2hi + (Long.compareUnsigned(s, tmp1) < 0 ? 1 : 0);
+        long quotient = hi * ratio1 + tmp3 + carry;
+        long r = lo - quotient * value;
+        return r >= value ? r - value : r;
+    }
+
+    /** a*b mod q for a, b &lt; 2^63 with a*b/q &lt; 2^64. */
+    public long mul(long a, long b) {
+        return reduce128(Math.multiplyHigh(a, b), a * b);
+    }
+
+    public long add(long a, long b) {
+        long s = a + b;
+        return s >= value ? s - value : s;
+    }
+
+    public long sub(long a, long b) {
+        long d = a - b;
+        return d < 0 ? d + value : d;
+    }
+
+    public long negate(long a) {
+        return a == 0 ? 0 : value - a;
+    }
+
+    /** Shoup precomputation floor(w * 2^64 / q) for a constant w &lt; q. */
+    public long shoup(long w) {
+        return BigInteger.valueOf(w).shiftLeft(64).divide(BigInteger.valueOf(value)).longValue();
+    }
+
+    /** x*w mod q in [0, 2q) for any unsigned x, given wShoup = shoup(w). */
+    public long mulShoupLazy(long x, long w, long wShoup) {
+        return x * w - mulHiUnsigned(x, wShoup) * value;
+    }
+
+    /** x*w mod q in [0, q) for any unsigned x, given wShoup = shoup(w). */
+    public long mulShoup(long x, long w, long wShoup) {
+        long r = x * w - mulHiUnsigned(x, wShoup) * value;
+        return r >= value ? r - value : r;
+    }
+
+    public long pow(long base, long exponent) {
+        long result = 1 % value;
+        long b = reduce(base);
+        long e = exponent;
+        while (e > 0) {
+            if ((e & 1) != 0) {
+                result = mul(result, b);
+            }
+            b = mul(b, b);
+            e >>>= 1;
+        }
+        return result;
+    }
+
+    /**
+     * Inverse of a mod q, q prime.
+     *
+     * @throws ArithmeticException if a is 0 mod q
+     */
+    public long inverse(long a) {
+        long r = reduce(a);
+        if (r == 0) {
+            throw new ArithmeticException("0 has no inverse mod " + value);
+        }
+        return pow(r, value - 2);
+    }
+
+    /** Signed small value v (|v| &lt; q) as a residue in [0, q). */
+    public long fromSigned(long v) {
+        long r = v % value;
+        return r < 0 ? r + value : r;
+    }
+
+    /** Deterministic Miller-Rabin for 64-bit candidates (bases 2..37 suffice below 3.3*10^24). */
+    public static boolean isPrime(long n) {
+        if (n < 2) {
+            return false;
+        }
+        long[] small = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37};
+        for (long p : small) {
+            if (n % p == 0) {
+                return n == p;
+            }
+        }
+        if (64 - Long.numberOfLeadingZeros(n) > MAX_BITS) {
+            return BigInteger.valueOf(n).isProbablePrime(64);
+        }
+        Modulus m = new Modulus(n);
+        long d = n - 1;
+        int s = Long.numberOfTrailingZeros(d);
+        d >>>= s;
+        for (long a : small) {
+            long x = m.pow(a, d);
+            if (x == 1 || x == n - 1) {
+                continue;
+            }
+            boolean composite = true;
+            for (int r = 1; r < s; r++) {
+                x = m.mul(x, x);
+                if (x == n - 1) {
+                    composite = false;
+                    break;
+                }
+            }
+            if (composite) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Modulus m && m.value == value;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+        return Long.toString(value);
+    }
+}

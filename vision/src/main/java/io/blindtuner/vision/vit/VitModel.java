@@ -10,17 +10,22 @@ import java.util.List;
 public final class VitModel {
   private final VitConfig c;
   private final VitWeights w;
-  private final float[] patchWt;
-  private final List<float[][]> blockWt;
+  private final float[][] patchWt;
+  private final float[][] pos;
+  private final List<float[][][]> blockWt;
 
   /** Builds the model, transposing weights once into the kernels' layout. */
   public VitModel(VitWeights weights) {
     this.w = weights;
     this.c = weights.config();
-    this.patchWt = Kernels.transpose(weights.patchWeight(), c.dim(), c.patchValues());
     int d = c.dim();
     int m = c.mlpDim();
-    this.blockWt = weights.blocks().stream().map(b -> new float[][] {
+    this.patchWt = Kernels.transpose(weights.patchWeight(), d, c.patchValues());
+    this.pos = new float[c.sequenceLength()][d];
+    for (int i = 0; i < c.sequenceLength(); i++) {
+      System.arraycopy(weights.posEmbed(), i * d, pos[i], 0, d);
+    }
+    this.blockWt = weights.blocks().stream().map(b -> new float[][][] {
         Kernels.transpose(b.qkvWeight(), 3 * d, d),
         Kernels.transpose(b.projWeight(), d, d),
         Kernels.transpose(b.fc1Weight(), m, d),
@@ -35,28 +40,28 @@ public final class VitModel {
     return w;
   }
 
-  /** Scratch buffers for one forward pass at a time. */
+  /** Scratch buffers for one forward pass at a time (one per thread). */
   public static final class Workspace {
-    final float[] patches;
-    final float[] x;
-    final float[] h;
-    final float[] qkv;
-    final float[] attn;
+    final float[][] patches;
+    final float[][] x;
+    final float[][] h;
+    final float[][] qkv;
+    final float[][] attn;
     final float[] scores;
-    final float[] kt;
-    final float[] mlp;
+    final float[][] kt;
+    final float[][] mlp;
 
     public Workspace(VitConfig c) {
       int s = c.sequenceLength();
       int d = c.dim();
-      patches = new float[c.patches() * c.patchValues()];
-      x = new float[s * d];
-      h = new float[s * d];
-      qkv = new float[s * 3 * d];
-      attn = new float[s * d];
-      scores = new float[s * s];
-      kt = new float[c.headDim() * s];
-      mlp = new float[s * c.mlpDim()];
+      patches = new float[c.patches()][c.patchValues()];
+      x = new float[s][d];
+      h = new float[s][d];
+      qkv = new float[s][3 * d];
+      attn = new float[s][d];
+      scores = new float[s];
+      kt = new float[c.headDim()][s];
+      mlp = new float[s][c.mlpDim()];
     }
   }
 
@@ -75,7 +80,6 @@ public final class VitModel {
     int g = c.grid();
     int p = c.patchSize();
     int size = c.imageSize();
-    int pv = c.patchValues();
     if (image.length != c.channels() * size * size || out.length != s * d) {
       throw new IllegalArgumentException("image must hold " + c.channels() * size * size + " values and out "
           + s * d + "; got " + image.length + " and " + out.length);
@@ -83,29 +87,36 @@ public final class VitModel {
     // im2col: row n = patch (py, px), columns in the convolution weight's (channel, y, x) order
     for (int py = 0; py < g; py++) {
       for (int px = 0; px < g; px++) {
-        int row = (py * g + px) * pv;
+        float[] row = ws.patches[py * g + px];
         for (int ch = 0; ch < c.channels(); ch++) {
           for (int y = 0; y < p; y++) {
-            System.arraycopy(image, (ch * size + py * p + y) * size + px * p, ws.patches, row + (ch * p + y) * p, p);
+            System.arraycopy(image, (ch * size + py * p + y) * size + px * p, row, (ch * p + y) * p, p);
           }
         }
       }
     }
     int prefix = c.prefixTokens();
-    Kernels.linear(ws.patches, c.patches(), pv, patchWt, w.patchBias(), d, ws.h, false);
-    System.arraycopy(ws.h, 0, ws.x, prefix * d, c.patches() * d);
-    System.arraycopy(w.clsToken(), 0, ws.x, 0, d);
+    // patch embeddings land in rows prefix.. of x (x's first rows are views shifted by the prefix)
+    float[][] patchRows = java.util.Arrays.copyOfRange(ws.x, prefix, s);
+    Kernels.linear(ws.patches, c.patches(), c.patchValues(), patchWt, w.patchBias(), d, patchRows, false);
+    System.arraycopy(w.clsToken(), 0, ws.x[0], 0, d);
     if (c.distilled()) {
-      System.arraycopy(w.distToken(), 0, ws.x, d, d);
+      System.arraycopy(w.distToken(), 0, ws.x[1], 0, d);
     }
-    float[] pos = w.posEmbed();
-    for (int i = 0; i < s * d; i++) {
-      ws.x[i] += pos[i];
+    for (int i = 0; i < s; i++) {
+      float[] xi = ws.x[i];
+      float[] pi = pos[i];
+      for (int j = 0; j < d; j++) {
+        xi[j] += pi[j];
+      }
     }
     for (int b = 0; b < c.depth(); b++) {
       block(w.blocks().get(b), blockWt.get(b), ws);
     }
-    Kernels.layerNorm(ws.x, s, d, w.normWeight(), w.normBias(), c.eps(), out);
+    Kernels.layerNorm(ws.x, s, d, w.normWeight(), w.normBias(), c.eps(), ws.h);
+    for (int i = 0; i < s; i++) {
+      System.arraycopy(ws.h[i], 0, out, i * d, d);
+    }
   }
 
   /** Allocating convenience form of {@link #forward(float[], Workspace, float[])}. */
@@ -115,7 +126,7 @@ public final class VitModel {
     return out;
   }
 
-  private void block(VitWeights.Block b, float[][] wt, Workspace ws) {
+  private void block(VitWeights.Block b, float[][][] wt, Workspace ws) {
     int s = c.sequenceLength();
     int d = c.dim();
     int m = c.mlpDim();
@@ -125,37 +136,44 @@ public final class VitModel {
     Kernels.linear(ws.attn, s, d, wt[1], b.projBias(), d, ws.x, true);
     Kernels.layerNorm(ws.x, s, d, b.norm2Weight(), b.norm2Bias(), c.eps(), ws.h);
     Kernels.linear(ws.h, s, d, wt[2], b.fc1Bias(), m, ws.mlp, false);
-    for (int i = 0; i < s * m; i++) {
-      ws.mlp[i] = Erf.gelu(ws.mlp[i]);
+    for (float[] row : ws.mlp) {
+      for (int i = 0; i < m; i++) {
+        row[i] = Erf.gelu(row[i]);
+      }
     }
     Kernels.linear(ws.mlp, s, m, wt[3], b.fc2Bias(), d, ws.x, true);
   }
 
-  /** Multi-head self-attention from ws.qkv (s x 3d: q, k, v, heads side by side) into ws.attn (s x d). */
+  /** Multi-head self-attention from ws.qkv (rows: q, k, v with heads side by side) into ws.attn. */
   private void attention(Workspace ws) {
     int s = c.sequenceLength();
     int d = c.dim();
     int hd = c.headDim();
     float scale = (float) (1 / Math.sqrt(hd));
-    java.util.Arrays.fill(ws.attn, 0f);
+    for (float[] row : ws.attn) {
+      java.util.Arrays.fill(row, 0f);
+    }
+    float[] sc = ws.scores;
     for (int h = 0; h < c.heads(); h++) {
       int qo = h * hd;
       int ko = d + h * hd;
       int vo = 2 * d + h * hd;
       for (int j = 0; j < s; j++) {
+        float[] qkvj = ws.qkv[j];
         for (int e = 0; e < hd; e++) {
-          ws.kt[e * s + j] = ws.qkv[j * 3 * d + ko + e];
+          ws.kt[e][j] = qkvj[ko + e];
         }
       }
       for (int i = 0; i < s; i++) {
-        int so = i * s;
-        java.util.Arrays.fill(ws.scores, so, so + s, 0f);
+        float[] qi = ws.qkv[i];
+        java.util.Arrays.fill(sc, 0f);
         for (int e = 0; e < hd; e++) {
-          Kernels.axpy(ws.qkv[i * 3 * d + qo + e] * scale, ws.kt, e * s, ws.scores, so, s);
+          Kernels.axpy(qi[qo + e] * scale, ws.kt[e], 0, sc, 0, s);
         }
-        Kernels.softmax(ws.scores, so, s);
+        Kernels.softmax(sc, s);
+        float[] ai = ws.attn[i];
         for (int j = 0; j < s; j++) {
-          Kernels.axpy(ws.scores[so + j], ws.qkv, j * 3 * d + vo, ws.attn, i * d + qo, hd);
+          Kernels.axpy(sc[j], ws.qkv[j], vo, ai, qo, hd);
         }
       }
     }

@@ -3,6 +3,7 @@ package io.blindtuner.model.hospital;
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.Evaluator;
+import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
@@ -48,6 +49,15 @@ public final class EncryptedTrainingRun {
    */
   public static Result run(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
       IntConsumer onStep) {
+    return run(params, shape, config, train, Parallelism.SERIAL, onStep);
+  }
+
+  /**
+   * As {@link #run(CkksParameters, HeadShape, TrainingConfig, TokenSet, IntConsumer)}, spreading the work inside
+   * each homomorphic operation over RNS limbs with {@code parallelism}.
+   */
+  public static Result run(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
+      Parallelism parallelism, IntConsumer onStep) {
     SlotLayout lay = SlotLayout.forShape(shape, params.slots());
     if (config.batchSize() != lay.batch()) {
       throw new IllegalArgumentException("batch size " + config.batchSize() + " does not match the packing: "
@@ -57,17 +67,19 @@ public final class EncryptedTrainingRun {
       throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
           + train.classes() + ") does not match " + shape);
     }
-    KeyHolder keys = new KeyHolder(params, EncryptedTrainer.rotationSteps(lay, shape.classes()));
+    KeyHolder keys = new KeyHolder(params, EncryptedTrainer.rotationSteps(lay, shape.classes()), parallelism);
     MeteredRefresher refresher = new MeteredRefresher(new InProcessRefresher(keys));
-    CipherOps ops = new CipherOps(params, new Evaluator(params), keys.encoder(), keys.relinKeys(),
+    CipherOps ops = new CipherOps(params, new Evaluator(params, parallelism), keys.encoder(), keys.relinKeys(),
         keys.galoisKeys());
     long up = 0;
     double[][] packed = lay.pack(HeadParameters.initial(shape, config.seed()));
     Ciphertext[] theta = new Ciphertext[EncryptedTrainer.PARAMETERS];
     Ciphertext[] velocity = new Ciphertext[EncryptedTrainer.PARAMETERS];
+    EncryptedTrainer.Levels lv = EncryptedTrainer.levels(ops, lay, HeadFunctions.polynomial(shape.classes()),
+        config.momentum());
     for (int i = 0; i < theta.length; i++) {
-      theta[i] = keys.encrypt(packed[i]);
-      velocity[i] = keys.encrypt(new double[lay.slots()]);
+      theta[i] = keys.encrypt(packed[i], lv.parameters());
+      velocity[i] = keys.encrypt(new double[lay.slots()], lv.velocities());
       up += MeteredRefresher.wireBytes(theta[i]) + MeteredRefresher.wireBytes(velocity[i]);
     }
     EncryptedTrainer trainer = new EncryptedTrainer(ops, lay, HeadFunctions.polynomial(shape.classes()),
@@ -77,8 +89,8 @@ public final class EncryptedTrainingRun {
     long start = System.nanoTime();
     for (int s = 0; s < order.steps(); s++) {
       int[] idx = order.batch(s);
-      EncryptedTrainer.Batch batch = new EncryptedTrainer.Batch(keys.encrypt(lay.tokens(train, idx)),
-          keys.encrypt(lay.means(train, idx)), keys.encrypt(lay.labels(train, idx)));
+      EncryptedTrainer.Batch batch = new EncryptedTrainer.Batch(keys.encrypt(lay.tokens(train, idx), lv.tokens()),
+          keys.encrypt(lay.means(train, idx), lv.means()), keys.encrypt(lay.labels(train, idx), lv.labels()));
       up += MeteredRefresher.wireBytes(batch.tokens()) + MeteredRefresher.wireBytes(batch.means())
           + MeteredRefresher.wireBytes(batch.labels());
       trainer.step(batch, lr.rate(s));

@@ -5,7 +5,7 @@ import io.blindtuner.model.refresh.Refresher;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The hospital side of {@link Refresher}, in the same process: decrypt, decode, re-encode at the top, encrypt. */
+/** The hospital side of {@link Refresher}, in the same process: decrypt, decode, re-encode at the requested level, encrypt. */
 public final class InProcessRefresher implements Refresher {
   private final KeyHolder keys;
 
@@ -14,10 +14,13 @@ public final class InProcessRefresher implements Refresher {
   }
 
   @Override
-  public List<Ciphertext> refresh(List<Ciphertext> cts) {
+  public List<Ciphertext> refresh(List<Ciphertext> cts, int[] levels) {
+    if (levels.length != cts.size()) {
+      throw new IllegalArgumentException(cts.size() + " ciphertexts but " + levels.length + " levels to refresh to");
+    }
     List<Ciphertext> out = new ArrayList<>(cts.size());
-    for (Ciphertext c : cts) {
-      out.add(keys.encrypt(keys.decrypt(c)));
+    for (int i = 0; i < levels.length; i++) {
+      out.add(keys.encrypt(keys.decrypt(cts.get(i)), levels[i]));
     }
     return out;
   }

@@ -8,6 +8,8 @@ import io.blindtuner.he.ckks.Encryptor;
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.KeyGenerator;
 import io.blindtuner.he.ckks.RelinKeys;
+import io.blindtuner.he.ring.Csprng;
+import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.packing.ScaleLadder;
 
 /**
@@ -25,12 +27,17 @@ public final class KeyHolder {
   private final GaloisKeys galoisKeys;
   private final ScaleLadder ladder;
 
-  /** Generates the keys; Galois keys for {@code rotationSteps} only (no conjugation). */
+  /** Generates the keys on one thread; Galois keys for {@code rotationSteps} only (no conjugation). */
   public KeyHolder(CkksParameters params, int[] rotationSteps) {
+    this(params, rotationSteps, Parallelism.SERIAL);
+  }
+
+  /** Generates the keys; work inside each operation is spread over RNS limbs by {@code parallelism}. */
+  public KeyHolder(CkksParameters params, int[] rotationSteps, Parallelism parallelism) {
     this.params = params;
-    KeyGenerator gen = new KeyGenerator(params);
-    this.encoder = new CkksEncoder(params);
-    this.encryptor = new Encryptor(params, gen.createPublicKey());
+    KeyGenerator gen = new KeyGenerator(params, null, parallelism);
+    this.encoder = new CkksEncoder(params, parallelism);
+    this.encryptor = new Encryptor(params, gen.createPublicKey(), null, Csprng.AES_CTR, parallelism);
     this.decryptor = new Decryptor(params, gen.secretKey());
     this.relinKeys = gen.createRelinKeys();
     this.galoisKeys = gen.createGaloisKeys(rotationSteps, false);
@@ -59,8 +66,21 @@ public final class KeyHolder {
    * @throws io.blindtuner.he.ckks.HeException if there are more values than slots or they do not fit
    */
   public Ciphertext encrypt(double[] slots) {
-    int top = params.maxLevel();
-    return encryptor.encryptNew(encoder.encode(slots, top, ladder.scale(top)));
+    return encrypt(slots, params.maxLevel());
+  }
+
+  /**
+   * Encrypts slot values fresh at {@code level} (on the ladder's scale for that level).
+   *
+   * @throws io.blindtuner.he.ckks.HeException if there are more values than slots or they do not fit
+   * @throws io.blindtuner.he.ckks.LevelException if the level is out of range
+   */
+  public Ciphertext encrypt(double[] slots, int level) {
+    if (level < 0 || level > params.maxLevel()) {
+      throw new io.blindtuner.he.ckks.LevelException("cannot encrypt at level " + level + "; the parameter set's"
+          + " levels are 0.." + params.maxLevel());
+    }
+    return encryptor.encryptNew(encoder.encode(slots, level, ladder.scale(level)));
   }
 
   /**

@@ -16,7 +16,7 @@ public final class MeteredRefresher implements Refresher {
   }
 
   @Override
-  public List<Ciphertext> refresh(List<Ciphertext> cts) {
+  public List<Ciphertext> refresh(List<Ciphertext> cts, int[] levels) {
     if (cts.isEmpty()) {
       return List.of();
     }
@@ -25,7 +25,7 @@ public final class MeteredRefresher implements Refresher {
     for (Ciphertext c : cts) {
       bytesToHospital += wireBytes(c);
     }
-    List<Ciphertext> out = inner.refresh(cts);
+    List<Ciphertext> out = inner.refresh(cts, levels);
     for (Ciphertext c : out) {
       bytesToCloud += wireBytes(c);
     }

@@ -5,8 +5,9 @@
 //   --module  the node-seal package directory (default: <repo>/.cache/node-seal/node_modules/node-seal)
 //   --n       polynomial degrees to run (default: 8192,16384)
 //   --quick   fewer repetitions (for a smoke run; the numbers are noisier)
-// Progress goes to stderr. Each op: warm-up runs, then repetitions until both a minimum count and a
-// minimum total time are reached; the median is reported (robust to the shared machine's noise).
+// Progress goes to stderr. Each op: warm-up runs until both a count and a time are reached, then
+// repetitions until both a minimum count and a minimum total time are reached; the median is reported
+// (robust to the shared machine's noise). The Java side (MedianTimer) uses the same rule and settings.
 'use strict';
 
 const path = require('path');
@@ -45,10 +46,12 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-// Runs fn (which returns its own elapsed ms, so setup/cleanup stay outside the timing) warmup times,
-// then at least minReps times and until minTotalMs of measured time; returns the median and count.
-function measure(fn, { warmup, minReps, minTotalMs, maxReps }) {
-  for (let i = 0; i < warmup; i++) fn();
+// Runs fn (which returns its own elapsed ms, so setup/cleanup stay outside the timing) at least warmup
+// times and for warmupMs, then at least minReps times and until minTotalMs of measured time (at most
+// maxReps); returns the median and count.
+function measure(fn, { warmup, warmupMs, minReps, minTotalMs, maxReps }) {
+  let warm = 0;
+  for (let i = 0; i < warmup || warm < warmupMs; i++) warm += fn();
   const times = [];
   let total = 0;
   while (times.length < minReps || (total < minTotalMs && times.length < maxReps)) {
@@ -116,11 +119,11 @@ function benchN(seal, n, quick) {
   }
 
   const fast = quick
-    ? { warmup: 3, minReps: 5, minTotalMs: 100, maxReps: 50 }
-    : { warmup: 10, minReps: 15, minTotalMs: 1500, maxReps: 2000 };
+    ? { warmup: 3, warmupMs: 100, minReps: 5, minTotalMs: 100, maxReps: 50 }
+    : { warmup: 10, warmupMs: 1000, minReps: 15, minTotalMs: 1500, maxReps: 2000 };
   const slow = quick
-    ? { warmup: 1, minReps: 3, minTotalMs: 0, maxReps: 3 }
-    : { warmup: 1, minReps: 5, minTotalMs: 0, maxReps: 5 };
+    ? { warmup: 1, warmupMs: 0, minReps: 3, minTotalMs: 0, maxReps: 3 }
+    : { warmup: 1, warmupMs: 0, minReps: 5, minTotalMs: 0, maxReps: 5 };
   const out = new seal.Ciphertext();
   const pt = new seal.Plaintext();
   const results = {};

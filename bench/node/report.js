@@ -1,0 +1,123 @@
+// Joins the JSON of our engine (io.blindtuner.bench.he.HeVsSealRunner) and of node-seal
+// (seal-bench.js) into the readable table and the TSV block printed by bench/he-vs-seal.sh.
+//
+// Usage: node report.js OURS.json NODESEAL.json
+// Ratios: "vs node-seal" = node-seal ms / ours ms with 1 thread (> 1 means we are faster);
+// "2-thread speedup" = ours 1 thread ms / ours 2 threads ms.
+'use strict';
+
+const fs = require('fs');
+
+// The ops of the issue's table, in its order, with the target ratio against node-seal (1 thread).
+const OPS = [
+  ['encode', 'encode', 1.5],
+  ['encrypt', 'encrypt (public key)', 1.5],
+  ['decrypt_decode', 'decrypt + decode', 1.5],
+  ['add', 'add', 1.5],
+  ['multiply_plain', 'multiply_plain', 3],
+  ['multiply_relin_rescale', 'multiply + relin + rescale', 3],
+  ['rotate', 'rotate by 1', 3],
+  ['galois_keygen', 'Galois keys (all 2^k steps)', 1.5],
+];
+// Parts of multiply+relin+rescale, shown to locate the time, not targets of their own.
+const PARTS = [
+  ['multiply', 'multiply (no relin)'],
+  ['relinearize', 'relinearize'],
+  ['rescale', 'rescale'],
+];
+// Ops whose 2-thread speedup is a target.
+const SPEEDUP_TARGETS = { multiply_relin_rescale: 1.7, rotate: 1.7 };
+
+function load(file, what) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read the ${what} results '${file}': ${e.message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`the ${what} results '${file}' are not valid JSON: ${e.message}`);
+  }
+}
+
+function fmtMs(ms) {
+  if (ms === undefined) return 'n/a';
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 10) return ms.toFixed(1);
+  if (ms >= 1) return ms.toFixed(2);
+  return ms.toFixed(3);
+}
+
+function fmtRatio(r) {
+  return r === undefined || !isFinite(r) ? 'n/a' : r.toFixed(2) + 'x';
+}
+
+function pad(s, w, left) {
+  s = String(s);
+  return left ? s.padEnd(w) : s.padStart(w);
+}
+
+function main() {
+  const [oursFile, sealFile] = process.argv.slice(2);
+  if (!oursFile || !sealFile) throw new Error('usage: node report.js OURS.json NODESEAL.json');
+  const ours = load(oursFile, 'our engine');
+  const seal = load(sealFile, 'node-seal');
+  const lines = [];
+  const tsv = [];
+  const ns = Object.keys(ours.results).filter((n) => seal.results[n]).sort((a, b) => a - b);
+  if (ns.length === 0) throw new Error('no polynomial degree was measured by both engines');
+
+  lines.push(`ours:      ${ours.engine} on ${ours.jvm}`);
+  lines.push(`node-seal: ${seal.engine} on Node ${seal.node}`);
+  lines.push('times: median ms; "vs node-seal" = node-seal / ours (1 thread), target in brackets;');
+  lines.push('"2t speedup" = ours 1 thread / ours 2 threads.');
+  const header = [pad('op', 30, true), pad('N', 6), pad('ours 1t', 10), pad('ours 2t', 10),
+    pad('node-seal', 10), pad('vs node-seal', 18), pad('2t speedup', 16)].join(' ');
+  for (const n of ns) {
+    const o = ours.results[n].ops;
+    const s = seal.results[n].ops;
+    lines.push('');
+    lines.push(`N=${n}, primes [${ours.results[n].primes.join(',')}], scale 2^40`);
+    lines.push(header);
+    lines.push('-'.repeat(header.length));
+    const row = (key, label, target) => {
+      const one = o[key] && o[key]['1'] ? o[key]['1'].ms : undefined;
+      const two = o[key] && o[key]['2'] ? o[key]['2'].ms : undefined;
+      const ref = s[key] ? s[key].ms : undefined;
+      const ratio = one === undefined || ref === undefined ? undefined : ref / one;
+      const speedup = one === undefined || two === undefined ? undefined : one / two;
+      let vs = fmtRatio(ratio);
+      if (target !== undefined && ratio !== undefined) {
+        vs += ` [${target}x ${ratio >= target ? 'met' : 'MISSED'}]`;
+      }
+      let sp = fmtRatio(speedup);
+      const st = SPEEDUP_TARGETS[key];
+      if (st !== undefined && speedup !== undefined) sp += ` [${st}x ${speedup >= st ? 'met' : 'MISSED'}]`;
+      lines.push([pad(label, 30, true), pad(n, 6), pad(fmtMs(one), 10), pad(fmtMs(two), 10),
+        pad(fmtMs(ref), 10), pad(vs, 18), pad(sp, 16)].join(' '));
+      return { one, two, ref };
+    };
+    for (const [key, label, target] of OPS) {
+      const r = row(key, label, target);
+      tsv.push(['BENCH', key, n, fmtTsv(r.one), fmtTsv(r.two), fmtTsv(r.ref)].join('\t'));
+    }
+    lines.push('  parts of multiply + relin + rescale:');
+    for (const [key, label] of PARTS) row(key, '  ' + label);
+  }
+  lines.push('');
+  lines.push('TSV (BENCH op N ours_1thread_ms ours_2threads_ms nodeseal_ms):');
+  process.stdout.write(lines.join('\n') + '\n' + tsv.join('\n') + '\n');
+}
+
+function fmtTsv(ms) {
+  return ms === undefined ? 'NA' : ms.toFixed(4);
+}
+
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`report failed: ${e.message}\n`);
+  process.exit(1);
+}

@@ -5,16 +5,18 @@ package io.blindtuner.vision.vit;
  * are arrays of rows ({@code float[rows][cols]}, each row its own array, because C2 does not vectorise a loop
  * that writes several ranges of one array), and every inner loop is an axpy over a contiguous row
  * ({@code y[o] = fma(a, w[o], y[o])}), never a reduction (float reductions are not vectorised: their order is
- * fixed by the language). Measured on this machine: about 34 GFLOP/s per core for the 4-row kernel, against 4 to
- * 6 for the same loops over one flat array.
+ * fixed by the language). Measured side by side on this machine (197x192 by 192x768): the 4-row, 2-input
+ * kernel runs about 2.5x faster than a 4-row, 1-input one, which is 5x faster than the same loops over one flat
+ * array.
  */
 final class Kernels {
   private Kernels() {}
 
   /**
    * {@code y[r] (+)= b + x[r] . wt} for r in 0..rows-1: a linear layer with the weight stored transposed
-   * ({@code wt[k]} is input k's row of {@code out} weights), four input rows at a time so every weight row loaded
-   * serves four outputs.
+   * ({@code wt[k]} is input k's row of {@code out} weights). Four rows and two inputs per pass: each weight row
+   * loaded serves four outputs and each output row is loaded and stored once per two inputs, which halves the
+   * memory traffic that bounds an axpy loop.
    *
    * @param accumulate add into y (residual connection) instead of overwriting it
    */
@@ -40,19 +42,32 @@ final class Kernels {
       float[] x1 = x[r + 1];
       float[] x2 = x[r + 2];
       float[] x3 = x[r + 3];
-      for (int k = 0; k < in; k++) {
+      int k = 0;
+      for (; k + 1 < in; k += 2) {
         float a0 = x0[k];
         float a1 = x1[k];
         float a2 = x2[k];
         float a3 = x3[k];
+        float b0 = x0[k + 1];
+        float b1 = x1[k + 1];
+        float b2 = x2[k + 1];
+        float b3 = x3[k + 1];
         float[] w = wt[k];
+        float[] v = wt[k + 1];
         for (int o = 0; o < out; o++) {
-          float wv = w[o];
-          y0[o] = Math.fma(a0, wv, y0[o]);
-          y1[o] = Math.fma(a1, wv, y1[o]);
-          y2[o] = Math.fma(a2, wv, y2[o]);
-          y3[o] = Math.fma(a3, wv, y3[o]);
+          float wo = w[o];
+          float vo = v[o];
+          y0[o] = Math.fma(b0, vo, Math.fma(a0, wo, y0[o]));
+          y1[o] = Math.fma(b1, vo, Math.fma(a1, wo, y1[o]));
+          y2[o] = Math.fma(b2, vo, Math.fma(a2, wo, y2[o]));
+          y3[o] = Math.fma(b3, vo, Math.fma(a3, wo, y3[o]));
         }
+      }
+      if (k < in) {
+        axpy(x0[k], wt[k], 0, y0, 0, out);
+        axpy(x1[k], wt[k], 0, y1, 0, out);
+        axpy(x2[k], wt[k], 0, y2, 0, out);
+        axpy(x3[k], wt[k], 0, y3, 0, out);
       }
     }
     for (; r < rows; r++) {

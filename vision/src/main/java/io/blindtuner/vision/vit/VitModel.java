@@ -47,8 +47,12 @@ public final class VitModel {
     final float[][] h;
     final float[][] qkv;
     final float[][] attn;
-    final float[] scores;
+    final float[][] q;
     final float[][] kt;
+    final float[][] v;
+    final float[][] scores;
+    final float[][] o;
+    final float[] zeros;
     final float[][] mlp;
 
     public Workspace(VitConfig c) {
@@ -59,8 +63,12 @@ public final class VitModel {
       h = new float[s][d];
       qkv = new float[s][3 * d];
       attn = new float[s][d];
-      scores = new float[s];
+      q = new float[s][c.headDim()];
       kt = new float[c.headDim()][s];
+      v = new float[s][c.headDim()];
+      scores = new float[s][s];
+      o = new float[s][c.headDim()];
+      zeros = new float[Math.max(s, c.headDim())];
       mlp = new float[s][c.mlpDim()];
     }
   }
@@ -144,37 +152,36 @@ public final class VitModel {
     Kernels.linear(ws.mlp, s, m, wt[3], b.fc2Bias(), d, ws.x, true);
   }
 
-  /** Multi-head self-attention from ws.qkv (rows: q, k, v with heads side by side) into ws.attn. */
+  /**
+   * Multi-head self-attention from ws.qkv (rows: q, k, v with heads side by side) into ws.attn. Per head, the
+   * scores Q K^T and the output P V are products run by the same 4-row kernel as the linear layers, on copies of
+   * the head's slices (Q pre-scaled by 1/sqrt(head dim), K transposed).
+   */
   private void attention(Workspace ws) {
     int s = c.sequenceLength();
     int d = c.dim();
     int hd = c.headDim();
     float scale = (float) (1 / Math.sqrt(hd));
-    for (float[] row : ws.attn) {
-      java.util.Arrays.fill(row, 0f);
-    }
-    float[] sc = ws.scores;
     for (int h = 0; h < c.heads(); h++) {
       int qo = h * hd;
       int ko = d + h * hd;
       int vo = 2 * d + h * hd;
       for (int j = 0; j < s; j++) {
-        float[] qkvj = ws.qkv[j];
+        float[] row = ws.qkv[j];
+        float[] qj = ws.q[j];
         for (int e = 0; e < hd; e++) {
-          ws.kt[e][j] = qkvj[ko + e];
+          qj[e] = row[qo + e] * scale;
+          ws.kt[e][j] = row[ko + e];
         }
+        System.arraycopy(row, vo, ws.v[j], 0, hd);
       }
+      Kernels.linear(ws.q, s, hd, ws.kt, ws.zeros, s, ws.scores, false);
+      for (float[] row : ws.scores) {
+        Kernels.softmax(row, s);
+      }
+      Kernels.linear(ws.scores, s, s, ws.v, ws.zeros, hd, ws.o, false);
       for (int i = 0; i < s; i++) {
-        float[] qi = ws.qkv[i];
-        java.util.Arrays.fill(sc, 0f);
-        for (int e = 0; e < hd; e++) {
-          Kernels.axpy(qi[qo + e] * scale, ws.kt[e], 0, sc, 0, s);
-        }
-        Kernels.softmax(sc, s);
-        float[] ai = ws.attn[i];
-        for (int j = 0; j < s; j++) {
-          Kernels.axpy(sc[j], ws.qkv[j], vo, ai, qo, hd);
-        }
+        System.arraycopy(ws.o[i], 0, ws.attn[i], qo, hd);
       }
     }
   }

@@ -53,12 +53,12 @@ public final class EncryptedTrainer {
    *     the parameter set is too shallow (a {@link DepthPlanner.DepthException} naming the stage)
    */
   public EncryptedTrainer(CipherOps ops, SlotLayout lay, HeadFunctions functions, double momentum,
-      Refresher refresher, Ciphertext[] theta, Ciphertext[] velocity) {
+      double weightDecay, Refresher refresher, Ciphertext[] theta, Ciphertext[] velocity) {
     if (theta.length != PARAMETERS || velocity.length != PARAMETERS) {
       throw new IllegalArgumentException("need " + PARAMETERS + " parameters and velocities, got " + theta.length
           + " and " + velocity.length);
     }
-    Stages st = Stages.of(ops, lay, functions, momentum);
+    Stages st = Stages.of(ops, lay, functions, momentum, weightDecay);
     this.ops = ops;
     this.attention = st.attention();
     this.mlp = st.mlp();
@@ -74,7 +74,8 @@ public final class EncryptedTrainer {
 
   /** The four stages of the head. */
   private record Stages(AttentionStage attention, MlpStage mlp, LossStage loss, OptimizerStage optimizer) {
-    static Stages of(CipherOps ops, SlotLayout lay, HeadFunctions functions, double momentum) {
+    static Stages of(CipherOps ops, SlotLayout lay, HeadFunctions functions, double momentum,
+        double weightDecay) {
       if (!(functions.pooling() instanceof TaylorSoftmaxPooling)
           || !(functions.activation() instanceof QuadraticGelu gelu)
           || !(functions.softmax() instanceof PolynomialSoftmax softmax)) {
@@ -83,7 +84,7 @@ public final class EncryptedTrainer {
             + functions.softmax().describe());
       }
       return new Stages(new AttentionStage(ops, lay), new MlpStage(ops, lay, softmax.classes(), gelu),
-          new LossStage(ops, lay, softmax), new OptimizerStage(ops, momentum));
+          new LossStage(ops, lay, softmax), new OptimizerStage(ops, momentum, weightDecay));
     }
   }
 
@@ -92,8 +93,8 @@ public final class EncryptedTrainer {
    *
    * @throws IllegalArgumentException if the functions are not the polynomial ones
    */
-  public static Levels levels(CipherOps ops, SlotLayout lay, HeadFunctions functions, double momentum) {
-    Stages st = Stages.of(ops, lay, functions, momentum);
+  public static Levels levels(CipherOps ops, SlotLayout lay, HeadFunctions functions) {
+    Stages st = Stages.of(ops, lay, functions, 0, 0);
     return levels(st.attention(), st.mlp(), st.loss(), st.optimizer());
   }
 

@@ -75,15 +75,14 @@ public final class EncryptedTrainingRun {
     double[][] packed = lay.pack(HeadParameters.initial(shape, config.seed()));
     Ciphertext[] theta = new Ciphertext[EncryptedTrainer.PARAMETERS];
     Ciphertext[] velocity = new Ciphertext[EncryptedTrainer.PARAMETERS];
-    EncryptedTrainer.Levels lv = EncryptedTrainer.levels(ops, lay, HeadFunctions.polynomial(shape.classes()),
-        config.momentum());
+    EncryptedTrainer.Levels lv = EncryptedTrainer.levels(ops, lay, HeadFunctions.polynomial(shape.classes()));
     for (int i = 0; i < theta.length; i++) {
       theta[i] = keys.encrypt(packed[i], lv.parameters());
       velocity[i] = keys.encrypt(new double[lay.slots()], lv.velocities());
       up += MeteredRefresher.wireBytes(theta[i]) + MeteredRefresher.wireBytes(velocity[i]);
     }
     EncryptedTrainer trainer = new EncryptedTrainer(ops, lay, HeadFunctions.polynomial(shape.classes()),
-        config.momentum(), refresher, theta, velocity);
+        config.momentum(), config.weightDecay(), refresher, theta, velocity);
     BatchOrder order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
     LearningRateSchedule lr = new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
     long start = System.nanoTime();

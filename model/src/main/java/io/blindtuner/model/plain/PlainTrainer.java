@@ -29,7 +29,7 @@ public final class PlainTrainer {
     BatchOrder order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
     LearningRateSchedule lr = new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
     PlainHead head = new PlainHead(functions);
-    Nesterov opt = new Nesterov(config.momentum(), shape.parameterCount());
+    Nesterov opt = new Nesterov(config.momentum(), config.weightDecay(), shape.parameterCount());
     HeadParameters p = HeadParameters.initial(shape, config.seed());
     for (int s = 0; s < order.steps(); s++) {
       PlainHead.StepResult r = head.step(p, train, order.batch(s));

@@ -28,7 +28,7 @@ class EncryptedTrainingRunTest {
     HeadShape shape = new HeadShape(4, 8, 4, 2);
     int batch = params.slots() / (shape.tokens() * shape.dim());
     TokenSet data = separable(shape, 2 * batch, 21);
-    TrainingConfig cfg = new TrainingConfig(4, batch, 0.1, 0.1, 0.9, 5);
+    TrainingConfig cfg = new TrainingConfig(4, batch, 0.1, 0.1, 0.9, 1e-3, 5);
     EncryptedTrainingRun.Result enc = EncryptedTrainingRun.run(params, shape, cfg, data, s -> {});
     HeadParameters twin = new PlainTrainer(cfg).train(shape, HeadFunctions.polynomial(2), data, s -> {});
     assertThat(enc.steps()).isEqualTo(8);

@@ -47,7 +47,7 @@ class DepthPlannerTest {
     for (int i = 0; i < 5; i++) {
       five[i] = keys.encrypt(new double[0]);
     }
-    assertThatThrownBy(() -> new EncryptedTrainer(ops, lay, HeadFunctions.polynomial(2), 0.9,
+    assertThatThrownBy(() -> new EncryptedTrainer(ops, lay, HeadFunctions.polynomial(2), 0.9, 0,
         new InProcessRefresher(keys), five, five))
         .isInstanceOfSatisfying(DepthPlanner.DepthException.class, e -> assertThat(e.stage()).isEqualTo("attention"))
         .hasMessageContaining("parameter set has 4");

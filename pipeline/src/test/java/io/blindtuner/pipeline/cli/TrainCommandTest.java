@@ -1,0 +1,90 @@
+package io.blindtuner.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TrainCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = BlindtunerCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static double number(String json, String key) {
+    Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*(-?[0-9.eE+-]+)").matcher(json);
+    assertThat(m.find()).as("report field " + key).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void trainsTheTwinAndTheFloatReferenceOnBreastMnist() throws IOException {
+    Path report = dir.resolve("r.json");
+    Run r = run("train", "--dataset", "breastmnist", "--data", FeaturizeCommandTest.data().toString(),
+        "--limit-train", "128", "--epochs", "2", "--report", report.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("float reference").contains("plaintext twin").contains("PCA 51 -> 16");
+    String json = Files.readString(report);
+    assertThat(number(json, "steps")).isEqualTo(8);
+    assertThat(number(json, "twin_auc")).isBetween(0.0, 1.0);
+    assertThat(number(json, "float_balanced_accuracy")).isBetween(0.0, 1.0);
+    assertThat(number(json, "test_images")).isEqualTo(156);
+  }
+
+  /**
+   * Two encrypted steps at the real 128-bit parameter set (N = 16384) on a slice of BreastMNIST. The encrypted
+   * parameters must equal the twin's to within 2^-12: each stage is within 2^-12 of the twin (EncryptedStagesTest,
+   * measured 2^-25), and two updates with lr 0.1 and momentum 0.9 scale a gradient error by at most 2 * 0.1 * 1.9.
+   */
+  @Test
+  void encryptedRunOnASliceTracksTheTwin() throws IOException {
+    Path report = dir.resolve("enc.json");
+    Run r = run("train", "--dataset", "breastmnist", "--data", FeaturizeCommandTest.data().toString(),
+        "--limit-train", "64", "--epochs", "1", "--encrypted", "--report", report.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("encrypted (CKKS)").contains("N=16384");
+    String json = Files.readString(report);
+    assertThat(number(json, "steps")).isEqualTo(2);
+    assertThat(number(json, "security_bits")).isEqualTo(128);
+    assertThat(number(json, "poly_modulus_degree")).isEqualTo(16384);
+    assertThat(number(json, "encrypted_vs_twin_max_parameter_diff")).isLessThan(0x1p-12);
+    assertThat(Math.abs(number(json, "encrypted_accuracy") - number(json, "twin_accuracy"))).isLessThanOrEqualTo(
+        1.0 / 156);
+    assertThat(number(json, "refreshes_per_step")).isBetween(4.0, 5.0);
+    assertThat(number(json, "rotations_per_step")).isPositive();
+    assertThat(number(json, "bytes_to_cloud")).isPositive();
+    assertThat(number(json, "seconds_per_step")).isPositive();
+  }
+
+  @Test
+  void rejectsABatchThatDoesNotMatchThePacking() {
+    Run r = run("train", "--dataset", "breastmnist", "--data", FeaturizeCommandTest.data().toString(),
+        "--limit-train", "64", "--epochs", "1", "--batch", "16", "--encrypted");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("batch size 16 does not match the packing").contains("32 images per ciphertext");
+  }
+
+  @Test
+  void needsExactlyOneTokenSource() {
+    Run r = run("train", "--dataset", "breastmnist");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("give exactly one of --data");
+  }
+}

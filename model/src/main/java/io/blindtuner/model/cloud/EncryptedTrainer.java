@@ -83,8 +83,10 @@ public final class EncryptedTrainer {
             + functions.pooling().describe() + "; " + functions.activation().describe() + "; "
             + functions.softmax().describe());
       }
-      return new Stages(new AttentionStage(ops, lay), new MlpStage(ops, lay, softmax.classes(), gelu),
-          new LossStage(ops, lay, softmax), new OptimizerStage(ops, momentum, weightDecay));
+      OptimizerStage optimizer = new OptimizerStage(ops, momentum, weightDecay);
+      return new Stages(new AttentionStage(ops, lay),
+          new MlpStage(ops, lay, softmax.classes(), gelu, optimizer.backwardLevels()), new LossStage(ops, lay, softmax),
+          optimizer);
     }
   }
 

@@ -11,8 +11,10 @@ import io.blindtuner.model.packing.SlotLayout;
  * columns, mask folding 1/sqrt(d), replicate over columns); {@code U = c (c + 2) = 2 phi(c)}; {@code V = U x};
  * {@code z = mean + sum_t V / (2T)} (sum over rows, mask folding 1/(2T), replicate over rows).
  *
- * <p>Backward (5 levels, 25 rotations): {@code g_t = <dz, x_t> / T}; {@code dc = g (1 + c)};
- * {@code dq = sum_{b,t} dc x / sqrt(d)} (sum over rows, then over the batch, mask, replicate over rows).
+ * <p>Backward (4 levels, 17 rotations at B = 32, T = d = 16): {@code g_t = <dz, x_t> / (T sqrt(d))} (product, sum
+ * over columns, mask folding both constants, replicate over columns); {@code dc = g (1 + c)};
+ * {@code dq = sum_{b,t} dc x}: the images and tokens together are every position with the same column, so one
+ * cyclic all-sum with stride d over all B*T of them (log2(B*T) rotations, no mask) leaves dq replicated like q.
  */
 public final class AttentionStage implements EncryptedStage {
   private final CipherOps ops;
@@ -48,7 +50,7 @@ public final class AttentionStage implements EncryptedStage {
     return new CipherOps.Steps()
         .add(CipherOps.rotateSumSteps(col, lay.cols())).add(CipherOps.replicateSteps(col, lay.cols()))
         .add(CipherOps.rotateSumSteps(row, lay.rows())).add(CipherOps.replicateSteps(row, lay.rows()))
-        .add(CipherOps.rotateSumSteps(lay.batchStride(), lay.batch())).toArray();
+        .add(CipherOps.rotateSumSteps(lay.rowStride(), lay.rows() * lay.batch())).toArray();
   }
 
   @Override
@@ -58,7 +60,7 @@ public final class AttentionStage implements EncryptedStage {
 
   @Override
   public int backwardLevels() {
-    return 5;
+    return 4;
   }
 
   /**
@@ -87,12 +89,9 @@ public final class AttentionStage implements EncryptedStage {
   public Ciphertext backward(Ciphertext dz, Ciphertext x, Forward fwd) {
     Ciphertext prod = ops.mul(dz, x);
     Ciphertext sum = ops.rotateSum(prod, 1, lay.cols());
-    Ciphertext g = ops.replicate(ops.mulPlain(sum, "att.col0/T", lay.column0(1.0 / tokens)), 1, lay.cols());
+    Ciphertext g = ops.replicate(ops.mulPlain(sum, "att.col0/(T*sqrtd)", lay.column0(invSqrtD / tokens)), 1,
+        lay.cols());
     Ciphertext dc = ops.mul(g, ops.addScalar(fwd.scores(), 1));
-    Ciphertext d = ops.mul(dc, x);
-    Ciphertext rows = ops.rotateSum(d, lay.rowStride(), lay.rows());
-    Ciphertext all = ops.rotateSum(rows, lay.batchStride(), lay.batch());
-    Ciphertext masked = ops.mulPlain(all, "att.row0/sqrtd", lay.row0(invSqrtD));
-    return ops.replicate(masked, lay.rowStride(), lay.rows());
+    return ops.rotateSum(ops.mul(dc, x), lay.rowStride(), lay.rows() * lay.batch());
   }
 }

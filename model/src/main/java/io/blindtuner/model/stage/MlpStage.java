@@ -24,13 +24,19 @@ public final class MlpStage implements EncryptedStage {
   private final int classes;
   private final double alpha;
   private final double beta;
+  private final int gradientLevel;
 
-  public MlpStage(CipherOps ops, SlotLayout lay, int classes, QuadraticGelu activation) {
+  /**
+   * @param gradientLevel the level the bias gradients are brought down to before their batch sums (the levels the
+   *     optimizer needs): rotations cost roughly (level + 1)^2, and G arrives several levels higher
+   */
+  public MlpStage(CipherOps ops, SlotLayout lay, int classes, QuadraticGelu activation, int gradientLevel) {
     this.ops = ops;
     this.lay = lay;
     this.classes = classes;
     this.alpha = activation.alpha();
     this.beta = activation.beta();
+    this.gradientLevel = gradientLevel;
   }
 
   /** Forward outputs kept for backward: h (b, j, *), aq (b, j, *) and the logits (b, *, c). */
@@ -92,12 +98,12 @@ public final class MlpStage implements EncryptedStage {
   public Backward backward(Ciphertext g, Ciphertext z, Forward fwd, Ciphertext w1, Ciphertext w2) {
     int batch = lay.batchStride();
     Ciphertext dw2 = ops.rotateSum(ops.mul(g, fwd.aq()), batch, lay.batch());
-    Ciphertext db2 = ops.rotateSum(g, batch, lay.batch());
+    Ciphertext db2 = ops.rotateSum(ops.down(g, Math.min(g.level(), gradientLevel)), batch, lay.batch());
     Ciphertext das = ops.rotateSum(ops.mul(w2, g), 1, CipherOps.ceilPowerOfTwo(classes));
     Ciphertext da = ops.replicate(ops.mulPlain(das, "mlp.col0*2alpha", lay.column0(2 * alpha)), 1, lay.cols());
     Ciphertext dh = ops.mul(da, ops.addScalar(fwd.h(), beta / (2 * alpha)));
     Ciphertext dw1 = ops.rotateSum(ops.mul(dh, z), batch, lay.batch());
-    Ciphertext db1 = ops.rotateSum(dh, batch, lay.batch());
+    Ciphertext db1 = ops.rotateSum(ops.down(dh, Math.min(dh.level(), gradientLevel)), batch, lay.batch());
     Ciphertext dzs = ops.rotateSum(ops.mul(w1, dh), lay.rowStride(), lay.rows());
     Ciphertext dz = ops.replicate(ops.mulPlain(dzs, "mlp.row0", lay.row0(1)), lay.rowStride(), lay.rows());
     return new Backward(dz, dw1, db1, dw2, alpha, db2);

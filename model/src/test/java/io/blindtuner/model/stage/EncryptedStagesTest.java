@@ -179,7 +179,7 @@ class EncryptedStagesTest {
   @Test
   void mlpForwardAndBackwardTrackTheTwin() {
     QuadraticGelu gelu = (QuadraticGelu) fn.activation();
-    MlpStage stage = new MlpStage(ops, lay, SHAPE.classes(), gelu);
+    MlpStage stage = new MlpStage(ops, lay, SHAPE.classes(), gelu, 2);
     double[][] z = randomData(SHAPE, lay.batch(), 14).mean();
     double[][] packed = lay.pack(p);
     Ciphertext zCt = enc(overRows(z));

@@ -54,6 +54,12 @@ save('ct_a.bin', ctA.saveToArray(COMPR.none));
 save('ct_b.bin', ctB.saveToArray(COMPR.none));
 save('ct_a_zlib.bin', ctA.saveToArray(COMPR.zlib));
 save('ct_a_zstd.bin', ctA.saveToArray(COMPR.zstd));
+const evaluator = new seal.Evaluator(ctx);
+const relinKeys = keygen.createRelinKeys();
+const ctAB = new seal.Ciphertext();
+evaluator.multiply(ctA, ctB, ctAB);
+evaluator.relinearizeInplace(ctAB, relinKeys);
+save('ct_ab_unrescaled.bin', ctAB.saveToArray(COMPR.none)); // scale^2: for the rescale operation
 save('ct_a_seeded.bin', encryptor.encryptSymmetricSerializable(ptA).saveToArray(COMPR.none));
 save('ct_a_seeded_zlib.bin', encryptor.encryptSymmetricSerializable(ptA).saveToArray(COMPR.zlib));
 

@@ -1,12 +1,14 @@
 package io.blindtuner.he.seal;
 
+import io.blindtuner.he.ring.Prng;
+
 /**
  * SEAL's UniformRandomGenerator for a given seed: a byte stream made of 4096-byte buffers, buffer c
  * (c = 0, 1, ...) being BLAKE2Xb(out 4096, in = c as 8 LE bytes, key = seed) or
  * SHAKE256(seed || c as 8 LE bytes). The byte stream is what sample_poly_uniform consumes, so the
  * buffer size and counter layout must match SEAL's exactly.
  */
-public final class SealPrng {
+public final class SealPrng implements Prng {
   static final int BUFFER_BYTES = 4096;
 
   private final SealPrngType type;
@@ -20,7 +22,7 @@ public final class SealPrng {
     this.seed = info.seedBytes();
   }
 
-  /** Fills dst[off, off+len) with the next bytes of the stream. */
+  @Override
   public void nextBytes(byte[] dst, int off, int len) {
     while (len > 0) {
       if (head == BUFFER_BYTES) {
@@ -34,7 +36,7 @@ public final class SealPrng {
     }
   }
 
-  /** The next 8 bytes as a little-endian word. */
+  @Override
   public long nextLong() {
     if (BUFFER_BYTES - head >= 8) {
       long r = Blake2b.le64(buffer, head);

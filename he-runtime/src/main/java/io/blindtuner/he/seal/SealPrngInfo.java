@@ -29,6 +29,18 @@ public record SealPrngInfo(SealPrngType type, long[] seed) {
     return new SealPrngInfo(type, seed);
   }
 
+  /** The info for a 64-byte seed (8 little-endian words). */
+  public static SealPrngInfo fromBytes(SealPrngType type, byte[] seed) {
+    if (seed.length != 8 * SEED_WORDS) {
+      throw new IllegalArgumentException("a SEAL seed is 64 bytes, got " + seed.length);
+    }
+    long[] words = new long[SEED_WORDS];
+    for (int i = 0; i < SEED_WORDS; i++) {
+      words[i] = Blake2b.le64(seed, 8 * i);
+    }
+    return new SealPrngInfo(type, words);
+  }
+
   @Override
   public long[] seed() {
     return seed.clone();

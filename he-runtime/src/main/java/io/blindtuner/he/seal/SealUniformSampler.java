@@ -1,5 +1,8 @@
 package io.blindtuner.he.seal;
 
+import io.blindtuner.he.ring.Modulus;
+import io.blindtuner.he.ring.Samplers;
+
 /**
  * SEAL's sample_poly_uniform: expands a PRNG stream into a polynomial uniform modulo each prime,
  * with SEAL's rejection sampling, so that a seeded ciphertext or key regenerates bit-exactly the
@@ -9,9 +12,10 @@ public final class SealUniformSampler {
   private SealUniformSampler() {}
 
   /**
-   * Samples as SEAL 3.6 and later (4.x): first the whole k·N·8-byte buffer is filled from the stream,
-   * then each word ≥ the largest multiple of q below 2^64 - 1 is replaced by fresh 8-byte words drawn
-   * after the buffer, prime by prime and coefficient by coefficient; the kept word is reduced mod q.
+   * Samples as SEAL 3.6 and later (4.x), which is the engine's {@link Samplers#uniform} fed by SEAL's
+   * PRNG: first the whole k·N·8-byte buffer is filled from the stream, then each word ≥ the largest
+   * multiple of q below 2^64 - 1 is replaced by fresh words drawn after the buffer; kept words are
+   * reduced mod q.
    *
    * @param info the seed and PRNG type
    * @param primes the coefficient moduli of the object's level
@@ -31,36 +35,27 @@ public final class SealUniformSampler {
   static long[][] sample(SealPrngInfo info, long[] primes, int n, int major, int minor) {
     SealPrng prng = new SealPrng(info);
     long[][] out = new long[primes.length][n];
-    boolean legacy = major == 3 && minor < 6;
-    if (!legacy) {
-      byte[] bulk = new byte[8 * n];
-      // Fill all limbs first, as SEAL generates the whole buffer before any rejection redraw.
-      for (long[] limb : out) {
-        prng.nextBytes(bulk, 0, bulk.length);
-        for (int j = 0; j < n; j++) {
-          limb[j] = Blake2b.le64(bulk, 8 * j);
-        }
+    if (major > 3 || minor >= 6) {
+      Modulus[] moduli = new Modulus[primes.length];
+      for (int i = 0; i < primes.length; i++) {
+        moduli[i] = new Modulus(primes[i]);
       }
+      Samplers.uniform(prng, moduli, out, primes.length);
+      return out;
     }
-    long maxRandom = (major == 3 && minor == 4) ? Long.MAX_VALUE : -1L;
+    // SEAL 3.4/3.5: one candidate per draw of two 32-bit words, no bulk fill.
+    long maxRandom = minor == 4 ? Long.MAX_VALUE : -1L;
     for (int i = 0; i < primes.length; i++) {
       long q = primes[i];
       long maxMultiple = maxRandom - Long.remainderUnsigned(maxRandom, q) - 1;
       long[] limb = out[i];
       for (int j = 0; j < n; j++) {
         long r;
-        if (!legacy) {
-          r = limb[j];
-          while (Long.compareUnsigned(r, maxMultiple) >= 0) {
-            r = prng.nextLong();
-          }
-        } else {
-          do {
-            long hi = prng.nextUint32();
-            long lo = prng.nextUint32();
-            r = minor == 4 ? (hi << 31) | (lo >>> 1) : (hi << 32) | lo;
-          } while (Long.compareUnsigned(r, maxMultiple) >= 0);
-        }
+        do {
+          long hi = prng.nextUint32();
+          long lo = prng.nextUint32();
+          r = minor == 4 ? (hi << 31) | (lo >>> 1) : (hi << 32) | lo;
+        } while (Long.compareUnsigned(r, maxMultiple) >= 0);
         limb[j] = Long.remainderUnsigned(r, q);
       }
     }

@@ -1,0 +1,231 @@
+package io.blindtuner.he.seal;
+
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.he.ckks.GaloisKeys;
+import io.blindtuner.he.ckks.HeException;
+import io.blindtuner.he.ckks.KeySwitchKey;
+import io.blindtuner.he.ckks.Plaintext;
+import io.blindtuner.he.ckks.PublicKey;
+import io.blindtuner.he.ckks.RelinKeys;
+import io.blindtuner.he.ckks.SecretKey;
+import io.blindtuner.he.ckks.SeededCiphertext;
+import io.blindtuner.he.ring.RnsPoly;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Moves engine objects to and from SEAL 4.1 bytes for one parameter set. The engine follows SEAL's
+ * conventions (prime order with the special prime last, bit-reversed negacyclic NTT with the smallest
+ * 2N-th root, key-switching keys with one digit per data prime), so the polynomials map one to one:
+ * a SEAL data level with c primes is engine level c - 1, the SEAL key level is the engine's key
+ * polynomials, and SEAL's GaloisKeys index (g - 1)/2 is the engine's Galois element g.
+ *
+ * <p>Readers throw {@link SealFormatException} for anything malformed or not of these parameters.
+ */
+public final class SealCodec {
+  private final SealEncryptionParameters seal;
+  private final CkksParameters ckks;
+
+  private SealCodec(SealEncryptionParameters seal, CkksParameters ckks) {
+    this.seal = seal;
+    this.ckks = ckks;
+  }
+
+  /**
+   * The codec for SEAL parameters, held to the 128-bit HE-standard bound.
+   *
+   * @throws SealFormatException if the parameters are not CKKS or the engine rejects them (not NTT
+   *     primes, not 128-bit secure, ...)
+   */
+  public static SealCodec of(SealEncryptionParameters p) {
+    return of(p, false);
+  }
+
+  /** As {@link #of(SealEncryptionParameters)} but accepting insecure sets: for tests with small rings only. */
+  public static SealCodec ofInsecure(SealEncryptionParameters p) {
+    return of(p, true);
+  }
+
+  private static SealCodec of(SealEncryptionParameters p, boolean insecure) {
+    if (p.scheme() != SealEncryptionParameters.SCHEME_CKKS) {
+      throw new SealFormatException("EncryptionParameters: scheme " + p.scheme() + " is not CKKS (2)");
+    }
+    CkksSpec spec = CkksSpec.ofPrimes(p.degree(), p.coeffModulus());
+    try {
+      return new SealCodec(p, CkksParameters.create(insecure ? spec.asInsecure() : spec));
+    } catch (HeException e) {
+      throw new SealFormatException("EncryptionParameters: not usable by the engine: " + e.getMessage(), e);
+    }
+  }
+
+  /** The codec for engine parameters. */
+  public static SealCodec of(CkksParameters p) {
+    return new SealCodec(SealEncryptionParameters.ckks(p.n(), p.primes()), p);
+  }
+
+  public SealEncryptionParameters sealParameters() {
+    return seal;
+  }
+
+  public CkksParameters parameters() {
+    return ckks;
+  }
+
+  // ---------------------------------------------------------------- ciphertexts
+
+  /**
+   * Reads a SEAL Ciphertext (plain, seeded, zlib or zstd).
+   *
+   * @throws SealFormatException if malformed, of other parameters, or of size above the engine's 3
+   */
+  public Ciphertext readCiphertext(byte[] data) {
+    return toEngine(SealWire.readCiphertext(seal, data));
+  }
+
+  /** The SEAL bytes of a ciphertext (full form). */
+  public byte[] write(Ciphertext ct, SealComprMode mode) {
+    return SealWire.writeCiphertext(toSeal(ct, null), mode);
+  }
+
+  /**
+   * The SEAL bytes of a seeded symmetric ciphertext in seeded form (c0 and the seed).
+   *
+   * @param prng the generator its Encryptor expanded the seed with (a {@link SealPrngFactory})
+   * @throws IllegalArgumentException if the seed is not SEAL's 64 bytes
+   */
+  public byte[] write(SeededCiphertext ct, SealPrngFactory prng, SealComprMode mode) {
+    return SealWire.writeCiphertext(toSeal(ct.ciphertext(), SealPrngInfo.fromBytes(prng.type(), ct.seed())), mode);
+  }
+
+  /** The engine ciphertext of SEAL ciphertext data (seeds already expanded). */
+  public Ciphertext toEngine(SealCiphertextData d) {
+    if (d.size() > Ciphertext.MAX_SIZE) {
+      throw new SealFormatException("Ciphertext: size " + d.size() + " is valid SEAL but the engine handles at most "
+          + Ciphertext.MAX_SIZE + " (relinearize first)");
+    }
+    int level = seal.primeCountOf(d.parmsId(), "Ciphertext") - 1;
+    Ciphertext ct = new Ciphertext(ckks, d.size(), level, d.scale());
+    for (int p = 0; p < d.size(); p++) {
+      copyLimbs(d.polys()[p], ct.poly(p));
+    }
+    return ct;
+  }
+
+  /** SEAL ciphertext data of an engine ciphertext; seeded form if seed is not null (size 2 only). */
+  public SealCiphertextData toSeal(Ciphertext ct, SealPrngInfo seed) {
+    long[][][] polys = new long[ct.size()][][];
+    for (int p = 0; p < ct.size(); p++) {
+      polys[p] = ct.poly(p).limbs();
+    }
+    return new SealCiphertextData(seal.parmsId(ct.level() + 1), true, polys, ct.scale(), 1, seed);
+  }
+
+  // ---------------------------------------------------------------- plaintexts and secret keys
+
+  /** Reads a SEAL CKKS Plaintext. @throws SealFormatException if malformed or of other parameters */
+  public Plaintext readPlaintext(byte[] data) {
+    SealPlaintextData d = SealWire.readPlaintext(seal, data);
+    int count = d.limbs().length;
+    if (count > ckks.maxLevel() + 1) {
+      throw new SealFormatException("Plaintext: at the key level; the engine holds plaintexts at data levels only");
+    }
+    Plaintext pt = new Plaintext(ckks, count - 1, d.scale());
+    copyLimbs(d.limbs(), pt.poly());
+    return pt;
+  }
+
+  public byte[] write(Plaintext pt, SealComprMode mode) {
+    return SealWire.writePlaintext(new SealPlaintextData(seal.parmsId(pt.level() + 1), pt.poly().limbs(), pt.scale()), mode);
+  }
+
+  /** Reads a SEAL SecretKey. @throws SealFormatException if malformed or of other parameters */
+  public SecretKey readSecretKey(byte[] data) {
+    SealPlaintextData d = SealWire.readSecretKey(seal, data);
+    RnsPoly s = new RnsPoly(ckks.n(), ckks.keyLimbCount(), true);
+    copyLimbs(d.limbs(), s);
+    return new SecretKey(ckks, s);
+  }
+
+  public byte[] write(SecretKey sk, SealComprMode mode) {
+    return SealWire.writePlaintext(new SealPlaintextData(seal.keyParmsId(), sk.poly().limbs(), 1.0), mode);
+  }
+
+  // ---------------------------------------------------------------- public and key-switching keys
+
+  /** Reads a SEAL PublicKey (plain or seeded). @throws SealFormatException if malformed or of other parameters */
+  public PublicKey readPublicKey(byte[] data) {
+    SealCiphertextData d = SealWire.readPublicKey(seal, data);
+    return new PublicKey(ckks, keyPoly(d.polys()[0]), keyPoly(d.polys()[1]));
+  }
+
+  public byte[] write(PublicKey pk, SealComprMode mode) {
+    return SealWire.writeCiphertext(keyCiphertext(pk.p0(), pk.p1(), null), mode);
+  }
+
+  /** Reads SEAL RelinKeys. @throws SealFormatException if malformed or of other parameters */
+  public RelinKeys readRelinKeys(byte[] data) {
+    return new RelinKeys(keySwitchKey(SealWire.readRelinKeys(seal, data).keys().get(0)));
+  }
+
+  public byte[] write(RelinKeys rk, SealComprMode mode) {
+    return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(), List.of(parts(rk.key()))), mode);
+  }
+
+  /** Reads SEAL GaloisKeys. @throws SealFormatException if malformed or of other parameters */
+  public GaloisKeys readGaloisKeys(byte[] data) {
+    SealKSwitchKeysData d = SealWire.readGaloisKeys(seal, data);
+    Map<Integer, KeySwitchKey> keys = new LinkedHashMap<>();
+    for (int i = 0; i < d.keys().size(); i++) {
+      if (d.hasKey(i)) {
+        keys.put(2 * i + 1, keySwitchKey(d.keys().get(i)));
+      }
+    }
+    return new GaloisKeys(ckks, keys);
+  }
+
+  public byte[] write(GaloisKeys gk, SealComprMode mode) {
+    int max = gk.elements().stream().mapToInt(Integer::intValue).max().orElse(1);
+    List<List<SealCiphertextData>> keys = new ArrayList<>();
+    for (int i = 0; i <= SealKSwitchKeysData.galoisIndex(max); i++) {
+      keys.add(gk.has(2 * i + 1) ? parts(gk.get(2 * i + 1)) : List.of());
+    }
+    return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(), keys), mode);
+  }
+
+  /** The engine key-switching key of SEAL key parts (one size-2 key-level ciphertext per data prime). */
+  KeySwitchKey keySwitchKey(List<SealCiphertextData> parts) {
+    RnsPoly[][] digits = new RnsPoly[parts.size()][];
+    for (int i = 0; i < parts.size(); i++) {
+      digits[i] = new RnsPoly[] {keyPoly(parts.get(i).polys()[0]), keyPoly(parts.get(i).polys()[1])};
+    }
+    return new KeySwitchKey(ckks, digits);
+  }
+
+  private List<SealCiphertextData> parts(KeySwitchKey k) {
+    List<SealCiphertextData> parts = new ArrayList<>();
+    for (int i = 0; i < k.digitCount(); i++) {
+      parts.add(keyCiphertext(k.digit(i, 0), k.digit(i, 1), null));
+    }
+    return parts;
+  }
+
+  SealCiphertextData keyCiphertext(RnsPoly b, RnsPoly a, SealPrngInfo seed) {
+    return new SealCiphertextData(seal.keyParmsId(), true, new long[][][] {b.limbs(), a.limbs()}, 1.0, 1, seed);
+  }
+
+  private RnsPoly keyPoly(long[][] limbs) {
+    RnsPoly p = new RnsPoly(ckks.n(), ckks.keyLimbCount(), true);
+    copyLimbs(limbs, p);
+    return p;
+  }
+
+  private static void copyLimbs(long[][] src, RnsPoly dst) {
+    for (int i = 0; i < src.length; i++) {
+      System.arraycopy(src[i], 0, dst.limb(i), 0, src[i].length);
+    }
+  }
+}

@@ -3,6 +3,12 @@ package io.blindtuner.pipeline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -18,6 +24,9 @@ import picocli.CommandLine;
 class SealCommandTest {
   @TempDir static Path dir;
   static Path fx;
+  static Path big;
+  static String node;
+  static Path interop;
 
   @BeforeAll
   static void nodeSealFixtures() throws IOException, InterruptedException {
@@ -25,11 +34,15 @@ class SealCommandTest {
     while (!Files.isDirectory(root.resolve("tools/node-seal/interop"))) {
       root = root.getParent();
     }
-    String node = run(List.of("bash", root.resolve("tools/node-seal/install.sh").toString())).strip();
-    node = node.substring(node.lastIndexOf('\n') + 1);
-    run(List.of(node, root.resolve("tools/node-seal/interop/make-fixtures.mjs").toString(), dir.toString(), "tiny",
+    String out = run(List.of("bash", root.resolve("tools/node-seal/install.sh").toString())).strip();
+    node = out.substring(out.lastIndexOf('\n') + 1);
+    interop = root.resolve("tools/node-seal/interop");
+    run(List.of(node, interop.resolve("make-fixtures.mjs").toString(), dir.toString(), "tiny",
         "64", "30,20,30", "20", "0,1,3"));
     fx = dir.resolve("tiny");
+    run(List.of(node, interop.resolve("make-fixtures.mjs").toString(), dir.toString(), "n8192",
+        "8192", "60,40,40,60", "40", "0,1"));
+    big = dir.resolve("n8192");
   }
 
   @Test
@@ -54,6 +67,103 @@ class SealCommandTest {
     Result r = cli("seal", "inspect", bad.toString());
     assertThat(r.code).isEqualTo(1);
     assertThat(r.err).contains("bad SEAL magic 0x0201");
+  }
+
+  /**
+   * Every operation on node-seal's N=8192 (128-bit) files through the CLI; node-seal decrypts each
+   * output with its secret key. Bound: as SealInteropTest (values in [-1, 1] at scale 2^40, noise
+   * below 2^-21 per slot): 2^-16.
+   */
+  @Test
+  void evalRunsEveryOperationOnNodeSealFilesAndSealDecryptsTheResults() throws IOException, InterruptedException {
+    double[] a = doubles(big.resolve("a.f64"));
+    double[] b = doubles(big.resolve("b.f64"));
+    int slots = a.length;
+    String p = big.resolve("params.bin").toString();
+    String ctA = big.resolve("ct_a_seeded.bin").toString();
+    String ctB = big.resolve("ct_b.bin").toString();
+    String rk = big.resolve("relin_seeded.bin").toString();
+    String gk = big.resolve("galois_seeded_zstd.bin").toString();
+    Map<String, String[]> runs = new LinkedHashMap<>();
+    Map<String, double[]> expect = new LinkedHashMap<>();
+    runs.put("add", new String[] {"--op", "add", "--in", ctA, "--in", ctB});
+    expect.put("add", map(a, i -> a[i] + b[i]));
+    runs.put("sub", new String[] {"--op", "sub", "--in", ctA, "--in", ctB, "--compression", "zlib"});
+    expect.put("sub", map(a, i -> a[i] - b[i]));
+    runs.put("add_scalar", new String[] {"--op", "add", "--in", ctA, "--scalar", "0.25"});
+    expect.put("add_scalar", map(a, i -> a[i] + 0.25));
+    runs.put("multiply", new String[] {"--op", "multiply", "--in", ctA, "--in", ctB, "--relin-keys", rk, "--compression", "none"});
+    expect.put("multiply", map(a, i -> a[i] * b[i]));
+    runs.put("multiply_scalar", new String[] {"--op", "multiply", "--in", ctA, "--scalar", "-1.5"});
+    expect.put("multiply_scalar", map(a, i -> -1.5 * a[i]));
+    runs.put("multiply_plain", new String[] {"--op", "multiply_plain", "--in", ctA, "--in", big.resolve("pt_b.bin").toString()});
+    expect.put("multiply_plain", map(a, i -> a[i] * b[i]));
+    runs.put("rotate", new String[] {"--op", "rotate", "--in", ctA, "--galois-keys", gk, "--step", "1"});
+    expect.put("rotate", map(a, i -> a[(i + 1) % slots]));
+    runs.put("conjugate", new String[] {"--op", "conjugate", "--in", ctA, "--galois-keys", gk});
+    expect.put("conjugate", a);
+    runs.put("rescale", new String[] {"--op", "rescale", "--in", big.resolve("ct_ab_unrescaled.bin").toString()});
+    expect.put("rescale", map(a, i -> a[i] * b[i]));
+    StringBuilder tasks = new StringBuilder("{\"tasks\":[");
+    for (var r : runs.entrySet()) {
+      Path out = dir.resolve("out_" + r.getKey() + ".bin");
+      String[] args = new String[r.getValue().length + 7];
+      System.arraycopy(new String[] {"seal", "eval", "--params", p, "--out", out.toString()}, 0, args, 0, 6);
+      System.arraycopy(r.getValue(), 0, args, 6, r.getValue().length);
+      args[args.length - 1] = "--report=" + dir.resolve("report_" + r.getKey() + ".json");
+      Result res = cli(args);
+      assertThat(res.code).as(r.getKey() + ": " + res.err).isZero();
+      assertThat(res.out).contains("wrote " + out);
+      assertThat(Files.readString(dir.resolve("report_" + r.getKey() + ".json"))).contains("\"op\"");
+      tasks.append("{\"name\":\"").append(r.getKey()).append("\",\"type\":\"decrypt\",\"params\":\"").append(p)
+          .append("\",\"secret\":\"").append(big.resolve("secret.bin")).append("\",\"ciphertext\":\"").append(out)
+          .append("\",\"expect\":").append(Arrays.toString(expect.get(r.getKey()))).append("},");
+    }
+    tasks.setLength(tasks.length() - 1);
+    Path tasksFile = Files.writeString(dir.resolve("tasks.json"), tasks.append("]}").toString());
+    String checked = run(List.of(node, interop.resolve("check.mjs").toString(), tasksFile.toString()));
+    assertThat(checked).doesNotContain("ERROR");
+    int results = 0;
+    for (String line : checked.split("\n")) {
+      String[] f = line.split("\t");
+      if (f[0].equals("RESULT")) {
+        results++;
+        assertThat(Double.parseDouble(f[3])).as(f[1]).isLessThan(0x1p-16);
+      }
+    }
+    assertThat(results).isEqualTo(runs.size());
+  }
+
+  @Test
+  void evalNamesWhatIsMissingOrWrong() {
+    String p = big.resolve("params.bin").toString();
+    Result noKeys = cli("seal", "eval", "--params", p, "--op", "rotate", "--step", "1", "--in", big.resolve("ct_a.bin").toString(),
+        "--out", dir.resolve("x.bin").toString());
+    assertThat(noKeys.code).isEqualTo(1);
+    assertThat(noKeys.err).contains("rotate needs --galois-keys");
+    Result wrongParams = cli("seal", "eval", "--params", fx.resolve("params.bin").toString(), "--allow-insecure", "--op", "rescale",
+        "--in", big.resolve("ct_a.bin").toString(), "--out", dir.resolve("x.bin").toString());
+    assertThat(wrongParams.code).isEqualTo(1);
+    assertThat(wrongParams.err).contains("belongs to no level of these encryption parameters (N=64");
+    Result insecure = cli("seal", "eval", "--params", fx.resolve("params.bin").toString(), "--op", "rescale",
+        "--in", fx.resolve("ct_a.bin").toString(), "--out", dir.resolve("x.bin").toString());
+    assertThat(insecure.code).isEqualTo(1);
+    assertThat(insecure.err).contains("128-bit");
+  }
+
+  private static double[] doubles(Path f) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+    double[] v = new double[buf.remaining() / 8];
+    buf.asDoubleBuffer().get(v);
+    return v;
+  }
+
+  private static double[] map(double[] a, IntToDoubleFunction f) {
+    double[] r = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = f.applyAsDouble(i);
+    }
+    return r;
   }
 
   record Result(int code, String out, String err) {}

@@ -73,7 +73,7 @@ public record SlotLayout(int batch, int rows, int cols) {
   }
 
   /** A slot vector with {@code f(r, s)} in every image's block. */
-  public double[] perBlock(IntBinaryOperatorDouble f) {
+  public double[] perBlock(CellFunction f) {
     double[] v = new double[slots()];
     for (int b = 0; b < batch; b++) {
       for (int r = 0; r < rows; r++) {
@@ -87,7 +87,7 @@ public record SlotLayout(int batch, int rows, int cols) {
 
   /** A function of (row, column). */
   @FunctionalInterface
-  public interface IntBinaryOperatorDouble {
+  public interface CellFunction {
     double apply(int r, int s);
   }
 

@@ -13,7 +13,9 @@ import io.blindtuner.model.packing.SlotLayout;
  * columns, + b1); {@code aq}; {@code l} (product with W2, sum over rows, mask folding alpha, replicate over rows,
  * + b2).
  *
- * <p>Backward from {@code G = dL/dl} (5 levels on the dz path, 4 to the W1 gradient; 28 rotations at B = 32, C = 2):
+ * <p>Backward from {@code G = dL/dl} (5 levels on the dz path, 4 to the W1 gradient; 33 rotations at B = 32,
+ * T = d = 16, C = 2: five batch all-sums of 5, the class sum of 1 (3 for C = 5) and its replication of 4, the
+ * hidden-unit sum and replication of 4 each):
  * {@code dW2 = sum_b G aq} (times alpha), {@code db2 = sum_b G}, {@code da = sum_c W2 G} (mask folding 2 alpha),
  * {@code dh = da (h + beta / (2 alpha))}, {@code dW1 = sum_b dh z}, {@code db1 = sum_b dh},
  * {@code dz = sum_j W1 dh}.

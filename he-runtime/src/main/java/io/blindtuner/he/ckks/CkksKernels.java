@@ -9,8 +9,8 @@ import io.blindtuner.he.ring.Samplers;
 
 /**
  * The RNS building blocks shared by key generation, encryption and evaluation: symmetric zero encryption,
- * division by the last prime with rounding, and SEAL's key switching (decompose, then multiply-accumulate with
- * the key and mod down by P). Immutable; scratch is per call.
+ * division by the last prime with rounding, and SEAL's key switching (decompose, multiply-accumulate with the key,
+ * mod down by P). Immutable apart from per-thread scratch arrays (one set per thread, never shared).
  */
 final class CkksKernels {
     private final CkksParameters params;
@@ -18,6 +18,8 @@ final class CkksKernels {
     private final NttTables[] ntt;
     private final Parallelism parallelism;
     private final int n;
+    /** Per-thread scratch: [0] a transformed digit, [1..4] the 128-bit accumulators (hi0, lo0, hi1, lo1). */
+    private final ThreadLocal<long[][]> scratch;
 
     CkksKernels(CkksParameters params, Parallelism parallelism) {
         this.params = params;
@@ -25,6 +27,7 @@ final class CkksKernels {
         this.ntt = params.ntt;
         this.parallelism = parallelism;
         this.n = params.n();
+        this.scratch = ThreadLocal.withInitial(() -> new long[5][params.n()]);
     }
 
     Parallelism parallelism() {
@@ -39,9 +42,8 @@ final class CkksKernels {
         Samplers.uniform(aPrng, moduli, c1, m);
         int[] e = new int[n];
         Samplers.gaussian(ePrng, e);
-        Samplers.toRns(e, moduli, c0, m);
-        for (int j = 0; j < m; j++) {
-            ntt[j].forward(c0[j]);
+        smallToNtt(e, c0, m);
+        parallelism.forEach(m, j -> {
             long[] sj = s.limb(j);
             long[] aj = c1[j];
             long[] ej = c0[j];
@@ -51,99 +53,126 @@ final class CkksKernels {
                 long v = q.add(q.mul(aj[x], sj[x]), ej[x]);
                 ej[x] = v == 0 ? 0 : qv - v;
             }
-        }
+        });
     }
 
     /** Writes a small signed polynomial into the first m moduli and transforms it to NTT form. */
     void smallToNtt(int[] v, long[][] out, int m) {
-        Samplers.toRns(v, moduli, out, m);
-        parallelism.forEach(m, j -> ntt[j].forward(out[j]));
+        parallelism.forEach(m, j -> {
+            long q = moduli[j].value();
+            long[] limb = out[j];
+            for (int x = 0; x < n; x++) {
+                long c = v[x];
+                limb[x] = c < 0 ? c + q : c;
+            }
+            ntt[j].forward(limb);
+        });
     }
 
     /**
-     * Divides by the last of the first {@code m} moduli with rounding (SEAL's divide_and_round_q_last_ntt):
-     * limbs (NTT form) 0..m-2 of {@code limbs} are replaced; limb m-1 is consumed.
+     * Divides each polynomial (NTT form, first {@code m} limbs) by the m-th modulus with rounding (SEAL's
+     * divide_and_round_q_last_ntt): limbs 0..m-2 are replaced; limb m-1 is consumed.
      */
-    void divideRoundByLast(long[][] limbs, int m) {
+    void divideRoundByLast(long[][][] polys, int m) {
         int last = m - 1;
-        long[] t = limbs[last].clone();
-        ntt[last].inverse(t);
+        long[][] rounded = new long[polys.length][];
         Modulus ql = moduli[last];
         long halfQ = ql.value() >>> 1;
-        for (int x = 0; x < n; x++) {
-            t[x] = ql.add(t[x], halfQ);
-        }
-        parallelism.forEach(last, j -> modDownLimb(t, last, limbs[j], limbs[j], j, false));
+        parallelism.forEach(polys.length, p -> {
+            long[] t = polys[p][last].clone();
+            ntt[last].inverse(t);
+            for (int x = 0; x < n; x++) {
+                t[x] = ql.add(t[x], halfQ);
+            }
+            rounded[p] = t;
+        });
+        parallelism.forEach(polys.length * last, task -> {
+            int p = task / last;
+            int j = task % last;
+            modDownLimb(rounded[p], last, polys[p][j], polys[p][j], j, false);
+        });
     }
 
     /**
      * dst = (accumulate ? dst : 0) + (src - r) * moduli[lastIdx]^-1 mod q_j, where {@code roundedLast} holds
-     * r + floor(q_last/2) in coefficient form, r the centered residue mod q_last.
+     * r + floor(q_last/2) in coefficient form, r the centered residue mod q_last. src in [0, q_j).
      */
     private void modDownLimb(long[] roundedLast, int lastIdx, long[] src, long[] dst, int j, boolean accumulate) {
         Modulus qj = moduli[j];
         long q = qj.value();
         long fix = q - params.half[lastIdx][j];
-        long[] tmp = new long[n];
+        long[] tmp = scratch.get()[0];
         for (int x = 0; x < n; x++) {
             tmp[x] = qj.reduce(roundedLast[x]) + fix;
         }
         ntt[j].forwardLazy(tmp);
         long inv = params.inv[lastIdx][j];
         long invS = params.invShoup[lastIdx][j];
-        long mask = invS >> 63;
         long fourQ = 4 * q;
-        for (int x = 0; x < n; x++) {
-            long d = src[x] + fourQ - tmp[x];
-            long r = d * inv - (Math.multiplyHigh(d, invS) + (mask & d)) * q;
-            if (r >= q) {
-                r -= q;
+        if (accumulate) {
+            for (int x = 0; x < n; x++) {
+                long r = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS) + dst[x];
+                dst[x] = r >= q ? r - q : r;
             }
-            if (accumulate) {
-                r += dst[x];
-                if (r >= q) {
-                    r -= q;
-                }
+        } else {
+            for (int x = 0; x < n; x++) {
+                dst[x] = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS);
             }
-            dst[x] = r;
         }
     }
 
-    /**
-     * First half of key switching at a level: the digits of {@code target} (NTT form, level+1 limbs), each
-     * brought to coefficient form, centered, and re-transformed mod every q_k (k &le; level) and mod P. Result
-     * ext[i][k] (k = level+1 stands for P) in NTT form, values in [0, 4q).
-     */
-    long[][][] decompose(long[][] target, int level) {
-        int digits = level + 1;
-        long[][] coef = new long[digits][];
-        parallelism.forEach(digits, i -> {
+    /** Digits of target (NTT form, level+1 limbs) in coefficient form. */
+    private long[][] digitsInCoefficientForm(long[][] target, int level) {
+        long[][] coef = new long[level + 1][];
+        parallelism.forEach(level + 1, i -> {
             coef[i] = target[i].clone();
             ntt[i].inverse(coef[i]);
         });
-        long[][][] ext = new long[digits][level + 2][];
+        return coef;
+    }
+
+    /**
+     * Digit i brought to modulus {@code mod} and transformed (lazy, [0, 4q)). The digit is centered: residues above
+     * q_i/2 stand for v - q_i. SEAL uses [0, q_i); centering gives the same result mod q and avoids the noise of
+     * the digit's mean q_i/2, which the slot transform concentrates near slot 0 (about 2 bits per key switch).
+     */
+    private void digitToNtt(long[] coef, int i, int mod, long[] out) {
+        Modulus qk = moduli[mod];
+        long qi = moduli[i].value();
+        long halfQi = qi >>> 1;
+        long shift = qk.value() - qk.reduce(qi);
+        if (qi <= qk.value()) {
+            // v and v - q_i + q_k are both already in [0, q_k).
+            for (int x = 0; x < n; x++) {
+                long v = coef[x];
+                out[x] = v > halfQi ? v + shift : v;
+            }
+        } else {
+            for (int x = 0; x < n; x++) {
+                long v = coef[x];
+                out[x] = qk.reduce(v > halfQi ? v + shift : v);
+            }
+        }
+        ntt[mod].forwardLazy(out);
+    }
+
+    /**
+     * Decomposition for hoisting: ext[i][k] = digit i transformed mod q_k (k = level+1 stands for P); the
+     * diagonal is target[i] itself.
+     */
+    long[][][] decompose(long[][] target, int level) {
+        long[][] coef = digitsInCoefficientForm(target, level);
+        int digits = level + 1;
         int special = params.specialIndex();
-        parallelism.forEach(level + 2, k -> {
-            int mod = k <= level ? k : special;
-            Modulus qk = moduli[mod];
-            for (int i = 0; i < digits; i++) {
-                if (i == k) {
-                    ext[i][k] = target[i].clone();
-                    continue;
-                }
+        long[][][] ext = new long[digits][level + 2][];
+        parallelism.forEach(digits * (level + 2), task -> {
+            int i = task / (level + 2);
+            int k = task % (level + 2);
+            if (i == k) {
+                ext[i][k] = target[i].clone();
+            } else {
                 long[] d = new long[n];
-                // Centered digit: residues above q_i/2 stand for v - q_i. SEAL uses [0, q_i) here; centering
-                // gives the same result mod q and avoids the noise of the digit's mean q_i/2, which the slot
-                // transform concentrates near slot 0 (about 2 bits of precision per key switch).
-                long qi = moduli[i].value();
-                long halfQi = qi >>> 1;
-                long shift = qk.value() - qk.reduce(qi);
-                long[] c = coef[i];
-                for (int x = 0; x < n; x++) {
-                    long v = c[x];
-                    d[x] = qk.reduce(v > halfQi ? v + shift : v);
-                }
-                ntt[mod].forwardLazy(d);
+                digitToNtt(coef[i], i, k <= level ? k : special, d);
                 ext[i][k] = d;
             }
         });
@@ -151,66 +180,201 @@ final class CkksKernels {
     }
 
     /**
-     * Second half of key switching: sum_i ext[i] (optionally permuted: value at x taken from perm[x]) times the
-     * key's digit i, then mod down by P with rounding. Adds the result to out0; writes (accumulate1) or adds it
-     * to out1. Both have level+1 limbs in NTT form.
+     * Key switching of {@code target} (NTT form, level+1 limbs): adds ks0 to out0 and writes (or, with
+     * accumulate1, adds) ks1 to out1.
      */
-    void keySwitch(long[][][] ext, int level, KeySwitchKey key, int[] perm, long[][] out0, long[][] out1,
-            boolean accumulate1) {
-        int digits = level + 1;
+    void keySwitch(long[][] target, int level, KeySwitchKey key, long[][] out0, long[][] out1, boolean accumulate1) {
+        long[][][] t = keySwitchProducts(target, level, key);
+        modDown(t[0], t[1], level, out0, out1, accumulate1);
+    }
+
+    /**
+     * Relinearization fused with the rescale that follows it: out_c = round((c_c*P + t_c) / (P*q_level)) for
+     * c = 0, 1, where t = the key-switching products of c2 (before the mod-down). One rounding division by P*q_level
+     * replaces the division by P and then by q_level, saving 2*level+2 NTTs (6 of 20 at N=8192 with 3 data primes).
+     * Writes limbs 0..level-1 of out0/out1, which may be c0/c1.
+     */
+    void relinearizeRescale(long[][] c0, long[][] c1, long[][] c2, int level, KeySwitchKey key, long[][] out0,
+            long[][] out1) {
+        long[][][] t = keySwitchProducts(c2, level, key);
+        int special = params.specialIndex();
+        Modulus p = moduli[special];
+        Modulus ql = moduli[level];
+        long[][][] c = {c0, c1};
+        // Coefficient form of y mod P (= t_P) and of y mod q_l (y = c*P + t), each plus h = floor(P*q_l/2).
+        parallelism.forEach(4, task -> {
+            long[][] tc = t[task >> 1];
+            if ((task & 1) == 0) {
+                long[] a = tc[level + 1];
+                ntt[special].inverse(a);
+                long hp = params.fusedHalfModP[level];
+                for (int x = 0; x < n; x++) {
+                    a[x] = p.add(a[x], hp);
+                }
+            } else {
+                long[] b = tc[level];
+                long[] cl = c[task >> 1][level];
+                long pm = params.specialModData[level];
+                long pms = params.specialModDataShoup[level];
+                for (int x = 0; x < n; x++) {
+                    b[x] = ql.add(ql.mulShoup(cl[x], pm, pms), b[x]);
+                }
+                ntt[level].inverse(b);
+                long hl = params.fusedHalfModLast[level];
+                for (int x = 0; x < n; x++) {
+                    b[x] = ql.add(b[x], hl);
+                }
+            }
+        });
+        // v = [y + h]_(P*q_l) = a + P*w with w = (b - a)*P^-1 mod q_l; w overwrites b.
+        long pInv = params.specialInvLast[level];
+        long pInvS = params.specialInvLastShoup[level];
+        parallelism.forEach(2, cc -> {
+            long[] a = t[cc][level + 1];
+            long[] b = t[cc][level];
+            for (int x = 0; x < n; x++) {
+                b[x] = ql.mulShoup(ql.sub(b[x], ql.reduce(a[x])), pInv, pInvS);
+            }
+        });
+        long[][][] out = {out0, out1};
+        parallelism.forEach(2 * level, task -> {
+            int cc = task / level;
+            int j = task % level;
+            Modulus qj = moduli[j];
+            long qv = qj.value();
+            long[] a = t[cc][level + 1];
+            long[] w = t[cc][level];
+            long pm = params.specialModData[j];
+            long pms = params.specialModDataShoup[j];
+            long[] v = scratch.get()[0];
+            // v - h in coefficient form (h is added to every coefficient, so it cannot be added after the NTT).
+            long hj = params.fusedHalfModData[level][j];
+            for (int x = 0; x < n; x++) {
+                v[x] = qj.sub(qj.add(qj.reduce(a[x]), qj.mulShoup(w[x], pm, pms)), hj);
+            }
+            ntt[j].forwardLazy(v);
+            long[] cj = c[cc][j];
+            long[] tj = t[cc][j];
+            long[] dst = out[cc][j];
+            long inv = params.fusedInv[level][j];
+            long invS = params.fusedInvShoup[level][j];
+            long fourQ = 4 * qv;
+            for (int x = 0; x < n; x++) {
+                long y = qj.add(qj.mulShoup(cj[x], pm, pms), tj[x]);
+                dst[x] = qj.mulShoup(y + fourQ - v[x], inv, invS);
+            }
+        });
+    }
+
+    /** The key-switching products t0, t1 of {@code target} (NTT form, limbs 0..level and P at level+1). */
+    private long[][][] keySwitchProducts(long[][] target, int level, KeySwitchKey key) {
+        long[][] coef = digitsInCoefficientForm(target, level);
         int special = params.specialIndex();
         long[][] t0 = new long[level + 2][];
         long[][] t1 = new long[level + 2][];
         parallelism.forEach(level + 2, k -> {
             int mod = k <= level ? k : special;
-            Modulus qk = moduli[mod];
-            long[] h0 = new long[n];
-            long[] l0 = new long[n];
-            long[] h1 = new long[n];
-            long[] l1 = new long[n];
-            for (int i = 0; i < digits; i++) {
-                long[] d = ext[i][k];
-                long[] b = key.digit(i, 0).limb(mod);
-                long[] a = key.digit(i, 1).limb(mod);
-                if (perm == null) {
-                    for (int x = 0; x < n; x++) {
-                        long v = d[x];
-                        long bx = b[x];
-                        long ax = a[x];
-                        long plo = v * bx;
-                        long lo = l0[x] + plo;
-                        h0[x] += Math.multiplyHigh(v, bx) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
-                        l0[x] = lo;
-                        plo = v * ax;
-                        lo = l1[x] + plo;
-                        h1[x] += Math.multiplyHigh(v, ax) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
-                        l1[x] = lo;
-                    }
+            long[][] s = scratch.get();
+            for (int i = 0; i <= level; i++) {
+                long[] d;
+                if (i == k) {
+                    d = target[i];
                 } else {
-                    for (int x = 0; x < n; x++) {
-                        long v = d[perm[x]];
-                        long bx = b[x];
-                        long ax = a[x];
-                        long plo = v * bx;
-                        long lo = l0[x] + plo;
-                        h0[x] += Math.multiplyHigh(v, bx) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
-                        l0[x] = lo;
-                        plo = v * ax;
-                        lo = l1[x] + plo;
-                        h1[x] += Math.multiplyHigh(v, ax) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
-                        l1[x] = lo;
-                    }
+                    digitToNtt(coef[i], i, mod, s[0]);
+                    d = s[0];
                 }
+                accumulate(d, null, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0);
             }
-            for (int x = 0; x < n; x++) {
-                l0[x] = qk.reduce128(qk.reduce(h0[x]), l0[x]);
-                l1[x] = qk.reduce128(qk.reduce(h1[x]), l1[x]);
-            }
-            t0[k] = l0;
-            t1[k] = l1;
+            t0[k] = new long[n];
+            t1[k] = new long[n];
+            reduceAccumulators(s, moduli[mod], level + 1, t0[k], t1[k]);
         });
-        long halfP = moduli[special].value() >>> 1;
+        return new long[][][] {t0, t1};
+    }
+
+    /** Key switching from a precomputed decomposition, each digit permuted by {@code perm} (null: identity). */
+    void keySwitch(long[][][] ext, int level, KeySwitchKey key, int[] perm, long[][] out0, long[][] out1,
+            boolean accumulate1) {
+        int special = params.specialIndex();
+        long[][] t0 = new long[level + 2][];
+        long[][] t1 = new long[level + 2][];
+        parallelism.forEach(level + 2, k -> {
+            int mod = k <= level ? k : special;
+            long[][] s = scratch.get();
+            for (int i = 0; i <= level; i++) {
+                accumulate(ext[i][k], perm, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0);
+            }
+            t0[k] = new long[n];
+            t1[k] = new long[n];
+            reduceAccumulators(s, moduli[mod], level + 1, t0[k], t1[k]);
+        });
+        modDown(t0, t1, level, out0, out1, accumulate1);
+    }
+
+    /**
+     * (h0:l0) += d*b, (h1:l1) += d*a as unsigned 128-bit sums (d &lt; 2^62, key &lt; 2^60, at most 60 digits).
+     * With {@code first} the accumulators are overwritten instead.
+     */
+    private void accumulate(long[] d, int[] perm, long[] b, long[] a, long[][] s, boolean first) {
+        long[] h0 = s[1];
+        long[] l0 = s[2];
+        long[] h1 = s[3];
+        long[] l1 = s[4];
+        if (first) {
+            for (int x = 0; x < n; x++) {
+                long v = perm == null ? d[x] : d[perm[x]];
+                long bx = b[x];
+                long ax = a[x];
+                l0[x] = v * bx;
+                h0[x] = Math.multiplyHigh(v, bx);
+                l1[x] = v * ax;
+                h1[x] = Math.multiplyHigh(v, ax);
+            }
+            return;
+        }
+        for (int x = 0; x < n; x++) {
+            long v = perm == null ? d[x] : d[perm[x]];
+            long bx = b[x];
+            long ax = a[x];
+            long plo = v * bx;
+            long lo = l0[x] + plo;
+            h0[x] += Math.multiplyHigh(v, bx) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
+            l0[x] = lo;
+            plo = v * ax;
+            lo = l1[x] + plo;
+            h1[x] += Math.multiplyHigh(v, ax) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
+            l1[x] = lo;
+        }
+    }
+
+    /**
+     * Reduces the accumulators of {@code digits} products d*key (d &lt; 4q, key &lt; q) mod q. The high word stays
+     * below q, as reduce128 needs, when 4*digits*q &lt; 2^64; otherwise it is reduced first.
+     */
+    private void reduceAccumulators(long[][] s, Modulus q, int digits, long[] out0, long[] out1) {
+        long[] h0 = s[1];
+        long[] l0 = s[2];
+        long[] h1 = s[3];
+        long[] l1 = s[4];
+        if (Math.multiplyHigh(4L * digits, q.value()) == 0 && 4L * digits * q.value() > 0) {
+            for (int x = 0; x < n; x++) {
+                out0[x] = q.reduce128(h0[x], l0[x]);
+                out1[x] = q.reduce128(h1[x], l1[x]);
+            }
+        } else {
+            for (int x = 0; x < n; x++) {
+                out0[x] = q.reduce128(q.reduce(h0[x]), l0[x]);
+                out1[x] = q.reduce128(q.reduce(h1[x]), l1[x]);
+            }
+        }
+    }
+
+    /** Mod-down by P with rounding of (t0, t1) (limbs 0..level and P at index level+1) into out0/out1. */
+    private void modDown(long[][] t0, long[][] t1, int level, long[][] out0, long[][] out1, boolean accumulate1) {
+        int special = params.specialIndex();
+        int digits = level + 1;
         Modulus p = moduli[special];
+        long halfP = p.value() >>> 1;
         parallelism.forEach(2, c -> {
             long[] last = c == 0 ? t0[level + 1] : t1[level + 1];
             ntt[special].inverse(last);

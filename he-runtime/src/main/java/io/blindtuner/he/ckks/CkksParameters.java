@@ -40,8 +40,19 @@ public final class CkksParameters {
     final long[][] invShoup;
     /** half[k][j] = floor(moduli[k] / 2) mod moduli[j] for j &lt; k. */
     final long[][] half;
-    /** P mod q_i for each data prime. */
+    /** P mod q_i for each data prime, with Shoup constants. */
     final long[] specialModData;
+    final long[] specialModDataShoup;
+    /** Fused mod-down and rescale at level l (see CkksKernels.modDownRescale): h = floor(P*q_l/2). */
+    final long[] fusedHalfModP;
+    final long[] fusedHalfModLast;
+    final long[][] fusedHalfModData;
+    /** (P*q_l)^-1 mod q_j for j &lt; l, with Shoup constants. */
+    final long[][] fusedInv;
+    final long[][] fusedInvShoup;
+    /** P^-1 mod q_l, with Shoup constant. */
+    final long[] specialInvLast;
+    final long[] specialInvLastShoup;
     private final ConcurrentHashMap<Integer, int[]> galoisTables = new ConcurrentHashMap<>();
 
     private CkksParameters(CkksSpec spec, long[] primes) {
@@ -72,8 +83,37 @@ public final class CkksParameters {
             }
         }
         specialModData = new long[k - 1];
+        specialModDataShoup = new long[k - 1];
         for (int i = 0; i < k - 1; i++) {
             specialModData[i] = moduli[i].reduce(primes[k - 1]);
+            specialModDataShoup[i] = moduli[i].shoup(specialModData[i]);
+        }
+        int levels = k - 1;
+        java.math.BigInteger bigP = java.math.BigInteger.valueOf(primes[k - 1]);
+        fusedHalfModP = new long[levels];
+        fusedHalfModLast = new long[levels];
+        fusedHalfModData = new long[levels][];
+        fusedInv = new long[levels][];
+        fusedInvShoup = new long[levels][];
+        specialInvLast = new long[levels];
+        specialInvLastShoup = new long[levels];
+        for (int l = 0; l < levels; l++) {
+            java.math.BigInteger ql = java.math.BigInteger.valueOf(primes[l]);
+            java.math.BigInteger pq = bigP.multiply(ql);
+            java.math.BigInteger h = pq.shiftRight(1);
+            fusedHalfModP[l] = h.mod(bigP).longValue();
+            fusedHalfModLast[l] = h.mod(ql).longValue();
+            specialInvLast[l] = moduli[l].inverse(specialModData[l]);
+            specialInvLastShoup[l] = moduli[l].shoup(specialInvLast[l]);
+            fusedHalfModData[l] = new long[l];
+            fusedInv[l] = new long[l];
+            fusedInvShoup[l] = new long[l];
+            for (int j = 0; j < l; j++) {
+                java.math.BigInteger qj = java.math.BigInteger.valueOf(primes[j]);
+                fusedHalfModData[l][j] = h.mod(qj).longValue();
+                fusedInv[l][j] = pq.mod(qj).modInverse(qj).longValue();
+                fusedInvShoup[l][j] = moduli[j].shoup(fusedInv[l][j]);
+            }
         }
         id = computeId(n, primes);
     }

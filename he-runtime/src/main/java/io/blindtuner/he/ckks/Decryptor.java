@@ -1,20 +1,29 @@
 package io.blindtuner.he.ckks;
 
-import io.blindtuner.he.ring.LimbOps;
 import io.blindtuner.he.ring.Modulus;
+import io.blindtuner.he.ring.Parallelism;
 
 /** Decrypts ciphertexts of size 2 or 3 with the secret key: m = c0 + c1*s (+ c2*s^2). Hospital-side; thread-safe. */
 public final class Decryptor {
     private final CkksParameters params;
     private final SecretKey secretKey;
+    private final Parallelism parallelism;
 
     /**
      * @throws ParameterMismatchException if the key belongs to other parameters
      */
     public Decryptor(CkksParameters params, SecretKey secretKey) {
+        this(params, secretKey, Parallelism.SERIAL);
+    }
+
+    /**
+     * @throws ParameterMismatchException if the key belongs to other parameters
+     */
+    public Decryptor(CkksParameters params, SecretKey secretKey, Parallelism parallelism) {
         params.check(secretKey.parametersId(), "secret key", "Decryptor");
         this.params = params;
         this.secretKey = secretKey;
+        this.parallelism = parallelism;
     }
 
     /**
@@ -27,27 +36,25 @@ public final class Decryptor {
         Ciphertext.checkSize(ct.size(), "decrypt");
         int level = ct.level();
         out.reshape(level, ct.scale());
-        int n = params.n();
-        for (int j = 0; j <= level; j++) {
+        parallelism.forEachRange(level + 1, params.n(), (j, from, to) -> {
             Modulus q = params.moduli[j];
             long[] s = secretKey.poly().limb(j);
             long[] dst = out.poly().limb(j);
+            long[] c0 = ct.poly(0).limb(j);
+            long[] c1 = ct.poly(1).limb(j);
             if (ct.size() == 3) {
                 // ((c2*s) + c1)*s + c0, Horner form.
-                long[] t = new long[n];
-                LimbOps.mul(ct.poly(2).limb(j), s, t, q);
-                LimbOps.add(t, ct.poly(1).limb(j), t, q);
-                LimbOps.mul(t, s, t, q);
-                LimbOps.add(t, ct.poly(0).limb(j), dst, q);
+                long[] c2 = ct.poly(2).limb(j);
+                for (int x = from; x < to; x++) {
+                    long t = q.add(q.mul(c2[x], s[x]), c1[x]);
+                    dst[x] = q.add(q.mul(t, s[x]), c0[x]);
+                }
             } else {
-                long[] c0 = ct.poly(0).limb(j);
-                long[] c1 = ct.poly(1).limb(j);
-                for (int x = 0; x < n; x++) {
-                    long v = q.add(q.mul(c1[x], s[x]), c0[x]);
-                    dst[x] = v;
+                for (int x = from; x < to; x++) {
+                    dst[x] = q.add(q.mul(c1[x], s[x]), c0[x]);
                 }
             }
-        }
+        });
     }
 
     /**

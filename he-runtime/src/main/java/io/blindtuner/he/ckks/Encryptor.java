@@ -84,12 +84,11 @@ public final class Encryptor {
         Samplers.gaussian(prng, e1);
         kernels.smallToNtt(e0, c0, m);
         kernels.smallToNtt(e1, c1, m);
-        kernels.parallelism().forEach(m, j -> {
-            LimbOps.mulAdd(publicKey.p0().limb(j), uNtt[j], c0[j], params.moduli[j]);
-            LimbOps.mulAdd(publicKey.p1().limb(j), uNtt[j], c1[j], params.moduli[j]);
+        kernels.parallelism().forEachRange(m, n, (j, from, to) -> {
+            LimbOps.mulAdd(publicKey.p0().limb(j), uNtt[j], c0[j], params.moduli[j], from, to);
+            LimbOps.mulAdd(publicKey.p1().limb(j), uNtt[j], c1[j], params.moduli[j], from, to);
         });
-        kernels.divideRoundByLast(c0, m);
-        kernels.divideRoundByLast(c1, m);
+        kernels.divideRoundByLast(new long[][][] {c0, c1}, m);
         out.reshape(2, level, plain.scale());
         for (int j = 0; j <= level; j++) {
             LimbOps.add(c0[j], plain.poly().limb(j), out.poly(0).limb(j), params.moduli[j]);

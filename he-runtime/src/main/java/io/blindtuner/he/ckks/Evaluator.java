@@ -140,22 +140,22 @@ public final class Evaluator {
         int sb = b.size();
         int size = Math.max(sa, sb);
         out.reshape(size, level, a.scale());
-        parallelism.forEach(level + 1, j -> {
+        parallelism.forEachRange(level + 1, n, (j, from, to) -> {
             Modulus m = q(j);
             for (int p = 0; p < size; p++) {
                 long[] dst = out.poly(p).limb(j);
                 if (p < sa && p < sb) {
                     if (subtract) {
-                        LimbOps.sub(a.poly(p).limb(j), b.poly(p).limb(j), dst, m);
+                        LimbOps.sub(a.poly(p).limb(j), b.poly(p).limb(j), dst, m, from, to);
                     } else {
-                        LimbOps.add(a.poly(p).limb(j), b.poly(p).limb(j), dst, m);
+                        LimbOps.add(a.poly(p).limb(j), b.poly(p).limb(j), dst, m, from, to);
                     }
                 } else if (p < sa) {
-                    System.arraycopy(a.poly(p).limb(j), 0, dst, 0, n);
+                    System.arraycopy(a.poly(p).limb(j), from, dst, from, to - from);
                 } else if (subtract) {
-                    LimbOps.negate(b.poly(p).limb(j), dst, m);
+                    LimbOps.negate(b.poly(p).limb(j), dst, m, from, to);
                 } else {
-                    System.arraycopy(b.poly(p).limb(j), 0, dst, 0, n);
+                    System.arraycopy(b.poly(p).limb(j), from, dst, from, to - from);
                 }
             }
         });
@@ -171,9 +171,9 @@ public final class Evaluator {
         checkOut(out, "negate");
         int size = a.size();
         out.reshape(size, a.level(), a.scale());
-        parallelism.forEach(a.level() + 1, j -> {
+        parallelism.forEachRange(a.level() + 1, n, (j, from, to) -> {
             for (int p = 0; p < size; p++) {
-                LimbOps.negate(a.poly(p).limb(j), out.poly(p).limb(j), q(j));
+                LimbOps.negate(a.poly(p).limb(j), out.poly(p).limb(j), q(j), from, to);
             }
         });
     }
@@ -227,16 +227,16 @@ public final class Evaluator {
         checkScales(a.scale(), p.scale(), "a", "plaintext", op);
         int size = a.size();
         out.reshape(size, a.level(), a.scale());
-        parallelism.forEach(a.level() + 1, j -> {
+        parallelism.forEachRange(a.level() + 1, n, (j, from, to) -> {
             Modulus m = q(j);
             if (subtract) {
-                LimbOps.sub(a.poly(0).limb(j), p.poly().limb(j), out.poly(0).limb(j), m);
+                LimbOps.sub(a.poly(0).limb(j), p.poly().limb(j), out.poly(0).limb(j), m, from, to);
             } else {
-                LimbOps.add(a.poly(0).limb(j), p.poly().limb(j), out.poly(0).limb(j), m);
+                LimbOps.add(a.poly(0).limb(j), p.poly().limb(j), out.poly(0).limb(j), m, from, to);
             }
             for (int k = 1; k < size; k++) {
                 if (out != a) {
-                    System.arraycopy(a.poly(k).limb(j), 0, out.poly(k).limb(j), 0, n);
+                    System.arraycopy(a.poly(k).limb(j), from, out.poly(k).limb(j), from, to - from);
                 }
             }
         });
@@ -257,11 +257,11 @@ public final class Evaluator {
         }
         int size = a.size();
         out.reshape(size, a.level(), a.scale());
-        parallelism.forEach(a.level() + 1, j -> {
-            LimbOps.addScalar(a.poly(0).limb(j), CkksEncoder.residue(v, q(j)), out.poly(0).limb(j), q(j));
+        parallelism.forEachRange(a.level() + 1, n, (j, from, to) -> {
+            LimbOps.addScalar(a.poly(0).limb(j), CkksEncoder.residue(v, q(j)), out.poly(0).limb(j), q(j), from, to);
             for (int k = 1; k < size; k++) {
                 if (out != a) {
-                    System.arraycopy(a.poly(k).limb(j), 0, out.poly(k).limb(j), 0, n);
+                    System.arraycopy(a.poly(k).limb(j), from, out.poly(k).limb(j), from, to - from);
                 }
             }
         });
@@ -290,10 +290,10 @@ public final class Evaluator {
         checkProductScale(scale, a.level(), "multiplyPlain");
         int size = a.size();
         out.reshape(size, a.level(), scale);
-        parallelism.forEach(a.level() + 1, j -> {
+        parallelism.forEachRange(a.level() + 1, n, (j, from, to) -> {
             long[] pj = p.poly().limb(j);
             for (int k = 0; k < size; k++) {
-                LimbOps.mul(a.poly(k).limb(j), pj, out.poly(k).limb(j), q(j));
+                LimbOps.mul(a.poly(k).limb(j), pj, out.poly(k).limb(j), q(j), from, to);
             }
         });
     }
@@ -325,10 +325,11 @@ public final class Evaluator {
         checkProductScale(scale, a.level(), "multiplyScalar");
         int size = a.size();
         out.reshape(size, a.level(), scale);
-        parallelism.forEach(a.level() + 1, j -> {
+        parallelism.forEachRange(a.level() + 1, n, (j, from, to) -> {
             long w = CkksEncoder.residue(v, q(j));
+            long ws = q(j).shoup(w);
             for (int k = 0; k < size; k++) {
-                LimbOps.mulScalar(a.poly(k).limb(j), w, out.poly(k).limb(j), q(j));
+                LimbOps.mulScalar(a.poly(k).limb(j), w, ws, out.poly(k).limb(j), q(j), from, to);
             }
         });
     }
@@ -360,7 +361,7 @@ public final class Evaluator {
         double scale = a.scale() * b.scale();
         checkProductScale(scale, a.level(), "multiply");
         out.reshape(3, a.level(), scale);
-        parallelism.forEach(a.level() + 1, j -> {
+        parallelism.forEachRange(a.level() + 1, n, (j, from, to) -> {
             Modulus m = q(j);
             long[] a0 = a.poly(0).limb(j);
             long[] a1 = a.poly(1).limb(j);
@@ -369,7 +370,7 @@ public final class Evaluator {
             long[] o0 = out.poly(0).limb(j);
             long[] o1 = out.poly(1).limb(j);
             long[] o2 = out.poly(2).limb(j);
-            for (int x = 0; x < n; x++) {
+            for (int x = from; x < to; x++) {
                 long x0 = a0[x];
                 long x1 = a1[x];
                 long y0 = b0[x];
@@ -407,14 +408,14 @@ public final class Evaluator {
         double scale = a.scale() * a.scale();
         checkProductScale(scale, a.level(), "square");
         out.reshape(3, a.level(), scale);
-        parallelism.forEach(a.level() + 1, j -> {
+        parallelism.forEachRange(a.level() + 1, n, (j, from, to) -> {
             Modulus m = q(j);
             long[] a0 = a.poly(0).limb(j);
             long[] a1 = a.poly(1).limb(j);
             long[] o0 = out.poly(0).limb(j);
             long[] o1 = out.poly(1).limb(j);
             long[] o2 = out.poly(2).limb(j);
-            for (int x = 0; x < n; x++) {
+            for (int x = from; x < to; x++) {
                 long x0 = a0[x];
                 long x1 = a1[x];
                 long c = m.reduce128(Math.multiplyHigh(x0, x1), x0 * x1);
@@ -448,7 +449,6 @@ public final class Evaluator {
             return;
         }
         long[][] c2 = a.poly(2).limbs();
-        long[][][] ext = kernels.decompose(c2, level);
         if (out != a) {
             out.reshape(2, level, a.scale());
             for (int p = 0; p < 2; p++) {
@@ -459,13 +459,71 @@ public final class Evaluator {
         } else {
             out.reshape(2, level, a.scale());
         }
-        kernels.keySwitch(ext, level, keys.key(), null, out.poly(0).limbs(), out.poly(1).limbs(), true);
+        kernels.keySwitch(c2, level, keys.key(), out.poly(0).limbs(), out.poly(1).limbs(), true);
     }
 
     /** @see #relinearize(Ciphertext, RelinKeys, Ciphertext) */
     public Ciphertext relinearizeNew(Ciphertext a, RelinKeys keys) {
         Ciphertext out = new Ciphertext(params);
         relinearize(a, keys, out);
+        return out;
+    }
+
+    /**
+     * Relinearizes a size-3 ciphertext and rescales it in one rounding division by P*q_level (cheaper than
+     * {@link #relinearize} then {@link #rescale}, same result up to rounding): size 2, level - 1, scale / q_level.
+     *
+     * @throws ParameterMismatchException if a, the keys or out belong to other parameters
+     * @throws HeException if a is not of size 3
+     * @throws LevelException if a is at level 0
+     */
+    public void relinearizeRescale(Ciphertext a, RelinKeys keys, Ciphertext out) {
+        checkCt(a, "a", "relinearizeRescale");
+        checkOut(out, "relinearizeRescale");
+        params.check(keys.parametersId(), "relinearization keys", "relinearizeRescale");
+        if (a.size() != 3) {
+            throw new HeException("relinearizeRescale: a has size " + a.size() + ", expected 3");
+        }
+        int level = a.level();
+        if (level == 0) {
+            throw new LevelException("relinearizeRescale: a is at level 0; no prime left to divide by");
+        }
+        double scale = a.scale() / params.prime(level);
+        long[][] c0 = a.poly(0).limbs();
+        long[][] c1 = a.poly(1).limbs();
+        long[][] c2 = a.poly(2).limbs();
+        out.reshape(2, level, scale);
+        kernels.relinearizeRescale(c0, c1, c2, level, keys.key(), out.poly(0).limbs(), out.poly(1).limbs());
+        out.reshape(2, level - 1, scale);
+    }
+
+    /** @see #relinearizeRescale(Ciphertext, RelinKeys, Ciphertext) */
+    public Ciphertext relinearizeRescaleNew(Ciphertext a, RelinKeys keys) {
+        Ciphertext out = new Ciphertext(params);
+        relinearizeRescale(a, keys, out);
+        return out;
+    }
+
+    /**
+     * out = rescale(relinearize(a * b)) with the fused {@link #relinearizeRescale}: level - 1, scale a.scale *
+     * b.scale / q_level.
+     *
+     * @throws ParameterMismatchException if a, b, the keys or out belong to other parameters
+     * @throws LevelException if a and b are at different levels or at level 0
+     * @throws HeException if a or b is not of size 2
+     * @throws ScaleException if the product scale does not fit the level
+     */
+    public void multiplyRelinRescale(Ciphertext a, Ciphertext b, RelinKeys keys, Ciphertext out) {
+        checkCt(a, "a", "multiplyRelinRescale");
+        Ciphertext product = new Ciphertext(params, 3, a.level(), 1.0);
+        multiply(a, b, product);
+        relinearizeRescale(product, keys, out);
+    }
+
+    /** @see #multiplyRelinRescale(Ciphertext, Ciphertext, RelinKeys, Ciphertext) */
+    public Ciphertext multiplyRelinRescaleNew(Ciphertext a, Ciphertext b, RelinKeys keys) {
+        Ciphertext out = new Ciphertext(params);
+        multiplyRelinRescale(a, b, keys, out);
         return out;
     }
 
@@ -496,11 +554,14 @@ public final class Evaluator {
         if (level == 0) {
             throw new LevelException("rescale: a is at level 0; no prime left to divide by");
         }
+        double scale = a.scale() / params.prime(level);
         copyInto(a, out);
-        for (int p = 0; p < out.size(); p++) {
-            kernels.divideRoundByLast(out.poly(p).limbs(), level + 1);
+        long[][][] polys = new long[out.size()][][];
+        for (int p = 0; p < polys.length; p++) {
+            polys[p] = out.poly(p).limbs();
         }
-        out.reshape(out.size(), level - 1, a.scale() / params.prime(level));
+        kernels.divideRoundByLast(polys, level + 1);
+        out.reshape(out.size(), level - 1, scale);
     }
 
     /** @see #rescale(Ciphertext, Ciphertext) */
@@ -724,28 +785,42 @@ public final class Evaluator {
         return out;
     }
 
+    /** SEAL's apply_galois: permute c0 and c1 in NTT form, then key-switch the permuted c1. */
     private void applyGalois(Ciphertext a, int elt, KeySwitchKey key, Ciphertext out) {
-        long[][][] ext = kernels.decompose(a.poly(1).limbs(), a.level());
-        permuteC0AndSwitch(a, ext, elt, key, out);
+        int level = a.level();
+        int[] perm = params.galoisTable(elt);
+        long[][] c0 = new long[level + 1][n];
+        long[][] c1 = new long[level + 1][n];
+        parallelism.forEachRange(level + 1, n, (j, from, to) -> {
+            long[] s0 = a.poly(0).limb(j);
+            long[] s1 = a.poly(1).limb(j);
+            long[] d0 = c0[j];
+            long[] d1 = c1[j];
+            for (int x = from; x < to; x++) {
+                int src = perm[x];
+                d0[x] = s0[src];
+                d1[x] = s1[src];
+            }
+        });
+        out.reshape(2, level, a.scale());
+        for (int j = 0; j <= level; j++) {
+            System.arraycopy(c0[j], 0, out.poly(0).limb(j), 0, n);
+        }
+        kernels.keySwitch(c1, level, key, out.poly(0).limbs(), out.poly(1).limbs(), false);
     }
 
     /** out = (perm(c0) + ks0(perm(c1)), ks1(perm(c1))) given the decomposition of c1. */
     private void permuteC0AndSwitch(Ciphertext a, long[][][] ext, int elt, KeySwitchKey key, Ciphertext out) {
         int level = a.level();
         int[] perm = params.galoisTable(elt);
-        long[][] c0 = new long[level + 1][n];
-        parallelism.forEach(level + 1, j -> {
+        out.reshape(2, level, a.scale());
+        parallelism.forEachRange(level + 1, n, (j, from, to) -> {
             long[] src = a.poly(0).limb(j);
-            long[] dst = c0[j];
-            for (int x = 0; x < n; x++) {
+            long[] dst = out.poly(0).limb(j);
+            for (int x = from; x < to; x++) {
                 dst[x] = src[perm[x]];
             }
         });
-        double scale = a.scale();
-        out.reshape(2, level, scale);
-        for (int j = 0; j <= level; j++) {
-            System.arraycopy(c0[j], 0, out.poly(0).limb(j), 0, n);
-        }
         kernels.keySwitch(ext, level, key, perm, out.poly(0).limbs(), out.poly(1).limbs(), false);
     }
 

@@ -7,7 +7,9 @@ package io.blindtuner.he.ring;
  * transform: Cooley-Tukey in place with powers psi^bitrev(i), output in bit-reversed order, so entry k holds
  * a(psi^(2*bitrev(k)+1)) — the layout SEAL stores on the wire. Inverse: Gentleman-Sande with inverse powers,
  * the factor n^-1 folded into the last stage. Butterflies are Harvey's lazy ones with Shoup constants: the
- * forward keeps values in [0, 4q), the inverse in [0, 2q); the non-lazy entry points reduce to [0, q).
+ * forward keeps values in [0, 4q), the inverse in [0, 2q); the non-lazy entry points reduce to [0, q). Primes
+ * are at most 60 bits, so lazy values stay below 2^62 and Shoup constants are taken at 2^63 (no unsigned
+ * correction in the butterfly).
  */
 public final class NttTables {
     private final int n;
@@ -54,16 +56,21 @@ public final class NttTables {
         for (int i = 0; i < n; i++) {
             int r = bitReverse(i, logN);
             rootPowers[r] = p;
-            rootPowersShoup[r] = modulus.shoup(p);
+            rootPowersShoup[r] = shoup63(p, q);
             invRootPowers[r] = ip;
-            invRootPowersShoup[r] = modulus.shoup(ip);
+            invRootPowersShoup[r] = shoup63(ip, q);
             p = modulus.mul(p, root);
             ip = modulus.mul(ip, inv);
         }
         nInv = modulus.inverse(n);
-        nInvShoup = modulus.shoup(nInv);
+        nInvShoup = shoup63(nInv, q);
         lastInv = modulus.mul(invRootPowers[1], nInv);
-        lastInvShoup = modulus.shoup(lastInv);
+        lastInvShoup = shoup63(lastInv, q);
+    }
+
+    /** floor(w * 2^63 / q): with y &lt; 2^62, y*w - mulhi(2y, that)*q lies in [0, 2q) (one op cheaper than 2^64). */
+    private static long shoup63(long w, long q) {
+        return java.math.BigInteger.valueOf(w).shiftLeft(63).divide(java.math.BigInteger.valueOf(q)).longValue();
     }
 
     /** Smallest primitive m-th root of unity mod a prime q (m a power of two dividing q - 1). */
@@ -128,63 +135,75 @@ public final class NttTables {
         }
     }
 
-    /** Forward NTT, input in [0, 4q), output in [0, 4q). */
+    /** Forward NTT, input in [0, 4q), output in [0, 4q). Radix-4 passes (two stages per sweep of the array). */
     public void forwardLazy(long[] a) {
         final long q = modulus.value();
         final long twoQ = 2 * q;
         final long[] rp = rootPowers;
         final long[] rps = rootPowersShoup;
         int t = n;
-        for (int m = 1; m < n; m <<= 1) {
+        int m = 1;
+        if ((logN & 1) == 1) {
+            // One radix-2 stage first so that the rest pairs up.
             t >>= 1;
-            if (t >= 4) {
-                for (int i = 0; i < m; i++) {
-                    final long w = rp[m + i];
-                    final long ws = rps[m + i];
-                    final long wsMask = ws >> 63;
-                    final int j1 = 2 * i * t;
-                    final int j2 = j1 + t;
-                    for (int j = j1; j < j2; j++) {
-                        long x = a[j];
-                        x -= twoQ & ((twoQ - 1 - x) >> 63);
-                        long y = a[j + t];
-                        long u = y * w - (Math.multiplyHigh(y, ws) + (wsMask & y)) * q;
-                        a[j] = x + u;
-                        a[j + t] = x - u + twoQ;
-                    }
+            final long w = rp[1];
+            final long ws = rps[1];
+            for (int j = 0; j < t; j++) {
+                long x = a[j];
+                if (x >= twoQ) {
+                    x -= twoQ;
                 }
-            } else if (t == 2) {
-                for (int i = 0; i < m; i++) {
-                    final long w = rp[m + i];
-                    final long ws = rps[m + i];
-                    final long wsMask = ws >> 63;
-                    final int j = 4 * i;
+                long y = a[j + t];
+                long u = y * w - Math.multiplyHigh(y << 1, ws) * q;
+                a[j] = x + u;
+                a[j + t] = x - u + twoQ;
+            }
+            m = 2;
+        }
+        for (; m < n; m <<= 2) {
+            final int t4 = t >> 2;
+            for (int i = 0; i < m; i++) {
+                final long w1 = rp[m + i];
+                final long w1s = rps[m + i];
+                final int k = 2 * (m + i);
+                final long w2 = rp[k];
+                final long w2s = rps[k];
+                final long w3 = rp[k + 1];
+                final long w3s = rps[k + 1];
+                final int j0 = i * t;
+                final int j1 = j0 + t4;
+                for (int j = j0; j < j1; j++) {
                     long x0 = a[j];
-                    x0 -= twoQ & ((twoQ - 1 - x0) >> 63);
-                    long x1 = a[j + 1];
-                    x1 -= twoQ & ((twoQ - 1 - x1) >> 63);
-                    long y0 = a[j + 2];
-                    long y1 = a[j + 3];
-                    long u0 = y0 * w - (Math.multiplyHigh(y0, ws) + (wsMask & y0)) * q;
-                    long u1 = y1 * w - (Math.multiplyHigh(y1, ws) + (wsMask & y1)) * q;
-                    a[j] = x0 + u0;
-                    a[j + 1] = x1 + u1;
-                    a[j + 2] = x0 - u0 + twoQ;
-                    a[j + 3] = x1 - u1 + twoQ;
-                }
-            } else {
-                for (int i = 0; i < m; i++) {
-                    final long w = rp[m + i];
-                    final long ws = rps[m + i];
-                    final int j = 2 * i;
-                    long x = a[j];
-                    x -= twoQ & ((twoQ - 1 - x) >> 63);
-                    long y = a[j + 1];
-                    long u = y * w - (Math.multiplyHigh(y, ws) + ((ws >> 63) & y)) * q;
-                    a[j] = x + u;
-                    a[j + 1] = x - u + twoQ;
+                    long x1 = a[j + t4];
+                    long x2 = a[j + 2 * t4];
+                    long x3 = a[j + 3 * t4];
+                    if (x0 >= twoQ) {
+                        x0 -= twoQ;
+                    }
+                    if (x1 >= twoQ) {
+                        x1 -= twoQ;
+                    }
+                    long u2 = x2 * w1 - Math.multiplyHigh(x2 << 1, w1s) * q;
+                    long u3 = x3 * w1 - Math.multiplyHigh(x3 << 1, w1s) * q;
+                    long y0 = x0 + u2;
+                    long y2 = x0 - u2 + twoQ;
+                    long y1 = x1 + u3;
+                    long y3 = x1 - u3 + twoQ;
+                    if (y0 >= twoQ) {
+                        y0 -= twoQ;
+                    }
+                    if (y2 >= twoQ) {
+                        y2 -= twoQ;
+                    }
+                    long v1 = y1 * w2 - Math.multiplyHigh(y1 << 1, w2s) * q;
+                    long v3 = y3 * w3 - Math.multiplyHigh(y3 << 1, w3s) * q;
+                    a[j] = y0 + v1;
+                    a[j + t4] = y0 - v1 + twoQ;
+                    a[j + 2 * t4] = y2 + v3;
+                    a[j + 3 * t4] = y2 - v3 + twoQ;
                 }
             }
+            t = t4;
         }
     }
 
@@ -205,21 +224,70 @@ public final class NttTables {
         final long[] rp = invRootPowers;
         final long[] rps = invRootPowersShoup;
         int t = 1;
-        for (int m = n >> 1; m > 1; m >>= 1) {
+        int m = n >> 1;
+        if (m > 1) {
+            // t = 1: butterflies on adjacent pairs.
             for (int i = 0; i < m; i++) {
                 final long w = rp[m + i];
                 final long ws = rps[m + i];
-                final long wsMask = ws >> 63;
+                final int j = 2 * i;
+                long x = a[j];
+                long y = a[j + 1];
+                long s = x + y;
+                if (s >= twoQ) {
+                    s -= twoQ;
+                }
+                long d = x - y + twoQ;
+                a[j] = s;
+                a[j + 1] = d * w - Math.multiplyHigh(d << 1, ws) * q;
+            }
+            t = 2;
+            m >>= 1;
+        }
+        if (m > 1) {
+            // t = 2: two butterflies per twiddle.
+            for (int i = 0; i < m; i++) {
+                final long w = rp[m + i];
+                final long ws = rps[m + i];
+                final int j = 4 * i;
+                long x0 = a[j];
+                long x1 = a[j + 1];
+                long y0 = a[j + 2];
+                long y1 = a[j + 3];
+                long s0 = x0 + y0;
+                if (s0 >= twoQ) {
+                    s0 -= twoQ;
+                }
+                long s1 = x1 + y1;
+                if (s1 >= twoQ) {
+                    s1 -= twoQ;
+                }
+                long d0 = x0 - y0 + twoQ;
+                long d1 = x1 - y1 + twoQ;
+                a[j] = s0;
+                a[j + 1] = s1;
+                a[j + 2] = d0 * w - Math.multiplyHigh(d0 << 1, ws) * q;
+                a[j + 3] = d1 * w - Math.multiplyHigh(d1 << 1, ws) * q;
+            }
+            t = 4;
+            m >>= 1;
+        }
+        for (; m > 1; m >>= 1) {
+            for (int i = 0; i < m; i++) {
+                final long w = rp[m + i];
+                final long ws = rps[m + i];
                 final int j1 = 2 * i * t;
                 final int j2 = j1 + t;
                 for (int j = j1; j < j2; j++) {
                     long x = a[j];
                     long y = a[j + t];
                     long s = x + y;
-                    s -= twoQ & ((twoQ - 1 - s) >> 63);
+                    if (s >= twoQ) {
+                        s -= twoQ;
+                    }
                     long d = x - y + twoQ;
                     a[j] = s;
-                    a[j + t] = d * w - (Math.multiplyHigh(d, ws) + (wsMask & d)) * q;
+                    a[j + t] = d * w - Math.multiplyHigh(d << 1, ws) * q;
                 }
             }
             t <<= 1;
@@ -228,17 +296,15 @@ public final class NttTables {
         final int half = n >> 1;
         final long ni = nInv;
         final long nis = nInvShoup;
-        final long nisMask = nis >> 63;
         final long li = lastInv;
         final long lis = lastInvShoup;
-        final long lisMask = lis >> 63;
         for (int j = 0; j < half; j++) {
             long x = a[j];
             long y = a[j + half];
             long s = x + y;
             long d = x - y + twoQ;
-            a[j] = s * ni - (Math.multiplyHigh(s, nis) + (nisMask & s)) * q;
-            a[j + half] = d * li - (Math.multiplyHigh(d, lis) + (lisMask & d)) * q;
+            a[j] = s * ni - Math.multiplyHigh(s << 1, nis) * q;
+            a[j + half] = d * li - Math.multiplyHigh(d << 1, lis) * q;
         }
     }
 }

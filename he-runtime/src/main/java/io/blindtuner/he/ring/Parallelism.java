@@ -28,6 +28,25 @@ public record Parallelism(ExecutorService executor, int threads) {
         }
     }
 
+    /** A task over a coefficient range [from, to) of item {@code index} (e.g. one limb). */
+    @FunctionalInterface
+    public interface RangeTask {
+        void run(int index, int from, int to);
+    }
+
+    /**
+     * Runs body over {@code count} items of {@code length} coefficients each; with several threads every item is
+     * cut into that many ranges, so e.g. 3 limbs still split evenly over 2 threads.
+     */
+    public void forEachRange(int count, int length, RangeTask body) {
+        int pieces = threads > 1 ? threads : 1;
+        forEach(count * pieces, t -> {
+            int item = t / pieces;
+            int p = t % pieces;
+            body.run(item, (int) ((long) length * p / pieces), (int) ((long) length * (p + 1) / pieces));
+        });
+    }
+
     /**
      * Runs body(0..count-1), split into contiguous chunks over up to {@code threads} threads; returns when all
      * are done. Exceptions from any chunk are rethrown.

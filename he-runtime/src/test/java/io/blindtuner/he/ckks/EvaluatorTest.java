@@ -114,6 +114,17 @@ class EvaluatorTest {
         ev.relinearize(s, rk, s);
         ev.rescale(s, s);
         assertPrecision(c.decrypt(s), sq, relinBound + c.rescale(s.scale()), "square + relinearize + rescale in place");
+        if (level > 0) {
+            // Fused: one rounding by P*q_level; the key-switch noise is divided by q_level as well.
+            Ciphertext fused = ev.multiplyRelinRescaleNew(a, b, rk);
+            assertThat(fused.level()).isEqualTo(level - 1);
+            assertThat(fused.size()).isEqualTo(2);
+            assertThat(fused.scale()).isEqualTo(rs.scale());
+            assertPrecision(c.decrypt(fused), prod, relinBound + c.rescale(fused.scale()), "multiplyRelinRescale");
+            Ciphertext inPlace = ev.squareNew(a);
+            ev.relinearizeRescale(inPlace, rk, inPlace);
+            assertPrecision(c.decrypt(inPlace), sq, relinBound + c.rescale(inPlace.scale()), "relinearizeRescale in place");
+        }
     }
 
     /**
@@ -216,5 +227,12 @@ class EvaluatorTest {
         assertThatThrownBy(() -> new Ciphertext(c.params, 4, 0, 1)).isInstanceOf(HeException.class)
                 .hasMessageContaining("size must be 2 or 3");
         assertThat(ev.relinearizeNew(a, rk).size()).isEqualTo(2);
+        assertThatThrownBy(() -> ev.relinearizeRescaleNew(a, rk)).isInstanceOf(HeException.class)
+                .hasMessageContaining("relinearizeRescale: a has size 2, expected 3");
+        Ciphertext threeLow = ev.multiplyNew(ev.modSwitchToNew(a, 1), ev.modSwitchToNew(a, 1));
+        Ciphertext threeZero = new Ciphertext(c.params, 3, 0, SCALE);
+        assertThat(threeLow.level()).isEqualTo(1);
+        assertThatThrownBy(() -> ev.relinearizeRescaleNew(threeZero, rk)).isInstanceOf(LevelException.class)
+                .hasMessageContaining("level 0");
     }
 }

@@ -1,6 +1,7 @@
 package io.blindtuner.model.stage;
 
 import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.model.packing.Mask;
 import io.blindtuner.model.packing.SlotLayout;
 
 /**
@@ -71,11 +72,11 @@ public final class AttentionStage implements EncryptedStage {
   public Forward forward(Ciphertext x, Ciphertext mean, Ciphertext q) {
     Ciphertext prod = ops.mul(x, q);
     Ciphertext sum = ops.rotateSum(prod, 1, lay.cols());
-    Ciphertext c = ops.replicate(ops.mulPlain(sum, "att.col0/sqrtd", lay.column0(invSqrtD)), 1, lay.cols());
+    Ciphertext c = ops.replicate(ops.mulPlain(sum, lay, Mask.column0(invSqrtD)), 1, lay.cols());
     Ciphertext u = ops.mul(c, ops.addScalar(c, 2));
     Ciphertext v = ops.mul(u, x);
     Ciphertext pooled = ops.rotateSum(v, lay.rowStride(), lay.rows());
-    Ciphertext masked = ops.mulPlain(pooled, "att.row0/2T", lay.row0(1.0 / (2 * tokens)));
+    Ciphertext masked = ops.mulPlain(pooled, lay, Mask.row0(1.0 / (2 * tokens)));
     Ciphertext z = ops.add(ops.replicate(masked, lay.rowStride(), lay.rows()), mean);
     return new Forward(z, c);
   }
@@ -89,7 +90,7 @@ public final class AttentionStage implements EncryptedStage {
   public Ciphertext backward(Ciphertext dz, Ciphertext x, Forward fwd) {
     Ciphertext prod = ops.mul(dz, x);
     Ciphertext sum = ops.rotateSum(prod, 1, lay.cols());
-    Ciphertext g = ops.replicate(ops.mulPlain(sum, "att.col0/(T*sqrtd)", lay.column0(invSqrtD / tokens)), 1,
+    Ciphertext g = ops.replicate(ops.mulPlain(sum, lay, Mask.column0(invSqrtD / tokens)), 1,
         lay.cols());
     Ciphertext dc = ops.mul(g, ops.addScalar(fwd.scores(), 1));
     return ops.rotateSum(ops.mul(dc, x), lay.rowStride(), lay.rows() * lay.batch());

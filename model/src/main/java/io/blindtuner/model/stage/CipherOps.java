@@ -7,7 +7,9 @@ import io.blindtuner.he.ckks.Evaluator;
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.Plaintext;
 import io.blindtuner.he.ckks.RelinKeys;
+import io.blindtuner.model.packing.Mask;
 import io.blindtuner.model.packing.ScaleLadder;
+import io.blindtuner.model.packing.SlotLayout;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +27,7 @@ public final class CipherOps {
   private final RelinKeys relinKeys;
   private final GaloisKeys galoisKeys;
   private final ScaleLadder ladder;
-  private final Map<String, Plaintext> plainCache = new HashMap<>();
+  private final Map<PlainKey, Plaintext> plainCache = new HashMap<>();
   private long rotations;
   private long multiplications;
 
@@ -72,17 +74,19 @@ public final class CipherOps {
     return out;
   }
 
+  /** An encoded mask: the mask, its layout, the level and whether it is a multiplier or an addend. */
+  private record PlainKey(SlotLayout layout, Mask mask, int level, boolean multiplier) {}
+
   /**
-   * a * values slot-wise (a mask with folded constants), rescaled: one level. The plaintext is cached under
-   * {@code key} per level, so a key must always name the same values.
+   * a * mask slot-wise, rescaled: one level. Encoded masks are cached per level.
    *
    * @throws io.blindtuner.he.ckks.LevelException if a is at level 0
    */
-  public Ciphertext mulPlain(Ciphertext a, String key, double[] values) {
+  public Ciphertext mulPlain(Ciphertext a, SlotLayout lay, Mask mask) {
     int level = a.level();
-    checkLevel(level, "mulPlain " + key);
-    Plaintext p = plainCache.computeIfAbsent(key + "@" + level + "*",
-        k -> encoder.encode(values, level, ladder.multiplierScale(level)));
+    checkLevel(level, "mulPlain " + mask);
+    Plaintext p = plainCache.computeIfAbsent(new PlainKey(lay, mask, level, true),
+        k -> encoder.encode(mask.values(lay), level, ladder.multiplierScale(level)));
     Ciphertext out = evaluator.multiplyPlainNew(a, p);
     evaluator.rescale(out, out);
     return out;
@@ -111,11 +115,11 @@ public final class CipherOps {
     return evaluator.addScalarNew(a, c);
   }
 
-  /** a + values slot-wise (no level used); cached under {@code key} like {@link #mulPlain}. */
-  public Ciphertext addPlain(Ciphertext a, String key, double[] values) {
+  /** a + mask slot-wise (no level used); cached like {@link #mulPlain}. */
+  public Ciphertext addPlain(Ciphertext a, SlotLayout lay, Mask mask) {
     int level = a.level();
-    Plaintext p = plainCache.computeIfAbsent(key + "@" + level + "+",
-        k -> encoder.encode(values, level, ladder.scale(level)));
+    Plaintext p = plainCache.computeIfAbsent(new PlainKey(lay, mask, level, false),
+        k -> encoder.encode(mask.values(lay), level, ladder.scale(level)));
     return evaluator.addPlainNew(a, p);
   }
 
@@ -172,15 +176,18 @@ public final class CipherOps {
 
   /**
    * Copies index 0 of a dimension (all other indices zero) to indices 0 .. count-1:
-   * {@code sum_{i < count} rot(a, -i * stride)}; doubling for a power of two, else count - 1 rotations.
+   * {@code sum_{i < count} rot(a, -i * stride)}; doubling for a power of two, else count - 1 hoisted rotations of
+   * a (one key-switch decomposition shared by all of them).
    */
   public Ciphertext replicate(Ciphertext a, int stride, int count) {
     if (Integer.bitCount(count) == 1) {
       return rotateSum(a, -stride, count);
     }
+    int[] steps = replicateSteps(stride, count);
+    rotations += steps.length;
     Ciphertext acc = a;
-    for (int i = 1; i < count; i++) {
-      acc = evaluator.addNew(acc, rotate(a, -i * stride));
+    for (Ciphertext r : evaluator.rotateHoisted(a, steps, galoisKeys)) {
+      acc = evaluator.addNew(acc, r);
     }
     return acc;
   }

@@ -2,6 +2,7 @@ package io.blindtuner.model.stage;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.model.approx.PolynomialSoftmax;
+import io.blindtuner.model.packing.Mask;
 import io.blindtuner.model.packing.SlotLayout;
 
 /**
@@ -66,19 +67,19 @@ public final class LossStage implements EncryptedStage {
    * @return G = dL/dlogits (b, *, c), zero for c >= C
    */
   public Ciphertext forward(Ciphertext logits, Ciphertext labels) {
-    Ciphertext mean = classMean(logits, "loss.mean");
+    Ciphertext mean = classMean(logits);
     Ciphertext u = ops.sub(logits, mean);
     Ciphertext f = oddPolynomial(u, 1.0 / lay.batch());
-    Ciphertext fMean = classMean(f, "loss.fmean");
+    Ciphertext fMean = classMean(f);
     Ciphertext g = ops.sub(f, fMean);
-    g = ops.addPlain(g, "loss.uniform", lay.firstColumns(classes, 1.0 / (classes * (double) lay.batch())));
+    g = ops.addPlain(g, lay, Mask.firstColumns(classes, 1.0 / (classes * (double) lay.batch())));
     return ops.sub(g, labels);
   }
 
   /** The mean over the first C columns, replicated to exactly those columns. */
-  private Ciphertext classMean(Ciphertext a, String key) {
+  private Ciphertext classMean(Ciphertext a) {
     Ciphertext sum = ops.rotateSum(a, 1, sumWidth);
-    Ciphertext masked = ops.mulPlain(sum, key, lay.column0(1.0 / classes));
+    Ciphertext masked = ops.mulPlain(sum, lay, Mask.column0(1.0 / classes));
     return ops.replicate(masked, 1, classes);
   }
 

@@ -2,6 +2,7 @@ package io.blindtuner.model.stage;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.model.approx.QuadraticGelu;
+import io.blindtuner.model.packing.Mask;
 import io.blindtuner.model.packing.SlotLayout;
 
 /**
@@ -86,10 +87,10 @@ public final class MlpStage implements EncryptedStage {
 
   public Forward forward(Ciphertext z, Ciphertext w1, Ciphertext b1, Ciphertext w2, Ciphertext b2) {
     Ciphertext hs = ops.rotateSum(ops.mul(z, w1), 1, lay.cols());
-    Ciphertext h = ops.add(ops.replicate(ops.mulPlain(hs, "mlp.col0", lay.column0(1)), 1, lay.cols()), b1);
+    Ciphertext h = ops.add(ops.replicate(ops.mulPlain(hs, lay, Mask.column0(1)), 1, lay.cols()), b1);
     Ciphertext aq = ops.mul(h, ops.addScalar(h, beta / alpha));
     Ciphertext ls = ops.rotateSum(ops.mul(aq, w2), lay.rowStride(), lay.rows());
-    Ciphertext lm = ops.mulPlain(ls, "mlp.row0*alpha", lay.row0(alpha));
+    Ciphertext lm = ops.mulPlain(ls, lay, Mask.row0(alpha));
     Ciphertext logits = ops.add(ops.replicate(lm, lay.rowStride(), lay.rows()), b2);
     return new Forward(h, aq, logits);
   }
@@ -102,12 +103,12 @@ public final class MlpStage implements EncryptedStage {
     Ciphertext dw2 = ops.rotateSum(ops.mul(g, fwd.aq()), batch, lay.batch());
     Ciphertext db2 = ops.rotateSum(ops.down(g, Math.min(g.level(), gradientLevel)), batch, lay.batch());
     Ciphertext das = ops.rotateSum(ops.mul(w2, g), 1, CipherOps.ceilPowerOfTwo(classes));
-    Ciphertext da = ops.replicate(ops.mulPlain(das, "mlp.col0*2alpha", lay.column0(2 * alpha)), 1, lay.cols());
+    Ciphertext da = ops.replicate(ops.mulPlain(das, lay, Mask.column0(2 * alpha)), 1, lay.cols());
     Ciphertext dh = ops.mul(da, ops.addScalar(fwd.h(), beta / (2 * alpha)));
     Ciphertext dw1 = ops.rotateSum(ops.mul(dh, z), batch, lay.batch());
     Ciphertext db1 = ops.rotateSum(ops.down(dh, Math.min(dh.level(), gradientLevel)), batch, lay.batch());
     Ciphertext dzs = ops.rotateSum(ops.mul(w1, dh), lay.rowStride(), lay.rows());
-    Ciphertext dz = ops.replicate(ops.mulPlain(dzs, "mlp.row0", lay.row0(1)), lay.rowStride(), lay.rows());
+    Ciphertext dz = ops.replicate(ops.mulPlain(dzs, lay, Mask.row0(1)), lay.rowStride(), lay.rows());
     return new Backward(dz, dw1, db1, dw2, alpha, db2);
   }
 }

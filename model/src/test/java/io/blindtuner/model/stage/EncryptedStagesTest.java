@@ -50,7 +50,9 @@ class EncryptedStagesTest {
   static void setUp() {
     params = CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
     lay = SlotLayout.forShape(SHAPE, params.slots());
-    keys = new KeyHolder(params, EncryptedTrainer.rotationSteps(lay, SHAPE.classes()));
+    // Keys for two and five classes (the five-class loss replicates over 5 columns: hoisted rotations).
+    keys = new KeyHolder(params, new CipherOps.Steps().add(EncryptedTrainer.rotationSteps(lay, SHAPE.classes()))
+        .add(EncryptedTrainer.rotationSteps(lay, 5)).toArray());
     ops = new CipherOps(params, new Evaluator(params), keys.encoder(), keys.relinKeys(), keys.galoisKeys());
     data = randomData(SHAPE, lay.batch(), 11);
     index = new int[lay.batch()];
@@ -215,9 +217,24 @@ class EncryptedStagesTest {
 
   @Test
   void lossGradientTracksTheTwin() {
-    PolynomialSoftmax softmax = (PolynomialSoftmax) fn.softmax();
+    lossGradientTracksTheTwin((PolynomialSoftmax) fn.softmax(), data.labels());
+  }
+
+  @Test
+  void fiveClassLossGradientTracksTheTwin() {
+    int[] labels = new int[lay.batch()];
+    SplittableRandom r = new SplittableRandom(19);
+    for (int b = 0; b < labels.length; b++) {
+      labels[b] = r.nextInt(5);
+    }
+    lossGradientTracksTheTwin((PolynomialSoftmax) HeadFunctions.polynomial(5).softmax(), labels);
+  }
+
+  private void lossGradientTracksTheTwin(PolynomialSoftmax softmax, int[] allLabels) {
+    TokenSet data = new TokenSet(EncryptedStagesTest.data.mean(), EncryptedStagesTest.data.centred(), allLabels,
+        softmax.classes());
     LossStage stage = new LossStage(ops, lay, softmax);
-    double[][] logits = new double[lay.batch()][SHAPE.classes()];
+    double[][] logits = new double[lay.batch()][softmax.classes()];
     SplittableRandom r = new SplittableRandom(16);
     for (double[] row : logits) {
       for (int c = 0; c < row.length; c++) {
@@ -233,7 +250,7 @@ class EncryptedStagesTest {
     SoftmaxLoss twin = new SoftmaxLoss(softmax);
     double[][] want = twin.gradient(twin.probabilities(logits), labels);
     assertThat(l.level() - g.level()).isEqualTo(stage.forwardLevels());
-    assertSlots("loss gradient", g, overRows(want));
+    assertSlots("loss gradient, " + softmax.classes() + " classes", g, overRows(want));
   }
 
   @Test

@@ -75,11 +75,6 @@ public final class ProgressBar implements AutoCloseable {
     }
   }
 
-  /** Items finished so far. */
-  public long done() {
-    return done.get();
-  }
-
   /** Seconds since the bar was created. */
   public double elapsedSeconds() {
     return (System.nanoTime() - start) / 1e9;

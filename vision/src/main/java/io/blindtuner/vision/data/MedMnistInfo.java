@@ -3,7 +3,6 @@ package io.blindtuner.vision.data;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One official MedMNIST v2/v3 28x28 file: where to download it and how to recognise it.
@@ -42,9 +41,5 @@ public record MedMnistInfo(String name, int classes, int channels, int train, in
   /** The official download address. */
   public URI url() {
     return URI.create(ZENODO_RECORD + fileName());
-  }
-
-  public Optional<String> sha256Hex() {
-    return Optional.ofNullable(sha256);
   }
 }

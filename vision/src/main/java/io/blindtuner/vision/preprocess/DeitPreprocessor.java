@@ -35,10 +35,6 @@ public final class DeitPreprocessor {
     }
   }
 
-  public int size() {
-    return size;
-  }
-
   /** Bytes needed by the scratch buffer of {@link #apply}. */
   public int scratchBytes(int channels) {
     return size * size * channels;

@@ -103,12 +103,4 @@ public record VitConfig(String name, int imageSize, int patchSize, int channels,
   public VitConfig withEps(double e) {
     return new VitConfig(name, imageSize, patchSize, channels, dim, depth, heads, mlpDim, distilled, e);
   }
-
-  /** Multiply-adds of one forward pass (linear layers and attention), for throughput reports. */
-  public long macsPerImage() {
-    long s = sequenceLength();
-    long d = dim;
-    long blocks = s * (3 * d * d + d * d + 2 * d * mlpDim) + 2 * s * s * d;
-    return patches() * (long) patchValues() * d + depth * blocks;
-  }
 }

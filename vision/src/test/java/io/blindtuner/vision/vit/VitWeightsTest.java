@@ -68,6 +68,23 @@ class VitWeightsTest {
   }
 
   @Test
+  void acceptsHuggingFaceNamesWithoutModelPrefix() throws IOException {
+    Path hf = good(TINY, true);
+    Path bare = dir.resolve("bare.safetensors");
+    SafetensorsWriter w = new SafetensorsWriter();
+    try (SafetensorsFile s = SafetensorsFile.open(hf)) {
+      for (TensorInfo t : s.tensors().values()) {
+        w.add(t.name().substring("vit.".length()), s.readFloats(t.name()), t.shape());
+      }
+    }
+    w.write(bare, DType.F32);
+    VitWeights a = VitOnnxParityTest.load(hf, TINY);
+    VitWeights b = VitOnnxParityTest.load(bare, TINY);
+    assertThat(b.naming()).isEqualTo("hugging face (prefix '')");
+    assertThat(b.blocks().get(1).qkvWeight()).isEqualTo(a.blocks().get(1).qkvWeight());
+  }
+
+  @Test
   void refusesMissingTensorsNamingEachOne() throws IOException {
     Path f = rewrite(good(TINY, false), Set.of("blocks.1.attn.qkv.weight", "norm.bias", "pos_embed"), Map.of());
     assertThatThrownBy(() -> VitOnnxParityTest.load(f, TINY)).isInstanceOf(MalformedFileException.class)

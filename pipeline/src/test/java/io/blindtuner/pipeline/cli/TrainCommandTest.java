@@ -74,6 +74,21 @@ class TrainCommandTest {
   }
 
   @Test
+  void trainsOnATokenFileFromFeaturize() throws IOException {
+    Path tokens = dir.resolve("breast.tokens");
+    Run f = run("featurize", "--dataset", "breastmnist", "--data", FeaturizeCommandTest.data().toString(), "--pca",
+        "16", "--out", tokens.toString());
+    assertThat(f.code()).as(f.err()).isZero();
+    Run r = run("train", "--dataset", "breastmnist", "--tokens", tokens.toString(), "--limit-train", "96",
+        "--epochs", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("train 96 / test 156").contains("(none)").contains("plaintext twin");
+    Run wrong = run("train", "--dataset", "pneumoniamnist", "--tokens", tokens.toString());
+    assertThat(wrong.code()).isEqualTo(1);
+    assertThat(wrong.err()).contains("holds breastmnist, not pneumoniamnist");
+  }
+
+  @Test
   void rejectsABatchThatDoesNotMatchThePacking() {
     Run r = run("train", "--dataset", "breastmnist", "--data", FeaturizeCommandTest.data().toString(),
         "--limit-train", "64", "--epochs", "1", "--batch", "16", "--encrypted");

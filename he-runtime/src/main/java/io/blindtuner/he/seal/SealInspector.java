@@ -53,9 +53,11 @@ public final class SealInspector {
     boolean seeded = size == 2 && words == n * k;
     SealPrngType prng = null;
     if (seeded) {
-      long infoAt = headerAt + le64(m, headerAt + 8);
+      long dataSize = le64(m, headerAt + 8);
+      // The seed's own SEAL object follows the data; its first member byte is the prng type.
+      boolean inside = dataSize >= 16 && dataSize <= m.length - headerAt - 17L;
       prng = h.versionMajor() == 3 && h.versionMinor() < 6 ? SealPrngType.BLAKE2XB
-          : infoAt + 17 <= m.length ? SealPrngType.fromCode(m[(int) infoAt + 16] & 0xff) : null;
+          : inside ? SealPrngType.fromCode(m[(int) (headerAt + dataSize) + 16] & 0xff) : null;
     }
     return new SealObjectInfo("Ciphertext or PublicKey", h, m.length, parmsId(m, 0), (int) n, (int) k, null, (int) size,
         scale, seeded, prng, List.of(), 0, null);
@@ -84,7 +86,7 @@ public final class SealInspector {
           throw new SealFormatException("SEAL object: key " + i + " part " + j + " is no SEAL object");
         }
         long objSize = le64(m, pos + 8);
-        if (objSize < 16 || pos + objSize > m.length) {
+        if (objSize < 16 || objSize > m.length - pos) {
           throw new SealFormatException("SEAL object: key " + i + " part " + j + " size " + objSize + " overruns the data");
         }
         SealHeader nh = SealHeader.parse(m, pos, 16, "key part");

@@ -74,4 +74,19 @@ class SealHashTest {
     assertThat(p.chain().get(1)).isEqualTo(new SealParmsId(2970228727772543415L, 6801468968495458983L,
         4258318728739226636L, 3012946465244920912L));
   }
+
+  @Test
+  void shake256PrngStreamIsSeedThenCounterPer4096ByteBlock() {
+    // SEAL's Shake256PRNG::refill_buffer: block c = SHAKE256(seed || c as 8 LE bytes, 4096 bytes);
+    // expected values from hashlib.shake_256(bytes(range(64)) + c.to_bytes(8, 'little')).
+    byte[] seed = msg(64);
+    SealPrng prng = new SealPrng(SealPrngInfo.fromBytes(SealPrngType.SHAKE256, seed));
+    byte[] stream = new byte[8192];
+    prng.nextBytes(stream, 0, 100); // uneven reads: the stream does not depend on read sizes
+    prng.nextBytes(stream, 100, 8092);
+    assertThat(HEX.formatHex(stream, 0, 16)).isEqualTo("50a1cb963bec11dc066324b416d0a141");
+    assertThat(HEX.formatHex(stream, 4080, 4096)).isEqualTo("bfaed19b2a9c30f1747c1bd48c829dd7");
+    assertThat(HEX.formatHex(stream, 4096, 4112)).isEqualTo("4b5dc993542541753b9f72e391c0a73a");
+    assertThat(HEX.formatHex(stream, 8176, 8192)).isEqualTo("ab70c704e08efde0ade6b484bfae3549");
+  }
 }

@@ -169,6 +169,9 @@ class SealHostileInputTest {
             ? recompress(e.getKey(), mutate(plainMembers, rnd))
             : mutate(original, rnd);
         try {
+          if (i % 4 == 0) {
+            SealInspector.inspect(m, null); // the parameter-free path parses on its own
+          }
           e.getValue().apply(P, m);
           counts[0]++;
         } catch (SealFormatException ok) {

@@ -38,8 +38,8 @@ public record MedMnistInfo(String name, int classes, int channels, int train, in
     return name.toLowerCase(Locale.ROOT) + ".npz";
   }
 
-  /** The official download address. */
+  /** The official download address (Zenodo serves the file itself, not its page, with ?download=1). */
   public URI url() {
-    return URI.create(ZENODO_RECORD + fileName());
+    return URI.create(ZENODO_RECORD + fileName() + "?download=1");
   }
 }

@@ -99,7 +99,7 @@ class MedMnistDownloaderTest {
   @Test
   void registryHasTheOfficialAddressesAndChecksums() {
     assertThat(MedMnistRegistry.get("BreastMNIST.npz").url())
-        .hasToString("https://zenodo.org/records/10519652/files/breastmnist.npz");
+        .hasToString("https://zenodo.org/records/10519652/files/breastmnist.npz?download=1");
     assertThat(MedMnistRegistry.all()).hasSize(11).allSatisfy(i -> assertThat(i.md5()).hasSize(32));
     assertThatThrownBy(() -> MedMnistRegistry.get("nomnist")).hasMessageContaining("breastmnist");
   }

@@ -292,7 +292,12 @@ public final class CkksEncoder {
         private final long[] qHatHi;
         private final long bigQLo;
         private final long bigQHi;
+        private final int bits;
+        /** Q &gt; 2^126: the 128-bit result is exact only if |x| &lt; 2^127, which must be established. */
         private final boolean needsCheck;
+        /** Q &le; 2^168: |frac - v| &lt; 2^(125 - bits) proves |x| &lt; 2^126 despite the rounding of frac. */
+        private final boolean estimateDecides;
+        private final double smallBound;
         private final BigInteger bigQ;
         private final BigInteger[] qHat;
 
@@ -325,7 +330,11 @@ public final class CkksEncoder {
             BigInteger m = big.and(mask);
             bigQLo = m.longValue();
             bigQHi = m.shiftRight(64).longValue();
-            needsCheck = big.bitLength() > 126;
+            bits = big.bitLength();
+            // |x| < 2^125 is certain from the double estimate while its error, k*2^-52*Q, stays far below 2^125.
+            needsCheck = bits > 126;
+            estimateDecides = bits <= 168;
+            smallBound = Math.scalb(1.0, 125 - bits);
         }
 
         void lift(long[][] limbs, double[] out) {
@@ -352,7 +361,9 @@ public final class CkksEncoder {
                 long nlo = lo - plo;
                 hi = hi - phi - (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
                 lo = nlo;
-                if (needsCheck && !consistent(hi, lo, limbs, x)) {
+                boolean exact = !needsCheck
+                        || (estimateDecides ? Math.abs(frac - v) < smallBound : consistent(hi, lo, limbs, x));
+                if (!exact) {
                     out[x] = bigLift(y);
                 } else if (hi == (lo >> 63)) {
                     out[x] = (double) lo; // fits a signed long: avoid cancellation in hi*2^64 + lo

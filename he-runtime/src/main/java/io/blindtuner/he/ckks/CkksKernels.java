@@ -50,7 +50,7 @@ final class CkksKernels {
             Modulus q = moduli[j];
             long qv = q.value();
             for (int x = 0; x < n; x++) {
-                long v = q.add(q.mul(aj[x], sj[x]), ej[x]);
+                long v = q.add(q.mulReduced(aj[x], sj[x]), ej[x]);
                 ej[x] = v == 0 ? 0 : qv - v;
             }
         });
@@ -348,15 +348,22 @@ final class CkksKernels {
     }
 
     /**
-     * Reduces the accumulators of {@code digits} products d*key (d &lt; 4q, key &lt; q) mod q. The high word stays
-     * below q, as reduce128 needs, when 4*digits*q &lt; 2^64; otherwise it is reduced first.
+     * Reduces the accumulators of {@code digits} products d*key (d &lt; 4q, key &lt; q) mod q: sums below
+     * 4*digits*q^2. The product Barrett applies when that is below 2^(bits(q)+61), i.e. 4*digits*q &lt; 2^61;
+     * otherwise the generic 128-bit reduction, with the high word reduced first when it may reach q.
      */
     private void reduceAccumulators(long[][] s, Modulus q, int digits, long[] out0, long[] out1) {
         long[] h0 = s[1];
         long[] l0 = s[2];
         long[] h1 = s[3];
         long[] l1 = s[4];
-        if (Math.multiplyHigh(4L * digits, q.value()) == 0 && 4L * digits * q.value() > 0) {
+        long bound = 4L * digits;
+        if (q.value() < (1L << 61) / bound) {
+            for (int x = 0; x < n; x++) {
+                out0[x] = q.reduceProduct(h0[x], l0[x]);
+                out1[x] = q.reduceProduct(h1[x], l1[x]);
+            }
+        } else if (q.value() < Long.divideUnsigned(-1L, bound)) {
             for (int x = 0; x < n; x++) {
                 out0[x] = q.reduce128(h0[x], l0[x]);
                 out1[x] = q.reduce128(h1[x], l1[x]);

@@ -46,12 +46,12 @@ public final class Decryptor {
                 // ((c2*s) + c1)*s + c0, Horner form.
                 long[] c2 = ct.poly(2).limb(j);
                 for (int x = from; x < to; x++) {
-                    long t = q.add(q.mul(c2[x], s[x]), c1[x]);
-                    dst[x] = q.add(q.mul(t, s[x]), c0[x]);
+                    long t = q.add(q.mulReduced(c2[x], s[x]), c1[x]);
+                    dst[x] = q.add(q.mulReduced(t, s[x]), c0[x]);
                 }
             } else {
                 for (int x = from; x < to; x++) {
-                    dst[x] = q.add(q.mul(c1[x], s[x]), c0[x]);
+                    dst[x] = q.add(q.mulReduced(c1[x], s[x]), c0[x]);
                 }
             }
         });

@@ -380,9 +380,9 @@ public final class Evaluator {
                 long lo = lo1 + lo2;
                 long hi = Math.multiplyHigh(x0, y1) + Math.multiplyHigh(x1, y0)
                         + (Long.compareUnsigned(lo, lo1) < 0 ? 1 : 0);
-                o0[x] = m.reduce128(Math.multiplyHigh(x0, y0), x0 * y0);
-                o1[x] = m.reduce128(hi, lo);
-                o2[x] = m.reduce128(Math.multiplyHigh(x1, y1), x1 * y1);
+                o0[x] = m.reduceProduct(Math.multiplyHigh(x0, y0), x0 * y0);
+                o1[x] = m.reduceProduct(hi, lo);
+                o2[x] = m.reduceProduct(Math.multiplyHigh(x1, y1), x1 * y1);
             }
         });
     }
@@ -418,10 +418,10 @@ public final class Evaluator {
             for (int x = from; x < to; x++) {
                 long x0 = a0[x];
                 long x1 = a1[x];
-                long c = m.reduce128(Math.multiplyHigh(x0, x1), x0 * x1);
-                o0[x] = m.reduce128(Math.multiplyHigh(x0, x0), x0 * x0);
+                long c = m.reduceProduct(Math.multiplyHigh(x0, x1), x0 * x1);
+                o0[x] = m.reduceProduct(Math.multiplyHigh(x0, x0), x0 * x0);
                 o1[x] = m.add(c, c);
-                o2[x] = m.reduce128(Math.multiplyHigh(x1, x1), x1 * x1);
+                o2[x] = m.reduceProduct(Math.multiplyHigh(x1, x1), x1 * x1);
             }
         });
     }

@@ -1,8 +1,8 @@
 package io.blindtuner.he.ring;
 
 /**
- * Element-wise arithmetic on coefficient ranges [from, to) of limbs (arrays of residues mod q). Inputs are in
- * [0, q) unless a method says otherwise; {@code out} may be the same array as an input.
+ * Element-wise arithmetic on coefficient ranges [from, to) of limbs (arrays of residues mod q, q of at most 60
+ * bits). Inputs are in [0, q) unless a method says otherwise; {@code out} may be the same array as an input.
  */
 public final class LimbOps {
     private LimbOps() {
@@ -11,8 +11,8 @@ public final class LimbOps {
     public static void add(long[] a, long[] b, long[] out, Modulus m, int from, int to) {
         final long q = m.value();
         for (int i = from; i < to; i++) {
-            long s = a[i] + b[i];
-            out[i] = s >= q ? s - q : s;
+            long d = a[i] + b[i] - q; // branch-free so that the JIT can vectorize it
+            out[i] = d + ((d >> 63) & q);
         }
     }
 
@@ -20,7 +20,7 @@ public final class LimbOps {
         final long q = m.value();
         for (int i = from; i < to; i++) {
             long d = a[i] - b[i];
-            out[i] = d < 0 ? d + q : d;
+            out[i] = d + ((d >> 63) & q);
         }
     }
 
@@ -36,8 +36,8 @@ public final class LimbOps {
     public static void addScalar(long[] a, long c, long[] out, Modulus m, int from, int to) {
         final long q = m.value();
         for (int i = from; i < to; i++) {
-            long s = a[i] + c;
-            out[i] = s >= q ? s - q : s;
+            long d = a[i] + c - q;
+            out[i] = d + ((d >> 63) & q);
         }
     }
 
@@ -53,7 +53,7 @@ public final class LimbOps {
         for (int i = from; i < to; i++) {
             long x = a[i];
             long y = b[i];
-            out[i] = m.reduce128(Math.multiplyHigh(x, y), x * y);
+            out[i] = m.reduceProduct(Math.multiplyHigh(x, y), x * y);
         }
     }
 
@@ -63,8 +63,8 @@ public final class LimbOps {
         for (int i = from; i < to; i++) {
             long x = a[i];
             long y = b[i];
-            long s = out[i] + m.reduce128(Math.multiplyHigh(x, y), x * y);
-            out[i] = s >= q ? s - q : s;
+            long d = out[i] + m.reduceProduct(Math.multiplyHigh(x, y), x * y) - q;
+            out[i] = d + ((d >> 63) & q);
         }
     }
 

@@ -17,6 +17,9 @@ public final class Modulus {
     /** floor(2^128 / q) as two words (low, high), SEAL's const_ratio. */
     private final long ratio0;
     private final long ratio1;
+    /** Barrett for products of residues: shift s = bitCount - 2 and mu = floor(2^(64+s) / q) &lt; 2^63. */
+    private final int productShift;
+    private final long productMu;
 
     /**
      * @param value the modulus
@@ -31,6 +34,9 @@ public final class Modulus {
         BigInteger r = BigInteger.ONE.shiftLeft(128).divide(BigInteger.valueOf(value));
         this.ratio0 = r.longValue();
         this.ratio1 = r.shiftRight(64).longValue();
+        this.productShift = bitCount - 2;
+        this.productMu = productShift < 1 ? 0
+                : BigInteger.ONE.shiftLeft(64 + productShift).divide(BigInteger.valueOf(value)).longValue();
     }
 
     public long value() {
@@ -66,6 +72,33 @@ public final class Modulus {
         long quotient = hi * ratio1 + tmp3 + carry;
         long r = lo - quotient * value;
         return r >= value ? r - value : r;
+    }
+
+    /**
+     * (hi*2^64 + lo) mod q for a value below 2^(bitCount + 61): a product of two residues, or the sum of two
+     * such products when q has at most 60 bits. Four multiplications instead of reduce128's nine: the value is
+     * shifted right by bitCount - 2 so that one 64x64 high product with floor(2^(62+bitCount)/q) estimates the
+     * quotient to within 2.
+     */
+    public long reduceProduct(long hi, long lo) {
+        int s = productShift;
+        if (s < 1) {
+            return reduce128(hi, lo);
+        }
+        long x1 = (hi << (64 - s)) | (lo >>> s);
+        long r = lo - Math.multiplyHigh(x1, productMu) * value;
+        if (r >= value) {
+            r -= value;
+        }
+        if (r >= value) {
+            r -= value;
+        }
+        return r;
+    }
+
+    /** a*b mod q for residues a, b in [0, q). */
+    public long mulReduced(long a, long b) {
+        return reduceProduct(Math.multiplyHigh(a, b), a * b);
     }
 
     /** a*b mod q for a, b &lt; 2^63 with a*b/q &lt; 2^64. */

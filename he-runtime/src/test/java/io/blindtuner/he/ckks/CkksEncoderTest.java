@@ -84,8 +84,22 @@ class CkksEncoderTest {
         }
         double scale = Math.pow(2, 50); // |coefficients| around 2^90 at level 2 (180 bits)
         double[] back = enc.decode(enc.encode(v, 2, scale));
-        // Doubles carry 53 bits: relative error 2^-50 covers rounding of values and of the FFT.
+        // Doubles carry 53 bits: relative error 2^-45 covers rounding of values and of the FFT.
         assertPrecision(back, v, Math.pow(2, 40) * 2 * Math.pow(2, -45), "huge values");
+    }
+
+    /** A 160-bit level: decoding decides from the double estimate between the 128-bit and the BigInteger lift. */
+    @ParameterizedTest
+    @CsvSource({"40", "80"})
+    void liftAt160BitLevel(int logValue) {
+        CkksParameters p = params(64, 60, 60, 40, 60);
+        CkksEncoder enc = new CkksEncoder(p);
+        double[] v = new double[p.slots()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i % 3 - 1) * Math.pow(2, logValue) * (1 + i / 64.0);
+        }
+        double[] back = enc.decode(enc.encode(v, 2, Math.pow(2, 50)));
+        assertPrecision(back, v, Math.pow(2, logValue) * 2 * Math.pow(2, -45) + Math.pow(2, -40), "2^" + logValue);
     }
 
     @Test

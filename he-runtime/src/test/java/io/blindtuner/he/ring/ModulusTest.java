@@ -23,6 +23,17 @@ class ModulusTest {
                 long b = rnd.nextLong(p);
                 long expected = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).mod(bp).longValue();
                 assertThat(m.mul(a, b)).isEqualTo(expected);
+                assertThat(m.mulReduced(a, b)).isEqualTo(expected);
+                if (m.bitCount() <= 60) {
+                    // Sum of two products (multiply's cross term) is still in reduceProduct's range.
+                    long c = rnd.nextLong(p);
+                    long d = rnd.nextLong(p);
+                    BigInteger sum = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b))
+                            .add(BigInteger.valueOf(c).multiply(BigInteger.valueOf(d)));
+                    long shi = sum.shiftRight(64).longValue();
+                    long slo = sum.longValue();
+                    assertThat(m.reduceProduct(shi, slo)).isEqualTo(sum.mod(bp).longValue());
+                }
                 long w = rnd.nextLong(p);
                 long ws = m.shoup(w);
                 long y = rnd.nextLong() >>> 1;

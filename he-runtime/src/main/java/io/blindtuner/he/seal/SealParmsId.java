@@ -1,7 +1,5 @@
 package io.blindtuner.he.seal;
 
-import java.util.Arrays;
-
 /**
  * SEAL's parms_id: BLAKE2b-256 over the little-endian words [scheme, N, q_0 … q_{k-1}, plain
  * modulus] of one level of the modulus chain, as four 64-bit words.
@@ -38,13 +36,5 @@ public record SealParmsId(long w0, long w1, long w2, long w3) {
   @Override
   public String toString() {
     return String.format("%016x %016x %016x %016x", w0, w1, w2, w3);
-  }
-
-  long[] words() {
-    return new long[] {w0, w1, w2, w3};
-  }
-
-  static String describe(long[] primes) {
-    return Arrays.toString(primes);
   }
 }

@@ -50,9 +50,10 @@ final class NodeSeal {
   static Fixture fixture(String name, int n, String bits, int logScale, String steps) {
     Path dir = root().resolve("he-runtime/target/seal-fixtures");
     Path set = dir.resolve(name);
-    String args = n + " " + bits + " " + logScale + " " + steps;
     Path stamp = set.resolve("args.txt");
     try {
+      // Regenerate when the arguments or the script change (a stale target/ keeps old fixtures otherwise).
+      String args = n + " " + bits + " " + logScale + " " + steps + " " + scriptHash();
       if (!Files.exists(stamp) || !Files.readString(stamp).equals(args)) {
         Files.createDirectories(dir);
         run(List.of(node(), script("make-fixtures.mjs"), dir.toString(), name, String.valueOf(n), bits,
@@ -108,6 +109,10 @@ final class NodeSeal {
 
   static String json(String s) {
     return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  private static String scriptHash() throws IOException {
+    return Integer.toHexString(Arrays.hashCode(Files.readAllBytes(Path.of(script("make-fixtures.mjs")))));
   }
 
   private static String script(String name) {

@@ -120,10 +120,32 @@ public final class SealCommand implements Runnable {
       out.printf(Locale.ROOT, "keys          %d%n", i.keyCount());
     }
     if (!i.galoisElements().isEmpty()) {
-      out.printf(Locale.ROOT, "galois elts   %s (conjugation = %d)%n", i.galoisElements(), 2 * i.degree() - 1);
+      out.printf(Locale.ROOT, "galois elts   %s = %s%n", i.galoisElements(), steps(i.galoisElements(), i.degree()));
     }
     out.printf(Locale.ROOT, "seeded        %s%n", i.seeded() ? "yes (" + (i.prng() == null ? "?" : i.prng().name().toLowerCase(Locale.ROOT)) + ")" : "no");
     out.printf(Locale.ROOT, "validated     %s%n", validated ? "yes, against --params" : "no (give --params to validate)");
+  }
+
+  /**
+   * Names Galois elements as rotation steps (3^step mod 2N, SEAL's rotate_vector; negative steps for
+   * elements reached from the right) and conjugation (2N - 1).
+   */
+  static String steps(List<Integer> elements, int n) {
+    int slots = n / 2;
+    long m = 2L * n;
+    Map<Long, Integer> stepOf = new LinkedHashMap<>();
+    long g = 1;
+    for (int s = 0; s < slots; s++) {
+      stepOf.put(g, s > slots / 2 ? s - slots : s);
+      g = g * 3 % m;
+    }
+    StringBuilder b = new StringBuilder();
+    for (int e : elements) {
+      b.append(b.length() == 0 ? "" : ", ");
+      Integer s = stepOf.get((long) e);
+      b.append(e == m - 1 ? "conjugation" : s != null ? "step " + s : "element " + e);
+    }
+    return b.toString();
   }
 
   /**

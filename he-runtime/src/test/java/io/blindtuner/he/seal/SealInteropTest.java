@@ -37,8 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  *       decrypt with the SEAL secret key, evaluate add, sub, multiply (relinearize + rescale),
  *       multiply_plain, rotate, conjugate and rescale (of SEAL's a*b) with SEAL's keys, and node-seal decrypts our
  *       results with its secret key;
- *   <li>Java to SEAL: our keys (plain and seeded) and ciphertexts (public-key, seeded symmetric, zlib,
- *       zstd) are loaded by node-seal, which encrypts, evaluates with our relin and Galois keys and
+ *   <li>Java to SEAL: our keys (plain, seeded with BLAKE2Xb and with SHAKE256) and ciphertexts
+ *       (public-key, seeded symmetric with either PRNG, zlib, zstd) are loaded by node-seal, which encrypts, evaluates with our relin and Galois keys and
  *       decrypts with our secret key.
  * </ul>
  *
@@ -134,6 +134,11 @@ class SealInteropTest {
         Files.write(work.resolve("j_public.bin"), codec.write(pk, SealComprMode.NONE)),
         Files.write(work.resolve("j_relin.bin"), codec.write(keygen.createRelinKeys(), SealComprMode.NONE)),
         Files.write(work.resolve("j_galois.bin"), codec.write(gk, SealComprMode.ZLIB))});
+    SealSeededKeys shake = new SealSeededKeys(codec, sk, random, SealPrngType.SHAKE256);
+    keySets.put("seeded keys (shake256)", new Path[] {
+        Files.write(work.resolve("j_public_shake.bin"), shake.publicKey(SealComprMode.ZLIB)),
+        Files.write(work.resolve("j_relin_shake.bin"), shake.relinKeys(SealComprMode.NONE)),
+        Files.write(work.resolve("j_galois_shake.bin"), shake.galoisKeys(elements, SealComprMode.ZSTD))});
     keySets.put("seeded keys", new Path[] {
         Files.write(work.resolve("j_public_seeded.bin"), seeded.publicKey(SealComprMode.NONE)),
         Files.write(work.resolve("j_relin_seeded.bin"), seeded.relinKeys(SealComprMode.ZSTD)),
@@ -157,6 +162,9 @@ class SealInteropTest {
     javaCts.put("zstd", codec.write(javaCt, SealComprMode.ZSTD));
     javaCts.put("seeded symmetric", codec.write(encryptor.encryptSymmetricSeeded(ptA), SealPrngFactory.BLAKE2XB, SealComprMode.NONE));
     javaCts.put("seeded symmetric zstd", codec.write(encryptor.encryptSymmetricSeeded(ptA), SealPrngFactory.BLAKE2XB, SealComprMode.ZSTD));
+    SealPrngFactory shake256 = new SealPrngFactory(SealPrngType.SHAKE256);
+    Encryptor shakeEncryptor = new Encryptor(params, pk, sk, shake256, Parallelism.SERIAL);
+    javaCts.put("seeded symmetric shake256", codec.write(shakeEncryptor.encryptSymmetricSeeded(ptA), shake256, SealComprMode.NONE));
     List<String> names = new ArrayList<>(javaCts.keySet());
     for (String name : names) {
       byte[] bytes = javaCts.get(name);

@@ -19,11 +19,14 @@ const OPS = [
   ['rotate', 'rotate by 1', 3],
   ['galois_keygen', 'Galois keys (all 2^k steps)', 1.5],
 ];
-// Parts of multiply+relin+rescale, shown to locate the time, not targets of their own.
+// Parts of multiply+relin+rescale, shown to locate the time, not targets of their own: [our key, label,
+// node-seal key]. Ours times multiply_relin_rescale with the engine's fused call (one division by P*q_level);
+// the three separate calls, which is what node-seal runs, are compared to the same node-seal figure.
 const PARTS = [
-  ['multiply', 'multiply (no relin)'],
-  ['relinearize', 'relinearize'],
-  ['rescale', 'rescale'],
+  ['multiply_relin_rescale_3calls', 'as 3 calls (SEAL\'s way)', 'multiply_relin_rescale'],
+  ['multiply', 'multiply (no relin)', 'multiply'],
+  ['relinearize', 'relinearize', 'relinearize'],
+  ['rescale', 'rescale', 'rescale'],
 ];
 // Ops whose 2-thread speedup is a target.
 const SPEEDUP_TARGETS = { multiply_relin_rescale: 1.7, rotate: 1.7 };
@@ -82,10 +85,10 @@ function main() {
     lines.push(`N=${n}, primes [${ours.results[n].primes.join(',')}], scale 2^40`);
     lines.push(header);
     lines.push('-'.repeat(header.length));
-    const row = (key, label, target) => {
+    const row = (key, label, target, sealKey = key) => {
       const one = o[key] && o[key]['1'] ? o[key]['1'].ms : undefined;
       const two = o[key] && o[key]['2'] ? o[key]['2'].ms : undefined;
-      const ref = s[key] ? s[key].ms : undefined;
+      const ref = s[sealKey] ? s[sealKey].ms : undefined;
       const ratio = one === undefined || ref === undefined ? undefined : ref / one;
       const speedup = one === undefined || two === undefined ? undefined : one / two;
       let vs = fmtRatio(ratio);
@@ -103,8 +106,8 @@ function main() {
       const r = row(key, label, target);
       tsv.push(['BENCH', key, n, fmtTsv(r.one), fmtTsv(r.two), fmtTsv(r.ref)].join('\t'));
     }
-    lines.push('  parts of multiply + relin + rescale:');
-    for (const [key, label] of PARTS) row(key, '  ' + label);
+    lines.push('  multiply + relin + rescale above is our fused call; its parts:');
+    for (const [key, label, sealKey] of PARTS) row(key, '  ' + label, undefined, sealKey);
   }
   lines.push('');
   lines.push('TSV (BENCH op N ours_1thread_ms ours_2threads_ms nodeseal_ms):');

@@ -29,7 +29,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The evaluator's costly operations at the issue's parameter sets, with 1 and 2 threads: multiply_plain,
- * multiply + relinearize + rescale, rotate by 1, and {@value #HOISTED} rotations of one ciphertext, hoisted
+ * multiply + relinearize + rescale (fused and as three calls), rotate by 1, and {@value #HOISTED} rotations of one ciphertext, hoisted
  * (one shared decomposition) against one by one.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar EvaluatorBenchmark} (add {@code -p n=8192 -p threads=1}
@@ -103,8 +103,16 @@ public class EvaluatorBenchmark {
         return out;
     }
 
+    /** The fused call: one rounding division by P*q_level for relinearization and rescale. */
     @Benchmark
     public Ciphertext multiplyRelinRescale() {
+        evaluator.multiplyRelinRescale(x, y, relinKeys, out);
+        return out;
+    }
+
+    /** The same result as three calls, as SEAL (and node-seal) computes it. */
+    @Benchmark
+    public Ciphertext multiplyRelinRescale3Calls() {
         evaluator.multiply(x, y, out);
         evaluator.relinearize(out, relinKeys, out);
         evaluator.rescale(out, out);

@@ -149,7 +149,11 @@ public final class HeVsSealRunner {
             }));
             op.run("add", fast, MedianTimer.whole(() -> evaluator.add(cx, cy, out)));
             op.run("multiply_plain", fast, MedianTimer.whole(() -> evaluator.multiplyPlain(cx, py, out)));
-            op.run("multiply_relin_rescale", fast, MedianTimer.whole(() -> {
+            // The engine's fused call (one rounding division by P*q_level); SEAL has none, node-seal makes the
+            // three calls. The three separate calls are timed too (multiply_relin_rescale_3calls).
+            op.run("multiply_relin_rescale", fast,
+                    MedianTimer.whole(() -> evaluator.multiplyRelinRescale(cx, cy, rk, out)));
+            op.run("multiply_relin_rescale_3calls", fast, MedianTimer.whole(() -> {
                 evaluator.multiply(cx, cy, out);
                 evaluator.relinearize(out, rk, out);
                 evaluator.rescale(out, out);
@@ -170,9 +174,9 @@ public final class HeVsSealRunner {
     }
 
     /**
-     * Decrypts x*y (multiply, relinearize, rescale) and x rotated by 1 before timing, so a broken engine or
-     * setup cannot produce a fast-looking table. 1e-4 is far above CKKS's error at scale 2^40 (about 2^-20
-     * after one multiplication on inputs in [-1, 1]) and far below any real mistake (errors of order 1).
+     * Decrypts x*y (fused, and as multiply, relinearize, rescale) and x rotated by 1 before timing, so a broken
+     * engine or setup cannot produce a fast-looking table. 1e-4 is far above CKKS's error at scale 2^40 (about
+     * 2^-20 after one multiplication on inputs in [-1, 1]) and far below any real mistake (errors of order 1).
      */
     private static void selfCheck(int n, int threads, CkksParameters params, CkksEncoder encoder, Decryptor decryptor,
             Evaluator evaluator, RelinKeys rk, GaloisKeys gk, Ciphertext cx, Ciphertext cy, double[] x, double[] y) {
@@ -180,16 +184,18 @@ public final class HeVsSealRunner {
         evaluator.relinearize(prod, rk, prod);
         evaluator.rescale(prod, prod);
         double[] got = encoder.decode(decryptor.decryptNew(prod));
+        double[] fused = encoder.decode(decryptor.decryptNew(evaluator.multiplyRelinRescaleNew(cx, cy, rk)));
         double[] rot = encoder.decode(decryptor.decryptNew(evaluator.rotateNew(cx, 1, gk)));
         double maxErr = 0;
         int slots = params.slots();
         for (int i = 0; i < slots; i++) {
             maxErr = Math.max(maxErr, Math.abs(got[i] - x[i] * y[i]));
+            maxErr = Math.max(maxErr, Math.abs(fused[i] - x[i] * y[i]));
             maxErr = Math.max(maxErr, Math.abs(rot[i] - x[(i + 1) % slots]));
         }
         if (!(maxErr < 1e-4)) {
             throw new IllegalStateException("self-check failed at N=" + n + " with " + threads
-                    + " threads: max error " + maxErr + " on multiply+relinearize+rescale / rotate by 1");
+                    + " threads: max error " + maxErr + " on multiply+relinearize+rescale (fused or not) / rotate by 1");
         }
     }
 

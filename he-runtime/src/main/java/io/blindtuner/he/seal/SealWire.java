@@ -335,13 +335,14 @@ public final class SealWire {
   }
 
   private static void checkScale(double scale, long[] primes, String what) {
-    double bits = 0;
+    int bits = 0;
     for (long q : primes) {
-      bits += Math.log(q) / Math.log(2);
+      bits += 64 - Long.numberOfLeadingZeros(q);
     }
-    // SEAL's is_scale_within_bounds: 0 < scale and floor(log2(scale)) < total bits of the level.
-    if (!(scale > 0) || Double.isInfinite(scale) || Math.floor(Math.log(scale) / Math.log(2)) >= Math.ceil(bits)) {
-      throw new SealFormatException(what + ": scale " + scale + " outside (0, 2^" + (int) Math.ceil(bits) + ")");
+    // SEAL's is_scale_within_bounds for CKKS: 0 < scale and (int) log2(scale) < total bit count of the level.
+    if (!(scale > 0) || Double.isInfinite(scale) || (int) (Math.log(scale) / Math.log(2)) >= bits) {
+      throw new SealFormatException(what + ": scale " + scale + " outside (0, 2^" + bits + ")");
     }
   }
+
 }

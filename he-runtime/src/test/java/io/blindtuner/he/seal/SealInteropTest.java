@@ -45,9 +45,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>Bound: values lie in [-1, 1] at scale 2^40. Fresh public-key noise per coefficient is below
  * ~6σ·sqrt(4N/3) (σ = 3.2, u, e, e' ternary/Gaussian) ≈ 2^12 at N = 16384, and the canonical embedding
  * multiplies by at most sqrt(N) = 2^7 in the worst slot: ≤ 2^19 / 2^40 = 2^-21. Products and rescale
- * add |a|·e_b + |b|·e_a and a rounding term of the same order; key switching with a 60-bit special
- * prime adds far less. We require 2^-16 everywhere: 5 bits of slack, while any format or slot-order
- * mistake gives errors of order 1.
+ * add |a|·e_b + |b|·e_a and a rounding term of the same order. Key switching (rotate, conjugate,
+ * relinearize) adds per digit i about q_i·6σ·sqrt(N)/P in each coefficient, i.e. ≤ 2^60·2^4.3·2^7/2^60
+ * and ×2^7 in slots: 2^-21.7 per digit, ×(up to 7 digits) ≈ 2^-19, which SEAL's own rotations reach
+ * (the baseline rows). We require 2^-16 everywhere: 3 bits of slack over the worst case, while any
+ * format, PRNG or slot-order mistake gives errors of order 1.
  */
 class SealInteropTest {
   private static final double BOUND = 0x1p-16;
@@ -145,9 +147,13 @@ class SealInteropTest {
         Files.write(work.resolve("j_galois_seeded.bin"), seeded.galoisKeys(elements, SealComprMode.NONE))});
     String javaCommon = "\"params\":" + NodeSeal.json(fx.path("params.bin").toString()) + ",\"secret\":"
         + NodeSeal.json(skFile.toString());
+    // Baseline: SEAL with its own keys, so the Java-key rows can be read against SEAL's own noise.
+    keySets.put("SEAL's own keys (baseline)", new Path[] {fx.path("public.bin"), fx.path("relin.bin"), fx.path("galois.bin")});
     for (var ks : keySets.entrySet()) {
-      tasks.append("{\"name\":").append(NodeSeal.json(tag + "Java " + ks.getKey() + " -> SEAL")).append(",\"type\":\"use-keys\",")
-          .append(javaCommon).append(",\"public\":").append(NodeSeal.json(ks.getValue()[0].toString()))
+      boolean baseline = ks.getKey().startsWith("SEAL");
+      tasks.append("{\"name\":").append(NodeSeal.json(tag + (baseline ? "" : "Java ") + ks.getKey() + " -> SEAL"))
+          .append(",\"type\":\"use-keys\",")
+          .append(baseline ? sealCommon : javaCommon).append(",\"public\":").append(NodeSeal.json(ks.getValue()[0].toString()))
           .append(",\"relin\":").append(NodeSeal.json(ks.getValue()[1].toString()))
           .append(",\"galois\":").append(NodeSeal.json(ks.getValue()[2].toString()))
           .append(",\"a\":").append(NodeSeal.json(a)).append(",\"b\":").append(NodeSeal.json(b))

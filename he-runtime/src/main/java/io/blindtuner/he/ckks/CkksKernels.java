@@ -350,28 +350,22 @@ final class CkksKernels {
     /**
      * Reduces the accumulators of {@code digits} products d*key (d &lt; 4q, key &lt; q) mod q: sums below
      * 4*digits*q^2. The product Barrett applies when that is below 2^(bits(q)+61), i.e. 4*digits*q &lt; 2^61;
-     * otherwise the generic 128-bit reduction, with the high word reduced first when it may reach q.
+     * otherwise the general 128-bit reduction.
      */
     private void reduceAccumulators(long[][] s, Modulus q, int digits, long[] out0, long[] out1) {
         long[] h0 = s[1];
         long[] l0 = s[2];
         long[] h1 = s[3];
         long[] l1 = s[4];
-        long bound = 4L * digits;
-        if (q.value() < (1L << 61) / bound) {
+        if (q.value() < (1L << 61) / (4L * digits)) {
             for (int x = 0; x < n; x++) {
                 out0[x] = q.reduceProduct(h0[x], l0[x]);
                 out1[x] = q.reduceProduct(h1[x], l1[x]);
             }
-        } else if (q.value() < Long.divideUnsigned(-1L, bound)) {
+        } else {
             for (int x = 0; x < n; x++) {
                 out0[x] = q.reduce128(h0[x], l0[x]);
                 out1[x] = q.reduce128(h1[x], l1[x]);
-            }
-        } else {
-            for (int x = 0; x < n; x++) {
-                out0[x] = q.reduce128(q.reduce(h0[x]), l0[x]);
-                out1[x] = q.reduce128(q.reduce(h1[x]), l1[x]);
             }
         }
     }

@@ -3,7 +3,7 @@ package io.blindtuner.he.ring;
 import java.math.BigInteger;
 
 /**
- * A word-size modulus q (2 &le; q &lt; 2^61) with SEAL's Barrett constant floor(2^128 / q) and Shoup helpers.
+ * A word-size modulus q (2 &le; q &lt; 2^61) with Barrett and Shoup helpers.
  *
  * <p>Residues are kept as non-negative {@code long}s. Because q &lt; 2^61, lazy values up to 4q still fit in a
  * signed long, which lets the NTT and the lazy accumulators use plain signed comparisons.
@@ -14,11 +14,13 @@ public final class Modulus {
 
     private final long value;
     private final int bitCount;
-    /** floor(2^128 / q) as two words (low, high), SEAL's const_ratio. */
-    private final long ratio0;
+    /** floor(2^128 / q) shifted right by 64, the Barrett constant of reduce. */
     private final long ratio1;
     /** Barrett for products of residues: shift s = bitCount - 2 and mu = floor(2^(64+s) / q) &lt; 2^63. */
     private final int productShift;
+    /** 2^64 mod q and its Shoup constant, for reduce128. */
+    private final long pow64;
+    private final long pow64Shoup;
     private final long productMu;
 
     /**
@@ -32,8 +34,9 @@ public final class Modulus {
         this.value = value;
         this.bitCount = 64 - Long.numberOfLeadingZeros(value);
         BigInteger r = BigInteger.ONE.shiftLeft(128).divide(BigInteger.valueOf(value));
-        this.ratio0 = r.longValue();
         this.ratio1 = r.shiftRight(64).longValue();
+        this.pow64 = BigInteger.ONE.shiftLeft(64).mod(BigInteger.valueOf(value)).longValue();
+        this.pow64Shoup = BigInteger.valueOf(pow64).shiftLeft(64).divide(BigInteger.valueOf(value)).longValue();
         this.productShift = bitCount - 2;
         this.productMu = productShift < 1 ? 0
                 : BigInteger.ONE.shiftLeft(64 + productShift).divide(BigInteger.valueOf(value)).longValue();
@@ -58,20 +61,20 @@ public final class Modulus {
         return r >= value ? r - value : r;
     }
 
-    /** (hi*2^64 + lo) mod q for an unsigned 128-bit value whose quotient by q fits in 64 bits (SEAL barrett_reduce_128). */
+    /**
+     * (hi*2^64 + lo) mod q for any unsigned 128-bit value: hi*(2^64 mod q) by Shoup plus lo by Barrett, four
+     * multiplications.
+     */
     public long reduce128(long hi, long lo) {
-        long carry = mulHiUnsigned(lo, ratio0);
-        long t2lo = lo * ratio1;
-        long t2hi = mulHiUnsigned(lo, ratio1);
-        long tmp1 = t2lo + carry;
-        long tmp3 = t2hi + (Long.compareUnsigned(tmp1, t2lo) < 0 ? 1 : 0);
-        long u2lo = hi * ratio0;
-        long u2hi = mulHiUnsigned(hi, ratio0);
-        long s = tmp1 + u2lo;
-        carry = u2hi + (Long.compareUnsigned(s, tmp1) < 0 ? 1 : 0);
-        long quotient = hi * ratio1 + tmp3 + carry;
-        long r = lo - quotient * value;
-        return r >= value ? r - value : r;
+        long t = hi * pow64 - mulHiUnsigned(hi, pow64Shoup) * value;
+        long r = t + reduce(lo);
+        if (r >= value) {
+            r -= value;
+        }
+        if (r >= value) {
+            r -= value;
+        }
+        return r;
     }
 
     /**

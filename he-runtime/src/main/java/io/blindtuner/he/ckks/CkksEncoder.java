@@ -22,9 +22,10 @@ public final class CkksEncoder {
     /** slotIndex[i] = (3^i mod 2N - 1) / 2: index into the odd-power evaluations for slot i. */
     private final int[] slotIndex;
     private final int[] conjIndex;
-    /** omega^k = e^(2 pi i k / N), k &lt; N/2. */
-    private final double[] cosW;
-    private final double[] sinW;
+    /** Twiddles per FFT stage, contiguous: entry halfLen + k = e^(i pi k / halfLen), and the conjugate. */
+    private final double[] twiddleRe;
+    private final double[] twiddleIm;
+    private final double[] twiddleImConj;
     /** zeta^j = e^(i pi j / N), j &lt; N. */
     private final double[] cosZ;
     private final double[] sinZ;
@@ -49,12 +50,16 @@ public final class CkksEncoder {
             conjIndex[i] = (int) ((m - pos - 1) / 2);
             pos = pos * 3 % m;
         }
-        cosW = new double[n / 2];
-        sinW = new double[n / 2];
-        for (int k = 0; k < n / 2; k++) {
-            double a = 2 * Math.PI * k / n;
-            cosW[k] = Math.cos(a);
-            sinW[k] = Math.sin(a);
+        twiddleRe = new double[n];
+        twiddleIm = new double[n];
+        twiddleImConj = new double[n];
+        for (int halfLen = 1; halfLen < n; halfLen <<= 1) {
+            for (int k = 0; k < halfLen; k++) {
+                double a = Math.PI * k / halfLen;
+                twiddleRe[halfLen + k] = Math.cos(a);
+                twiddleIm[halfLen + k] = Math.sin(a);
+                twiddleImConj[halfLen + k] = -Math.sin(a);
+            }
         }
         cosZ = new double[n];
         sinZ = new double[n];
@@ -261,21 +266,26 @@ public final class CkksEncoder {
                 im[r] = t;
             }
         }
-        for (int len = 2; len <= n; len <<= 1) {
-            int halfLen = len >> 1;
-            int step = n / len;
+        final double[] tr = twiddleRe;
+        final double[] ti = sign > 0 ? twiddleIm : twiddleImConj;
+        for (int halfLen = 1; halfLen < n; halfLen <<= 1) {
+            int len = halfLen << 1;
             for (int start = 0; start < n; start += len) {
                 for (int k = 0; k < halfLen; k++) {
-                    double wr = cosW[k * step];
-                    double wi = sign * sinW[k * step];
+                    double wr = tr[halfLen + k];
+                    double wi = ti[halfLen + k];
                     int a = start + k;
                     int b = a + halfLen;
-                    double xr = re[b] * wr - im[b] * wi;
-                    double xi = re[b] * wi + im[b] * wr;
-                    re[b] = re[a] - xr;
-                    im[b] = im[a] - xi;
-                    re[a] += xr;
-                    im[a] += xi;
+                    double br = re[b];
+                    double bi = im[b];
+                    double xr = br * wr - bi * wi;
+                    double xi = br * wi + bi * wr;
+                    double ar = re[a];
+                    double ai = im[a];
+                    re[b] = ar - xr;
+                    im[b] = ai - xi;
+                    re[a] = ar + xr;
+                    im[a] = ai + xi;
                 }
             }
         }

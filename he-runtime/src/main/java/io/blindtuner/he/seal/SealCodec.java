@@ -126,7 +126,11 @@ public final class SealCodec {
 
   // ---------------------------------------------------------------- plaintexts and secret keys
 
-  /** Reads a SEAL CKKS Plaintext. @throws SealFormatException if malformed or of other parameters */
+  /**
+   * Reads a SEAL CKKS Plaintext.
+   *
+   * @throws SealFormatException if malformed or of other parameters
+   */
   public Plaintext readPlaintext(byte[] data) {
     SealPlaintextData d = SealWire.readPlaintext(seal, data);
     int count = d.limbs().length;
@@ -142,7 +146,11 @@ public final class SealCodec {
     return SealWire.writePlaintext(new SealPlaintextData(seal.parmsId(pt.level() + 1), pt.poly().limbs(), pt.scale()), mode);
   }
 
-  /** Reads a SEAL SecretKey. @throws SealFormatException if malformed or of other parameters */
+  /**
+   * Reads a SEAL SecretKey.
+   *
+   * @throws SealFormatException if malformed or of other parameters
+   */
   public SecretKey readSecretKey(byte[] data) {
     SealPlaintextData d = SealWire.readSecretKey(seal, data);
     RnsPoly s = new RnsPoly(ckks.n(), ckks.keyLimbCount(), true);
@@ -156,7 +164,11 @@ public final class SealCodec {
 
   // ---------------------------------------------------------------- public and key-switching keys
 
-  /** Reads a SEAL PublicKey (plain or seeded). @throws SealFormatException if malformed or of other parameters */
+  /**
+   * Reads a SEAL PublicKey (plain or seeded).
+   *
+   * @throws SealFormatException if malformed or of other parameters
+   */
   public PublicKey readPublicKey(byte[] data) {
     SealCiphertextData d = SealWire.readPublicKey(seal, data);
     return new PublicKey(ckks, keyPoly(d.polys()[0]), keyPoly(d.polys()[1]));
@@ -166,7 +178,11 @@ public final class SealCodec {
     return SealWire.writeCiphertext(keyCiphertext(pk.p0(), pk.p1(), null), mode);
   }
 
-  /** Reads SEAL RelinKeys. @throws SealFormatException if malformed or of other parameters */
+  /**
+   * Reads SEAL RelinKeys.
+   *
+   * @throws SealFormatException if malformed or of other parameters
+   */
   public RelinKeys readRelinKeys(byte[] data) {
     return new RelinKeys(keySwitchKey(SealWire.readRelinKeys(seal, data).keys().get(0)));
   }
@@ -175,7 +191,11 @@ public final class SealCodec {
     return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(), List.of(parts(rk.key()))), mode);
   }
 
-  /** Reads SEAL GaloisKeys. @throws SealFormatException if malformed or of other parameters */
+  /**
+   * Reads SEAL GaloisKeys.
+   *
+   * @throws SealFormatException if malformed or of other parameters
+   */
   public GaloisKeys readGaloisKeys(byte[] data) {
     SealKSwitchKeysData d = SealWire.readGaloisKeys(seal, data);
     Map<Integer, KeySwitchKey> keys = new LinkedHashMap<>();

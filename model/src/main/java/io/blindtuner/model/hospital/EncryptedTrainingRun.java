@@ -19,7 +19,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Drives an encrypted training run from the hospital's side, in one process: generates the keys, encrypts the
- * shared initialisation and each batch (same order, schedule and hyper-parameters as the twin), lets the cloud's
+ * shared initialisation and each batch (same order, schedule and hyper-parameters as the twin; seeded symmetric
+ * ciphertexts, counted at their wire size of c0 plus a seed), lets the cloud's
  * {@link EncryptedTrainer} step with only evaluation keys and a refresher, and decrypts the trained parameters.
  */
 public final class EncryptedTrainingRun {
@@ -68,7 +69,7 @@ public final class EncryptedTrainingRun {
           + train.classes() + ") does not match " + shape);
     }
     KeyHolder keys = new KeyHolder(params, EncryptedTrainer.rotationSteps(lay, shape.classes()), parallelism);
-    MeteredRefresher refresher = new MeteredRefresher(new InProcessRefresher(keys));
+    MeteredRefresher refresher = new MeteredRefresher(new InProcessRefresher(keys), InProcessRefresher.SEEDED_REPLIES);
     CipherOps ops = new CipherOps(params, new Evaluator(params, parallelism), keys.encoder(), keys.relinKeys(),
         keys.galoisKeys());
     long up = 0;
@@ -77,9 +78,9 @@ public final class EncryptedTrainingRun {
     Ciphertext[] velocity = new Ciphertext[EncryptedTrainer.PARAMETERS];
     EncryptedTrainer.Levels lv = EncryptedTrainer.levels(ops, lay, HeadFunctions.polynomial(shape.classes()));
     for (int i = 0; i < theta.length; i++) {
-      theta[i] = keys.encrypt(packed[i], lv.parameters());
-      velocity[i] = keys.encrypt(new double[lay.slots()], lv.velocities());
-      up += MeteredRefresher.wireBytes(theta[i]) + MeteredRefresher.wireBytes(velocity[i]);
+      theta[i] = keys.encryptSeeded(packed[i], lv.parameters()).ciphertext();
+      velocity[i] = keys.encryptSeeded(new double[lay.slots()], lv.velocities()).ciphertext();
+      up += MeteredRefresher.seededWireBytes(theta[i]) + MeteredRefresher.seededWireBytes(velocity[i]);
     }
     EncryptedTrainer trainer = new EncryptedTrainer(ops, lay, HeadFunctions.polynomial(shape.classes()),
         config.momentum(), config.weightDecay(), refresher, theta, velocity);
@@ -88,10 +89,12 @@ public final class EncryptedTrainingRun {
     long start = System.nanoTime();
     for (int s = 0; s < order.steps(); s++) {
       int[] idx = order.batch(s);
-      EncryptedTrainer.Batch batch = new EncryptedTrainer.Batch(keys.encrypt(lay.tokens(train, idx), lv.tokens()),
-          keys.encrypt(lay.means(train, idx), lv.means()), keys.encrypt(lay.labels(train, idx), lv.labels()));
-      up += MeteredRefresher.wireBytes(batch.tokens()) + MeteredRefresher.wireBytes(batch.means())
-          + MeteredRefresher.wireBytes(batch.labels());
+      EncryptedTrainer.Batch batch = new EncryptedTrainer.Batch(
+          keys.encryptSeeded(lay.tokens(train, idx), lv.tokens()).ciphertext(),
+          keys.encryptSeeded(lay.means(train, idx), lv.means()).ciphertext(),
+          keys.encryptSeeded(lay.labels(train, idx), lv.labels()).ciphertext());
+      up += MeteredRefresher.seededWireBytes(batch.tokens()) + MeteredRefresher.seededWireBytes(batch.means())
+          + MeteredRefresher.seededWireBytes(batch.labels());
       trainer.step(batch, lr.rate(s));
       onStep.accept(s);
     }

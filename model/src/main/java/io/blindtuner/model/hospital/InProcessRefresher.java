@@ -5,8 +5,14 @@ import io.blindtuner.model.refresh.Refresher;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The hospital side of {@link Refresher}, in the same process: decrypt, decode, re-encode at the requested level, encrypt. */
+/**
+ * The hospital side of {@link Refresher}, in the same process: decrypt, decode, re-encode at the requested level,
+ * encrypt with the secret key in seeded form (the reply carries c0 and a seed: {@link #SEEDED_REPLIES}).
+ */
 public final class InProcessRefresher implements Refresher {
+  /** Replies are seeded symmetric ciphertexts (for {@link io.blindtuner.model.refresh.MeteredRefresher}). */
+  public static final boolean SEEDED_REPLIES = true;
+
   private final KeyHolder keys;
 
   public InProcessRefresher(KeyHolder keys) {
@@ -20,7 +26,7 @@ public final class InProcessRefresher implements Refresher {
     }
     List<Ciphertext> out = new ArrayList<>(cts.size());
     for (int i = 0; i < levels.length; i++) {
-      out.add(keys.encrypt(keys.decrypt(cts.get(i)), levels[i]));
+      out.add(keys.encryptSeeded(keys.decrypt(cts.get(i)), levels[i]).ciphertext());
     }
     return out;
   }

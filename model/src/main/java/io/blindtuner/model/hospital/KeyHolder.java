@@ -8,6 +8,7 @@ import io.blindtuner.he.ckks.Encryptor;
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.KeyGenerator;
 import io.blindtuner.he.ckks.RelinKeys;
+import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Csprng;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.packing.ScaleLadder;
@@ -15,13 +16,14 @@ import io.blindtuner.model.packing.ScaleLadder;
 /**
  * The hospital's key material: a fresh secret key (CSPRNG, inside {@link KeyGenerator}), the public key, and the
  * evaluation keys it hands to the cloud: relinearization keys and Galois keys for exactly the requested steps.
- * Encrypts slot vectors at the top level on the {@link ScaleLadder}, decrypts to slot vectors. The secret key
- * never leaves this object.
+ * Encrypts slot vectors on the {@link ScaleLadder} (public key, or secret key in SEAL's seeded form for what it sends
+ * the cloud), decrypts to slot vectors. The secret key never leaves this object.
  */
 public final class KeyHolder {
   private final CkksParameters params;
   private final CkksEncoder encoder;
   private final Encryptor encryptor;
+  private final Encryptor symmetric;
   private final Decryptor decryptor;
   private final RelinKeys relinKeys;
   private final GaloisKeys galoisKeys;
@@ -38,6 +40,7 @@ public final class KeyHolder {
     KeyGenerator gen = new KeyGenerator(params, null, parallelism);
     this.encoder = new CkksEncoder(params, parallelism);
     this.encryptor = new Encryptor(params, gen.createPublicKey(), null, Csprng.AES_CTR, parallelism);
+    this.symmetric = new Encryptor(params, null, gen.secretKey(), Csprng.AES_CTR, parallelism);
     this.decryptor = new Decryptor(params, gen.secretKey());
     this.relinKeys = gen.createRelinKeys();
     this.galoisKeys = gen.createGaloisKeys(rotationSteps, false);
@@ -76,11 +79,27 @@ public final class KeyHolder {
    * @throws io.blindtuner.he.ckks.LevelException if the level is out of range
    */
   public Ciphertext encrypt(double[] slots, int level) {
+    checkLevel(level);
+    return encryptor.encryptNew(encoder.encode(slots, level, ladder.scale(level)));
+  }
+
+  /**
+   * Encrypts slot values fresh at {@code level} with the secret key, c1 expanded from a public seed: on the wire
+   * only c0 and the 32-byte seed travel, about half a public-key ciphertext (SEAL's seeded form).
+   *
+   * @throws io.blindtuner.he.ckks.HeException if there are more values than slots or they do not fit
+   * @throws io.blindtuner.he.ckks.LevelException if the level is out of range
+   */
+  public SeededCiphertext encryptSeeded(double[] slots, int level) {
+    checkLevel(level);
+    return symmetric.encryptSymmetricSeeded(encoder.encode(slots, level, ladder.scale(level)));
+  }
+
+  private void checkLevel(int level) {
     if (level < 0 || level > params.maxLevel()) {
       throw new io.blindtuner.he.ckks.LevelException("cannot encrypt at level " + level + "; the parameter set's"
           + " levels are 0.." + params.maxLevel());
     }
-    return encryptor.encryptNew(encoder.encode(slots, level, ladder.scale(level)));
   }
 
   /**

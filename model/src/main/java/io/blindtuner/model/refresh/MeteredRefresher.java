@@ -5,14 +5,23 @@ import java.util.List;
 
 /** Counts the round trips, ciphertexts and bytes that pass through a {@link Refresher}. */
 public final class MeteredRefresher implements Refresher {
+  /** Bytes of a seed that stands for c1 in a seeded ciphertext. */
+  public static final int SEED_BYTES = 32;
+
   private final Refresher inner;
+  private final boolean seededReplies;
   private long roundTrips;
   private long ciphertexts;
   private long bytesToHospital;
   private long bytesToCloud;
 
-  public MeteredRefresher(Refresher inner) {
+  /**
+   * @param seededReplies whether the key holder replies with seeded symmetric ciphertexts (c0 and a seed on the
+   *     wire)
+   */
+  public MeteredRefresher(Refresher inner, boolean seededReplies) {
     this.inner = inner;
+    this.seededReplies = seededReplies;
   }
 
   @Override
@@ -27,7 +36,7 @@ public final class MeteredRefresher implements Refresher {
     }
     List<Ciphertext> out = inner.refresh(cts, levels);
     for (Ciphertext c : out) {
-      bytesToCloud += wireBytes(c);
+      bytesToCloud += seededReplies ? seededWireBytes(c) : wireBytes(c);
     }
     return out;
   }
@@ -35,6 +44,11 @@ public final class MeteredRefresher implements Refresher {
   /** Raw size of a ciphertext: size * (level + 1) * N residues of 8 bytes (no compression, no seed). */
   public static long wireBytes(Ciphertext c) {
     return 8L * c.flatLength();
+  }
+
+  /** Size of a fresh symmetric ciphertext in seeded form: c0 ((level + 1) * N residues) and the seed of c1. */
+  public static long seededWireBytes(Ciphertext c) {
+    return 8L * (c.level() + 1) * c.n() + SEED_BYTES;
   }
 
   public long roundTrips() {

@@ -19,7 +19,7 @@ class MeteredRefresherTest {
   void refreshesToTheRequestedLevelsKeepingTheSlotsAndCountsTheTraffic() {
     CkksParameters params = CkksParameters.create(CkksSpec.of(64, 60, 40, 40, 60).asInsecure());
     KeyHolder keys = new KeyHolder(params, new int[0]);
-    MeteredRefresher r = new MeteredRefresher(new InProcessRefresher(keys));
+    MeteredRefresher r = new MeteredRefresher(new InProcessRefresher(keys), InProcessRefresher.SEEDED_REPLIES);
     Ciphertext low = keys.encrypt(new double[] {1.5, -2}, 0);
     List<Ciphertext> out = r.refresh(List.of(low, low), new int[] {2, 1});
     assertThat(out.get(0).level()).isEqualTo(2);
@@ -30,7 +30,7 @@ class MeteredRefresherTest {
     assertThat(r.roundTrips()).isEqualTo(1);
     assertThat(r.ciphertexts()).isEqualTo(2);
     assertThat(r.bytesToHospital()).isEqualTo(2 * 8L * 2 * 1 * 64);
-    assertThat(r.bytesToCloud()).isEqualTo(8L * 2 * 64 * (3 + 2));
+    assertThat(r.bytesToCloud()).isEqualTo(8L * 64 * (3 + 2) + 2 * MeteredRefresher.SEED_BYTES);
     assertThat(r.refresh(List.of(), new int[0])).isEmpty();
     assertThat(r.roundTrips()).isEqualTo(1);
   }

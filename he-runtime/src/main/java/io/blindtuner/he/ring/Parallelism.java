@@ -1,11 +1,10 @@
 package io.blindtuner.he.ring;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -48,8 +47,10 @@ public record Parallelism(ExecutorService executor, int threads) {
     }
 
     /**
-     * Runs body(0..count-1), split into contiguous chunks over up to {@code threads} threads; returns when all
-     * are done. Exceptions from any chunk are rethrown.
+     * Runs body(0..count-1) on up to {@code threads} threads and returns when all are done. Indices are claimed
+     * dynamically by the calling thread and the helper tasks, so the call never waits for a helper that has not
+     * started: if the executor is busy (or the caller is itself one of its threads) the caller does all the work,
+     * and nesting cannot deadlock. The first exception thrown by body is rethrown.
      */
     public void forEach(int count, IntConsumer body) {
         int workers = Math.min(threads, count);
@@ -59,42 +60,48 @@ public record Parallelism(ExecutorService executor, int threads) {
             }
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(workers - 1);
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(count);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable drain = () -> {
+            int i;
+            while ((i = next.getAndIncrement()) < count) {
+                try {
+                    if (failure.get() == null) {
+                        body.accept(i);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
         for (int w = 1; w < workers; w++) {
-            int from = (int) ((long) count * w / workers);
-            int to = (int) ((long) count * (w + 1) / workers);
-            futures.add(executor.submit(() -> {
-                for (int i = from; i < to; i++) {
-                    body.accept(i);
-                }
-            }));
+            executor.execute(drain);
         }
-        int to0 = count / workers;
-        RuntimeException failure = null;
-        try {
-            for (int i = 0; i < to0; i++) {
-                body.accept(i);
-            }
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> f : futures) {
+        drain.run();
+        boolean interrupted = false;
+        while (true) {
             try {
-                f.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (failure == null) {
-                    failure = cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-                }
+                done.await();
+                break;
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) {
-                    failure = new IllegalStateException("interrupted while waiting for limb tasks", e);
-                }
+                interrupted = true;
             }
         }
-        if (failure != null) {
-            throw failure;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
         }
     }
 }

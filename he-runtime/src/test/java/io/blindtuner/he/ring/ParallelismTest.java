@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ParallelismTest {
     @Test
-    void runsEveryIndexOnceAndPropagatesFailures() {
+    void runsEveryIndexOnceAndPropagatesFailures() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Parallelism p = new Parallelism(pool, 3);
@@ -26,6 +26,15 @@ class ParallelismTest {
                     throw new IllegalStateException("boom " + i);
                 }
             })).isInstanceOf(IllegalStateException.class).hasMessage("boom 9");
+            // Nested use from inside the pool's only thread: the caller does the work itself instead of waiting.
+            AtomicIntegerArray nested = new AtomicIntegerArray(8);
+            pool.submit(() -> p.forEach(8, i -> p.forEach(1, k -> nested.incrementAndGet(i)))).get();
+            Parallelism single = new Parallelism(Executors.newSingleThreadExecutor(), 2);
+            single.executor().submit(() -> single.forEach(8, nested::incrementAndGet)).get();
+            single.executor().shutdownNow();
+            for (int i = 0; i < 8; i++) {
+                assertThat(nested.get(i)).isEqualTo(2);
+            }
         } finally {
             pool.shutdownNow();
         }

@@ -20,6 +20,29 @@ final class CkksKernels {
     private final int n;
     /** Per-thread scratch: [0] a transformed digit, [1..4] the 128-bit accumulators (hi0, lo0, hi1, lo1). */
     private final ThreadLocal<long[][]> scratch;
+    /** Per-thread buffers of the operation running on that (calling) thread; grown on demand, then reused. */
+    private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
+
+    /** Buffers of one operation: digits, key-switching products, permuted inputs, rounded last limbs. */
+    private final class Workspace {
+        long[][] coef;
+        long[][] t0;
+        long[][] t1;
+        long[][] perm0;
+        long[][] perm1;
+        long[][] rounded;
+
+        long[][] grow(long[][] current, int count) {
+            if (current != null && current.length >= count) {
+                return current;
+            }
+            long[][] next = new long[count][];
+            for (int i = 0; i < count; i++) {
+                next[i] = current != null && i < current.length ? current[i] : new long[n];
+            }
+            return next;
+        }
+    }
 
     CkksKernels(CkksParameters params, Parallelism parallelism) {
         this.params = params;
@@ -75,16 +98,18 @@ final class CkksKernels {
      */
     void divideRoundByLast(long[][][] polys, int m) {
         int last = m - 1;
-        long[][] rounded = new long[polys.length][];
+        Workspace w = workspace.get();
+        w.rounded = w.grow(w.rounded, polys.length);
+        long[][] rounded = w.rounded;
         Modulus ql = moduli[last];
         long halfQ = ql.value() >>> 1;
         parallelism.forEach(polys.length, p -> {
-            long[] t = polys[p][last].clone();
+            long[] t = rounded[p];
+            System.arraycopy(polys[p][last], 0, t, 0, n);
             ntt[last].inverse(t);
             for (int x = 0; x < n; x++) {
                 t[x] = ql.add(t[x], halfQ);
             }
-            rounded[p] = t;
         });
         parallelism.forEach(polys.length * last, task -> {
             int p = task / last;
@@ -123,9 +148,11 @@ final class CkksKernels {
 
     /** Digits of target (NTT form, level+1 limbs) in coefficient form. */
     private long[][] digitsInCoefficientForm(long[][] target, int level) {
-        long[][] coef = new long[level + 1][];
+        Workspace w = workspace.get();
+        w.coef = w.grow(w.coef, level + 1);
+        long[][] coef = w.coef;
         parallelism.forEach(level + 1, i -> {
-            coef[i] = target[i].clone();
+            System.arraycopy(target[i], 0, coef[i], 0, n);
             ntt[i].inverse(coef[i]);
         });
         return coef;
@@ -270,8 +297,11 @@ final class CkksKernels {
     private long[][][] keySwitchProducts(long[][] target, int level, KeySwitchKey key) {
         long[][] coef = digitsInCoefficientForm(target, level);
         int special = params.specialIndex();
-        long[][] t0 = new long[level + 2][];
-        long[][] t1 = new long[level + 2][];
+        Workspace w = workspace.get();
+        w.t0 = w.grow(w.t0, level + 2);
+        w.t1 = w.grow(w.t1, level + 2);
+        long[][] t0 = w.t0;
+        long[][] t1 = w.t1;
         parallelism.forEach(level + 2, k -> {
             int mod = k <= level ? k : special;
             long[][] s = scratch.get();
@@ -285,27 +315,53 @@ final class CkksKernels {
                 }
                 accumulate(d, null, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0);
             }
-            t0[k] = new long[n];
-            t1[k] = new long[n];
             reduceAccumulators(s, moduli[mod], level + 1, t0[k], t1[k]);
         });
         return new long[][][] {t0, t1};
+    }
+
+    /**
+     * SEAL's apply_galois on a size-2 ciphertext: out0 = perm(c0) + ks0(perm(c1)), out1 = ks1(perm(c1)), with
+     * result[x] = input[perm[x]] in NTT form. out may alias c.
+     */
+    void applyGalois(long[][] c0, long[][] c1, int level, int[] perm, KeySwitchKey key, long[][] out0, long[][] out1) {
+        Workspace w = workspace.get();
+        w.perm0 = w.grow(w.perm0, level + 1);
+        w.perm1 = w.grow(w.perm1, level + 1);
+        long[][] p0 = w.perm0;
+        long[][] p1 = w.perm1;
+        parallelism.forEachRange(level + 1, n, (j, from, to) -> {
+            long[] s0 = c0[j];
+            long[] s1 = c1[j];
+            long[] d0 = p0[j];
+            long[] d1 = p1[j];
+            for (int x = from; x < to; x++) {
+                int src = perm[x];
+                d0[x] = s0[src];
+                d1[x] = s1[src];
+            }
+        });
+        for (int j = 0; j <= level; j++) {
+            System.arraycopy(p0[j], 0, out0[j], 0, n);
+        }
+        keySwitch(p1, level, key, out0, out1, false);
     }
 
     /** Key switching from a precomputed decomposition, each digit permuted by {@code perm} (null: identity). */
     void keySwitch(long[][][] ext, int level, KeySwitchKey key, int[] perm, long[][] out0, long[][] out1,
             boolean accumulate1) {
         int special = params.specialIndex();
-        long[][] t0 = new long[level + 2][];
-        long[][] t1 = new long[level + 2][];
+        Workspace w = workspace.get();
+        w.t0 = w.grow(w.t0, level + 2);
+        w.t1 = w.grow(w.t1, level + 2);
+        long[][] t0 = w.t0;
+        long[][] t1 = w.t1;
         parallelism.forEach(level + 2, k -> {
             int mod = k <= level ? k : special;
             long[][] s = scratch.get();
             for (int i = 0; i <= level; i++) {
                 accumulate(ext[i][k], perm, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0);
             }
-            t0[k] = new long[n];
-            t1[k] = new long[n];
             reduceAccumulators(s, moduli[mod], level + 1, t0[k], t1[k]);
         });
         modDown(t0, t1, level, out0, out1, accumulate1);

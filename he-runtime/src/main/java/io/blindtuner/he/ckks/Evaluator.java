@@ -789,24 +789,10 @@ public final class Evaluator {
     private void applyGalois(Ciphertext a, int elt, KeySwitchKey key, Ciphertext out) {
         int level = a.level();
         int[] perm = params.galoisTable(elt);
-        long[][] c0 = new long[level + 1][n];
-        long[][] c1 = new long[level + 1][n];
-        parallelism.forEachRange(level + 1, n, (j, from, to) -> {
-            long[] s0 = a.poly(0).limb(j);
-            long[] s1 = a.poly(1).limb(j);
-            long[] d0 = c0[j];
-            long[] d1 = c1[j];
-            for (int x = from; x < to; x++) {
-                int src = perm[x];
-                d0[x] = s0[src];
-                d1[x] = s1[src];
-            }
-        });
+        long[][] c0 = a.poly(0).limbs();
+        long[][] c1 = a.poly(1).limbs();
         out.reshape(2, level, a.scale());
-        for (int j = 0; j <= level; j++) {
-            System.arraycopy(c0[j], 0, out.poly(0).limb(j), 0, n);
-        }
-        kernels.keySwitch(c1, level, key, out.poly(0).limbs(), out.poly(1).limbs(), false);
+        kernels.applyGalois(c0, c1, level, perm, key, out.poly(0).limbs(), out.poly(1).limbs());
     }
 
     /** out = (perm(c0) + ks0(perm(c1)), ks1(perm(c1))) given the decomposition of c1. */

@@ -225,8 +225,4 @@ public final class EncryptedTrainer {
   public Ciphertext[] parameters() {
     return theta.clone();
   }
-
-  public CipherOps ops() {
-    return ops;
-  }
 }

@@ -55,13 +55,6 @@ public record TokenSet(double[][] mean, double[][][] centred, int[] labels, int 
     return dim(mean);
   }
 
-  /** The first {@code n} images (or all if fewer). */
-  public TokenSet head(int n) {
-    int k = Math.min(n, size());
-    return new TokenSet(java.util.Arrays.copyOf(mean, k), java.util.Arrays.copyOf(centred, k),
-        java.util.Arrays.copyOf(labels, k), classes);
-  }
-
   /** Token t of image i, uncentred. */
   public double[] token(int i, int t) {
     double[] x = mean[i].clone();

@@ -31,10 +31,6 @@ public final class Nesterov {
     this.velocity = new double[parameterCount];
   }
 
-  public double momentum() {
-    return momentum;
-  }
-
   /** Returns the updated parameters. */
   public HeadParameters step(HeadParameters params, HeadParameters grad, double lr) {
     double[] theta = params.flatten();

@@ -6,20 +6,14 @@ import io.blindtuner.model.data.TokenSet;
 
 /** The whole head in double precision: forward, loss and backward over one batch. */
 public final class PlainHead {
-  private final HeadFunctions functions;
   private final AttentionPooling attention;
   private final Mlp mlp;
   private final SoftmaxLoss loss;
 
   public PlainHead(HeadFunctions functions) {
-    this.functions = functions;
     this.attention = new AttentionPooling(functions.pooling());
     this.mlp = new Mlp(functions.activation());
     this.loss = new SoftmaxLoss(functions.softmax());
-  }
-
-  public HeadFunctions functions() {
-    return functions;
   }
 
   /** What one training step computed. */

@@ -4,26 +4,34 @@
 # multiply+relinearize+rescale, rotate by 1, Galois keygen for all power-of-two steps, at
 # N=8192 [60,40,40,60] and N=16384 [60,40x6,60], scale 2^40; ours with 1 and 2 threads.
 #
-# Usage: bench/he-vs-seal.sh [--quick] [--n 8192,16384]
-#   --quick  fewer repetitions (smoke run, noisier numbers)
-#   --n      polynomial degrees (default both)
+# Usage: bench/he-vs-seal.sh [--quick] [--n 8192,16384] [--rounds K]
+#   --quick   fewer repetitions (smoke run, noisier numbers)
+#   --n       polynomial degrees (default both)
+#   --rounds  run both sides K times, alternating which goes first, and keep each op's best median
+#             (default 1; other processes on a shared machine only ever slow a run down)
 # Works from a clean checkout: installs Node 22 + node-seal into .cache/node-seal (ignored) and
 # builds benchmarks/target/benchmarks.jar. Progress on stderr; the table and a TSV block
 #   BENCH<TAB>op<TAB>N<TAB>ours_1thread_ms<TAB>ours_2threads_ms<TAB>nodeseal_ms
-# on stdout. Takes about 5 minutes on a 2-core machine. JAVA_HOME overrides the JDK choice.
+# on stdout. One round takes about 4 minutes on a 2-core machine. JAVA_HOME overrides the JDK choice.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 quick=()
 ns="8192,16384"
+rounds=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=(--quick); shift ;;
     --n) ns="${2:?--n needs a list such as 8192,16384}"; shift 2 ;;
-    *) echo "he-vs-seal.sh: unknown argument '$1' (expected --quick, --n LIST)" >&2; exit 2 ;;
+    --rounds) rounds="${2:?--rounds needs a count}"; shift 2 ;;
+    *) echo "he-vs-seal.sh: unknown argument '$1' (expected --quick, --n LIST, --rounds K)" >&2; exit 2 ;;
   esac
 done
+if ! [[ "$rounds" =~ ^[1-9]$ ]]; then
+  echo "he-vs-seal.sh: --rounds must be 1..9, got '$rounds'" >&2
+  exit 2
+fi
 
 log() { echo "[he-vs-seal $(date -u +%H:%M:%S)] $*" >&2; }
 
@@ -46,13 +54,23 @@ mvn -B -q -Dstyle.color=never -DskipTests -pl benchmarks -am package >&2
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-log "running our engine (1 and 2 threads)"
-"$java" -Xms2g -Xmx4g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar \
-  io.blindtuner.bench.he.HeVsSealRunner --n "$ns" --threads 1,2 "${quick[@]}" > "$tmp/ours.json"
+run_ours() {
+  log "round $1/$rounds: our engine (1 and 2 threads)"
+  "$java" -Xms2g -Xmx4g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar \
+    io.blindtuner.bench.he.HeVsSealRunner --n "$ns" --threads 1,2 "${quick[@]}" > "$tmp/ours.$1.json"
+}
+run_seal() {
+  log "round $1/$rounds: node-seal"
+  "$node" bench/node/seal-bench.js --n "$ns" "${quick[@]}" > "$tmp/nodeseal.$1.json"
+}
+ours_files=()
+seal_files=()
+for ((r = 1; r <= rounds; r++)); do
+  if ((r % 2 == 1)); then run_ours "$r"; run_seal "$r"; else run_seal "$r"; run_ours "$r"; fi
+  ours_files+=("$tmp/ours.$r.json")
+  seal_files+=("$tmp/nodeseal.$r.json")
+done
 
-log "running node-seal"
-"$node" bench/node/seal-bench.js --n "$ns" "${quick[@]}" > "$tmp/nodeseal.json"
-
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "our JDK: $java"
-"$node" bench/node/report.js "$tmp/ours.json" "$tmp/nodeseal.json"
+"$node" bench/node/report.js --ours "${ours_files[@]}" --seal "${seal_files[@]}"

@@ -1,7 +1,9 @@
 // Joins the JSON of our engine (io.blindtuner.bench.he.HeVsSealRunner) and of node-seal
 // (seal-bench.js) into the readable table and the TSV block printed by bench/he-vs-seal.sh.
 //
-// Usage: node report.js OURS.json NODESEAL.json
+// Usage: node report.js --ours OURS.json... --seal NODESEAL.json...
+// With several rounds per side, each cell is the best (lowest) median over the rounds: load from other
+// processes on a shared machine only ever slows a run down.
 // Ratios: "vs node-seal" = node-seal ms / ours ms with 1 thread (> 1 means we are faster);
 // "2-thread speedup" = ours 1 thread ms / ours 2 threads ms.
 'use strict';
@@ -62,11 +64,50 @@ function pad(s, w, left) {
   return left ? s.padEnd(w) : s.padStart(w);
 }
 
+// Merges rounds: results[N].ops[op] keeps, per thread count (ours) or directly (node-seal), the lowest ms.
+function best(rounds) {
+  const merged = JSON.parse(JSON.stringify(rounds[0]));
+  const better = (cur, cand) => (cand && (!cur || cand.ms < cur.ms) ? cand : cur);
+  for (const r of rounds.slice(1)) {
+    for (const [n, res] of Object.entries(r.results)) {
+      if (!merged.results[n]) {
+        merged.results[n] = res;
+        continue;
+      }
+      const ops = merged.results[n].ops;
+      for (const [op, v] of Object.entries(res.ops)) {
+        if (typeof v.ms === 'number') {
+          ops[op] = better(ops[op], v);
+        } else {
+          ops[op] = ops[op] || {};
+          for (const [t, tv] of Object.entries(v)) ops[op][t] = better(ops[op][t], tv);
+        }
+      }
+    }
+  }
+  merged.rounds = rounds.length;
+  return merged;
+}
+
+function parseArgs(argv) {
+  const files = { ours: [], seal: [] };
+  let side = null;
+  for (const a of argv) {
+    if (a === '--ours') side = 'ours';
+    else if (a === '--seal') side = 'seal';
+    else if (side) files[side].push(a);
+    else throw new Error(`unexpected '${a}': usage: node report.js --ours OURS.json... --seal NODESEAL.json...`);
+  }
+  if (files.ours.length === 0 || files.seal.length === 0) {
+    throw new Error('usage: node report.js --ours OURS.json... --seal NODESEAL.json...');
+  }
+  return files;
+}
+
 function main() {
-  const [oursFile, sealFile] = process.argv.slice(2);
-  if (!oursFile || !sealFile) throw new Error('usage: node report.js OURS.json NODESEAL.json');
-  const ours = load(oursFile, 'our engine');
-  const seal = load(sealFile, 'node-seal');
+  const files = parseArgs(process.argv.slice(2));
+  const ours = best(files.ours.map((f) => load(f, 'our engine')));
+  const seal = best(files.seal.map((f) => load(f, 'node-seal')));
   const lines = [];
   const tsv = [];
   const ns = Object.keys(ours.results).filter((n) => seal.results[n]).sort((a, b) => a - b);
@@ -74,7 +115,8 @@ function main() {
 
   lines.push(`ours:      ${ours.engine} on ${ours.jvm}`);
   lines.push(`node-seal: ${seal.engine} on Node ${seal.node}`);
-  lines.push('times: median ms; "vs node-seal" = node-seal / ours (1 thread), target in brackets;');
+  lines.push(`times: median ms${ours.rounds > 1 || seal.rounds > 1 ? `, best of ${ours.rounds} rounds` : ''}; ` +
+    '"vs node-seal" = node-seal / ours (1 thread), target in brackets;');
   lines.push('"2t speedup" = ours 1 thread / ours 2 threads.');
   const header = [pad('op', 30, true), pad('N', 6), pad('ours 1t', 10), pad('ours 2t', 10),
     pad('node-seal', 10), pad('vs node-seal', 18), pad('2t speedup', 16)].join(' ');

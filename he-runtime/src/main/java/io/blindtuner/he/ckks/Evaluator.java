@@ -107,7 +107,11 @@ public final class Evaluator {
         addSub(a, b, out, false, "add");
     }
 
-    /** @see #add(Ciphertext, Ciphertext, Ciphertext) */
+    /**
+     * Allocating form of {@link #add(Ciphertext, Ciphertext, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #add(Ciphertext, Ciphertext, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext addNew(Ciphertext a, Ciphertext b) {
         Ciphertext out = new Ciphertext(params);
         add(a, b, out);
@@ -125,7 +129,11 @@ public final class Evaluator {
         addSub(a, b, out, true, "sub");
     }
 
-    /** @see #sub(Ciphertext, Ciphertext, Ciphertext) */
+    /**
+     * Allocating form of {@link #sub(Ciphertext, Ciphertext, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #sub(Ciphertext, Ciphertext, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext subNew(Ciphertext a, Ciphertext b) {
         Ciphertext out = new Ciphertext(params);
         sub(a, b, out);
@@ -178,7 +186,11 @@ public final class Evaluator {
         });
     }
 
-    /** @see #negate(Ciphertext, Ciphertext) */
+    /**
+     * Allocating form of {@link #negate(Ciphertext, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #negate(Ciphertext, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext negateNew(Ciphertext a) {
         Ciphertext out = new Ciphertext(params);
         negate(a, out);
@@ -196,7 +208,11 @@ public final class Evaluator {
         addSubPlain(a, p, out, false, "addPlain");
     }
 
-    /** @see #addPlain(Ciphertext, Plaintext, Ciphertext) */
+    /**
+     * Allocating form of {@link #addPlain(Ciphertext, Plaintext, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #addPlain(Ciphertext, Plaintext, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext addPlainNew(Ciphertext a, Plaintext p) {
         Ciphertext out = new Ciphertext(params);
         addPlain(a, p, out);
@@ -214,7 +230,11 @@ public final class Evaluator {
         addSubPlain(a, p, out, true, "subPlain");
     }
 
-    /** @see #subPlain(Ciphertext, Plaintext, Ciphertext) */
+    /**
+     * Allocating form of {@link #subPlain(Ciphertext, Plaintext, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #subPlain(Ciphertext, Plaintext, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext subPlainNew(Ciphertext a, Plaintext p) {
         Ciphertext out = new Ciphertext(params);
         subPlain(a, p, out);
@@ -267,7 +287,11 @@ public final class Evaluator {
         });
     }
 
-    /** @see #addScalar(Ciphertext, double, Ciphertext) */
+    /**
+     * Allocating form of {@link #addScalar(Ciphertext, double, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #addScalar(Ciphertext, double, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext addScalarNew(Ciphertext a, double c) {
         Ciphertext out = new Ciphertext(params);
         addScalar(a, c, out);
@@ -298,7 +322,11 @@ public final class Evaluator {
         });
     }
 
-    /** @see #multiplyPlain(Ciphertext, Plaintext, Ciphertext) */
+    /**
+     * Allocating form of {@link #multiplyPlain(Ciphertext, Plaintext, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #multiplyPlain(Ciphertext, Plaintext, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext multiplyPlainNew(Ciphertext a, Plaintext p) {
         Ciphertext out = new Ciphertext(params);
         multiplyPlain(a, p, out);
@@ -334,7 +362,11 @@ public final class Evaluator {
         });
     }
 
-    /** @see #multiplyScalar(Ciphertext, double, double, Ciphertext) */
+    /**
+     * Allocating form of {@link #multiplyScalar(Ciphertext, double, double, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #multiplyScalar(Ciphertext, double, double, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext multiplyScalarNew(Ciphertext a, double c, double scalarScale) {
         Ciphertext out = new Ciphertext(params);
         multiplyScalar(a, c, scalarScale, out);
@@ -387,7 +419,11 @@ public final class Evaluator {
         });
     }
 
-    /** @see #multiply(Ciphertext, Ciphertext, Ciphertext) */
+    /**
+     * Allocating form of {@link #multiply(Ciphertext, Ciphertext, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #multiply(Ciphertext, Ciphertext, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext multiplyNew(Ciphertext a, Ciphertext b) {
         Ciphertext out = new Ciphertext(params);
         multiply(a, b, out);
@@ -426,7 +462,11 @@ public final class Evaluator {
         });
     }
 
-    /** @see #square(Ciphertext, Ciphertext) */
+    /**
+     * Allocating form of {@link #square(Ciphertext, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #square(Ciphertext, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext squareNew(Ciphertext a) {
         Ciphertext out = new Ciphertext(params);
         square(a, out);
@@ -462,7 +502,11 @@ public final class Evaluator {
         kernels.keySwitch(c2, level, keys.key(), out.poly(0).limbs(), out.poly(1).limbs(), true);
     }
 
-    /** @see #relinearize(Ciphertext, RelinKeys, Ciphertext) */
+    /**
+     * Allocating form of {@link #relinearize(Ciphertext, RelinKeys, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #relinearize(Ciphertext, RelinKeys, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext relinearizeNew(Ciphertext a, RelinKeys keys) {
         Ciphertext out = new Ciphertext(params);
         relinearize(a, keys, out);
@@ -497,7 +541,11 @@ public final class Evaluator {
         out.reshape(2, level - 1, scale);
     }
 
-    /** @see #relinearizeRescale(Ciphertext, RelinKeys, Ciphertext) */
+    /**
+     * Allocating form of {@link #relinearizeRescale(Ciphertext, RelinKeys, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #relinearizeRescale(Ciphertext, RelinKeys, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext relinearizeRescaleNew(Ciphertext a, RelinKeys keys) {
         Ciphertext out = new Ciphertext(params);
         relinearizeRescale(a, keys, out);
@@ -520,7 +568,11 @@ public final class Evaluator {
         relinearizeRescale(product, keys, out);
     }
 
-    /** @see #multiplyRelinRescale(Ciphertext, Ciphertext, RelinKeys, Ciphertext) */
+    /**
+     * Allocating form of {@link #multiplyRelinRescale(Ciphertext, Ciphertext, RelinKeys, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #multiplyRelinRescale(Ciphertext, Ciphertext, RelinKeys, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext multiplyRelinRescaleNew(Ciphertext a, Ciphertext b, RelinKeys keys) {
         Ciphertext out = new Ciphertext(params);
         multiplyRelinRescale(a, b, keys, out);
@@ -564,7 +616,11 @@ public final class Evaluator {
         out.reshape(out.size(), level - 1, scale);
     }
 
-    /** @see #rescale(Ciphertext, Ciphertext) */
+    /**
+     * Allocating form of {@link #rescale(Ciphertext, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #rescale(Ciphertext, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext rescaleNew(Ciphertext a) {
         Ciphertext out = new Ciphertext(params);
         rescale(a, out);
@@ -587,7 +643,11 @@ public final class Evaluator {
         out.reshape(a.size(), level, a.scale());
     }
 
-    /** @see #modSwitchTo(Ciphertext, int, Ciphertext) */
+    /**
+     * Allocating form of {@link #modSwitchTo(Ciphertext, int, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #modSwitchTo(Ciphertext, int, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext modSwitchToNew(Ciphertext a, int level) {
         Ciphertext out = new Ciphertext(params);
         modSwitchTo(a, level, out);
@@ -685,7 +745,11 @@ public final class Evaluator {
         }
     }
 
-    /** @see #rotate(Ciphertext, int, GaloisKeys, Ciphertext) */
+    /**
+     * Allocating form of {@link #rotate(Ciphertext, int, GaloisKeys, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #rotate(Ciphertext, int, GaloisKeys, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext rotateNew(Ciphertext a, int step, GaloisKeys keys) {
         Ciphertext out = new Ciphertext(params);
         rotate(a, step, keys, out);
@@ -711,7 +775,11 @@ public final class Evaluator {
         applyGalois(a, elt, keys.get(elt), out);
     }
 
-    /** @see #conjugate(Ciphertext, GaloisKeys, Ciphertext) */
+    /**
+     * Allocating form of {@link #conjugate(Ciphertext, GaloisKeys, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #conjugate(Ciphertext, GaloisKeys, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext conjugateNew(Ciphertext a, GaloisKeys keys) {
         Ciphertext out = new Ciphertext(params);
         conjugate(a, keys, out);
@@ -778,7 +846,11 @@ public final class Evaluator {
         copyInto(acc, out);
     }
 
-    /** @see #sumSlots(Ciphertext, int, GaloisKeys, Ciphertext) */
+    /**
+     * Allocating form of {@link #sumSlots(Ciphertext, int, GaloisKeys, Ciphertext)}.
+     *
+     * @throws HeException in the cases {@link #sumSlots(Ciphertext, int, GaloisKeys, Ciphertext)} names (its subtypes name the operand at fault)
+     */
     public Ciphertext sumSlotsNew(Ciphertext a, int count, GaloisKeys keys) {
         Ciphertext out = new Ciphertext(params);
         sumSlots(a, count, keys, out);

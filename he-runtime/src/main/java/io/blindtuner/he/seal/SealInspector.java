@@ -33,7 +33,8 @@ public final class SealInspector {
       return info;
     } else if (m.length > ctHeaderAt + 2 && magicAt(m, ctHeaderAt)) {
       info = ciphertext(h, m, ctHeaderAt);
-    } else if (m.length > 66 && magicAt(m, 48) && le64(m, 32) == le64(m, 64) && le64(m, 32) > 0) {
+    } else if (m.length > 66 && magicAt(m, 48) && le64(m, 32) == le64(m, 64) && le64(m, 32) > 0
+        && nestedSize(m, 48) == m.length - 48L) {
       info = new SealObjectInfo("Plaintext or SecretKey", h, m.length, parmsId(m, 0), 0, 0, null, 0,
           Double.longBitsToDouble(le64(m, 40)), false, null, List.of(), 0, null);
     } else if (m.length >= 48) {
@@ -51,13 +52,28 @@ public final class SealInspector {
     double scale = Double.longBitsToDouble(le64(m, 57));
     long words = le64(m, headerAt + 16);
     boolean seeded = size == 2 && words == n * k;
+    long dataSize = nestedSize(m, headerAt);
+    if (dataSize < 24 || dataSize > m.length - headerAt) {
+      throw new SealFormatException("SEAL object: ciphertext data size " + Long.toUnsignedString(dataSize) + " overruns the members");
+    }
+    long end = headerAt + dataSize;
     SealPrngType prng = null;
     if (seeded) {
-      long dataSize = le64(m, headerAt + 8);
-      // The seed's own SEAL object follows the data; its first member byte is the prng type.
-      boolean inside = dataSize >= 16 && dataSize <= m.length - headerAt - 17L;
-      prng = h.versionMajor() == 3 && h.versionMinor() < 6 ? SealPrngType.BLAKE2XB
-          : inside ? SealPrngType.fromCode(m[(int) (headerAt + dataSize) + 16] & 0xff) : null;
+      if (h.versionMajor() == 3 && h.versionMinor() < 6) {
+        prng = SealPrngType.BLAKE2XB;
+        end += 8L * SealPrngInfo.SEED_WORDS;
+      } else {
+        // The seed's own SEAL object follows the data; its first member byte is the prng type.
+        long seedSize = end + 17 <= m.length && magicAt(m, (int) end) ? nestedSize(m, (int) end) : -1;
+        if (seedSize < 17 || seedSize > m.length - end) {
+          throw new SealFormatException("SEAL object: seeded ciphertext without a valid seed object");
+        }
+        prng = SealPrngType.fromCode(m[(int) end + 16] & 0xff);
+        end += seedSize;
+      }
+    }
+    if (end != m.length) {
+      throw new SealFormatException("SEAL object: ciphertext members end at byte " + end + " but the object has " + m.length);
     }
     return new SealObjectInfo("Ciphertext or PublicKey", h, m.length, parmsId(m, 0), (int) n, (int) k, null, (int) size,
         scale, seeded, prng, List.of(), 0, null);
@@ -85,7 +101,7 @@ public final class SealInspector {
         if (pos + 16 > m.length || !magicAt(m, pos)) {
           throw new SealFormatException("SEAL object: key " + i + " part " + j + " is no SEAL object");
         }
-        long objSize = le64(m, pos + 8);
+        long objSize = nestedSize(m, pos);
         if (objSize < 16 || objSize > m.length - pos) {
           throw new SealFormatException("SEAL object: key " + i + " part " + j + " size " + objSize + " overruns the data");
         }
@@ -131,6 +147,11 @@ public final class SealInspector {
             (int) k.keys().stream().filter(v -> !v.isEmpty()).count(), null);
       }
     }
+  }
+
+  /** Declared size of the nested SEAL object at at (either header layout). */
+  private static long nestedSize(byte[] m, int at) {
+    return SealHeader.parse(m, at, m.length - at, "SEAL object: nested object").size();
   }
 
   private static boolean magicAt(byte[] m, int at) {

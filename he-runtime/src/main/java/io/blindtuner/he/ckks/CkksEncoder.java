@@ -9,9 +9,8 @@ import java.math.BigInteger;
  * CKKS encoder with SEAL's slot order: slot i is the evaluation at zeta^(3^i mod 2N), zeta = e^(i*pi/N); the
  * other N/2 evaluation points (their conjugates) carry the conjugate values, so coefficients are real.
  *
- * <p>Encoding: place values at those points, interpolate with a size-N complex FFT (evaluation at the odd
- * powers of zeta is a DFT of the coefficients twisted by zeta^j), multiply by the scale, round, reduce mod each
- * prime of the level and NTT. Decoding inverts this; the CRT lift to doubles uses exact 128-bit arithmetic with a
+ * <p>Encoding: interpolate with the N/2-point special FFT (real coefficients m_j, m_(j+N/2) packed as one complex
+ * number), multiply by the scale, round, reduce mod each prime of the level and NTT. Decoding inverts this; the CRT lift to doubles uses exact 128-bit arithmetic with a
  * BigInteger fallback for coefficients beyond 2^127. Thread-safe (immutable tables, per-call buffers).
  */
 public final class CkksEncoder {
@@ -19,16 +18,18 @@ public final class CkksEncoder {
     private final Parallelism parallelism;
     private final int n;
     private final int slots;
-    /** slotIndex[i] = (3^i mod 2N - 1) / 2: index into the odd-power evaluations for slot i. */
-    private final int[] slotIndex;
-    private final int[] conjIndex;
-    /** Twiddles per FFT stage, contiguous: entry halfLen + k = e^(i pi k / halfLen), and the conjugate. */
-    private final double[] twiddleRe;
-    private final double[] twiddleIm;
-    private final double[] twiddleImConj;
-    /** zeta^j = e^(i pi j / N), j &lt; N. */
-    private final double[] cosZ;
-    private final double[] sinZ;
+    /** rotGroup[j] = 5^j mod 2N, the order the special FFT works in (HEAAN's). */
+    private final int[] rotGroup;
+    /**
+     * SEAL's slot i (evaluation at zeta^(3^i)) is FFT position fftIndex[i]; if 3^i = -5^e mod 2N it is the
+     * conjugate of that position (the coefficients are real, so m(zeta^-x) = conj(m(zeta^x))).
+     */
+    private final int[] fftIndex;
+    private final boolean[] fftConjugate;
+    /** zeta^k = e^(i pi k / N) for k &lt; 2N. */
+    private final double[] ksiRe;
+    private final double[] ksiIm;
+    /** Bit reversal over the slot count. */
     private final int[] bitrev;
     private final LevelCrt[] crt;
 
@@ -41,37 +42,36 @@ public final class CkksEncoder {
         this.parallelism = parallelism;
         this.n = params.n();
         this.slots = n / 2;
-        slotIndex = new int[slots];
-        conjIndex = new int[slots];
+        rotGroup = new int[slots];
         long m = 2L * n;
+        int[] exponentOf = new int[2 * n];
         long pos = 1;
+        for (int e = 0; e < slots; e++) {
+            rotGroup[e] = (int) pos;
+            exponentOf[(int) pos] = e + 1;
+            exponentOf[(int) (m - pos)] = -(e + 1);
+            pos = pos * 5 % m;
+        }
+        fftIndex = new int[slots];
+        fftConjugate = new boolean[slots];
+        pos = 1;
         for (int i = 0; i < slots; i++) {
-            slotIndex[i] = (int) ((pos - 1) / 2);
-            conjIndex[i] = (int) ((m - pos - 1) / 2);
+            int e = exponentOf[(int) pos];
+            fftIndex[i] = Math.abs(e) - 1;
+            fftConjugate[i] = e < 0;
             pos = pos * 3 % m;
         }
-        twiddleRe = new double[n];
-        twiddleIm = new double[n];
-        twiddleImConj = new double[n];
-        for (int halfLen = 1; halfLen < n; halfLen <<= 1) {
-            for (int k = 0; k < halfLen; k++) {
-                double a = Math.PI * k / halfLen;
-                twiddleRe[halfLen + k] = Math.cos(a);
-                twiddleIm[halfLen + k] = Math.sin(a);
-                twiddleImConj[halfLen + k] = -Math.sin(a);
-            }
+        ksiRe = new double[2 * n];
+        ksiIm = new double[2 * n];
+        for (int k = 0; k < 2 * n; k++) {
+            double angle = Math.PI * k / n;
+            ksiRe[k] = Math.cos(angle);
+            ksiIm[k] = Math.sin(angle);
         }
-        cosZ = new double[n];
-        sinZ = new double[n];
-        for (int j = 0; j < n; j++) {
-            double a = Math.PI * j / n;
-            cosZ[j] = Math.cos(a);
-            sinZ[j] = Math.sin(a);
-        }
-        bitrev = new int[n];
-        int logN = params.logN();
-        for (int i = 0; i < n; i++) {
-            bitrev[i] = Integer.reverse(i) >>> (32 - logN);
+        bitrev = new int[slots];
+        int logSlots = Integer.numberOfTrailingZeros(slots);
+        for (int i = 0; i < slots; i++) {
+            bitrev[i] = logSlots == 0 ? 0 : Integer.reverse(i) >>> (32 - logSlots);
         }
         crt = new LevelCrt[params.maxLevel() + 1];
         for (int l = 0; l <= params.maxLevel(); l++) {
@@ -114,28 +114,27 @@ public final class CkksEncoder {
             throw new HeException("encode: got " + re.length + " real and " + (im == null ? 0 : im.length)
                     + " imaginary values for " + slots + " slots (imaginary part must be absent or match)");
         }
-        double[] vr = new double[n];
-        double[] vi = new double[n];
+        double[] vr = new double[slots];
+        double[] vi = new double[slots];
         for (int i = 0; i < re.length; i++) {
-            double a = re[i];
-            double b = im == null ? 0 : im[i];
-            if (!Double.isFinite(a) || !Double.isFinite(b)) {
-                throw new HeException("encode: value " + i + " is not finite: " + a + (im == null ? "" : " + " + b + "i"));
+            double x = re[i];
+            double y = im == null ? 0 : im[i];
+            if (!Double.isFinite(x) || !Double.isFinite(y)) {
+                throw new HeException("encode: value " + i + " is not finite: " + x + (im == null ? "" : " + " + y + "i"));
             }
-            vr[slotIndex[i]] = a;
-            vi[slotIndex[i]] = b;
-            vr[conjIndex[i]] = a;
-            vi[conjIndex[i]] = -b;
+            vr[fftIndex[i]] = x;
+            vi[fftIndex[i]] = fftConjugate[i] ? -y : y;
         }
-        fft(vr, vi, -1);
-        // m_j = zeta^-j * (1/N) * IDFT; only the real part matters (the imaginary part is 0 up to rounding).
-        double f = scale / n;
-        double[] coeffs = vr;
+        specialFftInverse(vr, vi);
+        // Coefficient j is Re(w_j), coefficient j + N/2 is Im(w_j); both times the scale, rounded.
+        double[] coeffs = new double[n];
         double maxAbs = 0;
-        for (int j = 0; j < n; j++) {
-            double c = (vr[j] * cosZ[j] + vi[j] * sinZ[j]) * f;
-            coeffs[j] = Math.rint(c);
-            maxAbs = Math.max(maxAbs, Math.abs(coeffs[j]));
+        for (int j = 0; j < slots; j++) {
+            double c0 = Math.rint(vr[j] * scale);
+            double c1 = Math.rint(vi[j] * scale);
+            coeffs[j] = c0;
+            coeffs[j + slots] = c1;
+            maxAbs = Math.max(maxAbs, Math.max(Math.abs(c0), Math.abs(c1)));
         }
         if (!Double.isFinite(maxAbs)) {
             throw new HeException("encode: values times scale overflow a double");
@@ -234,28 +233,93 @@ public final class CkksEncoder {
             limbs[j] = plain.poly().limb(j).clone();
             params.ntt[j].inverse(limbs[j]);
         });
-        double[] vr = new double[n];
-        double[] vi = new double[n];
-        crt[level].lift(limbs, vr);
+        double[] coeffs = new double[n];
+        crt[level].lift(limbs, coeffs);
         double inv = 1.0 / plain.scale();
-        for (int j = 0; j < n; j++) {
-            double c = vr[j] * inv;
-            vr[j] = c * cosZ[j];
-            vi[j] = c * sinZ[j];
-        }
-        fft(vr, vi, 1);
         double[] re = new double[slots];
         double[] im = new double[slots];
-        for (int i = 0; i < slots; i++) {
-            re[i] = vr[slotIndex[i]];
-            im[i] = vi[slotIndex[i]];
+        for (int j = 0; j < slots; j++) {
+            re[j] = coeffs[j] * inv;
+            im[j] = coeffs[j + slots] * inv;
         }
+        specialFft(re, im);
+        double[] outRe = new double[slots];
+        double[] outIm = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            outRe[i] = re[fftIndex[i]];
+            outIm[i] = fftConjugate[i] ? -im[fftIndex[i]] : im[fftIndex[i]];
+        }
+        re = outRe;
+        im = outIm;
         return new double[][] {re, im};
     }
 
-    /** In-place radix-2 DFT: X[k] = sum_j x[j] e^(sign * 2 pi i jk / N). */
-    private void fft(double[] re, double[] im, int sign) {
-        for (int i = 0; i < n; i++) {
+    /**
+     * The N/2-point "special" FFT (HEAAN's fftSpecial, generator 5): from w_j = m_j + i*m_(j+N/2) to the values
+     * m(zeta^(5^e)) at position e. Works on N/2 complex points instead of N because the coefficients are real.
+     */
+    private void specialFft(double[] re, double[] im) {
+        bitReverse(re, im);
+        int m = 2 * n;
+        for (int len = 2; len <= slots; len <<= 1) {
+            int lenh = len >> 1;
+            int lenq = len << 2;
+            int gap = m / lenq;
+            for (int i = 0; i < slots; i += len) {
+                for (int j = 0; j < lenh; j++) {
+                    int idx = (rotGroup[j] & (lenq - 1)) * gap;
+                    int a = i + j;
+                    int b = a + lenh;
+                    double wr = ksiRe[idx];
+                    double wi = ksiIm[idx];
+                    double vr = re[b] * wr - im[b] * wi;
+                    double vi = re[b] * wi + im[b] * wr;
+                    double ur = re[a];
+                    double ui = im[a];
+                    re[a] = ur + vr;
+                    im[a] = ui + vi;
+                    re[b] = ur - vr;
+                    im[b] = ui - vi;
+                }
+            }
+        }
+    }
+
+    /** Inverse of {@link #specialFft}, including the division by N/2. */
+    private void specialFftInverse(double[] re, double[] im) {
+        int m = 2 * n;
+        for (int len = slots; len >= 2; len >>= 1) {
+            int lenh = len >> 1;
+            int lenq = len << 2;
+            int gap = m / lenq;
+            for (int i = 0; i < slots; i += len) {
+                for (int j = 0; j < lenh; j++) {
+                    int idx = (lenq - (rotGroup[j] & (lenq - 1))) * gap;
+                    int a = i + j;
+                    int b = a + lenh;
+                    double ur = re[a] + re[b];
+                    double ui = im[a] + im[b];
+                    double vr = re[a] - re[b];
+                    double vi = im[a] - im[b];
+                    double wr = ksiRe[idx];
+                    double wi = ksiIm[idx];
+                    re[a] = ur;
+                    im[a] = ui;
+                    re[b] = vr * wr - vi * wi;
+                    im[b] = vr * wi + vi * wr;
+                }
+            }
+        }
+        bitReverse(re, im);
+        double f = 1.0 / slots;
+        for (int i = 0; i < slots; i++) {
+            re[i] *= f;
+            im[i] *= f;
+        }
+    }
+
+    private void bitReverse(double[] re, double[] im) {
+        for (int i = 0; i < slots; i++) {
             int r = bitrev[i];
             if (r > i) {
                 double t = re[i];
@@ -264,29 +328,6 @@ public final class CkksEncoder {
                 t = im[i];
                 im[i] = im[r];
                 im[r] = t;
-            }
-        }
-        final double[] tr = twiddleRe;
-        final double[] ti = sign > 0 ? twiddleIm : twiddleImConj;
-        for (int halfLen = 1; halfLen < n; halfLen <<= 1) {
-            int len = halfLen << 1;
-            for (int start = 0; start < n; start += len) {
-                for (int k = 0; k < halfLen; k++) {
-                    double wr = tr[halfLen + k];
-                    double wi = ti[halfLen + k];
-                    int a = start + k;
-                    int b = a + halfLen;
-                    double br = re[b];
-                    double bi = im[b];
-                    double xr = br * wr - bi * wi;
-                    double xi = br * wi + bi * wr;
-                    double ar = re[a];
-                    double ai = im[a];
-                    re[b] = ar - xr;
-                    im[b] = ai - xi;
-                    re[a] = ar + xr;
-                    im[a] = ai + xi;
-                }
             }
         }
     }

@@ -313,9 +313,9 @@ final class CkksKernels {
                     digitToNtt(coef[i], i, mod, s[0]);
                     d = s[0];
                 }
-                accumulate(d, null, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0);
+                accumulate(d, null, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0, i == level,
+                        moduli[mod], inProductRange(moduli[mod], level + 1), t0[k], t1[k]);
             }
-            reduceAccumulators(s, moduli[mod], level + 1, t0[k], t1[k]);
         });
         return new long[][][] {t0, t1};
     }
@@ -360,23 +360,32 @@ final class CkksKernels {
             int mod = k <= level ? k : special;
             long[][] s = scratch.get();
             for (int i = 0; i <= level; i++) {
-                accumulate(ext[i][k], perm, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0);
+                accumulate(ext[i][k], perm, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0,
+                        i == level, moduli[mod], inProductRange(moduli[mod], level + 1), t0[k], t1[k]);
             }
-            reduceAccumulators(s, moduli[mod], level + 1, t0[k], t1[k]);
         });
         modDown(t0, t1, level, out0, out1, accumulate1);
     }
 
     /**
-     * (h0:l0) += d*b, (h1:l1) += d*a as unsigned 128-bit sums (d &lt; 2^62, key &lt; 2^60, at most 60 digits).
-     * With {@code first} the accumulators are overwritten instead.
+     * Multiply-accumulate of the digits with the key for one modulus: (h0:l0) += d*b and (h1:l1) += d*a as
+     * unsigned 128-bit sums (d &lt; 2^62, key &lt; 2^60, at most 60 digits). The first digit overwrites the
+     * accumulators; the last one reduces straight into out0/out1 instead of writing them back. {@code d} is read
+     * through {@code perm} when it is not null.
      */
-    private void accumulate(long[] d, int[] perm, long[] b, long[] a, long[][] s, boolean first) {
+    private void accumulate(long[] d, int[] perm, long[] b, long[] a, long[][] s, boolean first, boolean last,
+            Modulus q, boolean productRange, long[] out0, long[] out1) {
         long[] h0 = s[1];
         long[] l0 = s[2];
         long[] h1 = s[3];
         long[] l1 = s[4];
-        if (first) {
+        if (first && last) {
+            for (int x = 0; x < n; x++) {
+                long v = perm == null ? d[x] : d[perm[x]];
+                out0[x] = q.reduce128(Math.multiplyHigh(v, b[x]), v * b[x]);
+                out1[x] = q.reduce128(Math.multiplyHigh(v, a[x]), v * a[x]);
+            }
+        } else if (first) {
             for (int x = 0; x < n; x++) {
                 long v = perm == null ? d[x] : d[perm[x]];
                 long bx = b[x];
@@ -386,44 +395,43 @@ final class CkksKernels {
                 l1[x] = v * ax;
                 h1[x] = Math.multiplyHigh(v, ax);
             }
-            return;
-        }
-        for (int x = 0; x < n; x++) {
-            long v = perm == null ? d[x] : d[perm[x]];
-            long bx = b[x];
-            long ax = a[x];
-            long plo = v * bx;
-            long lo = l0[x] + plo;
-            h0[x] += Math.multiplyHigh(v, bx) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
-            l0[x] = lo;
-            plo = v * ax;
-            lo = l1[x] + plo;
-            h1[x] += Math.multiplyHigh(v, ax) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
-            l1[x] = lo;
+        } else if (!last) {
+            for (int x = 0; x < n; x++) {
+                long v = perm == null ? d[x] : d[perm[x]];
+                long bx = b[x];
+                long ax = a[x];
+                long plo = v * bx;
+                long lo = l0[x] + plo;
+                h0[x] += Math.multiplyHigh(v, bx) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
+                l0[x] = lo;
+                plo = v * ax;
+                lo = l1[x] + plo;
+                h1[x] += Math.multiplyHigh(v, ax) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
+                l1[x] = lo;
+            }
+        } else {
+            for (int x = 0; x < n; x++) {
+                long v = perm == null ? d[x] : d[perm[x]];
+                long bx = b[x];
+                long ax = a[x];
+                long plo = v * bx;
+                long lo = l0[x] + plo;
+                long hi = h0[x] + Math.multiplyHigh(v, bx) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
+                out0[x] = productRange ? q.reduceProduct(hi, lo) : q.reduce128(hi, lo);
+                plo = v * ax;
+                lo = l1[x] + plo;
+                hi = h1[x] + Math.multiplyHigh(v, ax) + (Long.compareUnsigned(lo, plo) < 0 ? 1 : 0);
+                out1[x] = productRange ? q.reduceProduct(hi, lo) : q.reduce128(hi, lo);
+            }
         }
     }
 
     /**
-     * Reduces the accumulators of {@code digits} products d*key (d &lt; 4q, key &lt; q) mod q: sums below
-     * 4*digits*q^2. The product Barrett applies when that is below 2^(bits(q)+61), i.e. 4*digits*q &lt; 2^61;
-     * otherwise the general 128-bit reduction.
+     * Whether sums of {@code digits} products d*key (d &lt; 4q, key &lt; q), below 4*digits*q^2, are in
+     * reduceProduct's range 2^(bits(q)+61): true when 4*digits*q &lt; 2^61.
      */
-    private void reduceAccumulators(long[][] s, Modulus q, int digits, long[] out0, long[] out1) {
-        long[] h0 = s[1];
-        long[] l0 = s[2];
-        long[] h1 = s[3];
-        long[] l1 = s[4];
-        if (q.value() < (1L << 61) / (4L * digits)) {
-            for (int x = 0; x < n; x++) {
-                out0[x] = q.reduceProduct(h0[x], l0[x]);
-                out1[x] = q.reduceProduct(h1[x], l1[x]);
-            }
-        } else {
-            for (int x = 0; x < n; x++) {
-                out0[x] = q.reduce128(h0[x], l0[x]);
-                out1[x] = q.reduce128(h1[x], l1[x]);
-            }
-        }
+    private static boolean inProductRange(Modulus q, int digits) {
+        return q.value() < (1L << 61) / (4L * digits);
     }
 
     /** Mod-down by P with rounding of (t0, t1) (limbs 0..level and P at index level+1) into out0/out1. */

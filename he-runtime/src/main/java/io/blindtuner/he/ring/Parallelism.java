@@ -15,6 +15,9 @@ import java.util.function.IntConsumer;
  * @param threads total threads per operation, &ge; 1
  */
 public record Parallelism(ExecutorService executor, int threads) {
+    /** Element-wise work on fewer coefficients than this stays on the calling thread. */
+    public static final int MIN_PARALLEL_COEFFICIENTS = 1 << 15;
+
     /** Everything on the calling thread. */
     public static final Parallelism SERIAL = new Parallelism(null, 1);
 
@@ -35,10 +38,12 @@ public record Parallelism(ExecutorService executor, int threads) {
 
     /**
      * Runs body over {@code count} items of {@code length} coefficients each; with several threads every item is
-     * cut into that many ranges, so e.g. 3 limbs still split evenly over 2 threads.
+     * cut into that many ranges, so e.g. 3 limbs still split evenly over 2 threads. Small jobs (fewer than
+     * {@link #MIN_PARALLEL_COEFFICIENTS} coefficients in all) run on the calling thread.
      */
     public void forEachRange(int count, int length, RangeTask body) {
-        int pieces = threads > 1 ? threads : 1;
+        // Below this many coefficients a hand-off to another thread costs more than it saves.
+        int pieces = threads > 1 && (long) count * length >= MIN_PARALLEL_COEFFICIENTS ? threads : 1;
         forEach(count * pieces, t -> {
             int item = t / pieces;
             int p = t % pieces;

@@ -186,8 +186,14 @@ public final class CkksEncoder {
         parallelism.forEach(level + 1, j -> {
             Modulus q = params.modulus(j);
             long[] limb = out.poly().limb(j);
-            if (maxAbs < 0x1p62) {
-                long qv = q.value();
+            long qv = q.value();
+            if (maxAbs < qv) {
+                // |c| < q: the residue is c or c + q, no reduction needed.
+                for (int x = 0; x < n; x++) {
+                    long r = (long) coeffs[x];
+                    limb[x] = r + ((r >> 63) & qv);
+                }
+            } else if (maxAbs < 0x1p62) {
                 for (int x = 0; x < n; x++) {
                     long r = (long) coeffs[x];
                     limb[x] = r >= 0 ? q.reduce(r) : qv - 1 - q.reduce(-r - 1);

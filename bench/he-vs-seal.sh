@@ -7,12 +7,14 @@
 # Usage: bench/he-vs-seal.sh [--quick] [--n 8192,16384] [--rounds K]
 #   --quick   fewer repetitions (smoke run, noisier numbers)
 #   --n       polynomial degrees (default both)
-#   --rounds  run both sides K times, alternating which goes first, and keep each op's best median
-#             (default 1; other processes on a shared machine only ever slow a run down)
+#   --rounds  run everything K times and keep each op's best median (default 1; other processes on a
+#             shared machine only ever slow a run down)
 # Works from a clean checkout: installs Node 22 + node-seal into .cache/node-seal (ignored) and
 # builds benchmarks/target/benchmarks.jar. Progress on stderr; the table and a TSV block
 #   BENCH<TAB>op<TAB>N<TAB>ours_1thread_ms<TAB>ours_2threads_ms<TAB>nodeseal_ms
-# on stdout. One round takes about 4 minutes on a 2-core machine. JAVA_HOME overrides the JDK choice.
+# on stdout. Ours and node-seal are timed in the same sweeps, op by op (node-seal in a child process), so a
+# shared machine's load hits both alike. One round takes about 4 minutes on 2 cores. JAVA_HOME overrides
+# the JDK choice.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -54,19 +56,15 @@ mvn -B -q -Dstyle.color=never -DskipTests -pl benchmarks -am package >&2
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-run_ours() {
-  log "round $1/$rounds: our engine (1 and 2 threads)"
-  "$java" -Xms2g -Xmx4g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar \
-    io.blindtuner.bench.he.HeVsSealRunner --n "$ns" --threads 1,2 "${quick[@]}" > "$tmp/ours.$1.json"
-}
-run_seal() {
-  log "round $1/$rounds: node-seal"
-  "$node" bench/node/seal-bench.js --n "$ns" "${quick[@]}" > "$tmp/nodeseal.$1.json"
-}
+# One round: our engine (1 and 2 threads) and node-seal (a child Node process) timed in the same sweeps,
+# op by op, so both see the same load (see InterleavedTimer).
 ours_files=()
 seal_files=()
 for ((r = 1; r <= rounds; r++)); do
-  if ((r % 2 == 1)); then run_ours "$r"; run_seal "$r"; else run_seal "$r"; run_ours "$r"; fi
+  log "round $r/$rounds: our engine (1 and 2 threads) and node-seal, interleaved"
+  "$java" -Xms2g -Xmx4g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar \
+    io.blindtuner.bench.he.HeVsSealRunner --n "$ns" --threads 1,2 "${quick[@]}" \
+    --node "$node" --seal-script bench/node/seal-bench.js --seal-out "$tmp/nodeseal.$r.json" > "$tmp/ours.$r.json"
   ours_files+=("$tmp/ours.$r.json")
   seal_files+=("$tmp/nodeseal.$r.json")
 done

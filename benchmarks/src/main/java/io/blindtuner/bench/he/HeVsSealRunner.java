@@ -14,6 +14,10 @@ import io.blindtuner.he.ckks.RelinKeys;
 import io.blindtuner.he.ckks.SecretKey;
 import io.blindtuner.he.ring.Csprng;
 import io.blindtuner.he.ring.Parallelism;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,19 +28,23 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Our side of bench/he-vs-seal.sh: times the operations of bench/node/seal-bench.js on our engine, with the
- * same parameter sets, scale and timing rule ({@link MedianTimer}), once per thread count, and prints JSON on
- * stdout (progress on stderr). The JSON has the shape bench/node/report.js reads:
- * {@code results.<N>.ops.<op>.<threads> = {ms, reps}}.
+ * Our side of bench/he-vs-seal.sh: the operations of bench/node/seal-bench.js on our engine, with the same
+ * parameter sets and scale, once per thread count; with {@code --node}, node-seal is timed in a child process
+ * in the same sweeps ({@link InterleavedTimer}), so both engines see the same load. Prints our JSON on stdout
+ * and writes node-seal's to {@code --seal-out}; both have the shape bench/node/report.js reads
+ * ({@code results.<N>.ops.<op>} = {ms, reps}, ours one level deeper by thread count). Progress on stderr.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.blindtuner.bench.he.HeVsSealRunner [--n 8192,16384]
- * [--threads 1,2] [--quick]}.
+ * [--threads 1,2] [--quick] [--node NODE --seal-script bench/node/seal-bench.js --seal-out FILE]}.
  */
 public final class HeVsSealRunner {
-    private static final MedianTimer FAST = new MedianTimer(10, 1_000_000_000L, 15, 1_500_000_000L, 2000);
-    private static final MedianTimer SLOW = new MedianTimer(1, 0, 5, 0, 5);
-    private static final MedianTimer FAST_QUICK = new MedianTimer(3, 100_000_000L, 5, 100_000_000L, 50);
-    private static final MedianTimer SLOW_QUICK = new MedianTimer(1, 0, 3, 0, 3);
+    /** The table, then the parts of multiply+relin+rescale. */
+    static final List<String> FAST_OPS = List.of("encode", "encrypt", "decrypt_decode", "add", "multiply_plain",
+            "multiply_relin_rescale", "rotate", "multiply_relin_rescale_3calls", "multiply", "relinearize", "rescale");
+    static final List<String> SLOW_OPS = List.of("galois_keygen");
+
+    private static final InterleavedTimer FULL = new InterleavedTimer(10, 500_000_000L, 15, 100_000_000L, 5);
+    private static final InterleavedTimer QUICK = new InterleavedTimer(3, 50_000_000L, 3, 20_000_000L, 2);
 
     private HeVsSealRunner() {}
 
@@ -44,14 +52,23 @@ public final class HeVsSealRunner {
         int[] ns = {8192, 16384};
         int[] threads = {1, 2};
         boolean quick = false;
+        Path node = null;
+        Path sealScript = null;
+        Path sealOut = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--n" -> ns = parseList(args, ++i, "--n");
                 case "--threads" -> threads = parseList(args, ++i, "--threads");
                 case "--quick" -> quick = true;
+                case "--node" -> node = Path.of(value(args, ++i, "--node"));
+                case "--seal-script" -> sealScript = Path.of(value(args, ++i, "--seal-script"));
+                case "--seal-out" -> sealOut = Path.of(value(args, ++i, "--seal-out"));
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "' (expected --n LIST, --threads LIST, --quick)");
+                        + "' (expected --n LIST, --threads LIST, --quick, --node PATH, --seal-script PATH, --seal-out FILE)");
             }
+        }
+        if ((node == null) != (sealScript == null) || (node == null) != (sealOut == null)) {
+            throw new IllegalArgumentException("--node, --seal-script and --seal-out go together");
         }
         for (int n : ns) {
             BenchParams.bits(n);
@@ -61,44 +78,37 @@ public final class HeVsSealRunner {
                 throw new IllegalArgumentException("thread count must be in [1, 64], got " + t);
             }
         }
-        int maxThreads = Arrays.stream(threads).max().orElse(1);
-        ExecutorService pool = BenchParams.workerPool(maxThreads);
-        StringBuilder json = new StringBuilder();
-        json.append("{\n  \"engine\": \"blindtuner he-runtime (pure Java)\",\n");
-        json.append("  \"jvm\": ").append(quote(jvmDescription())).append(",\n");
-        json.append("  \"scaleBits\": 40,\n  \"results\": {");
-        try {
+        InterleavedTimer timer = quick ? QUICK : FULL;
+        ExecutorService pool = BenchParams.workerPool(Arrays.stream(threads).max().orElse(1));
+        StringBuilder ours = header("blindtuner he-runtime (pure Java)", "jvm", jvmDescription());
+        StringBuilder seal = null;
+        try (SealProcess sealProcess = node == null ? null : SealProcess.start(node, sealScript)) {
+            if (sealProcess != null) {
+                String[] info = sealProcess.info();
+                seal = header(info[0], "node", info[1]);
+            }
             for (int k = 0; k < ns.length; k++) {
-                int n = ns[k];
-                Map<String, Map<Integer, MedianTimer.Result>> ops = benchN(n, threads, pool, quick);
-                json.append(k == 0 ? "\n" : ",\n");
-                json.append("    \"").append(n).append("\": {\n      \"primes\": ")
-                        .append(Arrays.toString(BenchParams.bits(n))).append(",\n      \"ops\": {");
-                int o = 0;
-                for (Map.Entry<String, Map<Integer, MedianTimer.Result>> op : ops.entrySet()) {
-                    json.append(o++ == 0 ? "\n" : ",\n").append("        ").append(quote(op.getKey())).append(": {");
-                    int t = 0;
-                    for (Map.Entry<Integer, MedianTimer.Result> r : op.getValue().entrySet()) {
-                        json.append(t++ == 0 ? "" : ", ").append('"').append(r.getKey()).append("\": {\"ms\": ")
-                                .append(String.format(Locale.ROOT, "%.6f", r.getValue().medianMs()))
-                                .append(", \"reps\": ").append(r.getValue().reps()).append('}');
-                    }
-                    json.append('}');
+                Map<String, Map<String, InterleavedTimer.Result>> results =
+                        benchN(ns[k], threads, pool, sealProcess, timer);
+                appendN(ours, k == 0, ns[k], results, threads, null);
+                if (seal != null) {
+                    appendN(seal, k == 0, ns[k], results, null, "node-seal");
                 }
-                json.append("\n      }\n    }");
             }
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
             }
         }
-        json.append("\n  }\n}\n");
-        System.out.print(json);
+        System.out.print(ours.append("\n  }\n}\n"));
         System.out.flush();
+        if (seal != null) {
+            Files.writeString(sealOut, seal.append("\n  }\n}\n"), StandardCharsets.UTF_8);
+        }
     }
 
-    private static Map<String, Map<Integer, MedianTimer.Result>> benchN(int n, int[] threadCounts, ExecutorService pool,
-            boolean quick) throws Exception {
+    private static Map<String, Map<String, InterleavedTimer.Result>> benchN(int n, int[] threadCounts,
+            ExecutorService pool, SealProcess sealProcess, InterleavedTimer timer) throws Exception {
         CkksParameters params = BenchParams.parameters(n);
         int top = params.maxLevel();
         progress("N=%d: %s; generating keys", n, params);
@@ -115,9 +125,7 @@ public final class HeVsSealRunner {
             x[i] = random.nextDouble() * 2 - 1;
             y[i] = random.nextDouble() * 2 - 1;
         }
-        MedianTimer fast = quick ? FAST_QUICK : FAST;
-        MedianTimer slow = quick ? SLOW_QUICK : SLOW;
-        Map<String, Map<Integer, MedianTimer.Result>> results = new LinkedHashMap<>();
+        List<InterleavedTimer.Side> sides = new ArrayList<>();
         for (int threads : threadCounts) {
             Parallelism par = threads == 1 ? Parallelism.SERIAL : new Parallelism(pool, threads);
             CkksEncoder encoder = new CkksEncoder(params, par);
@@ -135,42 +143,87 @@ public final class HeVsSealRunner {
             Plaintext pt = new Plaintext(params, top, BenchParams.SCALE);
             Ciphertext out = new Ciphertext(params);
             Ciphertext prod = evaluator.multiplyNew(cx, cy);
-            Op op = (name, timer, run) -> {
-                progress("N=%d threads=%d %s ...", n, threads, name);
-                MedianTimer.Result r = timer.measure(run);
-                progress("N=%d threads=%d %s: %.3f ms (median of %d)", n, threads, name, r.medianMs(), r.reps());
-                results.computeIfAbsent(name, key -> new LinkedHashMap<>()).put(threads, r);
-            };
-            op.run("encode", fast, MedianTimer.whole(() -> encoder.encode(x, null, top, BenchParams.SCALE, pt)));
-            op.run("encrypt", fast, MedianTimer.whole(() -> encryptor.encrypt(px, out)));
-            op.run("decrypt_decode", fast, MedianTimer.whole(() -> {
+            Map<String, Action> ops = new LinkedHashMap<>();
+            ops.put("encode", () -> encoder.encode(x, null, top, BenchParams.SCALE, pt));
+            ops.put("encrypt", () -> encryptor.encrypt(px, out));
+            ops.put("decrypt_decode", () -> {
                 decryptor.decrypt(cx, pt);
                 encoder.decode(pt);
-            }));
-            op.run("add", fast, MedianTimer.whole(() -> evaluator.add(cx, cy, out)));
-            op.run("multiply_plain", fast, MedianTimer.whole(() -> evaluator.multiplyPlain(cx, py, out)));
+            });
+            ops.put("add", () -> evaluator.add(cx, cy, out));
+            ops.put("multiply_plain", () -> evaluator.multiplyPlain(cx, py, out));
             // The engine's fused call (one rounding division by P*q_level); SEAL has none, node-seal makes the
-            // three calls. The three separate calls are timed too (multiply_relin_rescale_3calls).
-            op.run("multiply_relin_rescale", fast,
-                    MedianTimer.whole(() -> evaluator.multiplyRelinRescale(cx, cy, rk, out)));
-            op.run("multiply_relin_rescale_3calls", fast, MedianTimer.whole(() -> {
+            // three calls, which are timed too (multiply_relin_rescale_3calls).
+            ops.put("multiply_relin_rescale", () -> evaluator.multiplyRelinRescale(cx, cy, rk, out));
+            ops.put("rotate", () -> evaluator.rotate(cx, 1, gk, out));
+            ops.put("multiply_relin_rescale_3calls", () -> {
                 evaluator.multiply(cx, cy, out);
                 evaluator.relinearize(out, rk, out);
                 evaluator.rescale(out, out);
-            }));
-            op.run("rotate", fast, MedianTimer.whole(() -> evaluator.rotate(cx, 1, gk, out)));
-            op.run("multiply", fast, MedianTimer.whole(() -> evaluator.multiply(cx, cy, out)));
-            op.run("relinearize", fast, MedianTimer.whole(() -> evaluator.relinearize(prod, rk, out)));
-            op.run("rescale", fast, MedianTimer.whole(() -> evaluator.rescale(cx, out)));
-            op.run("galois_keygen", slow, MedianTimer.whole(parallelKeygen::createGaloisKeys));
+            });
+            ops.put("multiply", () -> evaluator.multiply(cx, cy, out));
+            ops.put("relinearize", () -> evaluator.relinearize(prod, rk, out));
+            ops.put("rescale", () -> evaluator.rescale(cx, out));
+            ops.put("galois_keygen", parallelKeygen::createGaloisKeys);
+            sides.add(new OursSide("ours" + threads, ops));
+        }
+        if (sealProcess != null) {
+            progress("N=%d: node-seal setup", n);
+            List<String> sealOps = sealProcess.setup(n);
+            sides.add(new InterleavedTimer.Side() {
+                @Override
+                public String name() {
+                    return "node-seal";
+                }
+
+                @Override
+                public boolean has(String op) {
+                    return sealOps.contains(op);
+                }
+
+                @Override
+                public double[] run(String op, int reps) throws IOException {
+                    return sealProcess.run(op, reps);
+                }
+            });
+        }
+        Map<String, Map<String, InterleavedTimer.Result>> results =
+                timer.measure(FAST_OPS, SLOW_OPS, sides, line -> progress("N=%d %s", n, line));
+        for (Map.Entry<String, Map<String, InterleavedTimer.Result>> op : results.entrySet()) {
+            StringBuilder line = new StringBuilder();
+            for (Map.Entry<String, InterleavedTimer.Result> side : op.getValue().entrySet()) {
+                line.append(String.format(Locale.ROOT, "  %s %.3f ms (%d runs)", side.getKey(),
+                        side.getValue().medianMs(), side.getValue().reps()));
+            }
+            progress("N=%d %s:%s", n, op.getKey(), line);
         }
         return results;
     }
 
-    /** One timed op: measures it and records the result under its name and thread count. */
+    /** An operation of our engine, timed by {@link OursSide}. */
     @FunctionalInterface
-    private interface Op {
-        void run(String name, MedianTimer timer, MedianTimer.TimedRun run) throws Exception;
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /** Our engine with one thread count. */
+    private record OursSide(String name, Map<String, Action> ops) implements InterleavedTimer.Side {
+        @Override
+        public boolean has(String op) {
+            return ops.containsKey(op);
+        }
+
+        @Override
+        public double[] run(String op, int reps) throws Exception {
+            Action action = ops.get(op);
+            double[] ms = new double[reps];
+            for (int i = 0; i < reps; i++) {
+                long t0 = System.nanoTime();
+                action.run();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            return ms;
+        }
     }
 
     /**
@@ -199,12 +252,60 @@ public final class HeVsSealRunner {
         }
     }
 
-    private static int[] parseList(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a comma-separated list of integers");
+    private static StringBuilder header(String engine, String runtimeKey, String runtime) {
+        StringBuilder json = new StringBuilder();
+        json.append("{\n  \"engine\": ").append(quote(engine)).append(",\n");
+        json.append("  \"").append(runtimeKey).append("\": ").append(quote(runtime)).append(",\n");
+        json.append("  \"scaleBits\": 40,\n  \"results\": {");
+        return json;
+    }
+
+    /**
+     * Appends one N: with {@code threads}, ours (op -&gt; thread count -&gt; result, from sides "ours&lt;t&gt;");
+     * otherwise the single side {@code sideName} (op -&gt; result).
+     */
+    private static void appendN(StringBuilder json, boolean first, int n,
+            Map<String, Map<String, InterleavedTimer.Result>> results, int[] threads, String sideName) {
+        json.append(first ? "\n" : ",\n");
+        json.append("    \"").append(n).append("\": {\n      \"primes\": ")
+                .append(Arrays.toString(BenchParams.bits(n))).append(",\n      \"ops\": {");
+        int o = 0;
+        for (Map.Entry<String, Map<String, InterleavedTimer.Result>> op : results.entrySet()) {
+            if (threads != null) {
+                json.append(o++ == 0 ? "\n" : ",\n").append("        ").append(quote(op.getKey())).append(": {");
+                int t = 0;
+                for (int th : threads) {
+                    InterleavedTimer.Result r = op.getValue().get("ours" + th);
+                    if (r != null) {
+                        json.append(t++ == 0 ? "" : ", ").append('"').append(th).append("\": ").append(result(r));
+                    }
+                }
+                json.append('}');
+            } else {
+                InterleavedTimer.Result r = op.getValue().get(sideName);
+                if (r != null) {
+                    json.append(o++ == 0 ? "\n" : ",\n").append("        ").append(quote(op.getKey())).append(": ")
+                            .append(result(r));
+                }
+            }
         }
+        json.append("\n      }\n    }");
+    }
+
+    private static String result(InterleavedTimer.Result r) {
+        return String.format(Locale.ROOT, "{\"ms\": %.6f, \"reps\": %d}", r.medianMs(), r.reps());
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int[] parseList(String[] args, int i, String flag) {
         List<Integer> values = new ArrayList<>();
-        for (String s : args[i].split(",")) {
+        for (String s : value(args, i, flag).split(",")) {
             try {
                 values.add(Integer.parseInt(s.trim()));
             } catch (NumberFormatException e) {
@@ -224,6 +325,6 @@ public final class HeVsSealRunner {
     }
 
     private static void progress(String format, Object... args) {
-        System.err.println("[ours] " + String.format(Locale.ROOT, format, args));
+        System.err.println("[he-vs-seal] " + String.format(Locale.ROOT, format, args));
     }
 }

@@ -7,9 +7,9 @@
 //   --quick   fewer repetitions (for a smoke run; the numbers are noisier)
 //   --serve   answer timing requests on stdin instead (used by HeVsSealRunner --node, which interleaves
 //             node-seal's and our measurements so both see the same load on a shared machine)
-// Progress goes to stderr. Each op: warm-up runs until both a count and a time are reached, then
-// repetitions until both a minimum count and a minimum total time are reached; the median is reported
-// (robust to the shared machine's noise). The Java side (MedianTimer) uses the same rule and settings.
+// Standalone, progress goes to stderr. Each op: warm-up runs until both a count and a time are reached,
+// then repetitions until both a minimum count and a minimum total time are reached; the median is
+// reported (robust to the shared machine's noise). bench/he-vs-seal.sh uses serve mode instead.
 'use strict';
 
 const path = require('path');

@@ -81,15 +81,8 @@ final class CkksKernels {
 
     /** Writes a small signed polynomial into the first m moduli and transforms it to NTT form. */
     void smallToNtt(int[] v, long[][] out, int m) {
-        parallelism.forEach(m, j -> {
-            long q = moduli[j].value();
-            long[] limb = out[j];
-            for (int x = 0; x < n; x++) {
-                long c = v[x];
-                limb[x] = c < 0 ? c + q : c;
-            }
-            ntt[j].forward(limb);
-        });
+        Samplers.toRns(v, moduli, out, m);
+        parallelism.forEach(m, j -> ntt[j].forward(out[j]));
     }
 
     /**

@@ -68,13 +68,6 @@ public final class LimbOps {
         }
     }
 
-    /** out = a mod q for arbitrary unsigned words a. */
-    public static void reduce(long[] a, long[] out, Modulus m, int from, int to) {
-        for (int i = from; i < to; i++) {
-            out[i] = m.reduce(a[i]);
-        }
-    }
-
     public static void add(long[] a, long[] b, long[] out, Modulus m) {
         add(a, b, out, m, 0, out.length);
     }

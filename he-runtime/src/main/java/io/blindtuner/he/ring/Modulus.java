@@ -128,11 +128,6 @@ public final class Modulus {
         return BigInteger.valueOf(w).shiftLeft(64).divide(BigInteger.valueOf(value)).longValue();
     }
 
-    /** x*w mod q in [0, 2q) for any unsigned x, given wShoup = shoup(w). */
-    public long mulShoupLazy(long x, long w, long wShoup) {
-        return x * w - mulHiUnsigned(x, wShoup) * value;
-    }
-
     /** x*w mod q in [0, q) for any unsigned x, given wShoup = shoup(w). */
     public long mulShoup(long x, long w, long wShoup) {
         long r = x * w - mulHiUnsigned(x, wShoup) * value;
@@ -164,12 +159,6 @@ public final class Modulus {
             throw new ArithmeticException("0 has no inverse mod " + value);
         }
         return pow(r, value - 2);
-    }
-
-    /** Signed small value v (|v| &lt; q) as a residue in [0, q). */
-    public long fromSigned(long v) {
-        long r = v % value;
-        return r < 0 ? r + value : r;
     }
 
     /** Deterministic Miller-Rabin for 64-bit candidates (bases 2..37 suffice below 3.3*10^24). */

@@ -30,6 +30,10 @@ const PARTS = [
   ['relinearize', 'relinearize', 'relinearize'],
   ['rescale', 'rescale', 'rescale'],
 ];
+// Not HE: two equal chunks of integer work through the engine's Parallelism. Its "2t speedup" is what
+// this run could get from a second core at all (about 2x on an idle 2-core machine, ~1x when other
+// sessions keep the CPUs busy), the yardstick for the 2-thread column.
+const CONTROL = ['parallel_control', 'control: parallel loop (no HE)'];
 // Ops whose 2-thread speedup is a target.
 const SPEEDUP_TARGETS = { multiply_relin_rescale: 1.7, rotate: 1.7 };
 
@@ -150,6 +154,7 @@ function main() {
     }
     lines.push('  multiply + relin + rescale above is our fused call; its parts:');
     for (const [key, label, sealKey] of PARTS) row(key, '  ' + label, undefined, sealKey);
+    if (o[CONTROL[0]]) row(CONTROL[0], CONTROL[1]);
   }
   lines.push('');
   lines.push('TSV (BENCH op N ours_1thread_ms ours_2threads_ms nodeseal_ms):');

@@ -38,9 +38,14 @@ import java.util.concurrent.ExecutorService;
  * [--threads 1,2] [--quick] [--node NODE --seal-script bench/node/seal-bench.js --seal-out FILE]}.
  */
 public final class HeVsSealRunner {
-    /** The table, then the parts of multiply+relin+rescale. */
+    /** The table, then the parts of multiply+relin+rescale, then the parallelism control. */
     static final List<String> FAST_OPS = List.of("encode", "encrypt", "decrypt_decode", "add", "multiply_plain",
-            "multiply_relin_rescale", "rotate", "multiply_relin_rescale_3calls", "multiply", "relinearize", "rescale");
+            "multiply_relin_rescale", "rotate", "multiply_relin_rescale_3calls", "multiply", "relinearize", "rescale",
+            "parallel_control");
+    /** Iterations of one chunk of the parallelism control: about 1 ms of dependent integer work. */
+    private static final int CONTROL_ITERATIONS = 300_000;
+    /** Where the control's results go, so the JIT cannot drop the work. */
+    private static final long[] CONTROL_SINK = new long[2];
     static final List<String> SLOW_OPS = List.of("galois_keygen");
 
     private static final InterleavedTimer FULL = new InterleavedTimer(10, 500_000_000L, 15, 100_000_000L, 5);
@@ -165,6 +170,11 @@ public final class HeVsSealRunner {
             ops.put("relinearize", () -> evaluator.relinearize(prod, rk, out));
             ops.put("rescale", () -> evaluator.rescale(cx, out));
             ops.put("galois_keygen", parallelKeygen::createGaloisKeys);
+            // Control for the 2-thread column: two equal chunks of plain integer work through the same
+            // Parallelism as the engine. On an idle 2-core machine it runs ~2x faster with 2 threads; when the
+            // machine is shared (Linux autogroups split the CPUs between sessions) it shows how much of a second
+            // core this run actually got.
+            ops.put("parallel_control", () -> par.forEach(2, i -> CONTROL_SINK[i] = spin(i, CONTROL_ITERATIONS)));
             sides.add(new OursSide("ours" + threads, ops));
         }
         if (sealProcess != null) {
@@ -198,6 +208,16 @@ public final class HeVsSealRunner {
             progress("N=%d %s:%s", n, op.getKey(), line);
         }
         return results;
+    }
+
+    /** A chain of dependent multiply-xorshift steps (cannot be vectorised or shortened by the JIT). */
+    private static long spin(long seed, int iterations) {
+        long x = seed;
+        for (int i = 0; i < iterations; i++) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+            x ^= x >>> 29;
+        }
+        return x;
     }
 
     /** An operation of our engine, timed by {@link OursSide}. */

@@ -4,6 +4,7 @@ import io.blindtuner.he.ring.Modulus;
 import io.blindtuner.he.ring.Parallelism;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 
 /**
  * CKKS encoder with SEAL's slot order: slot i is the evaluation at zeta^(3^i mod 2N), zeta = e^(i*pi/N); the
@@ -168,7 +169,7 @@ public final class CkksEncoder {
         }
         Plaintext out = new Plaintext(params, level, scale);
         for (int j = 0; j <= level; j++) {
-            java.util.Arrays.fill(out.poly().limb(j), residue(c, params.modulus(j)));
+            Arrays.fill(out.poly().limb(j), residue(c, params.modulus(j)));
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.blindtuner.he.ckks;
 import io.blindtuner.he.ring.CoeffModulus;
 import io.blindtuner.he.ring.Modulus;
 import io.blindtuner.he.ring.NttTables;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -89,7 +90,7 @@ public final class CkksParameters {
             specialModDataShoup[i] = moduli[i].shoup(specialModData[i]);
         }
         int levels = k - 1;
-        java.math.BigInteger bigP = java.math.BigInteger.valueOf(primes[k - 1]);
+        java.math.BigInteger bigP = BigInteger.valueOf(primes[k - 1]);
         fusedHalfModP = new long[levels];
         fusedHalfModLast = new long[levels];
         fusedHalfModData = new long[levels][];
@@ -98,7 +99,7 @@ public final class CkksParameters {
         specialInvLast = new long[levels];
         specialInvLastShoup = new long[levels];
         for (int l = 0; l < levels; l++) {
-            java.math.BigInteger ql = java.math.BigInteger.valueOf(primes[l]);
+            java.math.BigInteger ql = BigInteger.valueOf(primes[l]);
             java.math.BigInteger pq = bigP.multiply(ql);
             java.math.BigInteger h = pq.shiftRight(1);
             fusedHalfModP[l] = h.mod(bigP).longValue();
@@ -109,7 +110,7 @@ public final class CkksParameters {
             fusedInv[l] = new long[l];
             fusedInvShoup[l] = new long[l];
             for (int j = 0; j < l; j++) {
-                java.math.BigInteger qj = java.math.BigInteger.valueOf(primes[j]);
+                java.math.BigInteger qj = BigInteger.valueOf(primes[j]);
                 fusedHalfModData[l][j] = h.mod(qj).longValue();
                 fusedInv[l][j] = pq.mod(qj).modInverse(qj).longValue();
                 fusedInvShoup[l][j] = moduli[j].shoup(fusedInv[l][j]);

@@ -6,6 +6,7 @@ import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.ring.PrngFactory;
 import io.blindtuner.he.ring.Samplers;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * Encrypts plaintexts with the public key (SEAL's encrypt_zero_asymmetric one level above, then division by
@@ -77,7 +78,7 @@ public final class Encryptor {
         Samplers.ternary(prng, u);
         long[][] uNtt = new long[m][n];
         kernels.smallToNtt(u, uNtt, m);
-        java.util.Arrays.fill(u, 0);
+        Arrays.fill(u, 0);
         int[] e0 = new int[n];
         int[] e1 = new int[n];
         Samplers.gaussian(prng, e0);

@@ -7,6 +7,7 @@ import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.ring.RnsPoly;
 import io.blindtuner.he.ring.Samplers;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -39,7 +40,7 @@ public final class KeyGenerator {
             Samplers.ternary(Csprng.fresh(random), s);
             RnsPoly poly = new RnsPoly(params.n(), params.keyLimbCount(), true);
             kernels.smallToNtt(s, poly.limbs(), params.keyLimbCount());
-            java.util.Arrays.fill(s, 0);
+            Arrays.fill(s, 0);
             this.secretKey = new SecretKey(params, poly);
         } else {
             params.check(secretKey.parametersId(), "secret key", "KeyGenerator");

@@ -4,6 +4,7 @@ import io.blindtuner.he.ring.Csprng;
 import io.blindtuner.he.ring.LimbOps;
 import io.blindtuner.he.ring.Modulus;
 import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.he.ring.PrngFactory;
 import io.blindtuner.he.ring.RnsPoly;
 import io.blindtuner.he.ring.Samplers;
 import java.security.SecureRandom;
@@ -14,25 +15,44 @@ import java.util.TreeSet;
 
 /**
  * Creates the secret key (ternary, from a CSPRNG) and the keys derived from it, in SEAL's layouts. Hospital-side.
+ * Each key ciphertext's uniform part a is expanded from a fresh SecureRandom seed with the generator's seed PRNG
+ * (default AES-CTR; the SEAL wire format plugs in SEAL's), and the seed is kept with the key ({@link KeySeed}) so
+ * the key can be sent in seeded form. Seeds come from SecureRandom; s and e from SecureRandom-seeded AES-CTR streams.
  */
 public final class KeyGenerator {
     private final CkksParameters params;
     private final CkksKernels kernels;
+    private final PrngFactory seedPrng;
     private final SecureRandom random;
     private final SecretKey secretKey;
 
-    /** A generator with a fresh secret key. */
+    /** A generator with a fresh secret key, AES-CTR seeds, single-threaded. */
     public KeyGenerator(CkksParameters params) {
-        this(params, null, Parallelism.SERIAL);
+        this(params, null, Csprng.AES_CTR, Parallelism.SERIAL);
+    }
+
+    /**
+     * A generator for an existing secret key (null: generate one), AES-CTR seeds.
+     *
+     * @throws ParameterMismatchException if the key belongs to other parameters
+     */
+    public KeyGenerator(CkksParameters params, SecretKey secretKey, Parallelism parallelism) {
+        this(params, secretKey, Csprng.AES_CTR, parallelism);
     }
 
     /**
      * A generator for an existing secret key (null: generate one).
      *
+     * @param seedPrng expands the recorded seed of each key ciphertext's a (a SealPrngFactory for SEAL's seeded form)
      * @throws ParameterMismatchException if the key belongs to other parameters
+     * @throws HeException if seedPrng is null
      */
-    public KeyGenerator(CkksParameters params, SecretKey secretKey, Parallelism parallelism) {
+    public KeyGenerator(CkksParameters params, SecretKey secretKey, PrngFactory seedPrng, Parallelism parallelism) {
+        if (seedPrng == null) {
+            throw new HeException("KeyGenerator needs a seed PRNG (Csprng.AES_CTR by default)");
+        }
         this.params = params;
+        this.seedPrng = seedPrng;
         this.kernels = new CkksKernels(params, parallelism);
         this.random = new SecureRandom();
         if (secretKey == null) {
@@ -52,13 +72,12 @@ public final class KeyGenerator {
         return secretKey;
     }
 
-    /** Public key (-(a*s + e), a) at the key level. */
+    /** Public key (-(a*s + e), a) at the key level, with the seed of a. */
     public PublicKey createPublicKey() {
-        int m = params.keyLimbCount();
-        RnsPoly p0 = new RnsPoly(params.n(), m, true);
-        RnsPoly p1 = new RnsPoly(params.n(), m, true);
-        kernels.encryptZeroSymmetric(secretKey.poly(), m, Csprng.fresh(random), Csprng.fresh(random), p0.limbs(), p1.limbs());
-        return new PublicKey(params, p0, p1);
+        RnsPoly p0 = new RnsPoly(params.n(), params.keyLimbCount(), true);
+        RnsPoly p1 = new RnsPoly(params.n(), params.keyLimbCount(), true);
+        KeySeed seed = encryptZero(p0, p1);
+        return new PublicKey(params, p0, p1, seed);
     }
 
     /** Relinearization key: key switching from s^2 to s. */
@@ -124,15 +143,19 @@ public final class KeyGenerator {
         return new GaloisKeys(params, keys);
     }
 
-    /** SEAL's generate_one_kswitch_key: for each data prime i, Enc_s(0) at key level plus [P mod q_i]*s' on limb i. */
+    /**
+     * SEAL's generate_one_kswitch_key: for each data prime i, Enc_s(0) at key level plus [P mod q_i]*s' on limb i,
+     * with the seed of each a_i.
+     */
     KeySwitchKey createKeySwitchKey(RnsPoly newKey) {
         int dnum = params.maxLevel() + 1;
         int m = params.keyLimbCount();
         RnsPoly[][] digits = new RnsPoly[dnum][2];
+        KeySeed[] seeds = new KeySeed[dnum];
         for (int i = 0; i < dnum; i++) {
             RnsPoly b = new RnsPoly(params.n(), m, true);
             RnsPoly a = new RnsPoly(params.n(), m, true);
-            kernels.encryptZeroSymmetric(secretKey.poly(), m, Csprng.fresh(random), Csprng.fresh(random), b.limbs(), a.limbs());
+            seeds[i] = encryptZero(b, a);
             Modulus qi = params.modulus(i);
             long factor = params.specialModData[i];
             long[] bi = b.limb(i);
@@ -143,6 +166,15 @@ public final class KeyGenerator {
             digits[i][0] = b;
             digits[i][1] = a;
         }
-        return new KeySwitchKey(params, digits);
+        return new KeySwitchKey(params, digits, seeds);
+    }
+
+    /** (b, a) = (-(a*s + e), a) at the key level, a expanded from a fresh seed (returned), e fresh. */
+    private KeySeed encryptZero(RnsPoly b, RnsPoly a) {
+        byte[] seed = new byte[seedPrng.seedBytes()];
+        random.nextBytes(seed);
+        kernels.encryptZeroSymmetric(secretKey.poly(), params.keyLimbCount(), seedPrng.create(seed), Csprng.fresh(random),
+                b.limbs(), a.limbs());
+        return new KeySeed(seedPrng, seed);
     }
 }

@@ -5,6 +5,7 @@ import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.CkksSpec;
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.HeException;
+import io.blindtuner.he.ckks.KeySeed;
 import io.blindtuner.he.ckks.KeySwitchKey;
 import io.blindtuner.he.ckks.Plaintext;
 import io.blindtuner.he.ckks.PublicKey;
@@ -174,8 +175,23 @@ public final class SealCodec {
     return new PublicKey(ckks, keyPoly(d.polys()[0]), keyPoly(d.polys()[1]));
   }
 
+  /** The SEAL bytes of a public key (full form). */
   public byte[] write(PublicKey pk, SealComprMode mode) {
-    return SealWire.writeCiphertext(keyCiphertext(pk.p0(), pk.p1(), null), mode);
+    return write(pk, false, mode);
+  }
+
+  /**
+   * The SEAL bytes of a public key in seeded form (p0 and the recorded seed of p1), about half the size.
+   *
+   * @throws IllegalArgumentException if the key has no recorded seed or its seed was not expanded with SEAL's PRNG
+   *     (make it with a KeyGenerator given a {@link SealPrngFactory})
+   */
+  public byte[] writeSeeded(PublicKey pk, SealComprMode mode) {
+    return write(pk, true, mode);
+  }
+
+  private byte[] write(PublicKey pk, boolean seeded, SealComprMode mode) {
+    return SealWire.writeCiphertext(keyCiphertext(pk.p0(), pk.p1(), seeded ? sealSeed(pk.seed(), "public key") : null), mode);
   }
 
   /**
@@ -187,8 +203,24 @@ public final class SealCodec {
     return new RelinKeys(keySwitchKey(SealWire.readRelinKeys(seal, data).keys().get(0)));
   }
 
+  /** The SEAL bytes of relinearization keys (full form). */
   public byte[] write(RelinKeys rk, SealComprMode mode) {
-    return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(), List.of(parts(rk.key()))), mode);
+    return write(rk, false, mode);
+  }
+
+  /**
+   * The SEAL bytes of relinearization keys in seeded form (each b_i and the recorded seed of a_i).
+   *
+   * @throws IllegalArgumentException if the keys have no recorded seeds or were not expanded with SEAL's PRNG
+   *     (make them with a KeyGenerator given a {@link SealPrngFactory})
+   */
+  public byte[] writeSeeded(RelinKeys rk, SealComprMode mode) {
+    return write(rk, true, mode);
+  }
+
+  private byte[] write(RelinKeys rk, boolean seeded, SealComprMode mode) {
+    return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(),
+        List.of(parts(rk.key(), seeded, "relinearization key"))), mode);
   }
 
   /**
@@ -207,11 +239,27 @@ public final class SealCodec {
     return new GaloisKeys(ckks, keys);
   }
 
+  /** The SEAL bytes of Galois keys (full form). */
   public byte[] write(GaloisKeys gk, SealComprMode mode) {
+    return write(gk, false, mode);
+  }
+
+  /**
+   * The SEAL bytes of Galois keys in seeded form (each b_i and the recorded seed of a_i).
+   *
+   * @throws IllegalArgumentException if a key has no recorded seeds or was not expanded with SEAL's PRNG
+   *     (make them with a KeyGenerator given a {@link SealPrngFactory})
+   */
+  public byte[] writeSeeded(GaloisKeys gk, SealComprMode mode) {
+    return write(gk, true, mode);
+  }
+
+  private byte[] write(GaloisKeys gk, boolean seeded, SealComprMode mode) {
     int max = gk.elements().stream().mapToInt(Integer::intValue).max().orElse(1);
     List<List<SealCiphertextData>> keys = new ArrayList<>();
     for (int i = 0; i <= SealKSwitchKeysData.galoisIndex(max); i++) {
-      keys.add(gk.has(2 * i + 1) ? parts(gk.get(2 * i + 1)) : List.of());
+      int g = 2 * i + 1;
+      keys.add(gk.has(g) ? parts(gk.get(g), seeded, "Galois key for element " + g) : List.of());
     }
     return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(), keys), mode);
   }
@@ -225,16 +273,30 @@ public final class SealCodec {
     return new KeySwitchKey(ckks, digits);
   }
 
-  private List<SealCiphertextData> parts(KeySwitchKey k) {
+  /** SEAL key parts of a key-switching key, seeded form if {@code seeded}. */
+  private List<SealCiphertextData> parts(KeySwitchKey k, boolean seeded, String what) {
     List<SealCiphertextData> parts = new ArrayList<>();
     for (int i = 0; i < k.digitCount(); i++) {
-      parts.add(keyCiphertext(k.digit(i, 0), k.digit(i, 1), null));
+      SealPrngInfo seed = seeded ? sealSeed(k.seed(i), what + " digit " + i) : null;
+      parts.add(keyCiphertext(k.digit(i, 0), k.digit(i, 1), seed));
     }
     return parts;
   }
 
-  SealCiphertextData keyCiphertext(RnsPoly b, RnsPoly a, SealPrngInfo seed) {
+  private SealCiphertextData keyCiphertext(RnsPoly b, RnsPoly a, SealPrngInfo seed) {
     return new SealCiphertextData(seal.keyParmsId(), true, new long[][][] {b.limbs(), a.limbs()}, 1.0, 1, seed);
+  }
+
+  /** SEAL's seed record of a key ciphertext: only a seed that SEAL's PRNG expands to the same a will do. */
+  private static SealPrngInfo sealSeed(KeySeed seed, String what) {
+    if (seed == null) {
+      throw new IllegalArgumentException(what + ": no recorded seed, so no seeded form (write the full form)");
+    }
+    if (!(seed.prng() instanceof SealPrngFactory f)) {
+      throw new IllegalArgumentException(what + ": seed is for another PRNG than SEAL's, which would expand it to "
+          + "another a; make the key with a KeyGenerator given a SealPrngFactory");
+    }
+    return SealPrngInfo.fromBytes(f.type(), seed.seed());
   }
 
   private RnsPoly keyPoly(long[][] limbs) {

@@ -18,7 +18,6 @@ import io.blindtuner.he.ring.Parallelism;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,33 +117,35 @@ class SealInteropTest {
           .append(",\"expect\":").append(NodeSeal.json(expected.get(r.getKey()))).append("},");
     }
 
-    // ---- Our keys and ciphertexts, used by SEAL.
-    SecureRandom random = new SecureRandom();
+    // ---- Our keys and ciphertexts, used by SEAL. One secret key; full keys from the default (AES-CTR) generator,
+    // seeded keys from generators expanding their seeds with SEAL's PRNGs.
     KeyGenerator keygen = new KeyGenerator(params);
     SecretKey sk = keygen.secretKey();
     PublicKey pk = keygen.createPublicKey();
+    KeyGenerator seeded = new KeyGenerator(params, sk, SealPrngFactory.BLAKE2XB, Parallelism.SERIAL);
+    KeyGenerator shake = new KeyGenerator(params, sk, new SealPrngFactory(SealPrngType.SHAKE256), Parallelism.SERIAL);
     int[] elements = new int[rotSteps.length + 1];
     for (int i = 0; i < rotSteps.length; i++) {
       elements[i] = params.galoisElement(rotSteps[i]);
     }
     elements[rotSteps.length] = params.conjugationElement();
     GaloisKeys gk = keygen.createGaloisKeysForElements(elements);
-    SealSeededKeys seeded = new SealSeededKeys(codec, sk, random, SealPrngType.BLAKE2XB);
     Path skFile = Files.write(work.resolve("j_secret.bin"), codec.write(sk, SealComprMode.NONE));
     Map<String, Path[]> keySets = new LinkedHashMap<>();
     keySets.put("full keys", new Path[] {
         Files.write(work.resolve("j_public.bin"), codec.write(pk, SealComprMode.NONE)),
         Files.write(work.resolve("j_relin.bin"), codec.write(keygen.createRelinKeys(), SealComprMode.NONE)),
         Files.write(work.resolve("j_galois.bin"), codec.write(gk, SealComprMode.ZLIB))});
-    SealSeededKeys shake = new SealSeededKeys(codec, sk, random, SealPrngType.SHAKE256);
     keySets.put("seeded keys (shake256)", new Path[] {
-        Files.write(work.resolve("j_public_shake.bin"), shake.publicKey(SealComprMode.ZLIB)),
-        Files.write(work.resolve("j_relin_shake.bin"), shake.relinKeys(SealComprMode.NONE)),
-        Files.write(work.resolve("j_galois_shake.bin"), shake.galoisKeys(elements, SealComprMode.ZSTD))});
+        Files.write(work.resolve("j_public_shake.bin"), codec.writeSeeded(shake.createPublicKey(), SealComprMode.ZLIB)),
+        Files.write(work.resolve("j_relin_shake.bin"), codec.writeSeeded(shake.createRelinKeys(), SealComprMode.NONE)),
+        Files.write(work.resolve("j_galois_shake.bin"),
+            codec.writeSeeded(shake.createGaloisKeysForElements(elements), SealComprMode.ZSTD))});
     keySets.put("seeded keys", new Path[] {
-        Files.write(work.resolve("j_public_seeded.bin"), seeded.publicKey(SealComprMode.NONE)),
-        Files.write(work.resolve("j_relin_seeded.bin"), seeded.relinKeys(SealComprMode.ZSTD)),
-        Files.write(work.resolve("j_galois_seeded.bin"), seeded.galoisKeys(elements, SealComprMode.NONE))});
+        Files.write(work.resolve("j_public_seeded.bin"), codec.writeSeeded(seeded.createPublicKey(), SealComprMode.NONE)),
+        Files.write(work.resolve("j_relin_seeded.bin"), codec.writeSeeded(seeded.createRelinKeys(), SealComprMode.ZSTD)),
+        Files.write(work.resolve("j_galois_seeded.bin"),
+            codec.writeSeeded(seeded.createGaloisKeysForElements(elements), SealComprMode.NONE))});
     String javaCommon = "\"params\":" + NodeSeal.json(fx.path("params.bin").toString()) + ",\"secret\":"
         + NodeSeal.json(skFile.toString());
     // Baseline: SEAL with its own keys, so the Java-key rows can be read against SEAL's own noise.

@@ -1,0 +1,83 @@
+package io.blindtuner.he.seal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.he.ckks.GaloisKeys;
+import io.blindtuner.he.ckks.KeyGenerator;
+import io.blindtuner.he.ckks.KeySwitchKey;
+import io.blindtuner.he.ckks.PublicKey;
+import io.blindtuner.he.ckks.RelinKeys;
+import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.he.ring.RnsPoly;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Seeded key writing without node: keys made with SEAL's PRNG, written seeded (b and the recorded seed of a) and
+ * read back (the reader expands the seed with SEAL's sampler) are bit-identical to the originals. SealInteropTest
+ * checks that SEAL itself accepts them.
+ */
+class SealCodecTest {
+  private static final CkksParameters PARAMS = CkksParameters.create(CkksSpec.of(64, 40, 30, 40).asInsecure());
+  private static final SealCodec CODEC = SealCodec.of(PARAMS);
+
+  @ParameterizedTest
+  @EnumSource(SealPrngType.class)
+  void seededKeysReadBackBitExact(SealPrngType type) {
+    KeyGenerator keygen = new KeyGenerator(PARAMS, null, new SealPrngFactory(type), Parallelism.SERIAL);
+    PublicKey pk = keygen.createPublicKey();
+    byte[] seeded = CODEC.writeSeeded(pk, SealComprMode.NONE);
+    byte[] full = CODEC.write(pk, SealComprMode.NONE);
+    // Seeded drops a (3 limbs of 64 words) and adds a nested seed object: 16-byte header, prng type, 64-byte seed.
+    assertThat(full.length - seeded.length).isEqualTo(3 * 64 * 8 - (SealHeader.BYTES + 1 + 64));
+    PublicKey back = CODEC.readPublicKey(seeded);
+    assertSame(back.p0(), pk.p0(), "p0");
+    assertSame(back.p1(), pk.p1(), "p1");
+
+    RelinKeys rk = keygen.createRelinKeys();
+    assertSameKey(CODEC.readRelinKeys(CODEC.writeSeeded(rk, SealComprMode.ZSTD)).key(), rk.key(), "relin");
+    GaloisKeys gk = keygen.createGaloisKeys(new int[] {1, -2}, true);
+    GaloisKeys gkBack = CODEC.readGaloisKeys(CODEC.writeSeeded(gk, SealComprMode.ZLIB));
+    assertThat(gkBack.elements()).isEqualTo(gk.elements());
+    for (int g : gk.elements()) {
+      assertSameKey(gkBack.get(g), gk.get(g), "Galois " + g);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(SealPrngType.class)
+  void refusesKeysWithoutSealSeeds(SealPrngType type) {
+    KeyGenerator aes = new KeyGenerator(PARAMS);
+    assertThatThrownBy(() -> CODEC.writeSeeded(aes.createPublicKey(), SealComprMode.NONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("public key: seed is for another PRNG");
+    assertThatThrownBy(() -> CODEC.writeSeeded(aes.createRelinKeys(), SealComprMode.NONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("relinearization key digit 0: seed is for another PRNG");
+    KeyGenerator sealKeygen = new KeyGenerator(PARAMS, aes.secretKey(), new SealPrngFactory(type), Parallelism.SERIAL);
+    // Keys read in full form carry no seed, so there is no seeded form to write.
+    PublicKey read = CODEC.readPublicKey(CODEC.write(sealKeygen.createPublicKey(), SealComprMode.NONE));
+    assertThat(read.seed()).isNull();
+    assertThatThrownBy(() -> CODEC.writeSeeded(read, SealComprMode.NONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("public key: no recorded seed");
+    GaloisKeys gk = CODEC.readGaloisKeys(CODEC.write(sealKeygen.createGaloisKeys(new int[] {1}, false), SealComprMode.NONE));
+    assertThatThrownBy(() -> CODEC.writeSeeded(gk, SealComprMode.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Galois key for element " + PARAMS.galoisElement(1) + " digit 0: no recorded seed");
+  }
+
+  private static void assertSameKey(KeySwitchKey actual, KeySwitchKey expected, String what) {
+    assertThat(actual.digitCount()).isEqualTo(expected.digitCount());
+    for (int i = 0; i < expected.digitCount(); i++) {
+      assertSame(actual.digit(i, 0), expected.digit(i, 0), what + " digit " + i + " b");
+      assertSame(actual.digit(i, 1), expected.digit(i, 1), what + " digit " + i + " a");
+    }
+  }
+
+  private static void assertSame(RnsPoly actual, RnsPoly expected, String what) {
+    for (int j = 0; j < expected.limbCount(); j++) {
+      assertThat(actual.limb(j)).as(what + " limb " + j).isEqualTo(expected.limb(j));
+    }
+  }
+}

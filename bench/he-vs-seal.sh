@@ -61,6 +61,7 @@ mvn -B -q -Dstyle.color=never -DskipTests -pl benchmarks -am package >&2
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM # so the EXIT trap (clean-up, scheduling restore) runs on Ctrl-C too
 if [ "$priority" = 1 ]; then
   [ -w /proc/self/autogroup ] || { echo "he-vs-seal.sh: --priority needs a writable /proc/self/autogroup (Linux, root)" >&2; exit 2; }
   old_nice="$(sed -n 's/.* nice //p' /proc/self/autogroup)"

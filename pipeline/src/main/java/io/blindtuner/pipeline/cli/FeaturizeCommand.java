@@ -2,9 +2,6 @@ package io.blindtuner.pipeline.cli;
 
 import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
-import io.blindtuner.vision.data.MedMnistDownloader;
-import io.blindtuner.vision.data.MedMnistInfo;
-import io.blindtuner.vision.data.MedMnistRegistry;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.Featurizer;
 import io.blindtuner.vision.features.PatchFeaturizer;
@@ -29,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -48,20 +46,12 @@ import picocli.CommandLine.Spec;
 public final class FeaturizeCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--dataset", required = true, paramLabel = "NAME",
-      description = "MedMNIST data set, e.g. breastmnist, pneumoniamnist, retinamnist.")
-  String dataset;
+  @Mixin DatasetSource source;
 
-  @Option(names = "--data", paramLabel = "PATH",
-      description = "The .npz file, or a folder holding NAME.npz. Without it the official file is downloaded once "
-          + "into --cache and its checksum checked.")
-  Path data;
-
-  @Option(names = "--cache", paramLabel = "DIR", description = "Download cache (default: ~/.cache/blindtuner/medmnist).")
+  @Option(names = "--cache", paramLabel = "DIR",
+      description = "Without --data the official file is downloaded once into DIR and its checksum checked "
+          + "(default: ~/.cache/blindtuner/medmnist).")
   Path cache;
-
-  @Option(names = "--no-verify", description = "Accept a --data file whose checksum differs from the official one.")
-  boolean noVerify;
 
   @Option(names = "--weights", paramLabel = "FILE", description = "DeiT/ViT weights (.safetensors).")
   Path weights;
@@ -118,8 +108,9 @@ public final class FeaturizeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--limit must be >= 1");
     }
     long t0 = System.nanoTime();
-    Path file = resolveData(err);
-    MedMnistDataset ds = MedMnistDataset.load(file, dataset);
+    DatasetSource.Loaded loaded = source.load(err, cache);
+    Path file = loaded.file();
+    MedMnistDataset ds = loaded.dataset();
     List<ImageSplit> splits = new ArrayList<>();
     for (ImageSplit s : ds.splits()) {
       splits.add(limit == null ? s : s.head(limit));
@@ -191,29 +182,6 @@ public final class FeaturizeCommand implements Callable<Integer> {
     }
     o.flush();
     return 0;
-  }
-
-  private Path resolveData(PrintWriter err) throws IOException {
-    MedMnistInfo info = MedMnistRegistry.find(dataset);
-    if (data == null) {
-      if (info == null) {
-        throw new IllegalArgumentException("'" + dataset + "' is not an official MedMNIST data set, so --data is "
-            + "needed; registered: " + MedMnistRegistry.all().stream().map(MedMnistInfo::name).toList());
-      }
-      Path dir = cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "blindtuner", "medmnist");
-      err.println("fetching " + info.fileName() + " into " + dir + " (downloaded once, checksum checked)");
-      err.flush();
-      return new MedMnistDownloader().fetch(info, dir);
-    }
-    Path file = Files.isDirectory(data) ? data.resolve(dataset.toLowerCase(Locale.ROOT).replaceAll("\\.npz$", "")
-        + ".npz") : data;
-    if (!Files.isRegularFile(file)) {
-      throw new IOException("no such data file: " + file);
-    }
-    if (info != null && !noVerify) {
-      MedMnistDownloader.verify(file, info);
-    }
-    return file;
   }
 
   private Featurizer featurizer(ImageSplit train) throws IOException {

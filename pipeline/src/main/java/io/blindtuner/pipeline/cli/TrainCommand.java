@@ -18,16 +18,12 @@ import io.blindtuner.model.plain.PlainHead;
 import io.blindtuner.model.plain.PlainTrainer;
 import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
-import io.blindtuner.vision.data.MedMnistDownloader;
-import io.blindtuner.vision.data.MedMnistInfo;
-import io.blindtuner.vision.data.MedMnistRegistry;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.PatchFeaturizer;
 import io.blindtuner.vision.features.Pca;
 import io.blindtuner.vision.features.TokenFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -58,12 +55,7 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--dataset", required = true, paramLabel = "NAME",
-      description = "MedMNIST data set: breastmnist, pneumoniamnist, retinamnist, ...")
-  String dataset;
-
-  @Option(names = "--data", paramLabel = "PATH", description = "The .npz file, or a folder holding NAME.npz.")
-  Path data;
+  @Mixin DatasetSource source;
 
   @Option(names = "--tokens", paramLabel = "FILE", description = "A token file from 'featurize' instead of --data.")
   Path tokens;
@@ -134,7 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      return run(o);
+      return run(o, err);
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       err.println("train: " + e.getMessage());
       err.flush();
@@ -145,12 +137,12 @@ public final class TrainCommand implements Callable<Integer> {
   /** Train and test tokens with the class count. */
   private record Split(FeatureSet train, FeatureSet test, int classes, String source) {}
 
-  private int run(PrintWriter o) throws IOException {
+  private int run(PrintWriter o, PrintWriter err) throws IOException {
     if (epochs < 1 || batch < 1 || hidden < 1 || threads < 1 || (limitTrain != null && limitTrain < 1)) {
       throw new IllegalArgumentException("--epochs, --batch, --hidden, --threads and --limit-train must be >= 1");
     }
     long t0 = System.nanoTime();
-    Split split = load();
+    Split split = load(err);
     FeatureSet train = split.train();
     FeatureSet test = split.test();
     String reduction = "none";
@@ -170,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingConfig cfg = new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed);
     int steps = new BatchOrder(trainSet.size(), batch, epochs, seed).steps();
     o.printf(Locale.ROOT, "data      %s: %d classes, train %d / test %d images, T=%d tokens of %d values (%s)%n",
-        dataset, split.classes(), trainSet.size(), testSet.size(), shape.tokens(), dim, reduction);
+        source.name(), split.classes(), trainSet.size(), testSet.size(), shape.tokens(), dim, reduction);
     o.printf(Locale.ROOT, "tokens    %s%n", split.source());
     o.printf(Locale.ROOT, "head      attention (trainable query) -> MLP %d -> %d -> %d; %d parameters%n", dim, hidden,
         split.classes(), shape.parameterCount());
@@ -189,7 +181,7 @@ public final class TrainCommand implements Callable<Integer> {
       twinParams = new PlainTrainer(cfg).train(shape, poly, trainSet, s -> bar.step(1));
     }
     Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("dataset", dataset);
+    rep.put("dataset", source.name());
     rep.put("tokens_source", split.source());
     rep.put("token_reduction", reduction);
     rep.put("train_images", trainSet.size());
@@ -288,14 +280,14 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Split load() throws IOException {
-    if ((data == null) == (tokens == null)) {
+  private Split load(PrintWriter err) throws IOException {
+    if (source.hasData() == (tokens != null)) {
       throw new IllegalArgumentException("give exactly one of --data (a MedMNIST .npz) and --tokens (a token file)");
     }
     if (tokens != null) {
       TokenFile tf = TokenFile.read(tokens);
-      if (!tf.dataset().equalsIgnoreCase(dataset)) {
-        throw new IllegalArgumentException(tokens + " holds " + tf.dataset() + ", not " + dataset);
+      if (!tf.dataset().equalsIgnoreCase(source.name())) {
+        throw new IllegalArgumentException(tokens + " holds " + tf.dataset() + ", not " + source.name());
       }
       FeatureSet train = tf.split("train");
       if (limitTrain != null && limitTrain < train.n()) {
@@ -305,19 +297,13 @@ public final class TrainCommand implements Callable<Integer> {
       }
       return new Split(train, tf.split("test"), tf.classes(), tf.description() + " (" + tokens + ")");
     }
-    Path file = Files.isDirectory(data) ? data.resolve(dataset.toLowerCase(Locale.ROOT) + ".npz") : data;
-    if (!Files.isRegularFile(file)) {
-      throw new IOException("no such data file: " + file);
-    }
-    MedMnistInfo info = MedMnistRegistry.find(dataset);
-    if (info != null) {
-      MedMnistDownloader.verify(file, info);
-    }
-    MedMnistDataset ds = MedMnistDataset.load(file, dataset);
+    // --data is given (checked above), so nothing is downloaded and no cache folder is needed
+    DatasetSource.Loaded loaded = source.load(err, null);
+    MedMnistDataset ds = loaded.dataset();
     ImageSplit trainImages = limitTrain == null ? ds.train() : ds.train().head(limitTrain);
     PatchFeaturizer f = PatchFeaturizer.fit(trainImages, 4);
     return new Split(f.featurize(trainImages, n -> {}), f.featurize(ds.test(), n -> {}), ds.classes(),
-        f.description() + " (" + file + ")");
+        f.description() + " (" + loaded.file() + ")");
   }
 
   /** Test metrics from the model's logits (exact softmax scores for the AUC, so models rank comparably). */

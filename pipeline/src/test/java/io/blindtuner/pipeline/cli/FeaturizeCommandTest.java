@@ -1,7 +1,10 @@
 package io.blindtuner.pipeline.cli;
 
+import static io.blindtuner.pipeline.cli.CliFixture.data;
+import static io.blindtuner.pipeline.cli.CliFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blindtuner.pipeline.cli.CliFixture.Run;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.PatchFeaturizer;
@@ -10,40 +13,13 @@ import io.blindtuner.vision.safetensors.DType;
 import io.blindtuner.vision.vit.RandomVitWeights;
 import io.blindtuner.vision.vit.VitConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class FeaturizeCommandTest {
   @TempDir Path dir;
-
-  /** The shared MedMNIST folder, from the module directory or the project root. */
-  static Path data() {
-    Path cwd = Path.of("").toAbsolutePath();
-    for (Path p : new Path[] {cwd.resolve("../../shared/data"), cwd.resolve("../shared/data")}) {
-      if (Files.isRegularFile(p.resolve("breastmnist.npz"))) {
-        return p.normalize();
-      }
-    }
-    throw new IllegalStateException("shared MedMNIST data missing: expected ../shared/data from the project root"
-        + " (looked from " + cwd + ")");
-  }
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = BlindtunerCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void patchFeaturizerOnBreastMnistWritesEverySplit() throws IOException {

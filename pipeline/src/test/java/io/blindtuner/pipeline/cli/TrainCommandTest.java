@@ -1,32 +1,20 @@
 package io.blindtuner.pipeline.cli;
 
+import static io.blindtuner.pipeline.cli.CliFixture.data;
+import static io.blindtuner.pipeline.cli.CliFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blindtuner.pipeline.cli.CliFixture.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TrainCommandTest {
   @TempDir Path dir;
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = BlindtunerCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   private static double number(String json, String key) {
     Matcher m = Pattern.compile("\"" + key + "\"\\s*:\\s*(-?[0-9.eE+-]+)").matcher(json);
@@ -37,7 +25,7 @@ class TrainCommandTest {
   @Test
   void trainsTheTwinAndTheFloatReferenceOnBreastMnist() throws IOException {
     Path report = dir.resolve("r.json");
-    Run r = run("train", "--dataset", "breastmnist", "--data", FeaturizeCommandTest.data().toString(),
+    Run r = run("train", "--dataset", "breastmnist", "--data", data().toString(),
         "--limit-train", "128", "--epochs", "2", "--report", report.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("float reference").contains("plaintext twin").contains("PCA 51 -> 16");
@@ -56,7 +44,7 @@ class TrainCommandTest {
   @Test
   void encryptedRunOnASliceTracksTheTwin() throws IOException {
     Path report = dir.resolve("enc.json");
-    Run r = run("train", "--dataset", "breastmnist", "--data", FeaturizeCommandTest.data().toString(),
+    Run r = run("train", "--dataset", "breastmnist", "--data", data().toString(),
         "--limit-train", "64", "--epochs", "1", "--encrypted", "--report", report.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("encrypted (CKKS)").contains("N=16384");
@@ -76,7 +64,7 @@ class TrainCommandTest {
   @Test
   void trainsOnATokenFileFromFeaturize() throws IOException {
     Path tokens = dir.resolve("breast.tokens");
-    Run f = run("featurize", "--dataset", "breastmnist", "--data", FeaturizeCommandTest.data().toString(), "--pca",
+    Run f = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--pca",
         "16", "--out", tokens.toString());
     assertThat(f.code()).as(f.err()).isZero();
     Run r = run("train", "--dataset", "breastmnist", "--tokens", tokens.toString(), "--limit-train", "96",
@@ -90,7 +78,7 @@ class TrainCommandTest {
 
   @Test
   void rejectsABatchThatDoesNotMatchThePacking() {
-    Run r = run("train", "--dataset", "breastmnist", "--data", FeaturizeCommandTest.data().toString(),
+    Run r = run("train", "--dataset", "breastmnist", "--data", data().toString(),
         "--limit-train", "64", "--epochs", "1", "--batch", "16", "--encrypted");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("batch size 16 does not match the packing").contains("32 images per ciphertext");

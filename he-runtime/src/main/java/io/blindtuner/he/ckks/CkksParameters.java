@@ -327,9 +327,13 @@ public final class CkksParameters {
     }
 
     /**
+     * Checks that an object (ciphertext, plaintext, key) carrying {@code otherId} belongs to this parameter set.
+     *
+     * @param what names the object in the message
+     * @param op names the operation in the message
      * @throws ParameterMismatchException if {@code otherId} is not this set's id
      */
-    void check(long otherId, String what, String op) {
+    public void check(long otherId, String what, String op) {
         if (otherId != id) {
             throw new ParameterMismatchException(op + ": " + what + " belongs to parameter set " + Long.toHexString(otherId)
                     + ", not " + Long.toHexString(id));

@@ -7,6 +7,7 @@ import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.HeException;
 import io.blindtuner.he.ckks.KeySeed;
 import io.blindtuner.he.ckks.KeySwitchKey;
+import io.blindtuner.he.ckks.ParameterMismatchException;
 import io.blindtuner.he.ckks.Plaintext;
 import io.blindtuner.he.ckks.PublicKey;
 import io.blindtuner.he.ckks.RelinKeys;
@@ -28,6 +29,9 @@ import java.util.Map;
  * <p>Readers throw {@link SealFormatException} for anything malformed or not of these parameters.
  */
 public final class SealCodec {
+  /** The operation named in parameter-mismatch messages. */
+  private static final String WRITE = "SealCodec.write";
+
   private final SealEncryptionParameters seal;
   private final CkksParameters ckks;
 
@@ -87,7 +91,11 @@ public final class SealCodec {
     return toEngine(SealWire.readCiphertext(seal, data));
   }
 
-  /** The SEAL bytes of a ciphertext (full form). */
+  /**
+   * The SEAL bytes of a ciphertext (full form).
+   *
+   * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this codec's
+   */
   public byte[] write(Ciphertext ct, SealComprMode mode) {
     return SealWire.writeCiphertext(toSeal(ct, null), mode);
   }
@@ -97,8 +105,10 @@ public final class SealCodec {
    *
    * @param prng the generator its Encryptor expanded the seed with (a {@link SealPrngFactory})
    * @throws IllegalArgumentException if the seed is not SEAL's 64 bytes
+   * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this codec's
    */
   public byte[] write(SeededCiphertext ct, SealPrngFactory prng, SealComprMode mode) {
+    ckks.check(ct.ciphertext().parametersId(), "ciphertext", WRITE); // before the seed, so the message names the cause
     return SealWire.writeCiphertext(toSeal(ct.ciphertext(), SealPrngInfo.fromBytes(prng.type(), ct.seed())), mode);
   }
 
@@ -116,8 +126,14 @@ public final class SealCodec {
     return ct;
   }
 
-  /** SEAL ciphertext data of an engine ciphertext; seeded form if seed is not null (size 2 only). */
+  /**
+   * SEAL ciphertext data of an engine ciphertext; seeded form if seed is not null (size 2 only).
+   *
+   * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this codec's (its
+   *     polynomials would be labelled with a parms_id they do not belong to)
+   */
   public SealCiphertextData toSeal(Ciphertext ct, SealPrngInfo seed) {
+    ckks.check(ct.parametersId(), "ciphertext", WRITE);
     long[][][] polys = new long[ct.size()][][];
     for (int p = 0; p < ct.size(); p++) {
       polys[p] = ct.poly(p).limbs();
@@ -143,7 +159,13 @@ public final class SealCodec {
     return pt;
   }
 
+  /**
+   * The SEAL bytes of a plaintext.
+   *
+   * @throws ParameterMismatchException if the plaintext belongs to other parameters than this codec's
+   */
   public byte[] write(Plaintext pt, SealComprMode mode) {
+    ckks.check(pt.parametersId(), "plaintext", WRITE);
     return SealWire.writePlaintext(new SealPlaintextData(seal.parmsId(pt.level() + 1), pt.poly().limbs(), pt.scale()), mode);
   }
 
@@ -159,7 +181,13 @@ public final class SealCodec {
     return new SecretKey(ckks, s);
   }
 
+  /**
+   * The SEAL bytes of a secret key.
+   *
+   * @throws ParameterMismatchException if the key belongs to other parameters than this codec's
+   */
   public byte[] write(SecretKey sk, SealComprMode mode) {
+    ckks.check(sk.parametersId(), "secret key", WRITE);
     return SealWire.writePlaintext(new SealPlaintextData(seal.keyParmsId(), sk.poly().limbs(), 1.0), mode);
   }
 
@@ -175,7 +203,11 @@ public final class SealCodec {
     return new PublicKey(ckks, keyPoly(d.polys()[0]), keyPoly(d.polys()[1]));
   }
 
-  /** The SEAL bytes of a public key (full form). */
+  /**
+   * The SEAL bytes of a public key (full form).
+   *
+   * @throws ParameterMismatchException if the key belongs to other parameters than this codec's
+   */
   public byte[] write(PublicKey pk, SealComprMode mode) {
     return write(pk, false, mode);
   }
@@ -185,12 +217,14 @@ public final class SealCodec {
    *
    * @throws IllegalArgumentException if the key has no recorded seed or its seed was not expanded with SEAL's PRNG
    *     (make it with a KeyGenerator given a {@link SealPrngFactory})
+   * @throws ParameterMismatchException if the key belongs to other parameters than this codec's
    */
   public byte[] writeSeeded(PublicKey pk, SealComprMode mode) {
     return write(pk, true, mode);
   }
 
   private byte[] write(PublicKey pk, boolean seeded, SealComprMode mode) {
+    ckks.check(pk.parametersId(), "public key", WRITE);
     return SealWire.writeCiphertext(keyCiphertext(pk.p0(), pk.p1(), seeded ? sealSeed(pk.seed(), "public key") : null), mode);
   }
 
@@ -203,7 +237,11 @@ public final class SealCodec {
     return new RelinKeys(keySwitchKey(SealWire.readRelinKeys(seal, data).keys().get(0)));
   }
 
-  /** The SEAL bytes of relinearization keys (full form). */
+  /**
+   * The SEAL bytes of relinearization keys (full form).
+   *
+   * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
+   */
   public byte[] write(RelinKeys rk, SealComprMode mode) {
     return write(rk, false, mode);
   }
@@ -213,12 +251,14 @@ public final class SealCodec {
    *
    * @throws IllegalArgumentException if the keys have no recorded seeds or were not expanded with SEAL's PRNG
    *     (make them with a KeyGenerator given a {@link SealPrngFactory})
+   * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] writeSeeded(RelinKeys rk, SealComprMode mode) {
     return write(rk, true, mode);
   }
 
   private byte[] write(RelinKeys rk, boolean seeded, SealComprMode mode) {
+    ckks.check(rk.parametersId(), "relinearization keys", WRITE);
     return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(),
         List.of(parts(rk.key(), seeded, "relinearization key"))), mode);
   }
@@ -239,7 +279,11 @@ public final class SealCodec {
     return new GaloisKeys(ckks, keys);
   }
 
-  /** The SEAL bytes of Galois keys (full form). */
+  /**
+   * The SEAL bytes of Galois keys (full form).
+   *
+   * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
+   */
   public byte[] write(GaloisKeys gk, SealComprMode mode) {
     return write(gk, false, mode);
   }
@@ -249,12 +293,14 @@ public final class SealCodec {
    *
    * @throws IllegalArgumentException if a key has no recorded seeds or was not expanded with SEAL's PRNG
    *     (make them with a KeyGenerator given a {@link SealPrngFactory})
+   * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] writeSeeded(GaloisKeys gk, SealComprMode mode) {
     return write(gk, true, mode);
   }
 
   private byte[] write(GaloisKeys gk, boolean seeded, SealComprMode mode) {
+    ckks.check(gk.parametersId(), "Galois keys", WRITE);
     int max = gk.elements().stream().mapToInt(Integer::intValue).max().orElse(1);
     List<List<SealCiphertextData>> keys = new ArrayList<>();
     for (int i = 0; i <= SealKSwitchKeysData.galoisIndex(max); i++) {

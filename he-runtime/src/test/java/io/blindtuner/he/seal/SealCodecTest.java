@@ -3,15 +3,24 @@ package io.blindtuner.he.seal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.CkksEncoder;
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.he.ckks.Encryptor;
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.KeyGenerator;
 import io.blindtuner.he.ckks.KeySwitchKey;
+import io.blindtuner.he.ckks.ParameterMismatchException;
+import io.blindtuner.he.ckks.Plaintext;
 import io.blindtuner.he.ckks.PublicKey;
 import io.blindtuner.he.ckks.RelinKeys;
+import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.ring.RnsPoly;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -65,6 +74,41 @@ class SealCodecTest {
     assertThatThrownBy(() -> CODEC.writeSeeded(gk, SealComprMode.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Galois key for element " + PARAMS.galoisElement(1) + " digit 0: no recorded seed");
+  }
+
+  /**
+   * Objects of another parameter set with the same ring and prime count (only the last prime differs), so their
+   * polynomials fit this codec's shapes: without the check they would be written under this codec's parms_id.
+   */
+  @ParameterizedTest
+  @EnumSource(SealPrngType.class)
+  void refusesObjectsOfOtherParameters(SealPrngType type) {
+    CkksParameters other = CkksParameters.create(CkksSpec.of(64, 40, 30, 50).asInsecure());
+    assertThat(other.id()).isNotEqualTo(PARAMS.id());
+    assertThat(other.keyLimbCount()).isEqualTo(PARAMS.keyLimbCount());
+    KeyGenerator keygen = new KeyGenerator(other, null, new SealPrngFactory(type), Parallelism.SERIAL);
+    Plaintext pt = new CkksEncoder(other).encode(new double[] {1, 2}, other.maxLevel(), 0x1p20);
+    PublicKey pk = keygen.createPublicKey();
+    Encryptor enc = new Encryptor(other, pk, keygen.secretKey(), new SealPrngFactory(type), Parallelism.SERIAL);
+    Ciphertext ct = enc.encryptNew(pt);
+    SeededCiphertext seeded = enc.encryptSymmetricSeeded(pt);
+    RelinKeys rk = keygen.createRelinKeys();
+    GaloisKeys gk = keygen.createGaloisKeys(new int[] {1}, false);
+    Map<String, ThrowingCallable> writes = new LinkedHashMap<>();
+    writes.put("ciphertext", () -> CODEC.write(ct, SealComprMode.NONE));
+    writes.put("ciphertext ", () -> CODEC.write(seeded, new SealPrngFactory(type), SealComprMode.NONE));
+    writes.put("plaintext", () -> CODEC.write(pt, SealComprMode.NONE));
+    writes.put("secret key", () -> CODEC.write(keygen.secretKey(), SealComprMode.NONE));
+    writes.put("public key", () -> CODEC.write(pk, SealComprMode.NONE));
+    writes.put("public key ", () -> CODEC.writeSeeded(pk, SealComprMode.NONE));
+    writes.put("relinearization keys", () -> CODEC.write(rk, SealComprMode.NONE));
+    writes.put("relinearization keys ", () -> CODEC.writeSeeded(rk, SealComprMode.NONE));
+    writes.put("Galois keys", () -> CODEC.write(gk, SealComprMode.NONE));
+    writes.put("Galois keys ", () -> CODEC.writeSeeded(gk, SealComprMode.NONE));
+    writes.forEach((what, write) -> assertThatThrownBy(write).as(what)
+        .isInstanceOf(ParameterMismatchException.class)
+        .hasMessage("SealCodec.write: " + what.strip() + " belongs to parameter set " + Long.toHexString(other.id())
+            + ", not " + Long.toHexString(PARAMS.id())));
   }
 
   private static void assertSameKey(KeySwitchKey actual, KeySwitchKey expected, String what) {

@@ -1,5 +1,7 @@
 package io.blindtuner.model.plain;
 
+import static io.blindtuner.model.HeadFixtures.randomData;
+import static io.blindtuner.model.HeadFixtures.randomParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blindtuner.model.HeadFunctions;
@@ -25,37 +27,6 @@ class GradientCheckTest {
     return twin ? HeadFunctions.polynomial(SHAPE.classes()) : HeadFunctions.exact();
   }
 
-  static TokenSet randomData(HeadShape s, int n, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    double[][] mean = new double[n][s.dim()];
-    double[][][] centred = new double[n][s.tokens()][s.dim()];
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      for (int k = 0; k < s.dim(); k++) {
-        mean[i][k] = r.nextGaussian() * 0.5;
-        double sum = 0;
-        for (int t = 0; t < s.tokens(); t++) {
-          centred[i][t][k] = r.nextGaussian();
-          sum += centred[i][t][k];
-        }
-        for (int t = 0; t < s.tokens(); t++) {
-          centred[i][t][k] -= sum / s.tokens();
-        }
-      }
-      labels[i] = r.nextInt(s.classes());
-    }
-    return new TokenSet(mean, centred, labels, s.classes());
-  }
-
-  private static HeadParameters randomParams(long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    double[] v = new double[SHAPE.parameterCount()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = r.nextGaussian() * 0.7;
-    }
-    return HeadParameters.fromFlat(SHAPE, v);
-  }
-
   private static void assertGradient(double[] analytic, double[] x, ToDoubleFunction<double[]> f) {
     double scale = 0;
     for (double a : analytic) {
@@ -77,7 +48,7 @@ class GradientCheckTest {
   void attentionStageGradientMatchesFiniteDifferences(boolean twin) {
     TokenSet data = randomData(SHAPE, 6, 1);
     AttentionPooling att = new AttentionPooling(functions(twin).pooling());
-    double[] q = randomParams(2).q;
+    double[] q = randomParams(SHAPE, 2, 0.7).q;
     double[][] r = randomData(SHAPE, 6, 3).mean();
     ToDoubleFunction<double[]> f = qq -> {
       double[][] z = att.forward(data.mean(), data.centred(), qq).z();
@@ -103,7 +74,7 @@ class GradientCheckTest {
         row[c] = rnd.nextGaussian();
       }
     }
-    HeadParameters p = randomParams(6);
+    HeadParameters p = randomParams(SHAPE, 6, 0.7);
     ToDoubleFunction<double[]> f = v -> {
       double[][] l = mlp.forward(z, HeadParameters.fromFlat(SHAPE, v)).logits();
       double s = 0;
@@ -148,7 +119,7 @@ class GradientCheckTest {
     TokenSet data = randomData(SHAPE, 5, 7);
     PlainHead head = new PlainHead(functions(twin));
     int[] idx = {0, 1, 2, 3, 4};
-    HeadParameters p = randomParams(8);
+    HeadParameters p = randomParams(SHAPE, 8, 0.7);
     ToDoubleFunction<double[]> f = v -> head.step(HeadParameters.fromFlat(SHAPE, v), data, idx).loss();
     assertGradient(head.step(p, data, idx).gradient().flatten(), p.flatten(), f);
   }

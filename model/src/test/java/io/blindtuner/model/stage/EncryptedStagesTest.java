@@ -1,5 +1,7 @@
 package io.blindtuner.model.stage;
 
+import static io.blindtuner.model.HeadFixtures.randomData;
+import static io.blindtuner.model.HeadFixtures.randomParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blindtuner.he.ckks.Ciphertext;
@@ -61,37 +63,6 @@ class EncryptedStagesTest {
     }
     p = randomParams(SHAPE, 12, 0.5);
     fn = HeadFunctions.polynomial(SHAPE.classes());
-  }
-
-  static TokenSet randomData(HeadShape s, int n, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    double[][] mean = new double[n][s.dim()];
-    double[][][] centred = new double[n][s.tokens()][s.dim()];
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      for (int k = 0; k < s.dim(); k++) {
-        mean[i][k] = r.nextGaussian() * 0.5;
-        double sum = 0;
-        for (int t = 0; t < s.tokens(); t++) {
-          centred[i][t][k] = r.nextGaussian();
-          sum += centred[i][t][k];
-        }
-        for (int t = 0; t < s.tokens(); t++) {
-          centred[i][t][k] -= sum / s.tokens();
-        }
-      }
-      labels[i] = r.nextInt(s.classes());
-    }
-    return new TokenSet(mean, centred, labels, s.classes());
-  }
-
-  static HeadParameters randomParams(HeadShape s, long seed, double sd) {
-    SplittableRandom r = new SplittableRandom(seed);
-    double[] v = new double[s.parameterCount()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = r.nextGaussian() * sd;
-    }
-    return HeadParameters.fromFlat(s, v);
   }
 
   private static Ciphertext enc(double[] v) {

@@ -1,32 +1,112 @@
 package io.blindtuner.he.ring;
 
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * How many threads an operation may use to work on independent RNS limbs, and the executor that runs the
- * extra ones (the caller's thread always takes a share). Passed explicitly; the engine owns no thread pool.
+ * extra ones (the caller's thread always takes a share). Passed explicitly; the engine owns no static pool.
  *
- * @param executor runs the extra tasks; may be null only when threads == 1
- * @param threads total threads per operation, &ge; 1
+ * <p>Hand-off: waking a parked pool thread costs tens of microseconds, comparable to one limb NTT at N=8192, and
+ * an operation makes several {@link #forEach} calls in a row. So a helper, once started on the executor, polls
+ * (spins) for the next job for {@link #HELPER_SPIN_NANOS} after finishing one and only then returns its thread
+ * to the executor; a job given to a polling helper starts within a fraction of a microsecond. The caller
+ * likewise polls for the helpers' last items before parking. Thread-safe: concurrent and nested calls only
+ * find fewer idle helpers and do more of the work themselves.
  */
-public record Parallelism(ExecutorService executor, int threads) {
+public final class Parallelism implements AutoCloseable {
     /** Element-wise work on fewer coefficients than this stays on the calling thread. */
     public static final int MIN_PARALLEL_COEFFICIENTS = 1 << 15;
 
-    /** Everything on the calling thread. */
-    public static final Parallelism SERIAL = new Parallelism(null, 1);
+    /** How long an idle helper polls for the next job before giving its thread back to the executor. */
+    static final long HELPER_SPIN_NANOS = 50_000;
 
-    public Parallelism {
+    /** How long the caller polls for the helpers' remaining items (about two limb NTTs) before parking. */
+    static final long CALLER_SPIN_NANOS = 500_000;
+
+    /** Everything on the calling thread. */
+    public static final Parallelism SERIAL = new Parallelism(null, 1, false);
+
+    private final ExecutorService executor;
+    private final int threads;
+    private final boolean ownsExecutor;
+    private final Helper[] helpers;
+    private volatile boolean closed;
+
+    /**
+     * @param executor runs the extra tasks (stays owned by the caller); may be null only when threads == 1
+     * @param threads total threads per operation, &ge; 1
+     * @throws IllegalArgumentException if threads &lt; 1
+     * @throws NullPointerException if executor is null and threads &gt; 1
+     */
+    public Parallelism(ExecutorService executor, int threads) {
+        this(executor, threads, false);
+    }
+
+    private Parallelism(ExecutorService executor, int threads, boolean ownsExecutor) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         if (threads > 1) {
             Objects.requireNonNull(executor, "executor is required when threads > 1");
+        }
+        this.executor = executor;
+        this.threads = threads;
+        this.ownsExecutor = ownsExecutor;
+        this.helpers = new Helper[threads - 1];
+        for (int i = 0; i < helpers.length; i++) {
+            helpers[i] = new Helper();
+        }
+    }
+
+    /**
+     * A Parallelism with its own {@code threads - 1} daemon helper threads, shut down by {@link #close()}.
+     *
+     * @throws IllegalArgumentException if threads &lt; 1
+     */
+    public static Parallelism withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (threads == 1) {
+            return SERIAL;
+        }
+        AtomicInteger created = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "he-parallelism-helper-" + created.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        return new Parallelism(pool, threads, true);
+    }
+
+    /** The executor running the helpers; null for a single thread. */
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Stops using helper threads: idle helpers return their threads at once and later multi-threaded calls throw.
+     * Shuts the executor down if {@link #withThreads} created it (an executor passed in stays the caller's to
+     * shut down). No effect on a single-thread Parallelism such as {@link #SERIAL}.
+     */
+    @Override
+    public void close() {
+        if (threads > 1) {
+            closed = true;
+            if (ownsExecutor) {
+                executor.shutdown();
+            }
         }
     }
 
@@ -40,6 +120,8 @@ public record Parallelism(ExecutorService executor, int threads) {
      * Runs body over {@code count} items of {@code length} coefficients each; with several threads every item is
      * cut into that many ranges, so e.g. 3 limbs still split evenly over 2 threads. Small jobs (fewer than
      * {@link #MIN_PARALLEL_COEFFICIENTS} coefficients in all) run on the calling thread.
+     *
+     * @throws IllegalStateException if this Parallelism is closed (see {@link #forEach})
      */
     public void forEachRange(int count, int length, RangeTask body) {
         // Below this many coefficients a hand-off to another thread costs more than it saves.
@@ -53,11 +135,19 @@ public record Parallelism(ExecutorService executor, int threads) {
 
     /**
      * Runs body(0..count-1) on up to {@code threads} threads and returns when all are done. Indices are claimed
-     * dynamically by the calling thread and the helper tasks, so the call never waits for a helper that has not
-     * started: if the executor is busy (or the caller is itself one of its threads) the caller does all the work,
-     * and nesting cannot deadlock. The first exception thrown by body is rethrown.
+     * dynamically by the calling thread and the helpers, so the call never waits for a helper that has not
+     * started: if the helpers are busy (e.g. the caller is one of them, or the executor's threads are taken) the
+     * caller does the work itself, and nesting cannot deadlock. The first exception thrown by body is rethrown
+     * (unchecked ones as they are, others wrapped in IllegalStateException); items not yet started then do not run.
+     *
+     * @throws IllegalStateException if this multi-threaded Parallelism has been closed
+     * @throws RejectedExecutionException if the executor refused a helper (e.g. it was shut down); the caller has
+     *         then still run every item
      */
     public void forEach(int count, IntConsumer body) {
+        if (closed) {
+            throw new IllegalStateException("this Parallelism (" + threads + " threads) is closed");
+        }
         int workers = Math.min(threads, count);
         if (workers <= 1) {
             for (int i = 0; i < count; i++) {
@@ -65,10 +155,56 @@ public record Parallelism(ExecutorService executor, int threads) {
             }
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(count);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable drain = () -> {
+        Job job = new Job(body, count);
+        RejectedExecutionException rejected = null;
+        for (int w = 0; w < workers - 1; w++) {
+            Helper h = helpers[w];
+            if (h.state.compareAndSet(Helper.POLLING, Helper.BUSY)) {
+                h.job = job;
+            } else if (h.state.compareAndSet(Helper.OFF, Helper.BUSY)) {
+                h.job = job;
+                try {
+                    executor.execute(h);
+                } catch (RejectedExecutionException e) {
+                    h.job = null;
+                    h.state.set(Helper.OFF);
+                    rejected = e;
+                }
+            }
+            // BUSY: that helper is running another job (a nested or concurrent call); go on without it.
+        }
+        job.drain();
+        job.awaitAll();
+        Throwable t = job.failure.get();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
+        if (rejected != null) {
+            throw rejected;
+        }
+    }
+
+    /** One forEach call: items are claimed through {@code next}; the caller waits for {@code completed}. */
+    private static final class Job {
+        final IntConsumer body;
+        final int count;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger completed = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        volatile Thread waiter;
+
+        Job(IntConsumer body, int count) {
+            this.body = body;
+            this.count = count;
+        }
+
+        void drain() {
             int i;
             while ((i = next.getAndIncrement()) < count) {
                 try {
@@ -78,35 +214,71 @@ public record Parallelism(ExecutorService executor, int threads) {
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
-                    done.countDown();
+                    if (completed.incrementAndGet() == count) {
+                        Thread w = waiter;
+                        if (w != null) {
+                            LockSupport.unpark(w);
+                        }
+                    }
                 }
             }
-        };
-        for (int w = 1; w < workers; w++) {
-            executor.execute(drain);
         }
-        drain.run();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+
+        /** Polls, then parks, until every item is done (items still running are claimed by running helpers). */
+        void awaitAll() {
+            long start = System.nanoTime();
+            while (completed.get() < count) {
+                if (System.nanoTime() - start < CALLER_SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                waiter = Thread.currentThread();
+                boolean interrupted = false;
+                while (completed.get() < count) {
+                    LockSupport.park(this);
+                    // Keep waiting through interrupts (the items must finish), restoring the flag afterwards.
+                    interrupted |= Thread.interrupted();
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable t = failure.get();
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        if (t != null) {
-            throw new IllegalStateException(t);
+    }
+
+    /**
+     * One helper slot. OFF: no thread runs it; POLLING: a thread polls {@code job}; BUSY: a thread runs a job or
+     * is about to receive one. Only the submitter that moves the state to BUSY writes {@code job}.
+     */
+    private final class Helper implements Runnable {
+        static final int OFF = 0;
+        static final int POLLING = 1;
+        static final int BUSY = 2;
+
+        final AtomicInteger state = new AtomicInteger(OFF);
+        volatile Job job;
+
+        @Override
+        public void run() {
+            while (true) {
+                Job j;
+                while ((j = job) == null) {
+                    Thread.onSpinWait(); // BUSY: the submitter writes the job right after its CAS
+                }
+                job = null;
+                j.drain();
+                state.set(POLLING);
+                long start = System.nanoTime();
+                while (state.get() == POLLING) {
+                    if (closed || System.nanoTime() - start > HELPER_SPIN_NANOS) {
+                        if (state.compareAndSet(POLLING, OFF)) {
+                            return;
+                        }
+                        break; // a job arrived meanwhile
+                    }
+                    Thread.onSpinWait();
+                }
+            }
         }
     }
 }

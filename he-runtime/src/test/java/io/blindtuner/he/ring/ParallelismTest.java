@@ -3,8 +3,12 @@ package io.blindtuner.he.ring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +44,66 @@ class ParallelismTest {
         }
         assertThatThrownBy(() -> new Parallelism(null, 2)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new Parallelism(null, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void helpersJoinEveryCallAcrossManyReusesAndGiveTheirThreadBack() throws Exception {
+        Set<Thread> helperThreads = ConcurrentHashMap.newKeySet();
+        try (Parallelism p = Parallelism.withThreads(2)) {
+            CyclicBarrier bothThreads = new CyclicBarrier(2);
+            for (int call = 0; call < 3000; call++) {
+                if (call % 1000 == 999) {
+                    Thread.sleep(5); // longer than the helper's polling: the next call starts it on the executor again
+                }
+                AtomicIntegerArray hits = new AtomicIntegerArray(2);
+                // Each item waits for the other: passes only if the helper runs one of them concurrently.
+                p.forEach(2, i -> {
+                    hits.incrementAndGet(i);
+                    if (Thread.currentThread().getName().startsWith("he-parallelism-helper")) {
+                        helperThreads.add(Thread.currentThread());
+                    }
+                    try {
+                        bothThreads.await(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("helper did not join call", e);
+                    }
+                });
+                assertThat(hits.get(0)).isEqualTo(1);
+                assertThat(hits.get(1)).isEqualTo(1);
+            }
+            assertThat(helperThreads).isNotEmpty().allMatch(Thread::isDaemon);
+        }
+        // A helper returns its thread to an executor it does not own: later tasks of that executor still run.
+        ExecutorService single = Executors.newSingleThreadExecutor();
+        try {
+            Parallelism p = new Parallelism(single, 2);
+            AtomicIntegerArray hits = new AtomicIntegerArray(16);
+            p.forEach(16, hits::incrementAndGet);
+            assertThat(single.submit(() -> 42).get(10, TimeUnit.SECONDS)).isEqualTo(42);
+            p.close();
+            assertThat(single.isShutdown()).isFalse();
+        } finally {
+            single.shutdownNow();
+        }
+    }
+
+    @Test
+    void closeShutsDownOwnedThreadsAndRejectsLaterCalls() throws Exception {
+        Parallelism p = Parallelism.withThreads(3);
+        AtomicIntegerArray hits = new AtomicIntegerArray(5);
+        p.forEach(5, hits::incrementAndGet);
+        p.close();
+        assertThat(p.executor().awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> p.forEach(5, hits::incrementAndGet))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        for (int i = 0; i < 5; i++) {
+            assertThat(hits.get(i)).isEqualTo(1);
+        }
+        // SERIAL is shared: closing it changes nothing.
+        Parallelism.SERIAL.close();
+        Parallelism.SERIAL.forEach(2, hits::incrementAndGet);
+        assertThat(hits.get(1)).isEqualTo(2);
+        assertThat(Parallelism.withThreads(1)).isSameAs(Parallelism.SERIAL);
+        assertThatThrownBy(() -> Parallelism.withThreads(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

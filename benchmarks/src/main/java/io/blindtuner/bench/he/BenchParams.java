@@ -5,8 +5,6 @@ import io.blindtuner.he.ckks.CkksSpec;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The parameter sets of the issue's benchmark, shared by the JMH suite and {@link HeVsSealRunner} (and mirrored
@@ -47,20 +45,5 @@ public final class BenchParams {
      */
     public static CkksParameters parameters(int n) {
         return CkksParameters.create(CkksSpec.of(n, bits(n)));
-    }
-
-    /**
-     * A pool for the extra threads of a {@link io.blindtuner.he.ring.Parallelism} of {@code threads} (the caller
-     * takes one share itself), with daemon threads; null for one thread.
-     */
-    public static ExecutorService workerPool(int threads) {
-        if (threads <= 1) {
-            return null;
-        }
-        return Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "bench-limb-worker");
-            t.setDaemon(true);
-            return t;
-        });
     }
 }

@@ -11,7 +11,6 @@ import io.blindtuner.he.ckks.Plaintext;
 import io.blindtuner.he.ckks.RelinKeys;
 import io.blindtuner.he.ring.Parallelism;
 import java.security.SecureRandom;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,7 +50,7 @@ public class EvaluatorBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    private ExecutorService pool;
+    private Parallelism parallelism;
     private Evaluator evaluator;
     private RelinKeys relinKeys;
     private GaloisKeys galoisKeys;
@@ -64,8 +63,7 @@ public class EvaluatorBenchmark {
     @Setup
     public void setup() {
         CkksParameters params = BenchParams.parameters(n);
-        pool = BenchParams.workerPool(threads);
-        Parallelism parallelism = threads == 1 ? Parallelism.SERIAL : new Parallelism(pool, threads);
+        parallelism = Parallelism.withThreads(threads);
         KeyGenerator keygen = new KeyGenerator(params, null, parallelism);
         relinKeys = keygen.createRelinKeys();
         steps = new int[HOISTED];
@@ -92,9 +90,7 @@ public class EvaluatorBenchmark {
 
     @TearDown
     public void tearDown() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        parallelism.close();
     }
 
     @Benchmark

@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 
 /**
  * Our side of bench/he-vs-seal.sh: the operations of bench/node/seal-bench.js on our engine, with the same
@@ -84,7 +83,6 @@ public final class HeVsSealRunner {
             }
         }
         InterleavedTimer timer = quick ? QUICK : FULL;
-        ExecutorService pool = BenchParams.workerPool(Arrays.stream(threads).max().orElse(1));
         StringBuilder ours = header("blindtuner he-runtime (pure Java)", "jvm", jvmDescription());
         StringBuilder seal = null;
         try (SealProcess sealProcess = node == null ? null : SealProcess.start(node, sealScript)) {
@@ -94,15 +92,11 @@ public final class HeVsSealRunner {
             }
             for (int k = 0; k < ns.length; k++) {
                 Map<String, Map<String, InterleavedTimer.Result>> results =
-                        benchN(ns[k], threads, pool, sealProcess, timer);
+                        benchN(ns[k], threads, sealProcess, timer);
                 appendN(ours, k == 0, ns[k], results, threads, null);
                 if (seal != null) {
                     appendN(seal, k == 0, ns[k], results, null, "node-seal");
                 }
-            }
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
             }
         }
         System.out.print(ours.append("\n  }\n}\n"));
@@ -113,9 +107,8 @@ public final class HeVsSealRunner {
     }
 
     private static Map<String, Map<String, InterleavedTimer.Result>> benchN(int n, int[] threadCounts,
-            ExecutorService pool, SealProcess sealProcess, InterleavedTimer timer) throws Exception {
+            SealProcess sealProcess, InterleavedTimer timer) throws Exception {
         CkksParameters params = BenchParams.parameters(n);
-        int top = params.maxLevel();
         progress("N=%d: %s; generating keys", n, params);
         KeyGenerator keygen = new KeyGenerator(params);
         SecretKey sk = keygen.secretKey();
@@ -131,83 +124,102 @@ public final class HeVsSealRunner {
             y[i] = random.nextDouble() * 2 - 1;
         }
         List<InterleavedTimer.Side> sides = new ArrayList<>();
-        for (int threads : threadCounts) {
-            Parallelism par = threads == 1 ? Parallelism.SERIAL : new Parallelism(pool, threads);
-            CkksEncoder encoder = new CkksEncoder(params, par);
-            Encryptor encryptor = new Encryptor(params, pk, null, Csprng.AES_CTR, par);
-            Decryptor decryptor = new Decryptor(params, sk);
-            Evaluator evaluator = new Evaluator(params, par);
-            KeyGenerator parallelKeygen = new KeyGenerator(params, sk, par);
-
-            Plaintext px = encoder.encode(x, top, BenchParams.SCALE);
-            Plaintext py = encoder.encode(y, top, BenchParams.SCALE);
-            Ciphertext cx = encryptor.encryptNew(px);
-            Ciphertext cy = encryptor.encryptNew(py);
-            selfCheck(n, threads, params, encoder, decryptor, evaluator, rk, gk, cx, cy, x, y);
-
-            Plaintext pt = new Plaintext(params, top, BenchParams.SCALE);
-            Ciphertext out = new Ciphertext(params);
-            Ciphertext prod = evaluator.multiplyNew(cx, cy);
-            Map<String, Action> ops = new LinkedHashMap<>();
-            ops.put("encode", () -> encoder.encode(x, null, top, BenchParams.SCALE, pt));
-            ops.put("encrypt", () -> encryptor.encrypt(px, out));
-            ops.put("decrypt_decode", () -> {
-                decryptor.decrypt(cx, pt);
-                encoder.decode(pt);
-            });
-            ops.put("add", () -> evaluator.add(cx, cy, out));
-            ops.put("multiply_plain", () -> evaluator.multiplyPlain(cx, py, out));
-            // The engine's fused call (one rounding division by P*q_level); SEAL has none, node-seal makes the
-            // three calls, which are timed too (multiply_relin_rescale_3calls).
-            ops.put("multiply_relin_rescale", () -> evaluator.multiplyRelinRescale(cx, cy, rk, out));
-            ops.put("rotate", () -> evaluator.rotate(cx, 1, gk, out));
-            ops.put("multiply_relin_rescale_3calls", () -> {
-                evaluator.multiply(cx, cy, out);
-                evaluator.relinearize(out, rk, out);
-                evaluator.rescale(out, out);
-            });
-            ops.put("multiply", () -> evaluator.multiply(cx, cy, out));
-            ops.put("relinearize", () -> evaluator.relinearize(prod, rk, out));
-            ops.put("rescale", () -> evaluator.rescale(cx, out));
-            ops.put("galois_keygen", parallelKeygen::createGaloisKeys);
-            // Control for the 2-thread column: two equal chunks of plain integer work through the same
-            // Parallelism as the engine. On an idle 2-core machine it runs ~2x faster with 2 threads; when the
-            // machine is shared (Linux autogroups split the CPUs between sessions) it shows how much of a second
-            // core this run actually got.
-            ops.put("parallel_control", () -> par.forEach(2, i -> CONTROL_SINK[i] = spin(i, CONTROL_ITERATIONS)));
-            sides.add(new OursSide("ours" + threads, ops));
-        }
-        if (sealProcess != null) {
-            progress("N=%d: node-seal setup", n);
-            List<String> sealOps = sealProcess.setup(n);
-            sides.add(new InterleavedTimer.Side() {
-                @Override
-                public String name() {
-                    return "node-seal";
-                }
-
-                @Override
-                public boolean has(String op) {
-                    return sealOps.contains(op);
-                }
-
-                @Override
-                public double[] run(String op, int reps) throws IOException {
-                    return sealProcess.run(op, reps);
-                }
-            });
-        }
-        Map<String, Map<String, InterleavedTimer.Result>> results =
-                timer.measure(FAST_OPS, SLOW_OPS, sides, line -> progress("N=%d %s", n, line));
-        for (Map.Entry<String, Map<String, InterleavedTimer.Result>> op : results.entrySet()) {
-            StringBuilder line = new StringBuilder();
-            for (Map.Entry<String, InterleavedTimer.Result> side : op.getValue().entrySet()) {
-                line.append(String.format(Locale.ROOT, "  %s %.3f ms (%d runs)", side.getKey(),
-                        side.getValue().medianMs(), side.getValue().reps()));
+        List<Parallelism> pools = new ArrayList<>();
+        try {
+            for (int threads : threadCounts) {
+                Parallelism par = Parallelism.withThreads(threads);
+                pools.add(par);
+                sides.add(oursSide(n, threads, par, params, sk, pk, rk, gk, x, y));
             }
-            progress("N=%d %s:%s", n, op.getKey(), line);
+            if (sealProcess != null) {
+                progress("N=%d: node-seal setup", n);
+                sides.add(sealSide(sealProcess, sealProcess.setup(n)));
+            }
+            Map<String, Map<String, InterleavedTimer.Result>> results =
+                    timer.measure(FAST_OPS, SLOW_OPS, sides, line -> progress("N=%d %s", n, line));
+            for (Map.Entry<String, Map<String, InterleavedTimer.Result>> op : results.entrySet()) {
+                StringBuilder line = new StringBuilder();
+                for (Map.Entry<String, InterleavedTimer.Result> side : op.getValue().entrySet()) {
+                    line.append(String.format(Locale.ROOT, "  %s %.3f ms (%d runs)", side.getKey(),
+                            side.getValue().medianMs(), side.getValue().reps()));
+                }
+                progress("N=%d %s:%s", n, op.getKey(), line);
+            }
+            return results;
+        } finally {
+            for (Parallelism p : pools) {
+                p.close();
+            }
         }
-        return results;
+    }
+
+    /** Our engine with one thread count: encoder, encryptor, evaluator and key generator sharing {@code par}. */
+    private static InterleavedTimer.Side oursSide(int n, int threads, Parallelism par, CkksParameters params,
+            SecretKey sk, PublicKey pk, RelinKeys rk, GaloisKeys gk, double[] x, double[] y) {
+        int top = params.maxLevel();
+        CkksEncoder encoder = new CkksEncoder(params, par);
+        Encryptor encryptor = new Encryptor(params, pk, null, Csprng.AES_CTR, par);
+        Decryptor decryptor = new Decryptor(params, sk);
+        Evaluator evaluator = new Evaluator(params, par);
+        KeyGenerator parallelKeygen = new KeyGenerator(params, sk, par);
+
+        Plaintext px = encoder.encode(x, top, BenchParams.SCALE);
+        Plaintext py = encoder.encode(y, top, BenchParams.SCALE);
+        Ciphertext cx = encryptor.encryptNew(px);
+        Ciphertext cy = encryptor.encryptNew(py);
+        selfCheck(n, threads, params, encoder, decryptor, evaluator, rk, gk, cx, cy, x, y);
+
+        Plaintext pt = new Plaintext(params, top, BenchParams.SCALE);
+        Ciphertext out = new Ciphertext(params);
+        Ciphertext prod = evaluator.multiplyNew(cx, cy);
+        Map<String, Action> ops = new LinkedHashMap<>();
+        ops.put("encode", () -> encoder.encode(x, null, top, BenchParams.SCALE, pt));
+        ops.put("encrypt", () -> encryptor.encrypt(px, out));
+        ops.put("decrypt_decode", () -> {
+            decryptor.decrypt(cx, pt);
+            encoder.decode(pt);
+        });
+        ops.put("add", () -> evaluator.add(cx, cy, out));
+        ops.put("multiply_plain", () -> evaluator.multiplyPlain(cx, py, out));
+        // The engine's fused call (one rounding division by P*q_level); SEAL has none, node-seal makes the
+        // three calls, which are timed too (multiply_relin_rescale_3calls).
+        ops.put("multiply_relin_rescale", () -> evaluator.multiplyRelinRescale(cx, cy, rk, out));
+        ops.put("rotate", () -> evaluator.rotate(cx, 1, gk, out));
+        ops.put("multiply_relin_rescale_3calls", () -> {
+            evaluator.multiply(cx, cy, out);
+            evaluator.relinearize(out, rk, out);
+            evaluator.rescale(out, out);
+        });
+        ops.put("multiply", () -> evaluator.multiply(cx, cy, out));
+        ops.put("relinearize", () -> evaluator.relinearize(prod, rk, out));
+        ops.put("rescale", () -> evaluator.rescale(cx, out));
+        ops.put("galois_keygen", parallelKeygen::createGaloisKeys);
+        // Control for the 2-thread column: two equal chunks of plain integer work through the same
+        // Parallelism as the engine. On an idle 2-core machine it runs ~2x faster with 2 threads; when the
+        // machine is shared (Linux autogroups split the CPUs between sessions) it shows how much of a second
+        // core this run actually got.
+        ops.put("parallel_control", () -> par.forEach(2, i -> CONTROL_SINK[i] = spin(i, CONTROL_ITERATIONS)));
+        return new OursSide("ours" + threads, ops);
+    }
+
+    /** node-seal in its child process, for the ops its setup announced. */
+    private static InterleavedTimer.Side sealSide(SealProcess sealProcess, List<String> sealOps) {
+        return new InterleavedTimer.Side() {
+            @Override
+            public String name() {
+                return "node-seal";
+            }
+
+            @Override
+            public boolean has(String op) {
+                return sealOps.contains(op);
+            }
+
+            @Override
+            public double[] run(String op, int reps) throws IOException {
+                return sealProcess.run(op, reps);
+            }
+        };
     }
 
     /** A chain of dependent multiply-xorshift steps (cannot be vectorised or shortened by the JIT). */

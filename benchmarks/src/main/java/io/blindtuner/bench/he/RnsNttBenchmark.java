@@ -4,7 +4,6 @@ import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ring.NttTables;
 import io.blindtuner.he.ring.Parallelism;
 import java.security.SecureRandom;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,7 +37,6 @@ public class RnsNttBenchmark {
     @Param({"1", "2"})
     public int threads;
 
-    private ExecutorService pool;
     private Parallelism parallelism;
     private NttTables[] tables;
     private long[][] limbs;
@@ -46,8 +44,7 @@ public class RnsNttBenchmark {
     @Setup
     public void setup() {
         CkksParameters params = BenchParams.parameters(n);
-        pool = BenchParams.workerPool(threads);
-        parallelism = threads == 1 ? Parallelism.SERIAL : new Parallelism(pool, threads);
+        parallelism = Parallelism.withThreads(threads);
         int count = params.keyLimbCount();
         tables = new NttTables[count];
         limbs = new long[count][n];
@@ -63,9 +60,7 @@ public class RnsNttBenchmark {
 
     @TearDown
     public void tearDown() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        parallelism.close();
     }
 
     /** Outputs are reduced to [0, q), so repeated calls stay valid inputs. */

@@ -15,9 +15,10 @@ import java.util.function.IntConsumer;
  *
  * <p>Hand-off: waking a parked pool thread costs tens of microseconds, comparable to one limb NTT at N=8192, and
  * an operation makes several {@link #forEach} calls in a row. So a helper, once started on the executor, polls
- * (spins) for the next job for {@link #HELPER_SPIN_NANOS} after finishing one and only then returns its thread
- * to the executor; a job given to a polling helper starts within a fraction of a microsecond. The caller
- * likewise polls for the helpers' last items before parking. Thread-safe: concurrent and nested calls only
+ * for the next job for {@link #HELPER_SPIN_NANOS} after finishing one and only then returns its thread to the
+ * executor; a job given to a polling helper starts within a fraction of a microsecond. The caller likewise polls
+ * for the helpers' last items before parking. Polling spins for 10 us, then yields, so that when the threads
+ * share one core (a loaded machine) the poller does not hold up the thread it waits for. Thread-safe: concurrent and nested calls only
  * find fewer idle helpers and do more of the work themselves.
  */
 public final class Parallelism implements AutoCloseable {
@@ -29,6 +30,9 @@ public final class Parallelism implements AutoCloseable {
 
     /** How long the caller polls for the helpers' remaining items (about two limb NTTs) before parking. */
     static final long CALLER_SPIN_NANOS = 500_000;
+
+    /** Polling spins only this long, then yields between checks. */
+    private static final long PURE_SPIN_NANOS = 10_000;
 
     /** Everything on the calling thread. */
     public static final Parallelism SERIAL = new Parallelism(null, 1, false);
@@ -190,6 +194,18 @@ public final class Parallelism implements AutoCloseable {
         }
     }
 
+    /**
+     * One step of a polling loop that has waited {@code waited} ns: a spin hint at first, then a yield, so that a
+     * poller sharing a core with the thread it waits for (a loaded machine) lets that thread run.
+     */
+    private static void pause(long waited) {
+        if (waited < PURE_SPIN_NANOS) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
     /** One forEach call: items are claimed through {@code next}; the caller waits for {@code completed}. */
     private static final class Job {
         final IntConsumer body;
@@ -228,8 +244,9 @@ public final class Parallelism implements AutoCloseable {
         void awaitAll() {
             long start = System.nanoTime();
             while (completed.get() < count) {
-                if (System.nanoTime() - start < CALLER_SPIN_NANOS) {
-                    Thread.onSpinWait();
+                long waited = System.nanoTime() - start;
+                if (waited < CALLER_SPIN_NANOS) {
+                    pause(waited);
                     continue;
                 }
                 waiter = Thread.currentThread();
@@ -270,13 +287,14 @@ public final class Parallelism implements AutoCloseable {
                 state.set(POLLING);
                 long start = System.nanoTime();
                 while (state.get() == POLLING) {
-                    if (closed || System.nanoTime() - start > HELPER_SPIN_NANOS) {
+                    long waited = System.nanoTime() - start;
+                    if (closed || waited > HELPER_SPIN_NANOS) {
                         if (state.compareAndSet(POLLING, OFF)) {
                             return;
                         }
                         break; // a job arrived meanwhile
                     }
-                    Thread.onSpinWait();
+                    pause(waited);
                 }
             }
         }

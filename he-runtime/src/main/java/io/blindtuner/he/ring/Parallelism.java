@@ -18,8 +18,8 @@ import java.util.function.IntConsumer;
  * for the next job for {@link #HELPER_SPIN_NANOS} after finishing one and only then returns its thread to the
  * executor; a job given to a polling helper starts within a fraction of a microsecond. The caller likewise polls
  * for the helpers' last items before parking. Polling spins for 10 us, then yields, so that when the threads
- * share one core (a loaded machine) the poller does not hold up the thread it waits for. Thread-safe: concurrent and nested calls only
- * find fewer idle helpers and do more of the work themselves.
+ * share one core (a loaded machine) the poller does not hold up the thread it waits for. Thread-safe: concurrent
+ * and nested calls only find fewer idle helpers and do more of the work themselves.
  */
 public final class Parallelism implements AutoCloseable {
     /** Element-wise work on fewer coefficients than this stays on the calling thread. */

@@ -194,13 +194,18 @@ public record TokenFile(String featurizer, String description, String dataset, i
           throw new MalformedFileException(file + ": split " + name + " declares " + n + " images (" + bytes
               + " bytes) but only " + r.remaining() + " bytes remain");
         }
+        long values = (long) n * tokens * dim;
+        if (values > Integer.MAX_VALUE - 8) { // one float[] holds them; the int product would wrap
+          throw new MalformedFileException(file + ": split " + name + " declares " + n + " images of " + values
+              + " values, more than one array can hold");
+        }
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
           labels[i] = r.u32("label");
         }
-        float[] values = r.floats(n * tokens * dim, "tokens of split " + name);
+        float[] tokenValues = r.floats((int) values, "tokens of split " + name);
         try {
-          splits.add(new FeatureSet(name, n, tokens, dim, values, labels));
+          splits.add(new FeatureSet(name, n, tokens, dim, tokenValues, labels));
         } catch (IllegalArgumentException e) {
           throw new MalformedFileException(file + ": " + e.getMessage(), e);
         }

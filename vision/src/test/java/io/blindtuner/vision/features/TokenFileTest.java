@@ -103,6 +103,25 @@ class TokenFileTest {
   }
 
   @Test
+  void refusesASplitWhoseValueCountOverflowsAnInt() throws IOException {
+    // n * T * d = 2^13 * 1 * 2^18 = 2^31 values: within each cap, but no Java array holds them, and the int product
+    // wraps negative. The file is sparse and long enough (8 GiB + 64 KiB) that the bytes-remaining check passes.
+    Path p = dir.resolve("huge.tokens");
+    new TokenFile("f", "", "ds", 2, 1, 1 << 18,
+        List.of(new FeatureSet("train", 0, 1, 1 << 18, new float[0], new int[0]))).write(p);
+    byte[] b = Files.readAllBytes(p);
+    // 8 magic + 4 version + (2+1) + (2+0) + (2+2) + 4*4 = 37; then the split name (2+5): n at 44
+    b[44] = 0;
+    b[45] = 0x20; // n = 0x2000 = 2^13
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+      f.write(b, 0, 48);
+      f.setLength((1L << 33) + (1 << 16));
+    }
+    assertThatThrownBy(() -> TokenFile.read(p)).isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining("split train declares 8192 images of 2147483648 values");
+  }
+
+  @Test
   void refusesInconsistentSplitsWhenBuilding() {
     assertThatThrownBy(() -> new TokenFile("f", "", "ds", 3, 5, 7, List.of(random("a", 2, 5, 6, 1))))
         .hasMessageContaining("split a has T=5 d=6");

@@ -23,11 +23,13 @@ public final class Ciphertext {
      * A zero ciphertext.
      *
      * @throws HeException if size is not 2 or 3
+     * @throws ScaleException if scale is not finite and positive
      * @throws LevelException if level is not in [0, maxLevel]
      */
     public Ciphertext(CkksParameters params, int size, int level, double scale) {
         checkSize(size, "Ciphertext");
         checkLevel(params, level, "Ciphertext");
+        checkScale(scale);
         this.parametersId = params.id();
         this.n = params.n();
         this.polys = new RnsPoly[size];
@@ -75,13 +77,18 @@ public final class Ciphertext {
      * Overrides the scale (for callers that track scales themselves, e.g. after multiplying by a plaintext
      * encoded at scale 1).
      *
-     * @throws HeException if scale is not finite and positive
+     * @throws ScaleException if scale is not finite and positive
      */
     public void setScale(double scale) {
-        if (!(scale > 0) || Double.isInfinite(scale)) {
-            throw new HeException("scale must be finite and positive, got " + scale);
-        }
+        checkScale(scale);
         this.scale = scale;
+    }
+
+    /** A NaN scale would slip through every later "scales differ" comparison, so it is refused on entry. */
+    static void checkScale(double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            throw new ScaleException("scale must be finite and positive, got " + scale);
+        }
     }
 
     /** Always true: CKKS ciphertexts are kept in NTT form, as in SEAL. */

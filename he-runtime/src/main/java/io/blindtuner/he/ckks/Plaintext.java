@@ -12,10 +12,12 @@ public final class Plaintext {
     /**
      * A zero plaintext.
      *
+     * @throws ScaleException if scale is not finite and positive
      * @throws LevelException if level is not in [0, maxLevel]
      */
     public Plaintext(CkksParameters params, int level, double scale) {
         Ciphertext.checkLevel(params, level, "Plaintext");
+        Ciphertext.checkScale(scale);
         this.parametersId = params.id();
         this.poly = new RnsPoly(params.n(), level + 1, true);
         this.level = level;
@@ -34,7 +36,11 @@ public final class Plaintext {
         return scale;
     }
 
+    /**
+     * @throws ScaleException if scale is not finite and positive
+     */
     public void setScale(double scale) {
+        Ciphertext.checkScale(scale);
         this.scale = scale;
     }
 

@@ -25,6 +25,7 @@ public record SeededCiphertext(Ciphertext ciphertext, byte[] seed) {
      * level's primes, as SEAL's sample_poly_uniform does.
      *
      * @throws HeException if c0's shape does not match the level or the seed has the wrong length
+     * @throws ScaleException if scale is not finite and positive
      * @throws LevelException if the level is out of range
      */
     public static Ciphertext expand(CkksParameters params, long[][] c0, int level, double scale, byte[] seed,

@@ -185,6 +185,24 @@ class EvaluatorTest {
                 .hasMessageContaining("from level 0 to level 1");
     }
 
+    /** A NaN scale compares false with everything, so a scale check written as "differs by more than" lets it pass. */
+    @Test
+    void nonFiniteScalesAreRefusedNotSilentlyAccepted() {
+        CkksTestContext c = context(64, 3);
+        Evaluator ev = c.evaluator;
+        Ciphertext a = c.encrypt(c.randomValues(1), 2, SCALE);
+        Plaintext p = c.encoder.encode(new double[] {1}, 2, SCALE);
+        assertThatThrownBy(() -> p.setScale(Double.NaN)).isInstanceOf(HeException.class);
+        assertThatThrownBy(() -> new Plaintext(c.params, 0, Double.NaN)).isInstanceOf(HeException.class)
+                .hasMessageContaining("scale must be finite and positive");
+        assertThatThrownBy(() -> new Ciphertext(c.params, 2, 0, Double.NaN)).isInstanceOf(HeException.class)
+                .hasMessageContaining("scale must be finite and positive");
+        assertThatThrownBy(() -> new Ciphertext(c.params, 2, 0, -SCALE)).isInstanceOf(HeException.class);
+        assertThatThrownBy(() -> SeededCiphertext.expand(c.params, new long[][] {new long[64]}, 0, Double.POSITIVE_INFINITY,
+                new byte[io.blindtuner.he.ring.Csprng.SEED_BYTES], io.blindtuner.he.ring.Csprng.AES_CTR))
+                .isInstanceOf(HeException.class);
+    }
+
     @Test
     void invalidOperandsRaiseNamedErrors() {
         CkksTestContext c = context(64, 1);

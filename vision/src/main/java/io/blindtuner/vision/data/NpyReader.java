@@ -63,18 +63,20 @@ public final class NpyReader {
     if (!(dict.get("shape") instanceof long[] dims)) {
       throw new MalformedFileException(name + ": shape " + dict.get("shape") + " is not a tuple of integers");
     }
+    // One byte[] holds the data, so no cap above the array limit can apply (and (int) count must not wrap).
+    long limit = Math.min(maxDataBytes, Integer.MAX_VALUE - 8);
     long count = 1;
     int[] shape = new int[dims.length];
     for (int i = 0; i < dims.length; i++) {
-      if (dims[i] < 0 || dims[i] > maxDataBytes) {
+      if (dims[i] < 0 || dims[i] > limit) {
         throw new MalformedFileException(
-            name + ": dimension " + dims[i] + " is negative or exceeds the limit of " + maxDataBytes + " bytes");
+            name + ": dimension " + dims[i] + " is negative or exceeds the limit of " + limit + " bytes");
       }
       shape[i] = (int) dims[i];
       count *= dims[i];
-      if (count > maxDataBytes) {
+      if (count > limit) {
         throw new MalformedFileException(
-            name + ": array of " + count + "+ bytes exceeds the limit of " + maxDataBytes + " bytes");
+            name + ": array of " + count + "+ bytes exceeds the limit of " + limit + " bytes");
       }
     }
     if (declaredSize >= 0 && 10L + headerLen + count != declaredSize) {

@@ -72,6 +72,14 @@ class NpzReaderTest {
   }
 
   @Test
+  void refusesShapesNoJavaArrayHoldsWhateverTheCap() {
+    // 2^32 elements: with a generous cap the int size wrapped to 0 and the empty data was "read" as shape (0, 1).
+    byte[] f = npy("{'descr': '|u1', 'fortran_order': False, 'shape': (4294967296, 1), }", new byte[0]);
+    assertThatThrownBy(() -> NpyReader.read("x.npy", new ByteArrayInputStream(f), -1, Long.MAX_VALUE))
+        .isInstanceOf(MalformedFileException.class).hasMessageContaining("exceeds the limit");
+  }
+
+  @Test
   void refusesTruncatedDataWhenSizeUnknown() {
     byte[] f = npy("{'descr': '|u1', 'fortran_order': False, 'shape': (4, 4), }", new byte[10]);
     assertThatThrownBy(() -> NpyReader.read("x.npy", new ByteArrayInputStream(f), -1, 1 << 20))

@@ -6,6 +6,7 @@ import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.ring.Prng;
 import io.blindtuner.he.ring.RnsPoly;
 import io.blindtuner.he.ring.Samplers;
+import java.util.Arrays;
 
 /**
  * The RNS building blocks shared by key generation, encryption and evaluation: symmetric zero encryption,
@@ -77,6 +78,7 @@ final class CkksKernels {
                 ej[x] = v == 0 ? 0 : qv - v;
             }
         });
+        Arrays.fill(e, 0); // with (c0, c1) public, e would give a*s and so s
     }
 
     /** Writes a small signed polynomial into the first m moduli and transforms it to NTT form. */

@@ -89,6 +89,12 @@ public final class Encryptor {
             LimbOps.mulAdd(publicKey.p0().limb(j), uNtt[j], c0[j], params.moduli[j], from, to);
             LimbOps.mulAdd(publicKey.p1().limb(j), uNtt[j], c1[j], params.moduli[j], from, to);
         });
+        // u alone decrypts this ciphertext, and e0, e1 with it: wipe them before they are left to the collector.
+        for (long[] limb : uNtt) {
+            Arrays.fill(limb, 0);
+        }
+        Arrays.fill(e0, 0);
+        Arrays.fill(e1, 0);
         kernels.divideRoundByLast(new long[][][] {c0, c1}, m);
         out.reshape(2, level, plain.scale());
         for (int j = 0; j <= level; j++) {

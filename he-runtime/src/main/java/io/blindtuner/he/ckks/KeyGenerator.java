@@ -87,7 +87,9 @@ public final class KeyGenerator {
         for (int j = 0; j < m; j++) {
             LimbOps.mul(secretKey.poly().limb(j), secretKey.poly().limb(j), s2.limb(j), params.modulus(j));
         }
-        return new RelinKeys(createKeySwitchKey(s2));
+        RelinKeys keys = new RelinKeys(createKeySwitchKey(s2));
+        wipe(s2);
+        return keys;
     }
 
     /**
@@ -139,6 +141,7 @@ public final class KeyGenerator {
                 }
             }
             keys.put(g, createKeySwitchKey(rotated));
+            wipe(rotated);
         }
         return new GaloisKeys(params, keys);
     }
@@ -176,5 +179,12 @@ public final class KeyGenerator {
         kernels.encryptZeroSymmetric(secretKey.poly(), params.keyLimbCount(), seedPrng.create(seed), Csprng.fresh(random),
                 b.limbs(), a.limbs());
         return new KeySeed(seedPrng, seed);
+    }
+
+    /** Secret-derived temporaries (s^2, s(X^g)) are as sensitive as s: wipe them once used. */
+    private static void wipe(RnsPoly secretDerived) {
+        for (long[] limb : secretDerived.limbs()) {
+            Arrays.fill(limb, 0);
+        }
     }
 }

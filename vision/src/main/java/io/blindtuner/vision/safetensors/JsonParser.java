@@ -176,11 +176,17 @@ final class JsonParser {
           if (pos + 4 > s.length()) {
             throw error("short \\u escape");
           }
-          try {
-            b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-          } catch (NumberFormatException x) {
-            throw error("bad \\u escape");
+          // Exactly four hex digits: Integer.parseInt would also take a sign ("\\u-001").
+          int code = 0;
+          for (int k = 0; k < 4; k++) {
+            char h = s.charAt(pos + k);
+            int digit = h < 128 ? Character.digit(h, 16) : -1;
+            if (digit < 0) {
+              throw error("bad \\u escape");
+            }
+            code = code * 16 + digit;
           }
+          b.append((char) code);
           pos += 4;
         }
         default -> throw error("bad escape \\" + e);

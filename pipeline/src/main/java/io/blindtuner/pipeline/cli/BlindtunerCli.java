@@ -1,5 +1,7 @@
 package io.blindtuner.pipeline.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,9 +21,21 @@ public final class BlindtunerCli {
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured command line, shared by {@link #main} and the tests. */
+  /**
+   * The configured command line, shared by {@link #main} and the tests. Bad input (an unreadable or malformed file,
+   * an invalid option value, an inconsistent state) reaches the user as one line, "command: message", with exit
+   * code 1; any other exception is a bug and keeps its stack trace.
+   */
   public static CommandLine commandLine() {
-    return new CommandLine(new BlindtunerCli());
+    return new CommandLine(new BlindtunerCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandName() + ": " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      throw e;
+    });
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -88,16 +88,9 @@ public final class FeaturizeCommand implements Callable<Integer> {
   Path report;
 
   @Override
-  public Integer call() {
-    PrintWriter o = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      return run(o, err);
-    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-      err.println("featurize: " + e.getMessage());
-      err.flush();
-      return 1;
-    }
+  public Integer call() throws IOException {
+    // Bad input surfaces as an exception; BlindtunerCli's handler prints it as "featurize: message" and exits 1.
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
   private int run(PrintWriter o, PrintWriter err) throws IOException {

@@ -21,17 +21,37 @@ public final class Evaluator {
     private final CkksParameters params;
     private final CkksKernels kernels;
     private final Parallelism parallelism;
+    private final boolean composeRotations;
     private final int n;
 
     public Evaluator(CkksParameters params) {
         this(params, Parallelism.SERIAL);
     }
 
+    /** An evaluator that composes a rotation without its own key from keyed steps, as SEAL does. */
     public Evaluator(CkksParameters params, Parallelism parallelism) {
+        this(params, parallelism, true);
+    }
+
+    private Evaluator(CkksParameters params, Parallelism parallelism, boolean composeRotations) {
         this.params = params;
         this.parallelism = parallelism;
+        this.composeRotations = composeRotations;
         this.kernels = new CkksKernels(params, parallelism);
         this.n = params.n();
+    }
+
+    /**
+     * An evaluator whose rotations use only the key of the requested step and never compose other steps: a
+     * component that was given the keys for a set of steps cannot silently rotate by any other step.
+     */
+    public static Evaluator strict(CkksParameters params, Parallelism parallelism) {
+        return new Evaluator(params, parallelism, false);
+    }
+
+    /** Whether {@link #rotate} composes missing steps from keyed ones (false for {@link #strict}). */
+    public boolean composesRotations() {
+        return composeRotations;
     }
 
     public CkksParameters parameters() {
@@ -702,11 +722,13 @@ public final class Evaluator {
 
     /**
      * Rotates the slots left by {@code step} (negative: right), SEAL's rotate_vector. Uses the key for
-     * 3^step mod 2N if present, otherwise composes keyed steps along the NAF of step (as SEAL does).
+     * 3^step mod 2N if present, otherwise (unless the evaluator is {@link #strict}) composes keyed steps along the
+     * NAF of step (as SEAL does).
      *
      * @throws ParameterMismatchException if a, keys or out belong to other parameters
      * @throws HeException if a is not of size 2
-     * @throws MissingGaloisKeyException if neither the step nor every term of its NAF has a key
+     * @throws MissingGaloisKeyException if the step has no key and the evaluator is strict, or neither the step
+     *     nor every term of its NAF has a key
      */
     public void rotate(Ciphertext a, int step, GaloisKeys keys, Ciphertext out) {
         checkCt(a, "a", "rotate");
@@ -723,6 +745,10 @@ public final class Evaluator {
         if (keys.has(elt)) {
             applyGalois(a, elt, keys.get(elt), out);
             return;
+        }
+        if (!composeRotations) {
+            throw new MissingGaloisKeyException("rotate: no Galois key for step " + step + " (Galois element " + elt
+                    + "); this evaluator is strict and does not compose rotations from other steps");
         }
         List<Integer> terms = new ArrayList<>();
         for (int t : naf(s)) {

@@ -26,6 +26,32 @@ public final class GaloisKeys {
         this.keys = Collections.unmodifiableMap(new TreeMap<>(keys));
     }
 
+    /**
+     * The keys for exactly {@code steps} (rotation steps, positive = left; 0 needs no key), sharing the key
+     * material: what a stage that rotates by those steps may hold.
+     *
+     * @throws ParameterMismatchException if these keys belong to other parameters than {@code params}
+     * @throws MissingGaloisKeyException naming the first step that has no key here
+     */
+    public GaloisKeys restrictTo(CkksParameters params, int... steps) {
+        params.check(parametersId, "Galois keys", "restrictTo");
+        Map<Integer, KeySwitchKey> kept = new TreeMap<>();
+        for (int step : steps) {
+            int s = Math.floorMod(step, params.slots());
+            if (s == 0) {
+                continue;
+            }
+            int g = params.galoisElement(s);
+            KeySwitchKey k = keys.get(g);
+            if (k == null) {
+                throw new MissingGaloisKeyException("restrictTo: no Galois key for step " + step + " (Galois element " + g
+                        + ")");
+            }
+            kept.put(g, k);
+        }
+        return new GaloisKeys(params, kept);
+    }
+
     public long parametersId() {
         return parametersId;
     }

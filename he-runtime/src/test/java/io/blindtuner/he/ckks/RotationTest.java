@@ -166,4 +166,27 @@ class RotationTest {
         assertThatThrownBy(() -> c.evaluator.rotateNew(ct, 1, other.keygen.createGaloisKeys(new int[] {1}, false)))
                 .isInstanceOf(ParameterMismatchException.class).hasMessageContaining("Galois keys");
     }
+
+    /** A strict evaluator with restricted keys rotates by its steps only: no NAF composition, no other keys. */
+    @Test
+    void strictEvaluatorWithRestrictedKeysRefusesOtherSteps() {
+        CkksTestContext c = new CkksTestContext(SMALL, 23);
+        GaloisKeys all = c.keygen.createGaloisKeys();
+        GaloisKeys mine = all.restrictTo(c.params, 1, 4, 0, -4);
+        assertThat(mine.elements()).containsExactlyInAnyOrder(c.params.galoisElement(1), c.params.galoisElement(4),
+                c.params.galoisElement(-4));
+        Evaluator strict = Evaluator.strict(c.params, io.blindtuner.he.ring.Parallelism.SERIAL);
+        assertThat(strict.composesRotations()).isFalse();
+        double[] v = c.randomValues(1);
+        Ciphertext ct = c.encrypt(v, 2, SCALE);
+        assertPrecision(c.decrypt(strict.rotateNew(ct, 4, mine)), rotated(v, 4),
+                c.freshPk(SCALE) + c.keySwitch(2, SCALE), "strict rotate by 4");
+        // 5 = 4 + 1 has both NAF terms keyed: the composing evaluator rotates, the strict one refuses.
+        assertPrecision(c.decrypt(c.evaluator.rotateNew(ct, 5, mine)), rotated(v, 5),
+                c.freshPk(SCALE) + 2 * c.keySwitch(2, SCALE), "composed rotate by 5");
+        assertThatThrownBy(() -> strict.rotateNew(ct, 5, mine)).isInstanceOf(MissingGaloisKeyException.class)
+                .hasMessageContaining("step 5").hasMessageContaining("strict");
+        assertThatThrownBy(() -> mine.restrictTo(c.params, 2)).isInstanceOf(MissingGaloisKeyException.class)
+                .hasMessageContaining("step 2");
+    }
 }

@@ -2,26 +2,37 @@ package io.blindtuner.model.hospital;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.CkksParameters;
-import io.blindtuner.he.ckks.Evaluator;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
-import io.blindtuner.model.cloud.EncryptedTrainer;
+import io.blindtuner.model.cloud.HeadSpec;
+import io.blindtuner.model.cloud.Operand;
+import io.blindtuner.model.cloud.StageKeys;
+import io.blindtuner.model.cloud.StageKind;
+import io.blindtuner.model.cloud.TrainingJob;
+import io.blindtuner.model.cloud.TrainingSchedule;
+import io.blindtuner.model.cloud.Values;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.packing.SlotLayout;
 import io.blindtuner.model.plain.BatchOrder;
 import io.blindtuner.model.plain.LearningRateSchedule;
+import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.model.refresh.MeteredRefresher;
-import io.blindtuner.model.stage.CipherOps;
+import io.blindtuner.model.refresh.Refresher;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 
 /**
- * Drives an encrypted training run from the hospital's side, in one process: generates the keys, encrypts the
- * shared initialisation and each batch (same order, schedule and hyper-parameters as the twin; seeded symmetric
- * ciphertexts, counted at their wire size of c0 plus a seed), lets the cloud's
- * {@link EncryptedTrainer} step with only evaluation keys and a refresher, and decrypts the trained parameters.
+ * Drives an encrypted training run from the hospital's side, in one process: derives and checks the plan (before
+ * any key exists), generates the keys, gives each stage exactly the keys its plan needs, encrypts the shared
+ * initialisation and the micro-batches (same order, schedule and hyper-parameters as the twin; seeded
+ * ciphertexts, counted at their wire size), lets a {@link TrainingSchedule} run the cloud's side with evaluation
+ * keys and a refresher only, and decrypts the trained parameters.
  */
 public final class EncryptedTrainingRun {
 
@@ -31,83 +42,93 @@ public final class EncryptedTrainingRun {
    * What the run measured.
    *
    * @param parameters the decrypted trained parameters
-   * @param steps training steps
+   * @param steps weight versions (optimizer updates)
+   * @param microBatches micro-batches per step
    * @param secondsPerStep wall time per step (cloud work, batch encryption and refreshes)
    * @param rotations rotations in total
    * @param multiplications ciphertext products in total
    * @param refreshRoundTrips refresh round trips in total
    * @param refreshedCiphertexts ciphertexts refreshed in total
-   * @param bytesToCloud batches, initial parameters and refreshed ciphertexts sent to the cloud
+   * @param bytesToCloud batches, initial weights and refreshed ciphertexts sent to the cloud
    * @param bytesFromCloud ciphertexts sent for refresh and the trained parameters returned
+   * @param peakCiphertextsAlive the most ciphertexts the schedule held at once
+   * @param plan the derived plan
    */
-  public record Result(HeadParameters parameters, int steps, double secondsPerStep, long rotations,
-      long multiplications, long refreshRoundTrips, long refreshedCiphertexts, long bytesToCloud,
-      long bytesFromCloud) {}
+  public record Result(HeadParameters parameters, int steps, int microBatches, double secondsPerStep, long rotations,
+      long multiplications, long refreshRoundTrips, long refreshedCiphertexts, long bytesToCloud, long bytesFromCloud,
+      long peakCiphertextsAlive, TrainingPlan plan) {}
 
   /**
-   * @throws IllegalArgumentException if the batch size differs from the layout's, the data does not match the
-   *     shape, or the parameter set is too shallow (naming the stage)
+   * Checks the plan for a head on a parameter set: the first thing a run does, before any key is generated.
+   *
+   * @throws IllegalArgumentException if the batch size is not a multiple of the images one ciphertext packs
+   * @throws io.blindtuner.model.plan.DepthException naming the stage if the parameter set is too shallow
    */
-  public static Result run(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
-      IntConsumer onStep) {
-    return run(params, shape, config, train, Parallelism.SERIAL, onStep);
+  public static TrainingPlan plan(CkksParameters params, HeadShape shape, TrainingConfig config) {
+    SlotLayout lay = SlotLayout.forShape(shape, params.slots());
+    if (config.batchSize() % lay.batch() != 0) {
+      throw new IllegalArgumentException("batch size " + config.batchSize() + " must be a multiple of the "
+          + lay.batch() + " images one ciphertext packs (" + params.slots() + " slots / (T*d = " + lay.batchStride()
+          + "))");
+    }
+    return TrainingPlan.derive(params,
+        HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), config.momentum(), config.weightDecay()));
   }
 
   /**
-   * As {@link #run(CkksParameters, HeadShape, TrainingConfig, TokenSet, IntConsumer)}, spreading the work inside
-   * each homomorphic operation over RNS limbs with {@code parallelism}.
+   * Runs the whole job.
+   *
+   * @param roundTrip wraps the hospital's refresher as the cloud reaches it (identity in process; a delay to
+   *     model a network)
+   * @throws IllegalArgumentException if the batch size is not a whole number of micro-batches, the data does not
+   *     match the shape, or the parameter set is too shallow (a {@link io.blindtuner.model.plan.DepthException}
+   *     naming the stage), all before any key is generated
    */
   public static Result run(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
-      Parallelism parallelism, IntConsumer onStep) {
-    SlotLayout lay = SlotLayout.forShape(shape, params.slots());
-    if (config.batchSize() != lay.batch()) {
-      throw new IllegalArgumentException("batch size " + config.batchSize() + " does not match the packing: "
-          + params.slots() + " slots / (T*d = " + lay.batchStride() + ") = " + lay.batch() + " images per ciphertext");
-    }
+      TrainingSchedule schedule, Parallelism parallelism, UnaryOperator<Refresher> roundTrip, IntConsumer onStep) {
     if (train.dim() != shape.dim() || train.tokens() != shape.tokens() || train.classes() != shape.classes()) {
       throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
           + train.classes() + ") does not match " + shape);
     }
-    KeyHolder keys = new KeyHolder(params, EncryptedTrainer.rotationSteps(lay, shape.classes()), parallelism);
-    MeteredRefresher refresher = new MeteredRefresher(new InProcessRefresher(keys), InProcessRefresher.SEEDED_REPLIES);
-    CipherOps ops = new CipherOps(params, new Evaluator(params, parallelism), keys.encoder(), keys.relinKeys(),
-        keys.galoisKeys());
+    TrainingPlan plan = plan(params, shape, config);
+    BatchOrder order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
+    KeyHolder keys = new KeyHolder(params, plan.rotationSteps(), parallelism);
+    Map<StageKind, StageKeys> stageKeys = new EnumMap<>(StageKind.class);
+    for (StageKind k : StageKind.values()) {
+      TrainingPlan.StagePlan sp = plan.stage(k);
+      stageKeys.put(k, new StageKeys(k, sp.relinearization() ? Optional.of(keys.relinKeys()) : Optional.empty(),
+          keys.galoisKeys().restrictTo(params, sp.rotationSteps())));
+    }
+    SlotLayout lay = plan.spec().layout();
+    MeteredRefresher refresher = new MeteredRefresher(roundTrip.apply(new InProcessRefresher(keys)),
+        InProcessRefresher.SEEDED_REPLIES);
     long up = 0;
     double[][] packed = lay.pack(HeadParameters.initial(shape, config.seed()));
-    Ciphertext[] theta = new Ciphertext[EncryptedTrainer.PARAMETERS];
-    Ciphertext[] velocity = new Ciphertext[EncryptedTrainer.PARAMETERS];
-    EncryptedTrainer.Levels lv = EncryptedTrainer.levels(ops, lay, HeadFunctions.polynomial(shape.classes()));
-    for (int i = 0; i < theta.length; i++) {
-      theta[i] = keys.encryptSeeded(packed[i], lv.parameters()).ciphertext();
-      velocity[i] = keys.encryptSeeded(new double[lay.slots()], lv.velocities()).ciphertext();
-      up += MeteredRefresher.seededWireBytes(theta[i]) + MeteredRefresher.seededWireBytes(velocity[i]);
+    Map<Operand, Ciphertext> w = new EnumMap<>(Operand.class);
+    for (int i = 0; i < Operand.PARAMETERS.size(); i++) {
+      Operand p = Operand.PARAMETERS.get(i);
+      Operand v = Operand.VELOCITIES.get(i);
+      w.put(p, keys.encryptSeeded(packed[i], plan.inputLevel(p)).ciphertext());
+      w.put(v, keys.encryptSeeded(new double[lay.slots()], plan.inputLevel(v)).ciphertext());
+      up += MeteredRefresher.seededWireBytes(w.get(p)) + MeteredRefresher.seededWireBytes(w.get(v));
     }
-    EncryptedTrainer trainer = new EncryptedTrainer(ops, lay, HeadFunctions.polynomial(shape.classes()),
-        config.momentum(), config.weightDecay(), refresher, theta, velocity);
-    BatchOrder order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
+    BatchEncryptor batches = new BatchEncryptor(keys, plan, train, order, config.batchSize());
     LearningRateSchedule lr = new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
+    TrainingJob job = new TrainingJob("local", params, keys.encoder(), plan, stageKeys, Values.of(w), batches,
+        refresher, order.steps(), batches.microBatches(), lr::rate, onStep);
     long start = System.nanoTime();
-    for (int s = 0; s < order.steps(); s++) {
-      int[] idx = order.batch(s);
-      EncryptedTrainer.Batch batch = new EncryptedTrainer.Batch(
-          keys.encryptSeeded(lay.tokens(train, idx), lv.tokens()).ciphertext(),
-          keys.encryptSeeded(lay.means(train, idx), lv.means()).ciphertext(),
-          keys.encryptSeeded(lay.labels(train, idx), lv.labels()).ciphertext());
-      up += MeteredRefresher.seededWireBytes(batch.tokens()) + MeteredRefresher.seededWireBytes(batch.means())
-          + MeteredRefresher.seededWireBytes(batch.labels());
-      trainer.step(batch, lr.rate(s));
-      onStep.accept(s);
-    }
+    TrainingSchedule.Result r = schedule.run(job);
     double seconds = (System.nanoTime() - start) / 1e9;
-    Ciphertext[] out = trainer.parameters();
-    double[][] values = new double[out.length][];
+    double[][] values = new double[Operand.PARAMETERS.size()][];
     long down = 0;
-    for (int i = 0; i < out.length; i++) {
-      values[i] = keys.decrypt(out[i]);
-      down += MeteredRefresher.wireBytes(out[i]);
+    for (int i = 0; i < values.length; i++) {
+      Ciphertext c = r.weights().get(Operand.PARAMETERS.get(i));
+      values[i] = keys.decrypt(c);
+      down += MeteredRefresher.wireBytes(c);
     }
-    return new Result(lay.unpack(shape, values), order.steps(), seconds / order.steps(), ops.rotations(),
-        ops.multiplications(), refresher.roundTrips(), refresher.ciphertexts(), up + refresher.bytesToCloud(),
-        down + refresher.bytesToHospital());
+    return new Result(lay.unpack(shape, values), order.steps(), batches.microBatches(), seconds / order.steps(),
+        r.rotations(), r.products(), refresher.roundTrips(), refresher.ciphertexts(),
+        up + batches.bytesSent() + refresher.bytesToCloud(), down + refresher.bytesToHospital(),
+        r.peakCiphertextsAlive(), plan);
   }
 }

@@ -2,18 +2,24 @@ package io.blindtuner.model.refresh;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 
-/** Counts the round trips, ciphertexts and bytes that pass through a {@link Refresher}. */
+/**
+ * Counts the round trips, ciphertexts and bytes that pass through a {@link Refresher}. Thread-safe: the actor
+ * graph has several round trips in flight.
+ */
 public final class MeteredRefresher implements Refresher {
   /** Bytes of a seed that stands for c1 in a seeded ciphertext. */
   public static final int SEED_BYTES = 32;
 
   private final Refresher inner;
   private final boolean seededReplies;
-  private long roundTrips;
-  private long ciphertexts;
-  private long bytesToHospital;
-  private long bytesToCloud;
+  private final LongAdder roundTrips = new LongAdder();
+  private final LongAdder ciphertexts = new LongAdder();
+  private final LongAdder bytesToHospital = new LongAdder();
+  private final LongAdder bytesToCloud = new LongAdder();
 
   /**
    * @param seededReplies whether the key holder replies with seeded symmetric ciphertexts (c0 and a seed on the
@@ -25,20 +31,21 @@ public final class MeteredRefresher implements Refresher {
   }
 
   @Override
-  public List<Ciphertext> refresh(List<Ciphertext> cts, int[] levels) {
+  public CompletionStage<List<Ciphertext>> refresh(List<Ciphertext> cts, int[] levels) {
     if (cts.isEmpty()) {
-      return List.of();
+      return CompletableFuture.completedFuture(List.of());
     }
-    roundTrips++;
-    ciphertexts += cts.size();
+    roundTrips.increment();
+    ciphertexts.add(cts.size());
     for (Ciphertext c : cts) {
-      bytesToHospital += wireBytes(c);
+      bytesToHospital.add(wireBytes(c));
     }
-    List<Ciphertext> out = inner.refresh(cts, levels);
-    for (Ciphertext c : out) {
-      bytesToCloud += seededReplies ? seededWireBytes(c) : wireBytes(c);
-    }
-    return out;
+    return inner.refresh(cts, levels).thenApply(out -> {
+      for (Ciphertext c : out) {
+        bytesToCloud.add(seededReplies ? seededWireBytes(c) : wireBytes(c));
+      }
+      return out;
+    });
   }
 
   /** Raw size of a ciphertext: size * (level + 1) * N residues of 8 bytes (no compression, no seed). */
@@ -52,18 +59,18 @@ public final class MeteredRefresher implements Refresher {
   }
 
   public long roundTrips() {
-    return roundTrips;
+    return roundTrips.sum();
   }
 
   public long ciphertexts() {
-    return ciphertexts;
+    return ciphertexts.sum();
   }
 
   public long bytesToHospital() {
-    return bytesToHospital;
+    return bytesToHospital.sum();
   }
 
   public long bytesToCloud() {
-    return bytesToCloud;
+    return bytesToCloud.sum();
   }
 }

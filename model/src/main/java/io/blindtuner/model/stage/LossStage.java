@@ -1,6 +1,5 @@
 package io.blindtuner.model.stage;
 
-import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.model.approx.PolynomialSoftmax;
 import io.blindtuner.model.packing.Mask;
 import io.blindtuner.model.packing.SlotLayout;
@@ -16,14 +15,14 @@ import io.blindtuner.model.packing.SlotLayout;
  * <p>Levels: 1 (mean) + 3 (quintic; 2 for a cubic, 1 for a linear f) + 1 (mean of f) = 5 for two classes.
  * Rotations: 2 (log2 of C rounded up) + 2 (C - 1, or log2 C) = 4 for C = 2; 14 for C = 5.
  */
-public final class LossStage implements EncryptedStage {
-  private final CipherOps ops;
+public final class LossStage<C> {
+  private final CipherOps<C> ops;
   private final SlotLayout lay;
   private final int classes;
   private final int sumWidth;
   private final PolynomialSoftmax softmax;
 
-  public LossStage(CipherOps ops, SlotLayout lay, PolynomialSoftmax softmax) {
+  public LossStage(CipherOps<C> ops, SlotLayout lay, PolynomialSoftmax softmax) {
     this.ops = ops;
     this.lay = lay;
     this.classes = softmax.classes();
@@ -31,68 +30,38 @@ public final class LossStage implements EncryptedStage {
     this.softmax = softmax;
   }
 
-  @Override
-  public String name() {
-    return "loss";
-  }
-
-  @Override
-  public int[] rotationSteps() {
-    return steps(classes);
-  }
-
-  /** The steps a loss stage for C classes uses. */
-  public static int[] steps(int classes) {
-    return new CipherOps.Steps().add(CipherOps.rotateSumSteps(1, CipherOps.ceilPowerOfTwo(classes)))
-        .add(CipherOps.replicateSteps(1, classes)).toArray();
-  }
-
-  @Override
-  public int forwardLevels() {
-    return 2 + polynomialLevels();
-  }
-
-  @Override
-  public int backwardLevels() {
-    return 0;
-  }
-
-  private int polynomialLevels() {
-    return softmax.a5() != 0 ? 3 : softmax.a3() != 0 ? 2 : 1;
-  }
-
   /**
    * @param logits (b, *, c), zero for c >= C
    * @param labels one-hot labels divided by B, (b, *, c)
    * @return G = dL/dlogits (b, *, c), zero for c >= C
    */
-  public Ciphertext forward(Ciphertext logits, Ciphertext labels) {
-    Ciphertext mean = classMean(logits);
-    Ciphertext u = ops.sub(logits, mean);
-    Ciphertext f = oddPolynomial(u, 1.0 / lay.batch());
-    Ciphertext fMean = classMean(f);
-    Ciphertext g = ops.sub(f, fMean);
+  public C forward(C logits, C labels) {
+    C mean = classMean(logits);
+    C u = ops.sub(logits, mean);
+    C f = oddPolynomial(u, 1.0 / lay.batch());
+    C fMean = classMean(f);
+    C g = ops.sub(f, fMean);
     g = ops.addPlain(g, lay, Mask.firstColumns(classes, 1.0 / (classes * (double) lay.batch())));
     return ops.sub(g, labels);
   }
 
   /** The mean over the first C columns, replicated to exactly those columns. */
-  private Ciphertext classMean(Ciphertext a) {
-    Ciphertext sum = ops.rotateSum(a, 1, sumWidth);
-    Ciphertext masked = ops.mulPlain(sum, lay, Mask.column0(1.0 / classes));
+  private C classMean(C a) {
+    C sum = ops.rotateSum(a, 1, sumWidth);
+    C masked = ops.mulPlain(sum, lay, Mask.column0(1.0 / classes));
     return ops.replicate(masked, 1, classes);
   }
 
   /** {@code scale * (a1 u + a3 u^3 + a5 u^5)}, with the coefficients folded into scalar products. */
-  private Ciphertext oddPolynomial(Ciphertext u, double scale) {
-    Ciphertext result = ops.mulScalar(u, softmax.a1() * scale);
+  private C oddPolynomial(C u, double scale) {
+    C result = ops.mulScalar(u, softmax.a1() * scale);
     if (softmax.a3() == 0 && softmax.a5() == 0) {
       return result;
     }
-    Ciphertext u2 = ops.mul(u, u);
+    C u2 = ops.mul(u, u);
     result = ops.add(result, ops.mul(ops.mulScalar(u, softmax.a3() * scale), u2));
     if (softmax.a5() != 0) {
-      Ciphertext u4 = ops.mul(u2, u2);
+      C u4 = ops.mul(u2, u2);
       result = ops.add(result, ops.mul(ops.mulScalar(u, softmax.a5() * scale), u4));
     }
     return result;

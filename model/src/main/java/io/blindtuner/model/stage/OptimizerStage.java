@@ -1,20 +1,18 @@
 package io.blindtuner.model.stage;
 
-import io.blindtuner.he.ckks.Ciphertext;
-
 /**
  * Encrypted Nesterov momentum with weight decay, the same lines as {@link io.blindtuner.model.plain.Nesterov}:
  * {@code g' = k g + wd theta; v = mu v + g'; theta = theta - lr (g' + mu v)}, where k is a known factor of the
  * gradient ciphertext (alpha for W2, see {@link MlpStage.Backward}). All constants are plaintext scalars; 2 levels
  * below the gradient (theta must be at least at the gradient's level), no rotations.
  */
-public final class OptimizerStage implements EncryptedStage {
-  private final CipherOps ops;
+public final class OptimizerStage<C> {
+  private final CipherOps<C> ops;
   private final double momentum;
   private final double weightDecay;
 
   /** @throws IllegalArgumentException if momentum is outside [0, 1) or the decay is negative */
-  public OptimizerStage(CipherOps ops, double momentum, double weightDecay) {
+  public OptimizerStage(CipherOps<C> ops, double momentum, double weightDecay) {
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
     }
@@ -27,27 +25,7 @@ public final class OptimizerStage implements EncryptedStage {
   }
 
   /** The updated parameter and velocity. */
-  public record Update(Ciphertext parameter, Ciphertext velocity) {}
-
-  @Override
-  public String name() {
-    return "optimizer";
-  }
-
-  @Override
-  public int[] rotationSteps() {
-    return new int[0];
-  }
-
-  @Override
-  public int forwardLevels() {
-    return 0;
-  }
-
-  @Override
-  public int backwardLevels() {
-    return 2;
-  }
+  public record Update<C>(C parameter, C velocity) {}
 
   /**
    * @param theta the parameter
@@ -56,13 +34,13 @@ public final class OptimizerStage implements EncryptedStage {
    * @param factor known scale of the gradient ciphertext
    * @param lr this step's learning rate
    */
-  public Update step(Ciphertext theta, Ciphertext velocity, Ciphertext gradient, double factor, double lr) {
-    Ciphertext g = ops.mulScalar(gradient, factor);
+  public Update<C> step(C theta, C velocity, C gradient, double factor, double lr) {
+    C g = ops.mulScalar(gradient, factor);
     if (weightDecay > 0) {
       g = ops.add(g, ops.mulScalar(theta, weightDecay));
     }
-    Ciphertext v = ops.add(ops.mulScalar(velocity, momentum), g);
-    Ciphertext delta = ops.add(ops.mulScalar(g, lr), ops.mulScalar(v, lr * momentum));
-    return new Update(ops.sub(theta, delta), v);
+    C v = ops.add(ops.mulScalar(velocity, momentum), g);
+    C delta = ops.add(ops.mulScalar(g, lr), ops.mulScalar(v, lr * momentum));
+    return new Update<>(ops.sub(theta, delta), v);
   }
 }

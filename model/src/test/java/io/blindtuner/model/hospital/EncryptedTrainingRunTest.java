@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.cloud.SequentialSchedule;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
@@ -29,7 +31,8 @@ class EncryptedTrainingRunTest {
     int batch = params.slots() / (shape.tokens() * shape.dim());
     TokenSet data = separable(shape, 2 * batch, 21);
     TrainingConfig cfg = new TrainingConfig(4, batch, 0.1, 0.1, 0.9, 1e-3, 5);
-    EncryptedTrainingRun.Result enc = EncryptedTrainingRun.run(params, shape, cfg, data, s -> {});
+    EncryptedTrainingRun.Result enc = EncryptedTrainingRun.run(params, shape, cfg, data,
+        new SequentialSchedule(Parallelism.SERIAL), Parallelism.SERIAL, r -> r, s -> {});
     HeadParameters twin = new PlainTrainer(cfg).train(shape, HeadFunctions.polynomial(2), data, s -> {});
     assertThat(enc.steps()).isEqualTo(8);
     double[] a = enc.parameters().flatten();

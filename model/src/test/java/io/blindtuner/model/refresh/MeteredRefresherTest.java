@@ -21,7 +21,7 @@ class MeteredRefresherTest {
     KeyHolder keys = new KeyHolder(params, new int[0]);
     MeteredRefresher r = new MeteredRefresher(new InProcessRefresher(keys), InProcessRefresher.SEEDED_REPLIES);
     Ciphertext low = keys.encrypt(new double[] {1.5, -2}, 0);
-    List<Ciphertext> out = r.refresh(List.of(low, low), new int[] {2, 1});
+    List<Ciphertext> out = r.refresh(List.of(low, low), new int[] {2, 1}).toCompletableFuture().join();
     assertThat(out.get(0).level()).isEqualTo(2);
     assertThat(out.get(1).level()).isEqualTo(1);
     double[] v = keys.decrypt(out.get(0));
@@ -31,7 +31,7 @@ class MeteredRefresherTest {
     assertThat(r.ciphertexts()).isEqualTo(2);
     assertThat(r.bytesToHospital()).isEqualTo(2 * 8L * 2 * 1 * 64);
     assertThat(r.bytesToCloud()).isEqualTo(8L * 64 * (3 + 2) + 2 * MeteredRefresher.SEED_BYTES);
-    assertThat(r.refresh(List.of(), new int[0])).isEmpty();
+    assertThat(r.refresh(List.of(), new int[0]).toCompletableFuture().join()).isEmpty();
     assertThat(r.roundTrips()).isEqualTo(1);
   }
 
@@ -41,7 +41,8 @@ class MeteredRefresherTest {
     KeyHolder keys = new KeyHolder(params, new int[0]);
     InProcessRefresher r = new InProcessRefresher(keys);
     Ciphertext c = keys.encrypt(new double[] {1});
-    assertThatThrownBy(() -> r.refresh(List.of(c), new int[0])).hasMessageContaining("1 ciphertexts but 0 levels");
-    assertThatThrownBy(() -> r.refresh(List.of(c), new int[] {5})).hasMessageContaining("levels are 0..1");
+    assertThatThrownBy(() -> r.refreshNow(List.of(c), new int[0])).hasMessageContaining("1 ciphertexts but 0 levels");
+    assertThat(r.refresh(List.of(c), new int[] {5})).isCompletedExceptionally();
+    assertThatThrownBy(() -> r.refreshNow(List.of(c), new int[] {5})).hasMessageContaining("levels are 0..1");
   }
 }

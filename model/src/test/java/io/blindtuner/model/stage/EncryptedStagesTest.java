@@ -13,7 +13,9 @@ import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.approx.PolynomialSoftmax;
 import io.blindtuner.model.approx.QuadraticGelu;
-import io.blindtuner.model.cloud.EncryptedTrainer;
+import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.model.cloud.HeadSpec;
+import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.hospital.KeyHolder;
 import io.blindtuner.model.packing.SlotLayout;
@@ -21,7 +23,9 @@ import io.blindtuner.model.plain.AttentionPooling;
 import io.blindtuner.model.plain.Mlp;
 import io.blindtuner.model.plain.Nesterov;
 import io.blindtuner.model.plain.SoftmaxLoss;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,13 +39,18 @@ import org.junit.jupiter.api.Test;
  * slots multiplies the error by n. A stage pass has at most 5 products of values bounded by M = 4 and sums over at
  * most 32 slots (the batch), and the stage output then carries at most 5 * 4^5 * 32 * 2^-30 = 2^-12.7 absolute
  * error per unit of output scale. The tests assert 2^-12 relative to max(1, |twin value|): at least 12 bits.
+ *
+ * <p>Each test also runs the same stage code through {@link DryRunOps} from the same input levels: the symbolic
+ * run must predict every output's level and scale and exactly the rotation steps, rotations and products the real
+ * run performed (the plan is derived from the symbolic run).
  */
 class EncryptedStagesTest {
   static final HeadShape SHAPE = new HeadShape(4, 8, 4, 2);
   static final double BOUND = 0x1p-12;
   static CkksParameters params;
   static KeyHolder keys;
-  static CipherOps ops;
+  static HeOps ops;
+  static DryRunOps dry;
   static SlotLayout lay;
   static TokenSet data;
   static int[] index;
@@ -53,9 +62,14 @@ class EncryptedStagesTest {
     params = CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
     lay = SlotLayout.forShape(SHAPE, params.slots());
     // Keys for two and five classes (the five-class loss replicates over 5 columns: hoisted rotations).
-    keys = new KeyHolder(params, new CipherOps.Steps().add(EncryptedTrainer.rotationSteps(lay, SHAPE.classes()))
-        .add(EncryptedTrainer.rotationSteps(lay, 5)).toArray());
-    ops = new CipherOps(params, new Evaluator(params), keys.encoder(), keys.relinKeys(), keys.galoisKeys());
+    TreeSet<Integer> steps = new TreeSet<>();
+    for (int classes : new int[] {SHAPE.classes(), 5}) {
+      for (int st : TrainingPlan.derive(params, HeadSpec.of(lay, HeadFunctions.polynomial(classes), 0.9, 0))
+          .rotationSteps()) {
+        steps.add(st);
+      }
+    }
+    keys = new KeyHolder(params, steps.stream().mapToInt(Integer::intValue).toArray());
     data = randomData(SHAPE, lay.batch(), 11);
     index = new int[lay.batch()];
     for (int i = 0; i < index.length; i++) {
@@ -63,6 +77,27 @@ class EncryptedStagesTest {
     }
     p = randomParams(SHAPE, 12, 0.5);
     fn = HeadFunctions.polynomial(SHAPE.classes());
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void freshOps() {
+    ops = new HeOps("test", params, Evaluator.strict(params, Parallelism.SERIAL), keys.encoder(),
+        Optional.of(keys.relinKeys()), keys.galoisKeys());
+    dry = new DryRunOps(params);
+  }
+
+  private static SymbolicCiphertext sym(Ciphertext c) {
+    return dry.fresh(c.level());
+  }
+
+  /** The dry run predicted the real run's level, scale and size, and performed the same operations. */
+  private static void assertPredicted(String what, Ciphertext real, SymbolicCiphertext predicted) {
+    assertThat(predicted.level()).as(what + " level").isEqualTo(real.level());
+    assertThat(predicted.scale()).as(what + " scale").isEqualTo(real.scale());
+    assertThat(predicted.size()).as(what + " size").isEqualTo(real.size());
+    assertThat(dry.counter().steps()).as(what + ": rotation steps").isEqualTo(ops.counter().steps());
+    assertThat(dry.counter().rotations()).as(what + ": rotations").isEqualTo(ops.counter().rotations());
+    assertThat(dry.counter().products()).as(what + ": products").isEqualTo(ops.counter().products());
   }
 
   private static Ciphertext enc(double[] v) {
@@ -129,39 +164,52 @@ class EncryptedStagesTest {
 
   @Test
   void attentionForwardAndBackwardTrackTheTwin() {
-    AttentionStage stage = new AttentionStage(ops, lay);
+    AttentionStage<Ciphertext> stage = new AttentionStage<>(ops, lay);
+    AttentionStage<SymbolicCiphertext> symbolic = new AttentionStage<>(dry, lay);
     Ciphertext x = enc(lay.tokens(data, index));
     Ciphertext q = enc(lay.pack(p)[0]);
-    AttentionStage.Forward fwd = stage.forward(x, enc(lay.means(data, index)), q);
+    Ciphertext mean = enc(lay.means(data, index));
+    AttentionStage.Forward<Ciphertext> fwd = stage.forward(x, mean, q);
+    AttentionStage.Forward<SymbolicCiphertext> sfwd = symbolic.forward(sym(x), sym(mean), sym(q));
+    assertPredicted("attention forward z", fwd.z(), sfwd.z());
+    assertPredicted("attention forward scores", fwd.scores(), sfwd.scores());
     AttentionPooling twin = new AttentionPooling(fn.pooling());
     AttentionPooling.Pooled pooled = twin.forward(means(), centred(), p.q);
-    assertThat(params.maxLevel() - fwd.z().level()).isEqualTo(stage.forwardLevels());
+    assertThat(params.maxLevel() - fwd.z().level()).isEqualTo(5);
     assertSlots("attention forward z", fwd.z(), overRows(pooled.z()));
     assertSlots("attention scores", fwd.scores(), overCols(pooled.scores()));
 
     double[][] dz = randomData(SHAPE, lay.batch(), 13).mean();
     Ciphertext dzCt = enc(overRows(dz));
-    Ciphertext dq = stage.backward(dzCt, x, fwd);
+    Ciphertext dq = stage.backward(dzCt, x, fwd.scores());
+    assertPredicted("attention backward dq", dq, symbolic.backward(sym(dzCt), sym(x), sfwd.scores()));
     double[] want = twin.backward(centred(), pooled, dz);
     HeadParameters wantP = HeadParameters.zeros(SHAPE);
     System.arraycopy(want, 0, wantP.q, 0, want.length);
-    assertThat(dzCt.level() - dq.level()).isEqualTo(stage.backwardLevels());
+    assertThat(dzCt.level() - dq.level()).isEqualTo(4);
     assertSlots("attention backward dq", dq, lay.pack(wantP)[0]);
   }
 
   @Test
   void mlpForwardAndBackwardTrackTheTwin() {
     QuadraticGelu gelu = (QuadraticGelu) fn.activation();
-    MlpStage stage = new MlpStage(ops, lay, SHAPE.classes(), gelu, 2);
+    MlpStage<Ciphertext> stage = new MlpStage<>(ops, lay, SHAPE.classes(), gelu, 2);
+    MlpStage<SymbolicCiphertext> symbolic = new MlpStage<>(dry, lay, SHAPE.classes(), gelu, 2);
     double[][] z = randomData(SHAPE, lay.batch(), 14).mean();
     double[][] packed = lay.pack(p);
     Ciphertext zCt = enc(overRows(z));
     Ciphertext w1 = enc(packed[1]);
     Ciphertext w2 = enc(packed[3]);
-    MlpStage.Forward fwd = stage.forward(zCt, w1, enc(packed[2]), w2, enc(packed[4]));
+    Ciphertext b1 = enc(packed[2]);
+    Ciphertext b2 = enc(packed[4]);
+    MlpStage.Forward<Ciphertext> fwd = stage.forward(zCt, w1, b1, w2, b2);
+    MlpStage.Forward<SymbolicCiphertext> sfwd = symbolic.forward(sym(zCt), sym(w1), sym(b1), sym(w2), sym(b2));
+    assertPredicted("mlp logits", fwd.logits(), sfwd.logits());
+    assertPredicted("mlp h", fwd.h(), sfwd.h());
+    assertPredicted("mlp aq", fwd.aq(), sfwd.aq());
     Mlp twin = new Mlp(gelu);
     Mlp.Out out = twin.forward(z, p);
-    assertThat(params.maxLevel() - fwd.logits().level()).isEqualTo(stage.forwardLevels());
+    assertThat(params.maxLevel() - fwd.logits().level()).isEqualTo(5);
     assertSlots("mlp h", fwd.h(), overCols(out.h()));
     assertSlots("mlp logits", fwd.logits(), overRows(out.logits()));
 
@@ -173,16 +221,23 @@ class EncryptedStagesTest {
       }
     }
     Ciphertext g = enc(overRows(dl));
-    MlpStage.Backward back = stage.backward(g, zCt, fwd, w1, w2);
+    MlpStage.Backward<Ciphertext> back = stage.backward(g, zCt, fwd.h(), fwd.aq(), w1, w2);
+    MlpStage.Backward<SymbolicCiphertext> sback = symbolic.backward(sym(g), sym(zCt), sfwd.h(), sfwd.aq(), sym(w1),
+        sym(w2));
+    assertPredicted("mlp dz", back.dz(), sback.dz());
+    assertPredicted("mlp dW1", back.w1(), sback.w1());
+    assertPredicted("mlp db1", back.b1(), sback.b1());
+    assertPredicted("mlp dW2", back.w2(), sback.w2());
+    assertPredicted("mlp db2", back.b2(), sback.b2());
     HeadParameters grad = HeadParameters.zeros(SHAPE);
     double[][] dz = twin.backward(z, out, dl, p, grad);
     double[][] gp = lay.pack(grad);
-    assertThat(g.level() - back.dz().level()).isEqualTo(stage.backwardLevels());
-    assertThat(g.level() - back.w1().level()).isEqualTo(stage.gradientLevels());
+    assertThat(g.level() - back.dz().level()).isEqualTo(5);
+    assertThat(g.level() - back.w1().level()).isEqualTo(4);
     assertSlots("mlp dz", back.dz(), overRows(dz));
     assertSlots("mlp dW1", back.w1(), gp[1]);
     assertSlots("mlp db1", back.b1(), gp[2]);
-    assertSlots("mlp dW2", ops.mulScalar(back.w2(), back.w2Factor()), gp[3]);
+    assertSlots("mlp dW2", ops.mulScalar(back.w2(), gelu.alpha()), gp[3]);
     assertSlots("mlp db2", back.b2(), gp[4]);
   }
 
@@ -204,7 +259,7 @@ class EncryptedStagesTest {
   private void lossGradientTracksTheTwin(PolynomialSoftmax softmax, int[] allLabels) {
     TokenSet data = new TokenSet(EncryptedStagesTest.data.mean(), EncryptedStagesTest.data.centred(), allLabels,
         softmax.classes());
-    LossStage stage = new LossStage(ops, lay, softmax);
+    LossStage<Ciphertext> stage = new LossStage<>(ops, lay, softmax);
     double[][] logits = new double[lay.batch()][softmax.classes()];
     SplittableRandom r = new SplittableRandom(16);
     for (double[] row : logits) {
@@ -217,16 +272,19 @@ class EncryptedStagesTest {
       labels[b] = data.labels()[index[b]];
     }
     Ciphertext l = enc(overRows(logits));
-    Ciphertext g = stage.forward(l, enc(lay.labels(data, index)));
+    Ciphertext y = enc(lay.labels(data, index));
+    Ciphertext g = stage.forward(l, y);
+    assertPredicted("loss gradient", g, new LossStage<>(dry, lay, softmax).forward(sym(l), sym(y)));
     SoftmaxLoss twin = new SoftmaxLoss(softmax);
     double[][] want = twin.gradient(twin.probabilities(logits), labels);
-    assertThat(l.level() - g.level()).isEqualTo(stage.forwardLevels());
+    assertThat(l.level() - g.level()).isEqualTo(softmax.classes() == 2 ? 5 : 4);
     assertSlots("loss gradient, " + softmax.classes() + " classes", g, overRows(want));
   }
 
   @Test
   void optimizerTracksTheTwin() {
-    OptimizerStage stage = new OptimizerStage(ops, 0.9, 1e-3);
+    OptimizerStage<Ciphertext> stage = new OptimizerStage<>(ops, 0.9, 1e-3);
+    OptimizerStage<SymbolicCiphertext> symbolic = new OptimizerStage<>(dry, 0.9, 1e-3);
     HeadParameters v0 = randomParams(SHAPE, 17, 0.1);
     HeadParameters g = randomParams(SHAPE, 18, 0.1);
     // The twin's update (Nesterov) from velocity v0: the first step of a fresh optimizer has velocity 0, so its
@@ -252,8 +310,14 @@ class EncryptedStagesTest {
     double[][] gp = lay.pack(g);
     double[][] wp = lay.pack(HeadParameters.fromFlat(SHAPE, want));
     for (int i = 0; i < 5; i++) {
-      OptimizerStage.Update u = stage.step(enc(pp[i]), enc(vp[i]), enc(gp[i]), 1, 0.05);
-      assertThat(params.maxLevel() - u.parameter().level()).isEqualTo(stage.backwardLevels());
+      Ciphertext theta = enc(pp[i]);
+      Ciphertext vel = enc(vp[i]);
+      Ciphertext grad = enc(gp[i]);
+      OptimizerStage.Update<Ciphertext> u = stage.step(theta, vel, grad, 1, 0.05);
+      OptimizerStage.Update<SymbolicCiphertext> su = symbolic.step(sym(theta), sym(vel), sym(grad), 1, 0.05);
+      assertPredicted("optimizer parameter " + i, u.parameter(), su.parameter());
+      assertPredicted("optimizer velocity " + i, u.velocity(), su.velocity());
+      assertThat(params.maxLevel() - u.parameter().level()).isEqualTo(2);
       assertSlots("optimizer parameter " + i, u.parameter(), wp[i]);
     }
   }

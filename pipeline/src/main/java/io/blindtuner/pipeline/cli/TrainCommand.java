@@ -11,7 +11,9 @@ import io.blindtuner.model.data.TokenScaling;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.eval.DomainReport;
 import io.blindtuner.model.eval.Metrics;
+import io.blindtuner.model.cloud.SequentialSchedule;
 import io.blindtuner.model.hospital.EncryptedTrainingRun;
+import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.model.plain.BatchOrder;
 import io.blindtuner.model.plain.ExactSoftmax;
 import io.blindtuner.model.plain.PlainHead;
@@ -154,6 +156,13 @@ public final class TrainCommand implements Callable<Integer> {
     HeadShape shape = new HeadShape(train.tokens(), dim, hidden, split.classes());
     TrainingConfig cfg = new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed);
     int steps = new BatchOrder(trainSet.size(), batch, epochs, seed).steps();
+    CkksParameters params = null;
+    TrainingPlan plan = null;
+    if (encrypted) {
+      // The plan is derived and checked before any training, key generation or encryption.
+      params = CkksParameters.create(CkksSpec.of(polyDegree, coeffBits));
+      plan = EncryptedTrainingRun.plan(params, shape, cfg);
+    }
     o.printf(Locale.ROOT, "data      %s: %d classes, train %d / test %d images, T=%d tokens of %d values (%s)%n",
         source.name(), split.classes(), trainSet.size(), testSet.size(), shape.tokens(), dim, reduction);
     o.printf(Locale.ROOT, "tokens    %s%n", split.source());
@@ -199,9 +208,7 @@ public final class TrainCommand implements Callable<Integer> {
     Metrics twinM = evaluate(poly, twinParams, testSet);
     Metrics encM = null;
     EncryptedTrainingRun.Result enc = null;
-    CkksParameters params = null;
     if (encrypted) {
-      params = CkksParameters.create(CkksSpec.of(polyDegree, coeffBits));
       o.printf(Locale.ROOT, "ckks      N=%d, primes %s (%d bits, 128-bit bound %d), %d slots, top level %d%n",
           params.n(), Arrays.toString(coeffBits), params.totalBits(), CkksParameters.maxSecureBits(params.n()),
           params.slots(), params.maxLevel());
@@ -209,7 +216,8 @@ public final class TrainCommand implements Callable<Integer> {
       ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
       try (ProgressBar bar = new ProgressBar("encrypted", steps, "step")) {
         Parallelism par = pool == null ? Parallelism.SERIAL : new Parallelism(pool, threads);
-        enc = EncryptedTrainingRun.run(params, shape, cfg, trainSet, par, s -> bar.step(1));
+        enc = EncryptedTrainingRun.run(params, shape, cfg, trainSet, new SequentialSchedule(par), par, r -> r,
+            s -> bar.step(1));
       } finally {
         if (pool != null) {
           pool.shutdown();

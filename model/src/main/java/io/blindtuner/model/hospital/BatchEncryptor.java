@@ -1,0 +1,70 @@
+package io.blindtuner.model.hospital;
+
+import io.blindtuner.model.cloud.BatchSource;
+import io.blindtuner.model.cloud.EncryptedTrainer;
+import io.blindtuner.model.cloud.Operand;
+import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.model.packing.SlotLayout;
+import io.blindtuner.model.plain.BatchOrder;
+import io.blindtuner.model.plan.TrainingPlan;
+import io.blindtuner.model.refresh.MeteredRefresher;
+import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The hospital encrypting its training micro-batches: micro-batch m of step s holds images
+ * {@code [m B, (m + 1) B)} of the shared batch order's step s (B = the layout's images per ciphertext), each
+ * operand in seeded form at the level the plan derived for it. Counts the bytes it sends. Thread-safe (the
+ * encryptor's randomness is per call; the counter is an adder).
+ */
+public final class BatchEncryptor implements BatchSource {
+  private final KeyHolder keys;
+  private final TrainingPlan plan;
+  private final SlotLayout lay;
+  private final TokenSet data;
+  private final BatchOrder order;
+  private final int microBatches;
+  private final LongAdder bytes = new LongAdder();
+
+  /**
+   * @throws IllegalArgumentException if the order's batch is not a whole number of micro-batches
+   */
+  public BatchEncryptor(KeyHolder keys, TrainingPlan plan, TokenSet data, BatchOrder order, int batchSize) {
+    this.keys = keys;
+    this.plan = plan;
+    this.lay = plan.spec().layout();
+    this.data = data;
+    this.order = order;
+    if (batchSize % lay.batch() != 0) {
+      throw new IllegalArgumentException("batch size " + batchSize + " is not a multiple of the " + lay.batch()
+          + " images one ciphertext packs");
+    }
+    this.microBatches = batchSize / lay.batch();
+  }
+
+  @Override
+  public EncryptedTrainer.Batch batch(int step, int microBatch) {
+    if (microBatch < 0 || microBatch >= microBatches) {
+      throw new IllegalArgumentException("micro-batch " + microBatch + " out of range 0.." + (microBatches - 1));
+    }
+    int[] all = order.batch(step);
+    int[] idx = Arrays.copyOfRange(all, microBatch * lay.batch(), (microBatch + 1) * lay.batch());
+    EncryptedTrainer.Batch b = new EncryptedTrainer.Batch(
+        keys.encryptSeeded(lay.tokens(data, idx), plan.inputLevel(Operand.TOKENS)).ciphertext(),
+        keys.encryptSeeded(lay.means(data, idx), plan.inputLevel(Operand.MEANS)).ciphertext(),
+        keys.encryptSeeded(lay.labels(data, idx), plan.inputLevel(Operand.LABELS)).ciphertext());
+    bytes.add(MeteredRefresher.seededWireBytes(b.tokens()) + MeteredRefresher.seededWireBytes(b.means())
+        + MeteredRefresher.seededWireBytes(b.labels()));
+    return b;
+  }
+
+  /** Micro-batches per step. */
+  public int microBatches() {
+    return microBatches;
+  }
+
+  /** Bytes of the micro-batches encrypted so far, in seeded form. */
+  public long bytesSent() {
+    return bytes.sum();
+  }
+}

@@ -1,0 +1,409 @@
+package io.blindtuner.model.plan;
+
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.LevelException;
+import io.blindtuner.model.cloud.HeadSpec;
+import io.blindtuner.model.cloud.Operand;
+import io.blindtuner.model.cloud.Phase;
+import io.blindtuner.model.cloud.StageKind;
+import io.blindtuner.model.cloud.Stages;
+import io.blindtuner.model.cloud.Values;
+import io.blindtuner.model.stage.DryRunOps;
+import io.blindtuner.model.stage.OpCounter;
+import io.blindtuner.model.stage.SymbolicCiphertext;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The training plan, derived from the stages by dry runs ({@link DryRunOps}) and never kept by hand: the level
+ * the hospital encrypts each input at, the level each refreshed ciphertext is asked for, the level each phase
+ * brings its inputs down to before computing, the rotation steps and key kinds each stage needs, and the counts
+ * per step.
+ *
+ * <p>Derivation: every level starts at the top and the whole step (one micro-batch and the update) must run; then
+ * each level in turn is lowered as far as the step still runs. A level only lowers the levels computed from it
+ * (min-plus arithmetic), so each one's feasible values form an interval of its own and the result is the
+ * cheapest plan: operations at level l cost roughly (l + 1)^2. Immutable.
+ */
+public final class TrainingPlan {
+  /** Depth of the hypothetical chain used to measure how many levels a pass needs when the real one is short. */
+  private static final int PROBE_LEVELS = 64;
+
+  private final HeadSpec spec;
+  private final int maxLevel;
+  private final Assignment levels;
+  private final EnumMap<StageKind, StagePlan> stages;
+  private final EnumMap<Phase, PhaseFacts> phases;
+  private final int peakCiphertexts;
+
+  /**
+   * What one stage needs.
+   *
+   * @param stage the stage
+   * @param rotationSteps the Galois steps it rotates by, ascending: exactly the keys its actor gets
+   * @param relinearization whether it multiplies ciphertexts (needs relinearization keys)
+   */
+  public record StagePlan(StageKind stage, int[] rotationSteps, boolean relinearization) {
+    public StagePlan {
+      rotationSteps = rotationSteps.clone();
+    }
+
+    @Override
+    public int[] rotationSteps() {
+      return rotationSteps.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof StagePlan p && p.stage == stage && Arrays.equals(p.rotationSteps, rotationSteps)
+          && p.relinearization == relinearization;
+    }
+
+    @Override
+    public int hashCode() {
+      return stage.hashCode() * 31 + Arrays.hashCode(rotationSteps);
+    }
+
+    @Override
+    public String toString() {
+      return stage.label() + ": steps " + Arrays.toString(rotationSteps) + (relinearization ? ", relin" : "");
+    }
+  }
+
+  /**
+   * What one phase does at the planned levels.
+   *
+   * @param levels its depth: how many levels its deepest output lies below its inputs when they all arrive fresh
+   * @param rotations rotations (one key switch each)
+   * @param products ciphertext products (one relinearization each)
+   */
+  public record PhaseFacts(int levels, long rotations, long products) {}
+
+  private TrainingPlan(HeadSpec spec, int maxLevel, Assignment levels, Trial finalRun) {
+    this.spec = spec;
+    this.maxLevel = maxLevel;
+    this.levels = levels;
+    this.stages = new EnumMap<>(StageKind.class);
+    for (StageKind k : StageKind.values()) {
+      OpCounter c = finalRun.counters.get(k);
+      stages.put(k, new StagePlan(k, c.stepArray(), c.products() > 0));
+    }
+    this.phases = new EnumMap<>(Phase.class);
+    for (Phase p : Phase.values()) {
+      PhaseFacts f = finalRun.facts.get(p);
+      phases.put(p, new PhaseFacts(depth(spec, p), f.rotations(), f.products()));
+    }
+    this.peakCiphertexts = finalRun.peak;
+  }
+
+  /**
+   * Derives the plan for a head on a parameter set, before any key exists.
+   *
+   * @throws DepthException naming the stage and pass that run out of levels, and how many they need, if the
+   *     parameter set is too shallow
+   */
+  public static TrainingPlan derive(CkksParameters params, HeadSpec spec) {
+    int top = params.maxLevel();
+    Assignment a = Assignment.top(top);
+    Trial t = Trial.run(spec, a, () -> new DryRunOps(params));
+    if (t.failed != null) {
+      Trial probe = Trial.run(spec, Assignment.top(PROBE_LEVELS),
+          () -> DryRunOps.levelsOnly(params.slots(), PROBE_LEVELS));
+      if (probe.failed != null) {
+        throw new IllegalStateException("the step needs more than " + PROBE_LEVELS + " levels", probe.error);
+      }
+      int needed = PROBE_LEVELS - probe.lowest.get(t.failed);
+      throw new DepthException(t.failed.stage().label(), needed, "stage '" + t.failed.stage().label() + "' ("
+          + t.failed.pass() + ") runs out of levels: from its last refresh it needs " + needed
+          + " levels but the parameter set has " + top + " (" + (top + 2) + " primes: a special prime, " + top
+          + " rescaling primes and the base); use a longer coefficient-modulus chain");
+    }
+    for (Assignment.Var v : a.vars()) {
+      int lo = 0;
+      int hi = a.get(v);
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        a.set(v, mid);
+        if (Trial.run(spec, a, () -> new DryRunOps(params)).failed == null) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      a.set(v, hi);
+    }
+    Trial last = Trial.run(spec, a, () -> new DryRunOps(params));
+    if (last.failed != null) {
+      throw new IllegalStateException("derived plan does not run (" + last.failed.label() + ")", last.error);
+    }
+    return new TrainingPlan(spec, top, a, last);
+  }
+
+  public HeadSpec spec() {
+    return spec;
+  }
+
+  /** The parameter set's top level. */
+  public int maxLevel() {
+    return maxLevel;
+  }
+
+  /**
+   * The level the hospital encrypts an input at: a batch operand, a parameter or a velocity (the latter two also
+   * the level they are refreshed to at the start of a weight version).
+   *
+   * @throws IllegalArgumentException if the operand is not an input
+   */
+  public int inputLevel(Operand op) {
+    Integer l = levels.inputs.get(op);
+    if (l == null) {
+      throw new IllegalArgumentException(op + " is not a hospital input");
+    }
+    return l;
+  }
+
+  /** {@link #inputLevel} of each operand, in order. */
+  public int[] inputLevels(List<Operand> ops) {
+    return ops.stream().mapToInt(this::inputLevel).toArray();
+  }
+
+  /**
+   * The parameters and velocities among {@code weights} that are below their planned level (what the last update
+   * left low): refreshed at the start of the next weight version.
+   */
+  public <C> List<Operand> belowPlan(Values<C> weights, java.util.function.ToIntFunction<C> level) {
+    List<Operand> low = new ArrayList<>();
+    for (Operand op : weights.operands()) {
+      if (level.applyAsInt(weights.get(op)) < inputLevel(op)) {
+        low.add(op);
+      }
+    }
+    return low;
+  }
+
+  /** The level each input of {@code phase} is brought down to before it computes. */
+  public Map<Operand, Integer> entryLevels(Phase phase) {
+    return Collections.unmodifiableMap(levels.entries.get(phase));
+  }
+
+  /** The level each of {@link Phase#refreshed()} is refreshed to, in that order. */
+  public int[] refreshLevels(Phase phase) {
+    List<Operand> r = phase.refreshed();
+    int[] out = new int[r.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = levels.refreshes.get(phase).get(r.get(i));
+    }
+    return out;
+  }
+
+  /** The level the MLP brings bias gradients down to before their batch sums. */
+  public int gradientLevel() {
+    return levels.gradientLevel;
+  }
+
+  /** What a stage needs. */
+  public StagePlan stage(StageKind k) {
+    return stages.get(k);
+  }
+
+  /** Every rotation step of every stage: the Galois keys the hospital generates. */
+  public int[] rotationSteps() {
+    SortedSet<Integer> all = new TreeSet<>();
+    for (StagePlan p : stages.values()) {
+      for (int s : p.rotationSteps()) {
+        all.add(s);
+      }
+    }
+    return all.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** What a phase does at the planned levels. */
+  public PhaseFacts phase(Phase p) {
+    return phases.get(p);
+  }
+
+  /** Rotations of one weight version with {@code microBatches} micro-batches. */
+  public long rotationsPerStep(int microBatches) {
+    return perStep(microBatches, PhaseFacts::rotations);
+  }
+
+  /** Ciphertext products of one weight version with {@code microBatches} micro-batches. */
+  public long productsPerStep(int microBatches) {
+    return perStep(microBatches, PhaseFacts::products);
+  }
+
+  private long perStep(int microBatches, java.util.function.ToLongFunction<PhaseFacts> f) {
+    long mb = 0;
+    for (Phase p : Phase.MICRO_BATCH) {
+      mb += f.applyAsLong(phases.get(p));
+    }
+    return mb * microBatches + f.applyAsLong(phases.get(Phase.OPTIMIZER_UPDATE));
+  }
+
+  /** Refresh round trips per micro-batch (the phases followed by a refresh). */
+  public int refreshRoundTripsPerMicroBatch() {
+    return (int) Phase.MICRO_BATCH.stream().filter(p -> !p.refreshed().isEmpty()).count();
+  }
+
+  /** The most ciphertexts one micro-batch holds at once (its inputs, kept activations and gradients). */
+  public int peakCiphertextsPerMicroBatch() {
+    return peakCiphertexts;
+  }
+
+  /** One line per stage and phase, for logs and reports. */
+  public String describe() {
+    StringBuilder b = new StringBuilder();
+    for (Phase p : Phase.values()) {
+      PhaseFacts f = phases.get(p);
+      b.append(String.format("%-20s %d levels, %3d rotations, %2d products%n", p.label(), f.levels(), f.rotations(),
+          f.products()));
+    }
+    for (StagePlan s : stages.values()) {
+      b.append(s).append('\n');
+    }
+    b.append("inputs encrypted at ").append(levels.inputs).append('\n');
+    return b.toString();
+  }
+
+  /** A phase's depth: its lowest output below its inputs, all fresh at one level, on a levels-only dry run. */
+  private static int depth(HeadSpec spec, Phase p) {
+    DryRunOps ops = DryRunOps.levelsOnly(spec.layout().slots(), PROBE_LEVELS);
+    Stages<SymbolicCiphertext> st = Stages.all(spec, PROBE_LEVELS, k -> ops);
+    Map<Operand, SymbolicCiphertext> in = new EnumMap<>(Operand.class);
+    p.inputs().forEach(op -> in.put(op, ops.fresh(PROBE_LEVELS)));
+    int low = PROBE_LEVELS;
+    for (SymbolicCiphertext c : p.run(st, Values.of(in), Map.of(), new Phase.Update(0.1, 1)).asMap().values()) {
+      low = Math.min(low, c.level());
+    }
+    return PROBE_LEVELS - low;
+  }
+
+  /** The plan's variables: levels, each searched in turn. */
+  private static final class Assignment {
+    final EnumMap<Operand, Integer> inputs = new EnumMap<>(Operand.class);
+    final EnumMap<Phase, EnumMap<Operand, Integer>> refreshes = new EnumMap<>(Phase.class);
+    final EnumMap<Phase, EnumMap<Operand, Integer>> entries = new EnumMap<>(Phase.class);
+    int gradientLevel;
+
+    /** A variable: which map and key, or the gradient level. */
+    record Var(Map<Operand, Integer> map, Operand op) {}
+
+    static Assignment top(int top) {
+      Assignment a = new Assignment();
+      for (Operand op : Operand.BATCH) {
+        a.inputs.put(op, top);
+      }
+      for (Operand op : Operand.PARAMETERS) {
+        a.inputs.put(op, top);
+      }
+      for (Operand op : Operand.VELOCITIES) {
+        a.inputs.put(op, top);
+      }
+      for (Phase p : Phase.values()) {
+        EnumMap<Operand, Integer> r = new EnumMap<>(Operand.class);
+        p.refreshed().forEach(op -> r.put(op, top));
+        a.refreshes.put(p, r);
+        EnumMap<Operand, Integer> e = new EnumMap<>(Operand.class);
+        p.inputs().forEach(op -> e.put(op, top));
+        a.entries.put(p, e);
+      }
+      a.gradientLevel = top;
+      return a;
+    }
+
+    List<Var> vars() {
+      List<Var> v = new ArrayList<>();
+      inputs.keySet().forEach(op -> v.add(new Var(inputs, op)));
+      refreshes.values().forEach(m -> m.keySet().forEach(op -> v.add(new Var(m, op))));
+      entries.values().forEach(m -> m.keySet().forEach(op -> v.add(new Var(m, op))));
+      v.add(new Var(null, null));
+      return v;
+    }
+
+    int get(Var v) {
+      return v.map() == null ? gradientLevel : v.map().get(v.op());
+    }
+
+    void set(Var v, int level) {
+      if (v.map() == null) {
+        gradientLevel = level;
+      } else {
+        v.map().put(v.op(), level);
+      }
+    }
+  }
+
+  /** One dry run of a weight version (one micro-batch and the update) at an assignment of levels. */
+  private static final class Trial {
+    final EnumMap<StageKind, OpCounter> counters = new EnumMap<>(StageKind.class);
+    final EnumMap<Phase, PhaseFacts> facts = new EnumMap<>(Phase.class);
+    final EnumMap<Phase, Integer> lowest = new EnumMap<>(Phase.class);
+    Phase failed;
+    LevelException error;
+    int peak;
+
+    static Trial run(HeadSpec spec, Assignment a, java.util.function.Supplier<DryRunOps> newOps) {
+      Trial t = new Trial();
+      EnumMap<StageKind, DryRunOps> ops = new EnumMap<>(StageKind.class);
+      for (StageKind k : StageKind.values()) {
+        DryRunOps o = newOps.get();
+        ops.put(k, o);
+        t.counters.put(k, o.counter());
+      }
+      Stages<SymbolicCiphertext> st = Stages.all(spec, a.gradientLevel, ops::get);
+      DryRunOps fresh = ops.get(StageKind.OPTIMIZER);
+      Map<Operand, SymbolicCiphertext> w = new EnumMap<>(Operand.class);
+      Map<Operand, SymbolicCiphertext> b = new EnumMap<>(Operand.class);
+      for (Map.Entry<Operand, Integer> e : a.inputs.entrySet()) {
+        (Operand.BATCH.contains(e.getKey()) ? b : w).put(e.getKey(), fresh.fresh(e.getValue()));
+      }
+      Values<SymbolicCiphertext> weights = Values.of(w);
+      Values<SymbolicCiphertext> env = Values.of(b).with(weights.only(Operand.PARAMETERS));
+      Phase.Update update = new Phase.Update(0.1, 1);
+      for (Phase p : Phase.MICRO_BATCH) {
+        env = t.phase(p, st, env, a, update, ops.get(p.stage()));
+        if (t.failed != null) {
+          return t;
+        }
+        for (Operand op : p.refreshed()) {
+          env = env.with(op, fresh.fresh(a.refreshes.get(p).get(op)));
+        }
+        t.peak = Math.max(t.peak, env.size() - Operand.PARAMETERS.size());
+        env = env.only(Phase.liveAfter(p)).with(env.only(Operand.PARAMETERS));
+      }
+      Values<SymbolicCiphertext> grads = Phase.accumulate(ops.get(StageKind.OPTIMIZER), Values.empty(),
+          env.only(Operand.GRADIENTS));
+      t.phase(Phase.OPTIMIZER_UPDATE, st, weights.with(grads), a, update, ops.get(StageKind.OPTIMIZER));
+      return t;
+    }
+
+    private Values<SymbolicCiphertext> phase(Phase p, Stages<SymbolicCiphertext> st, Values<SymbolicCiphertext> env,
+        Assignment a, Phase.Update update, DryRunOps ops) {
+      long rotations = ops.counter().rotations();
+      long products = ops.counter().products();
+      Values<SymbolicCiphertext> out;
+      try {
+        out = p.run(st, env, a.entries.get(p), update);
+      } catch (LevelException e) {
+        // Not ignored: a level search treats this as "infeasible"; derive() reports it if nothing is feasible.
+        failed = p;
+        error = e;
+        return env;
+      }
+      int low = Integer.MAX_VALUE;
+      for (SymbolicCiphertext c : out.asMap().values()) {
+        low = Math.min(low, c.level());
+      }
+      lowest.put(p, low);
+      facts.put(p, new PhaseFacts(-1, ops.counter().rotations() - rotations,
+          ops.counter().products() - products));
+      return env.with(out);
+    }
+  }
+}

@@ -81,7 +81,7 @@ class TrainCommandTest {
     Run r = run("train", "--dataset", "breastmnist", "--data", data().toString(),
         "--limit-train", "64", "--epochs", "1", "--batch", "16", "--encrypted");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("batch size 16 does not match the packing").contains("32 images per ciphertext");
+    assertThat(r.err()).contains("batch size 16 must be a multiple of the 32 images one ciphertext packs");
   }
 
   @Test

@@ -1,0 +1,246 @@
+package io.blindtuner.pipeline.stream;
+
+import io.blindtuner.actors.cloud.JobGuardian;
+import io.blindtuner.actors.cloud.OptimizerActor;
+import io.blindtuner.actors.cloud.StageActor;
+import io.blindtuner.actors.cloud.StageReply;
+import io.blindtuner.actors.hospital.EncryptionActor;
+import io.blindtuner.config.ActorSettings;
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.model.cloud.EncryptedTrainer;
+import io.blindtuner.model.cloud.Operand;
+import io.blindtuner.model.cloud.Phase;
+import io.blindtuner.model.cloud.TrainingJob;
+import io.blindtuner.model.cloud.Values;
+import io.blindtuner.model.plan.TrainingPlan;
+import io.blindtuner.model.refresh.Refresher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The overlapped training graph of one job. Per weight version: the optimizer's current weights, a refresh of
+ * those the last update left low, then the version's micro-batches through the stage actors —
+ * attention forward, refresh, MLP forward, refresh, loss, refresh, MLP backward, refresh, attention backward,
+ * gradients to the optimizer — with up to {@code inFlight} micro-batches at once (each at a different stage while
+ * the others compute), then one update. The next version's micro-batches are encrypted by the hospital while this
+ * one computes. Asks are bounded by the ask timeout; a transient stage failure is retried after the restart
+ * backoff, a fatal one or a job failure fails the run with its reason.
+ */
+final class TrainingGraph {
+  private final TrainingJob job;
+  private final TrainingPlan plan;
+  private final ActorSystem<?> system;
+  private final JobGuardian.StageRefs stages;
+  private final ActorRef<EncryptionActor.Command> encryption;
+  private final Refresher refresher;
+  private final ActorSettings settings;
+  private final int inFlight;
+  private final CiphertextGauge gauge;
+  /** Asks and round trips not yet answered: failed at once if the job stops. */
+  private final java.util.Set<CompletableFuture<?>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final AtomicLong rotations = new AtomicLong();
+  private final AtomicLong products = new AtomicLong();
+
+  /** A micro-batch's values in flight, with the count the gauge holds for it. */
+  private record MicroBatch(long step, int index, Values<Ciphertext> values) {}
+
+  /** A version's encrypted micro-batches. */
+  private record StepBatches(int step, List<EncryptedTrainer.Batch> batches) {}
+
+  TrainingGraph(TrainingJob job, ActorSystem<?> system, JobGuardian.StageRefs stages,
+      ActorRef<EncryptionActor.Command> encryption, Refresher refresher, ActorSettings settings, int inFlight,
+      CiphertextGauge gauge, CompletableFuture<Void> jobFailure) {
+    this.job = job;
+    this.plan = job.plan();
+    this.system = system;
+    this.stages = stages;
+    this.encryption = encryption;
+    this.refresher = refresher;
+    this.settings = settings;
+    this.inFlight = inFlight;
+    this.gauge = gauge;
+    jobFailure.whenComplete((v, e) -> {
+      Throwable why = e != null ? e : new IllegalStateException("job " + job.id() + " stopped");
+      pending.forEach(f -> f.completeExceptionally(why));
+    });
+  }
+
+  long rotations() {
+    return rotations.get();
+  }
+
+  long products() {
+    return products.get();
+  }
+
+  /** Runs every step; completes when the last update is applied. */
+  CompletionStage<Done> run() {
+    return Source.range(0, job.steps() - 1)
+        .mapAsync(2, this::encrypt) // one version ahead: the hospital encrypts while the cloud computes
+        .mapAsync(1, this::version)
+        .runWith(Sink.ignore(), system);
+  }
+
+  private CompletionStage<StepBatches> encrypt(int step) {
+    List<CompletableFuture<EncryptedTrainer.Batch>> parts = new ArrayList<>();
+    for (int m = 0; m < job.microBatches(); m++) {
+      int mb = m;
+      parts.add(guard(AskPattern.<EncryptionActor.Command, EncryptionActor.Reply>ask(encryption,
+          to -> new EncryptionActor.Encrypt(job.id(), step, mb, to), settings.askTimeout(), system.scheduler())
+          .thenCompose(r -> r instanceof EncryptionActor.Encrypted e ? CompletableFuture.completedFuture(e.batch())
+              : CompletableFuture.failedFuture(new IllegalStateException("hospital encryption failed: "
+                  + ((EncryptionActor.EncryptionFailed) r).reason())))));
+    }
+    gauge.add(3L * job.microBatches());
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(v -> new StepBatches(step, parts.stream().map(CompletableFuture::join).toList()));
+  }
+
+  private CompletionStage<Done> version(StepBatches sb) {
+    int step = sb.step();
+    return askOptimizer(to -> new OptimizerActor.Current(job.id(), to))
+        .thenCompose(current -> refresh(current.outputs(), plan.belowPlan(current.outputs(), Ciphertext::level),
+            plan.inputLevels(plan.belowPlan(current.outputs(), Ciphertext::level))))
+        .thenCompose(w -> {
+          List<MicroBatch> mbs = new ArrayList<>();
+          for (int m = 0; m < sb.batches().size(); m++) {
+            mbs.add(new MicroBatch(step, m, sb.batches().get(m).values().with(w.only(Operand.PARAMETERS))));
+          }
+          gauge.add(-3L * mbs.size()); // now held by the micro-batches
+          return Source.from(mbs)
+              .mapAsyncUnordered(inFlight, this::microBatch)
+              .runWith(Sink.ignore(), system)
+              .thenCompose(done -> askOptimizer(to -> new OptimizerActor.Apply(job.id(), step, mbs.size(),
+                  job.learningRate().applyAsDouble(step), w, to)));
+        })
+        .thenApply(applied -> {
+          job.onStep().accept(step);
+          return Done.getInstance();
+        });
+  }
+
+  /** One micro-batch through every phase and its refresh, then its gradients to the optimizer. */
+  private CompletionStage<Done> microBatch(MicroBatch start) {
+    gauge.add(owned(start.values()));
+    CompletionStage<MicroBatch> s = CompletableFuture.completedFuture(start);
+    for (Phase p : Phase.MICRO_BATCH) {
+      s = s.thenCompose(mb -> phase(p, mb)).thenCompose(mb -> refreshAfter(p, mb));
+    }
+    return s.thenCompose(mb -> askOptimizer(to -> new OptimizerActor.Accumulate(job.id(), mb.step(), mb.index(),
+        mb.values().only(Operand.GRADIENTS), to)).thenApply(d -> {
+          gauge.add(-owned(mb.values()));
+          return Done.getInstance();
+        }));
+  }
+
+  /** The phase on its stage's actor; then only what later phases need is kept. */
+  private CompletionStage<MicroBatch> phase(Phase p, MicroBatch mb) {
+    ActorRef<StageActor.Command> actor = stages.stages().get(p.stage());
+    return askWithRetry(attempt -> AskPattern.<StageActor.Command, StageReply>ask(actor,
+        to -> new StageActor.Run(job.id(), mb.step(), mb.index(), p, mb.values(), to), settings.askTimeout(),
+        system.scheduler()), 0).thenApply(done -> {
+          rotations.addAndGet(done.rotations());
+          products.addAndGet(done.products());
+          Values<Ciphertext> next = mb.values().with(done.outputs());
+          if (p.refreshed().isEmpty()) {
+            next = live(p, next);
+          }
+          gauge.add(owned(next) - owned(mb.values()));
+          return new MicroBatch(mb.step(), mb.index(), next);
+        });
+  }
+
+  /** Ciphertexts a micro-batch holds of its own (the parameters are the version's, shared). */
+  private static int owned(Values<Ciphertext> v) {
+    return v.size() - (int) Operand.PARAMETERS.stream().filter(v::has).count();
+  }
+
+  private CompletionStage<MicroBatch> refreshAfter(Phase p, MicroBatch mb) {
+    if (p.refreshed().isEmpty()) {
+      return CompletableFuture.completedFuture(mb);
+    }
+    return refresh(mb.values(), p.refreshed(), plan.refreshLevels(p)).thenApply(fresh -> {
+      Values<Ciphertext> next = live(p, mb.values().with(fresh));
+      gauge.add(owned(next) - owned(mb.values()));
+      return new MicroBatch(mb.step(), mb.index(), next);
+    });
+  }
+
+  private static Values<Ciphertext> live(Phase p, Values<Ciphertext> v) {
+    return v.only(Phase.liveAfter(p)).with(v.only(Operand.PARAMETERS));
+  }
+
+  private CompletionStage<Values<Ciphertext>> refresh(Values<Ciphertext> v, List<Operand> ops, int[] levels) {
+    if (ops.isEmpty()) {
+      return CompletableFuture.completedFuture(v);
+    }
+    List<Ciphertext> in = new ArrayList<>();
+    ops.forEach(op -> in.add(v.get(op)));
+    return guard(refresher.refresh(in, levels)).thenApply(out -> {
+      Values<Ciphertext> r = v;
+      for (int i = 0; i < ops.size(); i++) {
+        r = r.with(ops.get(i), out.get(i));
+      }
+      return r;
+    });
+  }
+
+  private CompletionStage<StageReply.Done> askOptimizer(
+      org.apache.pekko.japi.function.Function<ActorRef<StageReply>, OptimizerActor.Command> message) {
+    return askWithRetry(attempt -> AskPattern.ask(stages.optimizer(), message, settings.askTimeout(),
+        system.scheduler()), 0);
+  }
+
+  /**
+   * Asks, and on a transient failure (the actor restarted) asks again after the restart backoff, at most the
+   * configured number of restarts.
+   */
+  private CompletionStage<StageReply.Done> askWithRetry(Function<Integer, CompletionStage<StageReply>> ask,
+      int attempt) {
+    return guard(ask.apply(attempt)).thenCompose(r -> {
+      if (r instanceof StageReply.Done d) {
+        return CompletableFuture.completedFuture(d);
+      }
+      StageReply.Failed f = (StageReply.Failed) r;
+      if (f.fatal() || attempt >= settings.maxRestarts()) {
+        return CompletableFuture.failedFuture(new IllegalStateException(f.reason()));
+      }
+      Executor later = CompletableFuture.delayedExecutor(backoff(attempt).toMillis(), TimeUnit.MILLISECONDS);
+      return CompletableFuture.supplyAsync(() -> attempt + 1, later).thenCompose(a -> askWithRetry(ask, a));
+    });
+  }
+
+  private Duration backoff(int attempt) {
+    Duration d = settings.minBackoff().multipliedBy(1L << Math.min(attempt, 20));
+    // Past the actor's own backoff, so the retry finds it restarted.
+    return (d.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : d).plusMillis(50);
+  }
+
+  /** The stage's result, or the job's failure if a stage stopped first. */
+  private <T> CompletableFuture<T> guard(CompletionStage<T> s) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    pending.add(out);
+    s.whenComplete((v, e) -> {
+      if (e != null) {
+        out.completeExceptionally(e);
+      } else {
+        out.complete(v);
+      }
+      pending.remove(out);
+    });
+    return out;
+  }
+}

@@ -93,14 +93,16 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
   }
 
   private Behavior<Command> onRun(Run r) {
+    String misrouted = !r.jobId().equals(jobId) ? "stage '" + kind.label() + "' of job " + jobId
+        + " got a command of job " + r.jobId()
+        : r.phase().stage() != kind ? "stage '" + kind.label() + "' got the phase " + r.phase().label() : null;
+    if (misrouted != null) {
+      // The sender's mistake: refused to it, and this job's stage goes on serving.
+      getContext().getLog().warn(misrouted);
+      r.replyTo().tell(new StageReply.Failed(r.jobId(), r.step(), r.microBatch(), kind.label(), misrouted, true));
+      return this;
+    }
     try {
-      if (!r.jobId().equals(jobId)) {
-        throw new IllegalArgumentException("stage '" + kind.label() + "' of job " + jobId + " got a command of job "
-            + r.jobId());
-      }
-      if (r.phase().stage() != kind) {
-        throw new IllegalArgumentException("stage '" + kind.label() + "' got the phase " + r.phase().label());
-      }
       faults.before(kind.label(), r.step(), r.microBatch(), attempt);
       long rotations = ops.counter().rotations();
       long products = ops.counter().products();

@@ -18,6 +18,14 @@ public final class SequentialSchedule implements TrainingSchedule {
     this.parallelism = parallelism;
   }
 
+  private static <T> T join(java.util.concurrent.CompletionStage<T> s) {
+    try {
+      return s.toCompletableFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
   @Override
   public Result run(TrainingJob job) {
     EnumMap<StageKind, HeOps> ops = new EnumMap<>(StageKind.class);
@@ -29,7 +37,7 @@ public final class SequentialSchedule implements TrainingSchedule {
     for (int s = 0; s < job.steps(); s++) {
       List<EncryptedTrainer.Batch> mbs = new ArrayList<>(job.microBatches());
       for (int m = 0; m < job.microBatches(); m++) {
-        mbs.add(job.batches().batch(s, m));
+        mbs.add(join(job.batches().batch(s, m)));
       }
       trainer.step(mbs, job.learningRate().applyAsDouble(s));
       job.onStep().accept(s);

@@ -30,7 +30,7 @@ import java.util.function.IntToDoubleFunction;
  * @param onStep called with each step's index once its update is applied
  */
 public record TrainingJob(String id, CkksParameters params, CkksEncoder encoder, TrainingPlan plan,
-    Map<StageKind, StageKeys> keys, Values<Ciphertext> initialWeights, BatchSource batches, Refresher refresher,
+    Map<StageKind, StageKeys> keys, Values<Ciphertext> initialWeights, BatchFeed batches, Refresher refresher,
     int steps, int microBatches, IntToDoubleFunction learningRate, IntConsumer onStep) {
 
   /**
@@ -57,5 +57,11 @@ public record TrainingJob(String id, CkksParameters params, CkksEncoder encoder,
       throw new IllegalArgumentException("job " + id + ": steps and micro-batches must be >= 1, got " + steps + ", "
           + microBatches);
     }
+  }
+
+  /** This job with the hospital reached through other means (e.g. its actors). */
+  public TrainingJob withHospital(BatchFeed feed, Refresher refresh) {
+    return new TrainingJob(id, params, encoder, plan, keys, initialWeights, feed, refresh, steps, microBatches,
+        learningRate, onStep);
   }
 }

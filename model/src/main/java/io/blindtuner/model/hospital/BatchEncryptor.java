@@ -1,6 +1,6 @@
 package io.blindtuner.model.hospital;
 
-import io.blindtuner.model.cloud.BatchSource;
+import io.blindtuner.model.cloud.BatchFeed;
 import io.blindtuner.model.cloud.EncryptedTrainer;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.data.TokenSet;
@@ -9,6 +9,8 @@ import io.blindtuner.model.plain.BatchOrder;
 import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.model.refresh.MeteredRefresher;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  * operand in seeded form at the level the plan derived for it. Counts the bytes it sends. Thread-safe (the
  * encryptor's randomness is per call; the counter is an adder).
  */
-public final class BatchEncryptor implements BatchSource {
+public final class BatchEncryptor implements BatchFeed {
   private final KeyHolder keys;
   private final TrainingPlan plan;
   private final SlotLayout lay;
@@ -42,8 +44,25 @@ public final class BatchEncryptor implements BatchSource {
     this.microBatches = batchSize / lay.batch();
   }
 
+  /** Encrypts on the calling thread; the feed's future is already complete. */
   @Override
-  public EncryptedTrainer.Batch batch(int step, int microBatch) {
+  public CompletionStage<EncryptedTrainer.Batch> batch(int step, int microBatch) {
+    try {
+      return CompletableFuture.completedFuture(encrypt(step, microBatch));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Encrypts micro-batch {@code microBatch} of step {@code step}.
+   *
+   * @throws IllegalArgumentException if either is out of range
+   */
+  public EncryptedTrainer.Batch encrypt(int step, int microBatch) {
+    if (step < 0 || step >= order.steps()) {
+      throw new IllegalArgumentException("step " + step + " out of range 0.." + (order.steps() - 1));
+    }
     if (microBatch < 0 || microBatch >= microBatches) {
       throw new IllegalArgumentException("micro-batch " + microBatch + " out of range 0.." + (microBatches - 1));
     }

@@ -11,7 +11,12 @@ import io.blindtuner.model.data.TokenScaling;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.eval.DomainReport;
 import io.blindtuner.model.eval.Metrics;
+import com.typesafe.config.ConfigFactory;
+import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.model.cloud.SequentialSchedule;
+import io.blindtuner.model.cloud.StageKind;
+import io.blindtuner.model.cloud.TrainingSchedule;
+import io.blindtuner.pipeline.hospital.LocalSchedule;
 import io.blindtuner.model.hospital.EncryptedTrainingRun;
 import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.model.plain.BatchOrder;
@@ -116,6 +121,17 @@ public final class TrainCommand implements Callable<Integer> {
           + "within the 128-bit bound.")
   int[] coeffBits;
 
+  /** How the cloud runs the encrypted steps. */
+  enum Pipeline {
+    sequential,
+    overlapped
+  }
+
+  @Option(names = "--pipeline", paramLabel = "MODE", defaultValue = "overlapped",
+      description = "overlapped: stage actors with several micro-batches in flight (blindtuner.pipeline settings);"
+          + " sequential: one micro-batch at a time on this thread (default ${DEFAULT-VALUE}).")
+  Pipeline pipeline;
+
   @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
       description = "Threads per homomorphic operation (over RNS limbs; default ${DEFAULT-VALUE}).")
   int threads;
@@ -212,12 +228,18 @@ public final class TrainCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "ckks      N=%d, primes %s (%d bits, 128-bit bound %d), %d slots, top level %d%n",
           params.n(), Arrays.toString(coeffBits), params.totalBits(), CkksParameters.maxSecureBits(params.n()),
           params.slots(), params.maxLevel());
+      o.printf(Locale.ROOT, "plan      derived by a dry run: %d rotations and %d ciphertext products per step, %d"
+          + " Galois keys in all, the attention stage holding %d and the loss %d%n",
+          plan.rotationsPerStep(batch / plan.spec().layout().batch()),
+          plan.productsPerStep(batch / plan.spec().layout().batch()), plan.rotationSteps().length,
+          plan.stage(StageKind.ATTENTION).rotationSteps().length, plan.stage(StageKind.LOSS).rotationSteps().length);
       o.flush();
       ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
       try (ProgressBar bar = new ProgressBar("encrypted", steps, "step")) {
         Parallelism par = pool == null ? Parallelism.SERIAL : new Parallelism(pool, threads);
-        enc = EncryptedTrainingRun.run(params, shape, cfg, trainSet, new SequentialSchedule(par), par, r -> r,
-            s -> bar.step(1));
+        TrainingSchedule schedule = pipeline == Pipeline.sequential ? new SequentialSchedule(par)
+            : new LocalSchedule(ConfigFactory.load(), FaultInjector.NONE);
+        enc = EncryptedTrainingRun.run(params, shape, cfg, trainSet, schedule, par, r -> r, s -> bar.step(1));
       } finally {
         if (pool != null) {
           pool.shutdown();
@@ -261,12 +283,17 @@ public final class TrainCommand implements Callable<Integer> {
       rep.put("total_modulus_bits", params.totalBits());
       rep.put("security_bits", params.isInsecure() ? 0 : 128);
       rep.put("threads", threads);
+      rep.put("pipeline", pipeline.name());
+      rep.put("micro_batches_per_step", enc.microBatches());
+      rep.put("peak_ciphertexts_alive", enc.peakCiphertextsAlive());
       o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g%n",
           100 * (encM.accuracy() - twinM.accuracy()), encM.auc() - twinM.auc(), maxDiff);
       o.printf(Locale.ROOT, "per step  %.2f s, %.1f rotations, %.1f ciphertext products, %.1f refresh round trips"
           + " (%.1f ciphertexts)%n", enc.secondsPerStep(), (double) enc.rotations() / enc.steps(),
           (double) enc.multiplications() / enc.steps(), (double) enc.refreshRoundTrips() / enc.steps(),
           (double) enc.refreshedCiphertexts() / enc.steps());
+      o.printf(Locale.ROOT, "pipeline  %s, %d micro-batch(es) of %d images per step, at most %d ciphertexts alive%n",
+          pipeline, enc.microBatches(), batch / enc.microBatches(), enc.peakCiphertextsAlive());
       o.printf(Locale.ROOT, "traffic   %.1f MB to the cloud, %.1f MB from the cloud over %d steps%n",
           enc.bytesToCloud() / 1e6, enc.bytesFromCloud() / 1e6, enc.steps());
     }

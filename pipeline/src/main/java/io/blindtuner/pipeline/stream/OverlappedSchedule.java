@@ -3,9 +3,8 @@ package io.blindtuner.pipeline.stream;
 import io.blindtuner.actors.cloud.JobGuardian;
 import io.blindtuner.actors.cloud.OptimizerState;
 import io.blindtuner.actors.cloud.StateStore;
+import io.blindtuner.actors.ActorSystems;
 import io.blindtuner.actors.FaultInjector;
-import io.blindtuner.actors.hospital.EncryptionActor;
-import io.blindtuner.actors.hospital.RefreshActor;
 import io.blindtuner.config.ActorSettings;
 import io.blindtuner.config.PipelineSettings;
 import io.blindtuner.config.SettingsException;
@@ -14,23 +13,19 @@ import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.TrainingJob;
 import io.blindtuner.model.cloud.TrainingSchedule;
 import com.typesafe.config.Config;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * Runs a job through the actor graph ({@link TrainingGraph}) in this process: one actor system per job whose
- * guardian is the job's {@link JobGuardian}; the hospital's encryption and refresh actors beside it, all HE work
- * on the HE dispatcher. Micro-batches in flight are bounded by {@code blindtuner.pipeline} (and so are the
- * ciphertexts alive).
+ * Runs a job's cloud side through the actor graph ({@link TrainingGraph}): one actor system per job whose
+ * guardian is the job's {@link JobGuardian}, HE work on the HE dispatcher. The hospital is reached only through the
+ * job's {@link io.blindtuner.model.cloud.BatchFeed} and {@link io.blindtuner.model.refresh.Refresher}.
+ * Micro-batches in flight are bounded by {@code blindtuner.pipeline} (and so are the ciphertexts alive).
  */
 public final class OverlappedSchedule implements TrainingSchedule {
   /** Weights (parameters and velocities) and accumulated gradients: held once per job whatever is in flight. */
@@ -84,11 +79,6 @@ public final class OverlappedSchedule implements TrainingSchedule {
     ActorSystem<JobGuardian.Command> system = ActorSystem.create(JobGuardian.create(job, actors,
         Parallelism.SERIAL, store, faults), "blindtuner-" + job.id().replaceAll("[^A-Za-z0-9-]", "-"), config);
     try {
-      DispatcherSelector he = DispatcherSelector.fromConfig(actors.heDispatcher());
-      ActorRef<EncryptionActor.Command> encryption = system.systemActorOf(
-          EncryptionActor.create(job.id(), job.batches()), "hospital-encryption", he);
-      ActorRef<RefreshActor.Command> refresh = system.systemActorOf(RefreshActor.create(job.id(), job.refresher()),
-          "hospital-refresh", he);
       CompletableFuture<Void> failure = new CompletableFuture<>();
       ActorRef<JobGuardian.JobFailed> watcher = system.systemActorOf(Behaviors.receiveMessage(f -> {
         failure.completeExceptionally(new IllegalStateException(f.reason()));
@@ -97,8 +87,7 @@ public final class OverlappedSchedule implements TrainingSchedule {
       system.tell(new JobGuardian.WatchFailure(watcher));
       JobGuardian.StageRefs refs = AskPattern.<JobGuardian.Command, JobGuardian.StageRefs>ask(system,
           JobGuardian.GetStages::new, actors.askTimeout(), system.scheduler()).toCompletableFuture().join();
-      TrainingGraph graph = new TrainingGraph(job, system, refs, encryption,
-          RefreshActor.asRefresher(job.id(), refresh, system, actors.askTimeout()), actors, inFlight, gauge, failure);
+      TrainingGraph graph = new TrainingGraph(job, system, refs, actors, inFlight, gauge, failure);
       gauge.add(FIXED_CIPHERTEXTS);
       try {
         graph.run().toCompletableFuture().get();
@@ -114,18 +103,7 @@ public final class OverlappedSchedule implements TrainingSchedule {
       }
       return new Result(store.get().weights(), graph.rotations(), graph.products(), gauge.peak());
     } finally {
-      system.terminate();
-      awaitTermination(system, actors.askTimeout());
-    }
-  }
-
-  private static void awaitTermination(ActorSystem<?> system, Duration timeout) {
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("actor system of the job did not terminate", e);
+      ActorSystems.terminate(system, actors.askTimeout());
     }
   }
 }

@@ -4,7 +4,6 @@ import io.blindtuner.actors.cloud.JobGuardian;
 import io.blindtuner.actors.cloud.OptimizerActor;
 import io.blindtuner.actors.cloud.StageActor;
 import io.blindtuner.actors.cloud.StageReply;
-import io.blindtuner.actors.hospital.EncryptionActor;
 import io.blindtuner.config.ActorSettings;
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.model.cloud.EncryptedTrainer;
@@ -44,7 +43,6 @@ final class TrainingGraph {
   private final TrainingPlan plan;
   private final ActorSystem<?> system;
   private final JobGuardian.StageRefs stages;
-  private final ActorRef<EncryptionActor.Command> encryption;
   private final Refresher refresher;
   private final ActorSettings settings;
   private final int inFlight;
@@ -61,14 +59,13 @@ final class TrainingGraph {
   private record StepBatches(int step, List<EncryptedTrainer.Batch> batches) {}
 
   TrainingGraph(TrainingJob job, ActorSystem<?> system, JobGuardian.StageRefs stages,
-      ActorRef<EncryptionActor.Command> encryption, Refresher refresher, ActorSettings settings, int inFlight,
+      ActorSettings settings, int inFlight,
       CiphertextGauge gauge, CompletableFuture<Void> jobFailure) {
     this.job = job;
     this.plan = job.plan();
     this.system = system;
     this.stages = stages;
-    this.encryption = encryption;
-    this.refresher = refresher;
+    this.refresher = job.refresher();
     this.settings = settings;
     this.inFlight = inFlight;
     this.gauge = gauge;
@@ -96,13 +93,8 @@ final class TrainingGraph {
 
   private CompletionStage<StepBatches> encrypt(int step) {
     List<CompletableFuture<EncryptedTrainer.Batch>> parts = new ArrayList<>();
-    for (int m = 0; m < job.microBatches(); m++) {
-      int mb = m;
-      parts.add(guard(AskPattern.<EncryptionActor.Command, EncryptionActor.Reply>ask(encryption,
-          to -> new EncryptionActor.Encrypt(job.id(), step, mb, to), settings.askTimeout(), system.scheduler())
-          .thenCompose(r -> r instanceof EncryptionActor.Encrypted e ? CompletableFuture.completedFuture(e.batch())
-              : CompletableFuture.failedFuture(new IllegalStateException("hospital encryption failed: "
-                  + ((EncryptionActor.EncryptionFailed) r).reason())))));
+    for (int mb = 0; mb < job.microBatches(); mb++) {
+      parts.add(guard(job.batches().batch(step, mb)));
     }
     gauge.add(3L * job.microBatches());
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))

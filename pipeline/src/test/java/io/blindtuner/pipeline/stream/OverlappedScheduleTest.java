@@ -37,14 +37,14 @@ import org.junit.jupiter.api.Test;
  * 2^-20, an 8x margin. Overlapped and sequential runs use different keys and refresh randomness, so they agree
  * within twice that.
  */
-class OverlappedScheduleTest {
-  static final CkksParameters PARAMS =
+public class OverlappedScheduleTest {
+  public static final CkksParameters PARAMS =
       CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
-  static final HeadShape SHAPE = new HeadShape(4, 8, 4, 2);
+  public static final HeadShape SHAPE = new HeadShape(4, 8, 4, 2);
   static final int BATCH = 2 * PARAMS.slots() / (SHAPE.tokens() * SHAPE.dim());
-  static final TrainingConfig CONFIG = new TrainingConfig(2, BATCH, 0.1, 0.1, 0.9, 1e-3, 5);
-  static final TokenSet DATA = random(SHAPE, 2 * BATCH, 31);
-  static final double BOUND = 0x1p-20;
+  public static final TrainingConfig CONFIG = new TrainingConfig(2, BATCH, 0.1, 0.1, 0.9, 1e-3, 5);
+  public static final TokenSet DATA = random(SHAPE, 2 * BATCH, 31);
+  public static final double BOUND = 0x1p-20;
 
   static TokenSet random(HeadShape s, int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -63,11 +63,11 @@ class OverlappedScheduleTest {
     return new TokenSet(mean, centred, labels, 2);
   }
 
-  static EncryptedTrainingRun.Result run(TrainingSchedule schedule, List<Integer> steps) {
+  public static EncryptedTrainingRun.Result run(TrainingSchedule schedule, List<Integer> steps) {
     return EncryptedTrainingRun.run(PARAMS, SHAPE, CONFIG, DATA, schedule, Parallelism.SERIAL, r -> r, steps::add);
   }
 
-  static double maxDiff(HeadParameters a, HeadParameters b) {
+  public static double maxDiff(HeadParameters a, HeadParameters b) {
     double[] x = a.flatten();
     double[] y = b.flatten();
     double worst = 0;

@@ -67,15 +67,11 @@ public record MedMnistDataset(String name, int classes, ImageSplit train, ImageS
    * @throws IOException if reading fails
    */
   public static MedMnistDataset load(Path file, String name) throws IOException {
-    Map<String, NpyArray> arrays = NpzReader.read(file, NpzReader.DEFAULT_MAX_ENTRY_BYTES);
+    Map<String, NpyArray> arrays =
+        NpzReader.read(file, KEYS, NpzReader.DEFAULT_MAX_ENTRY_BYTES, NpzReader.DEFAULT_MAX_TOTAL_BYTES);
     for (String k : KEYS) {
       if (!arrays.containsKey(k)) {
         throw new MalformedFileException(file + ": missing entry " + k + ".npy (found " + arrays.keySet() + ")");
-      }
-    }
-    for (String k : arrays.keySet()) {
-      if (!KEYS.contains(k)) {
-        throw new MalformedFileException(file + ": unexpected entry " + k + ".npy");
       }
     }
     ImageSplit train = split("train", arrays);

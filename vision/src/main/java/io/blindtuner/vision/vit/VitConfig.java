@@ -29,7 +29,13 @@ public record VitConfig(String name, int imageSize, int patchSize, int channels,
       deit("deit_small_distilled_patch16_224", 384, 6, true),
       deit("deit_base_distilled_patch16_224", 768, 12, true));
 
-  /** @throws IllegalArgumentException if a size is not positive, heads does not divide dim, or patches do not tile */
+  /** The most values one Java array holds (the VM reserves a few header words). */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  /**
+   * @throws IllegalArgumentException if a size is not positive, heads does not divide dim, patches do not tile, or
+   *     a weight or activation of this shape would not fit one Java array (so no derived int product wraps)
+   */
   public VitConfig {
     Objects.requireNonNull(name, "name");
     if (imageSize <= 0 || patchSize <= 0 || channels <= 0 || dim <= 0 || depth <= 0 || heads <= 0 || mlpDim <= 0) {
@@ -43,6 +49,29 @@ public record VitConfig(String name, int imageSize, int patchSize, int channels,
     }
     if (!(eps > 0 && eps < 1)) {
       throw new IllegalArgumentException(name + ": LayerNorm eps " + eps + " is not in (0, 1)");
+    }
+    long grid = imageSize / patchSize;
+    long seq = (distilled ? 2 : 1) + grid * grid;
+    fitsOneArray(name, "image", channels, imageSize, imageSize);
+    fitsOneArray(name, "patch projection", dim, channels, patchSize, patchSize);
+    fitsOneArray(name, "position embedding", seq, dim);
+    fitsOneArray(name, "attention scores", seq, seq);
+    fitsOneArray(name, "qkv projection", 3, dim, dim);
+    fitsOneArray(name, "MLP weight", mlpDim, dim);
+  }
+
+  private static void fitsOneArray(String name, String what, long... factors) {
+    long n = 1;
+    try {
+      for (long f : factors) {
+        n = Math.multiplyExact(n, f);
+      }
+    } catch (ArithmeticException e) {
+      n = Long.MAX_VALUE;
+    }
+    if (n > MAX_ARRAY) {
+      throw new IllegalArgumentException(name + ": the " + what + " " + java.util.Arrays.toString(factors)
+          + " holds more values than one array can (" + MAX_ARRAY + ")");
     }
   }
 

@@ -28,6 +28,12 @@ import java.util.TreeSet;
  */
 public record VitWeights(VitConfig config, String naming, float[] patchWeight, float[] patchBias, float[] clsToken,
     float[] distToken, float[] posEmbed, List<Block> blocks, float[] normWeight, float[] normBias) {
+  /**
+   * The largest width, MLP width, channel count, patch size or token count inferred from a file: above every
+   * published ViT (ViT-22B: width 6144, MLP 24576), and small enough that a dimension of a zero-element tensor
+   * (which no byte count bounds) cannot make the architecture enormous.
+   */
+  public static final int MAX_INFERRED_SIZE = 1 << 16;
 
   /** One pre-norm transformer block. */
   public record Block(float[] norm1Weight, float[] norm1Bias, float[] qkvWeight, float[] qkvBias, float[] projWeight,
@@ -37,6 +43,7 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
   /** @throws IllegalArgumentException if an array's length does not match the config */
   public VitWeights {
     blocks = List.copyOf(blocks);
+    // VitConfig bounds each of these products to one array, so none wraps
     int d = config.dim();
     int m = config.mlpDim();
     check("patch weight", patchWeight, d * config.patchValues());
@@ -147,11 +154,11 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
           + " projection, position embedding or first MLP tensor is missing or mis-shaped (tensors present: "
           + summary(t) + ")");
     }
-    int dim = (int) cls.shape()[2];
-    int channels = (int) patch.shape()[1];
-    int ps = (int) patch.shape()[2];
+    int dim = inferred(file, cls, 2);
+    int channels = inferred(file, patch, 1);
+    int ps = inferred(file, patch, 2);
     boolean distilled = t.containsKey(n.distToken().get(0));
-    int seq = (int) pos.shape()[1];
+    int seq = inferred(file, pos, 1);
     int g = (int) Math.round(Math.sqrt(seq - (distilled ? 2 : 1)));
     if (g * g != seq - (distilled ? 2 : 1)) {
       throw new MalformedFileException(file.path() + ": position embedding of " + seq + " tokens is not a square"
@@ -161,7 +168,7 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
     while (t.containsKey(n.norm1(depth, "weight").get(0))) {
       depth++;
     }
-    int mlp = (int) fc1.shape()[0];
+    int mlp = inferred(file, fc1, 0);
     Integer heads = null;
     String meta = file.metadata().get("num_heads");
     if (meta != null) {
@@ -192,6 +199,15 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
     }
   }
 
+  private static int inferred(SafetensorsFile file, TensorInfo t, int axis) throws MalformedFileException {
+    long v = t.shape()[axis];
+    if (v < 1 || v > MAX_INFERRED_SIZE) {
+      throw new MalformedFileException(file.path() + ": cannot infer the architecture: " + t.name() + " has shape "
+          + t.shapeString() + ", whose dimension " + axis + " (" + v + ") is outside 1.." + MAX_INFERRED_SIZE);
+    }
+    return (int) v;
+  }
+
   private static String summary(Map<String, TensorInfo> t) {
     List<String> names = new ArrayList<>(new TreeSet<>(t.keySet()));
     return names.size() <= 8 ? names.toString() : names.subList(0, 8) + " and " + (names.size() - 8) + " more";
@@ -209,12 +225,7 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
     float[] get(List<String> parts, long... shape) throws IOException {
       long[] partShape = shape.clone();
       partShape[0] = shape[0] / parts.size();
-      int size = 1;
-      for (long s : shape) {
-        size *= (int) s;
-      }
-      float[] out = new float[size];
-      int offset = 0;
+      // every part's shape is compared first, so what is allocated is what the file holds
       boolean ok = true;
       for (String name : parts) {
         TensorInfo info = file.tensors().get(name);
@@ -227,13 +238,24 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
         } else if (!info.dtype().isFloat()) {
           problems.add(name + ": dtype " + info.dtype() + " is not F32, F16 or BF16");
           ok = false;
-        } else if (ok) {
-          float[] v = file.readFloats(name);
-          System.arraycopy(v, 0, out, offset, v.length);
-          offset += v.length;
         }
       }
-      return ok ? out : null;
+      if (!ok) {
+        return null;
+      }
+      // the config bounds every tensor to one array, so the product is exact
+      int size = 1;
+      for (long s : shape) {
+        size = Math.multiplyExact(size, Math.toIntExact(s));
+      }
+      float[] out = new float[size];
+      int offset = 0;
+      for (String name : parts) {
+        float[] v = file.readFloats(name);
+        System.arraycopy(v, 0, out, offset, v.length);
+        offset += v.length;
+      }
+      return out;
     }
   }
 }

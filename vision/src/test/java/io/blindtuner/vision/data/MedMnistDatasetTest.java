@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.blindtuner.vision.MalformedFileException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,5 +84,28 @@ class MedMnistDatasetTest {
     Path f = NpzFixtures.zip(dir.resolve("x.npz"), NpzFixtures.dataset(6, 28, 28, false, 3));
     assertThatThrownBy(() -> MedMnistDataset.load(f, "breastmnist")).isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("label 2").hasMessageContaining("outside 0..1");
+  }
+
+  /** One array of zeros filling the default entry cap: 1 GiB decompressed, a few MB deflated. */
+  private static final int GIB_OF_ZEROS = (1 << 30) - 128;
+
+  @Test
+  void refusesUnexpectedEntriesBeforeDecompressingAny() throws IOException {
+    // four 1 GiB arrays of zeros, a few MB each compressed: reading them all to check their names afterwards
+    // exhausted the heap
+    Path f = NpzFixtures.zeroBombs(dir.resolve("bomb.npz"), List.of("z0.npy", "z1.npy", "z2.npy", "z3.npy"),
+        GIB_OF_ZEROS);
+    assertThatThrownBy(() -> MedMnistDataset.load(f, "x")).isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining("bomb.npz[z0.npy]: unexpected entry");
+  }
+
+  @Test
+  void capsTheTotalOfExpectedEntriesBeforeDecompressingAny() throws IOException {
+    // each entry is within the per-array cap; six of them are not within the total
+    List<String> names = MedMnistDataset.KEYS.stream().map(k -> k + ".npy").sorted().toList();
+    Path f = NpzFixtures.zeroBombs(dir.resolve("bomb.npz"), names, GIB_OF_ZEROS);
+    assertThatThrownBy(() -> MedMnistDataset.load(f, "x")).isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining("bomb.npz: entries hold " + 6L * (1 << 30) + " bytes in total, above the limit of "
+            + NpzReader.DEFAULT_MAX_TOTAL_BYTES);
   }
 }

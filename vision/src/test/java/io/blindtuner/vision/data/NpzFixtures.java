@@ -1,12 +1,18 @@
 package io.blindtuner.vision.data;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -48,6 +54,79 @@ final class NpzFixtures {
       }
     }
     return file;
+  }
+
+  /**
+   * Writes a zip whose entries all share one deflated body: a .npy of {@code dataBytes} zero bytes (shape
+   * {@code (dataBytes,)}). Written by hand so that names may repeat and a 1 GiB entry costs one deflate of
+   * zeros (4.5 MB at the fastest level, 1 MB at the best) however many entries use it.
+   */
+  static Path zeroBombs(Path file, List<String> names, int dataBytes) throws IOException {
+    Deflated body = ZEROS.computeIfAbsent(dataBytes, NpzFixtures::deflateZeros);
+    byte[] deflated = body.bytes;
+    int crc = (int) body.crc;
+    long size = body.size;
+    ByteArrayOutputStream central = new ByteArrayOutputStream();
+    try (OutputStream fo = new BufferedOutputStream(Files.newOutputStream(file))) {
+      long offset = 0;
+      for (String name : names) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer local = le(30 + n.length).putInt(0x04034b50).putShort((short) 20).putShort((short) 0)
+            .putShort((short) 8).putShort((short) 0).putShort((short) 0x21).putInt(crc)
+            .putInt(deflated.length).putInt((int) size).putShort((short) n.length).putShort((short) 0).put(n);
+        fo.write(local.array());
+        fo.write(deflated);
+        central.writeBytes(le(46 + n.length).putInt(0x02014b50).putShort((short) 20).putShort((short) 20)
+            .putShort((short) 0).putShort((short) 8).putShort((short) 0).putShort((short) 0x21)
+            .putInt(crc).putInt(deflated.length).putInt((int) size).putShort((short) n.length)
+            .putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0)
+            .putInt((int) offset).put(n).array());
+        offset += 30 + n.length + deflated.length;
+      }
+      fo.write(central.toByteArray());
+      fo.write(le(22).putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) names.size())
+          .putShort((short) names.size()).putInt(central.size()).putInt((int) offset).putShort((short) 0).array());
+    }
+    return file;
+  }
+
+  private record Deflated(byte[] bytes, long crc, long size) {}
+
+  /** Deflating 1 GiB takes seconds, so each size is deflated once per test run. */
+  private static final Map<Integer, Deflated> ZEROS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Deflated deflateZeros(int dataBytes) {
+    byte[] header = npy("{'descr': '|u1', 'fortran_order': False, 'shape': (" + dataBytes + ",), }", new byte[0]);
+    CRC32 crc = new CRC32();
+    crc.update(header);
+    Deflater d = new Deflater(Deflater.BEST_SPEED, true);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    byte[] out = new byte[1 << 16];
+    byte[] zeros = new byte[1 << 20];
+    d.setInput(header);
+    drain(d, body, out);
+    for (long left = dataBytes; left > 0; left -= zeros.length) {
+      int n = (int) Math.min(zeros.length, left);
+      crc.update(zeros, 0, n);
+      d.setInput(zeros, 0, n);
+      drain(d, body, out);
+    }
+    d.finish();
+    while (!d.finished()) {
+      body.write(out, 0, d.deflate(out));
+    }
+    d.end();
+    return new Deflated(body.toByteArray(), crc.getValue(), header.length + (long) dataBytes);
+  }
+
+  private static void drain(Deflater d, ByteArrayOutputStream body, byte[] out) {
+    while (!d.needsInput()) {
+      body.write(out, 0, d.deflate(out));
+    }
+  }
+
+  private static ByteBuffer le(int n) {
+    return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Deterministic pixel bytes. */

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +30,7 @@ class NpzReaderTest {
     byte[] grey = NpzFixtures.pattern(2 * 3 * 4, 1);
     byte[] rgb = NpzFixtures.pattern(2 * 3 * 4 * 3, 2);
     Path f = NpzFixtures.zip(dir.resolve("a.npz"), Map.of("g.npy", npyU8(grey, 2, 3, 4), "c.npy", npyU8(rgb, 2, 3, 4, 3)));
-    Map<String, NpyArray> m = NpzReader.read(f, 1 << 20);
+    Map<String, NpyArray> m = NpzReader.read(f, Set.of("g", "c"), 1 << 20, 1 << 20);
     assertThat(m).containsOnlyKeys("g", "c");
     assertThat(m.get("g").shape()).containsExactly(2, 3, 4);
     assertThat(m.get("g").data()).isEqualTo(grey);
@@ -121,7 +123,7 @@ class NpzReaderTest {
     byte[] all = Files.readAllBytes(f);
     Path cut = dir.resolve("cut.npz");
     Files.write(cut, Arrays.copyOf(all, all.length / 2));
-    assertThatThrownBy(() -> NpzReader.read(cut, 1 << 20)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> NpzReader.read(cut, MedMnistDataset.KEYS, 1 << 20, 1 << 20)).isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("cut.npz").hasMessageContaining("not a valid .npz");
   }
 
@@ -134,22 +136,52 @@ class NpzReaderTest {
     }
     Path bad = dir.resolve("bad.npz");
     Files.write(bad, all);
-    assertThatThrownBy(() -> NpzReader.read(bad, 1 << 20)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> NpzReader.read(bad, Set.of("a"), 1 << 20, 1 << 20)).isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("bad.npz[a.npy]");
   }
 
   @Test
   void refusesNonNpyEntryAndMissingFile() throws IOException {
     Path f = NpzFixtures.zip(dir.resolve("a.npz"), Map.of("readme.txt", new byte[] {1}));
-    assertThatThrownBy(() -> NpzReader.read(f, 1 << 20)).hasMessageContaining("a.npz[readme.txt]")
+    assertThatThrownBy(() -> NpzReader.read(f, Set.of("readme"), 1 << 20, 1 << 20)).hasMessageContaining("a.npz[readme.txt]")
         .hasMessageContaining("not a .npy");
-    assertThatThrownBy(() -> NpzReader.read(dir.resolve("none.npz"), 1 << 20)).isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> NpzReader.read(dir.resolve("none.npz"), Set.of("a"), 1 << 20, 1 << 20)).isInstanceOf(NoSuchFileException.class);
   }
 
   @Test
   void refusesEntryLargerThanTheCap() throws IOException {
     Path f = NpzFixtures.zip(dir.resolve("a.npz"), Map.of("a.npy", npyU8(new byte[5000], 5000)));
-    assertThatThrownBy(() -> NpzReader.read(f, 1000)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> NpzReader.read(f, Set.of("a"), 1000, 1 << 20)).isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("exceeds the limit");
+  }
+
+  @Test
+  void refusesUnexpectedNamesBeforeReadingAny() throws IOException {
+    Path f = NpzFixtures.zeroBombs(dir.resolve("a.npz"), List.of("a.npy", "b.npy"), 16);
+    assertThatThrownBy(() -> NpzReader.read(f, Set.of("c", "a"), 1 << 20, 1 << 20))
+        .isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining("a.npz[b.npy]: unexpected entry; expected only a.npy, c.npy");
+  }
+
+  @Test
+  void refusesMoreEntriesThanNamesAndRepeatedNamesBeforeReadingAny() throws IOException {
+    Path many = NpzFixtures.zeroBombs(dir.resolve("many.npz"), List.of("a.npy", "a.npy", "a.npy"), 16);
+    assertThatThrownBy(() -> NpzReader.read(many, Set.of("a", "b"), 1 << 20, 1 << 20))
+        .isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining("many.npz: 3 entries, more than the 2 expected (a.npy, b.npy)");
+    Path twice = NpzFixtures.zeroBombs(dir.resolve("twice.npz"), List.of("a.npy", "a.npy"), 16);
+    assertThatThrownBy(() -> NpzReader.read(twice, Set.of("a", "b"), 1 << 20, 1 << 20))
+        .isInstanceOf(MalformedFileException.class).hasMessageContaining("twice.npz[a.npy]: entry appears twice");
+  }
+
+  @Test
+  void capsTheTotalSizeBeforeReadingAny() throws IOException {
+    Path f = NpzFixtures.zeroBombs(dir.resolve("a.npz"), List.of("a.npy", "b.npy"), 1000);
+    long entry = 128 + 1000;
+    assertThat(NpzReader.read(f, Set.of("a", "b"), 1000, 2 * entry)).containsOnlyKeys("a", "b");
+    assertThatThrownBy(() -> NpzReader.read(f, Set.of("a", "b"), 1000, 2 * entry - 1))
+        .isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining("a.npz: entries hold " + 2 * entry + " bytes in total, above the limit of "
+            + (2 * entry - 1));
   }
 }

@@ -26,6 +26,7 @@ class VitWeightsTest {
     Path out = dir.resolve("rewritten.safetensors");
     SafetensorsWriter w = new SafetensorsWriter();
     try (SafetensorsFile f = SafetensorsFile.open(src)) {
+      f.metadata().forEach(w::metadata);
       for (TensorInfo t : f.tensors().values()) {
         if (drop.contains(t.name())) {
           continue;
@@ -125,6 +126,40 @@ class VitWeightsTest {
     new SafetensorsWriter().add("conv1.weight", new float[4], 2, 2).write(f, DType.F32);
     assertThatThrownBy(() -> VitOnnxParityTest.load(f, TINY)).isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("no class token found").hasMessageContaining("conv1.weight");
+  }
+
+  @Test
+  void refusesZeroElementTensorsWithHugeDimensionsBeforeAllocating() throws IOException {
+    // [2^31 - 1, 0] holds no bytes, so the file's own checks pass; the MLP width inferred from it times the
+    // width overflowed int (NegativeArraySizeException) or asked for gigabytes before any shape was compared.
+    Path f = rewrite(good(TINY, false), Set.of(), Map.of("blocks.0.mlp.fc1.weight", new long[] {Integer.MAX_VALUE, 0}));
+    try (SafetensorsFile s = SafetensorsFile.open(f)) {
+      assertThatThrownBy(() -> VitWeights.load(s, VitWeights.inferConfig(s))).isInstanceOf(MalformedFileException.class)
+          .hasMessageContaining("blocks.0.mlp.fc1.weight").hasMessageContaining("2147483647")
+          .hasMessageContaining("outside 1.." + VitWeights.MAX_INFERRED_SIZE);
+    }
+  }
+
+  @Test
+  void comparesShapesBeforeAllocatingForAGivenArchitecture() throws IOException {
+    // 2^25 x 32 floats (4 GiB) were allocated before the file's [64, 32] was compared with the expected shape
+    VitConfig wide = new VitConfig("wide", 32, 8, 3, 32, 2, 2, 1 << 25, false, 1e-6);
+    Path f = good(TINY, false);
+    assertThatThrownBy(() -> VitOnnxParityTest.load(f, wide)).isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining("blocks.0.mlp.fc1.weight: shape [64, 32], expected [33554432, 32]")
+        .hasMessageContaining("blocks.1.mlp.fc2.weight: shape [32, 64], expected [32, 33554432]");
+  }
+
+  @Test
+  void refusesArchitecturesWhoseArraysCannotExist() {
+    // 2^26 x 32 is 2^31 values: every int product over such a config would wrap
+    assertThatThrownBy(() -> new VitConfig("huge", 32, 8, 3, 32, 2, 2, 1 << 26, false, 1e-6))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("huge: the MLP weight [67108864, 32] holds more values than one array can");
+    assertThatThrownBy(() -> new VitConfig("wide image", 1 << 30, 1, 3, 32, 2, 2, 64, false, 1e-6))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the image [3, 1073741824, 1073741824]");
+    assertThat(new VitConfig("fits", 32, 8, 3, 32, 2, 2, (1 << 26) - 1, false, 1e-6).mlpDim())
+        .isEqualTo((1 << 26) - 1);
   }
 
   @Test

@@ -73,16 +73,17 @@ public final class Encryptor {
         int n = params.n();
         long[][] c0 = new long[m][n];
         long[][] c1 = new long[m][n];
-        Csprng prng = Csprng.fresh(random);
         int[] u = new int[n];
-        Samplers.ternary(prng, u);
+        int[] e0 = new int[n];
+        int[] e1 = new int[n];
+        try (Csprng prng = Csprng.fresh(random)) {
+            Samplers.ternary(prng, u);
+            Samplers.gaussian(prng, e0);
+            Samplers.gaussian(prng, e1);
+        }
         long[][] uNtt = new long[m][n];
         kernels.smallToNtt(u, uNtt, m);
         Arrays.fill(u, 0);
-        int[] e0 = new int[n];
-        int[] e1 = new int[n];
-        Samplers.gaussian(prng, e0);
-        Samplers.gaussian(prng, e1);
         kernels.smallToNtt(e0, c0, m);
         kernels.smallToNtt(e1, c1, m);
         kernels.parallelism().forEachRange(m, n, (j, from, to) -> {
@@ -146,8 +147,10 @@ public final class Encryptor {
         params.check(out.parametersId(), "destination", "encryptSymmetric");
         int level = plain.level();
         out.reshape(2, level, plain.scale());
-        kernels.encryptZeroSymmetric(secretKey.poly(), level + 1, factory.create(seed), Csprng.fresh(random),
-                out.poly(0).limbs(), out.poly(1).limbs());
+        try (Csprng errors = Csprng.fresh(random)) {
+            kernels.encryptZeroSymmetric(secretKey.poly(), level + 1, factory.create(seed), errors,
+                    out.poly(0).limbs(), out.poly(1).limbs());
+        }
         for (int j = 0; j <= level; j++) {
             LimbOps.add(out.poly(0).limb(j), plain.poly().limb(j), out.poly(0).limb(j), params.moduli[j]);
         }

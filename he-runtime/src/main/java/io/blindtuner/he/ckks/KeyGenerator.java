@@ -57,7 +57,9 @@ public final class KeyGenerator {
         this.random = new SecureRandom();
         if (secretKey == null) {
             int[] s = new int[params.n()];
-            Samplers.ternary(Csprng.fresh(random), s);
+            try (Csprng prng = Csprng.fresh(random)) {
+                Samplers.ternary(prng, s);
+            }
             RnsPoly poly = new RnsPoly(params.n(), params.keyLimbCount(), true);
             kernels.smallToNtt(s, poly.limbs(), params.keyLimbCount());
             Arrays.fill(s, 0);
@@ -176,8 +178,10 @@ public final class KeyGenerator {
     private KeySeed encryptZero(RnsPoly b, RnsPoly a) {
         byte[] seed = new byte[seedPrng.seedBytes()];
         random.nextBytes(seed);
-        kernels.encryptZeroSymmetric(secretKey.poly(), params.keyLimbCount(), seedPrng.create(seed), Csprng.fresh(random),
-                b.limbs(), a.limbs());
+        try (Csprng errors = Csprng.fresh(random)) {
+            kernels.encryptZeroSymmetric(secretKey.poly(), params.keyLimbCount(), seedPrng.create(seed), errors,
+                    b.limbs(), a.limbs());
+        }
         return new KeySeed(seedPrng, seed);
     }
 

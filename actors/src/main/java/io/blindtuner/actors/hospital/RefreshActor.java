@@ -2,7 +2,8 @@ package io.blindtuner.actors.hospital;
 
 import io.blindtuner.actors.Failures;
 import io.blindtuner.he.ckks.Ciphertext;
-import io.blindtuner.model.refresh.Refresher;
+import io.blindtuner.model.cloud.RefreshId;
+import io.blindtuner.model.cloud.Refresher;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +32,8 @@ public final class RefreshActor extends AbstractBehavior<RefreshActor.Command> {
   /** What the refresh actor accepts. */
   public sealed interface Command {}
 
-  /** Refresh {@code ciphertexts} to {@code levels}. */
-  public record Refresh(String jobId, List<Ciphertext> ciphertexts, int[] levels, ActorRef<Reply> replyTo)
+  /** Refresh {@code ciphertexts} to {@code levels}, as refresh {@code id} of the job. */
+  public record Refresh(String jobId, RefreshId id, List<Ciphertext> ciphertexts, int[] levels, ActorRef<Reply> replyTo)
       implements Command {}
 
   /** What it answers. */
@@ -67,9 +68,9 @@ public final class RefreshActor extends AbstractBehavior<RefreshActor.Command> {
       r.replyTo().tell(new RefreshFailed("this refresh actor serves job " + jobId));
       return this;
     }
-    refresher.refresh(r.ciphertexts(), r.levels()).whenComplete((out, e) -> {
+    refresher.refresh(r.id(), r.ciphertexts(), r.levels()).whenComplete((out, e) -> {
       if (e != null) {
-        LOG.warn("job {}: refresh failed: {}", jobId, Failures.describe(e));
+        LOG.warn("job {}: refresh {} failed: {}", jobId, r.id(), Failures.describe(e));
         r.replyTo().tell(new RefreshFailed(Failures.describe(e)));
       } else {
         r.replyTo().tell(new Refreshed(out));
@@ -85,11 +86,11 @@ public final class RefreshActor extends AbstractBehavior<RefreshActor.Command> {
    */
   public static Refresher asRefresher(String jobId, ActorRef<Command> actor, ActorSystem<?> system,
       Duration timeout) {
-    return (cts, levels) -> {
+    return (id, cts, levels) -> {
       if (cts.isEmpty()) {
         return CompletableFuture.completedFuture(List.of());
       }
-      CompletionStage<Reply> reply = AskPattern.ask(actor, to -> new Refresh(jobId, cts, levels, to), timeout,
+      CompletionStage<Reply> reply = AskPattern.ask(actor, to -> new Refresh(jobId, id, cts, levels, to), timeout,
           system.scheduler());
       return reply.thenCompose(r -> r instanceof Refreshed f ? CompletableFuture.completedFuture(f.ciphertexts())
           : CompletableFuture.failedFuture(new IllegalStateException("refresh failed at the hospital: "

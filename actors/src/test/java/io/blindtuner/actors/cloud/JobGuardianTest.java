@@ -41,8 +41,8 @@ class JobGuardianTest {
     }
     return new TrainingJob("job", ActorFixtures.PARAMS, F.keys.encoder(), F.plan, keys, F.weights(), (s, m) -> {
       throw new IllegalArgumentException("no batches in this test");
-    }, (cts, levels) -> CompletableFuture.failedFuture(new IllegalStateException("no refresh in this test")), 1, 1,
-        s -> 0.1, s -> {});
+    }, (id, cts, levels) -> CompletableFuture.failedFuture(new IllegalStateException("no refresh in this test")), 1,
+        1, s -> 0.1, s -> {});
   }
 
   private static Values<Ciphertext> inputs() {

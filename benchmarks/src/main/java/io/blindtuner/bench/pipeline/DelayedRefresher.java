@@ -1,7 +1,8 @@
 package io.blindtuner.bench.pipeline;
 
 import io.blindtuner.he.ckks.Ciphertext;
-import io.blindtuner.model.refresh.Refresher;
+import io.blindtuner.model.cloud.RefreshId;
+import io.blindtuner.model.cloud.Refresher;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,8 +22,8 @@ final class DelayedRefresher implements Refresher {
   }
 
   @Override
-  public CompletionStage<List<Ciphertext>> refresh(List<Ciphertext> cts, int[] levels) {
-    return inner.refresh(cts, levels).thenCompose(out -> CompletableFuture.supplyAsync(() -> out,
+  public CompletionStage<List<Ciphertext>> refresh(RefreshId id, List<Ciphertext> cts, int[] levels) {
+    return inner.refresh(id, cts, levels).thenCompose(out -> CompletableFuture.supplyAsync(() -> out,
         CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS)));
   }
 }

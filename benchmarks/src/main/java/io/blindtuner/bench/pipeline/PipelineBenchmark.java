@@ -11,7 +11,7 @@ import io.blindtuner.model.cloud.SequentialSchedule;
 import io.blindtuner.model.cloud.TrainingSchedule;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.hospital.EncryptedTrainingRun;
-import io.blindtuner.model.refresh.Refresher;
+import io.blindtuner.model.cloud.Refresher;
 import io.blindtuner.pipeline.cli.JsonReport;
 import io.blindtuner.pipeline.hospital.LocalSchedule;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.blindtuner.he.ckks;
 import io.blindtuner.he.ring.Csprng;
 import io.blindtuner.he.ring.LimbOps;
 import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.he.ring.Prng;
 import io.blindtuner.he.ring.PrngFactory;
 import io.blindtuner.he.ring.Samplers;
 import java.security.SecureRandom;
@@ -139,7 +140,44 @@ public final class Encryptor {
         return new SeededCiphertext(out, seed);
     }
 
+    /** Length of the coins {@link #encryptSymmetricSeeded(Plaintext, byte[])} takes. */
+    public int coinBytes() {
+        return seedPrng.seedBytes() + Csprng.SEED_BYTES;
+    }
+
+    /**
+     * Seeded symmetric encryption whose randomness comes entirely from {@code coins}: the seed of c1, then the seed
+     * of the error stream. For a key holder that must answer a repeated request identically (so a repeat teaches
+     * nothing and a resumed computation is reproduced exactly): it derives the coins with a PRF under a secret of
+     * its own from the request, so distinct requests get independent, secret randomness. Never pass public or
+     * reused coins for distinct plaintexts: the error would repeat and leak the plaintexts' difference.
+     *
+     * @throws HeException if there is no secret key
+     * @throws IllegalArgumentException if coins is not {@link #coinBytes()} long
+     * @throws ParameterMismatchException if plain belongs to other parameters
+     */
+    public SeededCiphertext encryptSymmetricSeeded(Plaintext plain, byte[] coins) {
+        if (coins.length != coinBytes()) {
+            throw new IllegalArgumentException("coins must be " + coinBytes() + " bytes, got " + coins.length);
+        }
+        byte[] seed = Arrays.copyOfRange(coins, 0, seedPrng.seedBytes());
+        byte[] errorSeed = Arrays.copyOfRange(coins, seedPrng.seedBytes(), coins.length);
+        Ciphertext out = new Ciphertext(params, 2, plain.level(), plain.scale());
+        try (Csprng errors = new Csprng(errorSeed)) {
+            encryptSymmetric(plain, out, seed, seedPrng, errors);
+        } finally {
+            Arrays.fill(errorSeed, (byte) 0);
+        }
+        return new SeededCiphertext(out, seed);
+    }
+
     private void encryptSymmetric(Plaintext plain, Ciphertext out, byte[] seed, PrngFactory factory) {
+        try (Csprng errors = Csprng.fresh(random)) {
+            encryptSymmetric(plain, out, seed, factory, errors);
+        }
+    }
+
+    private void encryptSymmetric(Plaintext plain, Ciphertext out, byte[] seed, PrngFactory factory, Prng errors) {
         if (secretKey == null) {
             throw new HeException("encryptSymmetric: this Encryptor has no secret key");
         }
@@ -147,10 +185,8 @@ public final class Encryptor {
         params.check(out.parametersId(), "destination", "encryptSymmetric");
         int level = plain.level();
         out.reshape(2, level, plain.scale());
-        try (Csprng errors = Csprng.fresh(random)) {
-            kernels.encryptZeroSymmetric(secretKey.poly(), level + 1, factory.create(seed), errors,
-                    out.poly(0).limbs(), out.poly(1).limbs());
-        }
+        kernels.encryptZeroSymmetric(secretKey.poly(), level + 1, factory.create(seed), errors,
+                out.poly(0).limbs(), out.poly(1).limbs());
         for (int j = 0; j <= level; j++) {
             LimbOps.add(out.poly(0).limb(j), plain.poly().limb(j), out.poly(0).limb(j), params.moduli[j]);
         }

@@ -2,7 +2,6 @@ package io.blindtuner.model.cloud;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.model.plan.TrainingPlan;
-import io.blindtuner.model.refresh.Refresher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ public final class EncryptedTrainer {
   private final Stages<Ciphertext> stages;
   private final Refresher refresher;
   private Values<Ciphertext> weights;
+  private long version;
 
   /** One micro-batch as the hospital sends it. */
   public record Batch(Ciphertext tokens, Ciphertext means, Ciphertext labels) {
@@ -68,26 +68,29 @@ public final class EncryptedTrainer {
       throw new IllegalArgumentException("a step needs at least one micro-batch");
     }
     Values<Ciphertext> w = refreshLow(weights);
+    int index = 0;
     Values<Ciphertext> gradients = Values.empty();
     for (Batch b : microBatches) {
       Values<Ciphertext> env = b.values().with(w.only(Operand.PARAMETERS));
+      int mb = index++;
       for (Phase p : Phase.MICRO_BATCH) {
         env = env.with(p.run(stages, env, plan.entryLevels(p), null));
-        env = env.with(refresh(env, p.refreshed(), plan.refreshLevels(p)));
+        env = env.with(refresh(new RefreshId(version, mb, p), env, p.refreshed(), plan.refreshLevels(p)));
         env = env.only(Phase.liveAfter(p)).with(env.only(Operand.PARAMETERS));
       }
       gradients = Phase.accumulate(stages.ops(StageKind.OPTIMIZER), gradients, env.only(Operand.GRADIENTS));
     }
     Phase.Update u = new Phase.Update(lr, microBatches.size());
     weights = Phase.OPTIMIZER_UPDATE.run(stages, w.with(gradients), plan.entryLevels(Phase.OPTIMIZER_UPDATE), u);
+    version++;
   }
 
   private Values<Ciphertext> refreshLow(Values<Ciphertext> w) {
     List<Operand> low = plan.belowPlan(w, Ciphertext::level);
-    return w.with(refresh(w, low, plan.inputLevels(low)));
+    return w.with(refresh(RefreshId.weights(version), w, low, plan.inputLevels(low)));
   }
 
-  private Values<Ciphertext> refresh(Values<Ciphertext> env, List<Operand> ops, int[] levels) {
+  private Values<Ciphertext> refresh(RefreshId id, Values<Ciphertext> env, List<Operand> ops, int[] levels) {
     if (ops.isEmpty()) {
       return Values.empty();
     }
@@ -95,7 +98,7 @@ public final class EncryptedTrainer {
     ops.forEach(op -> in.add(env.get(op)));
     List<Ciphertext> out;
     try {
-      out = refresher.refresh(in, levels).toCompletableFuture().join();
+      out = refresher.refresh(id, in, levels).toCompletableFuture().join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }

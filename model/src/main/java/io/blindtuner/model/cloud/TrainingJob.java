@@ -4,7 +4,6 @@ import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.CkksEncoder;
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.model.plan.TrainingPlan;
-import io.blindtuner.model.refresh.Refresher;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;

@@ -7,7 +7,7 @@ import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.packing.SlotLayout;
 import io.blindtuner.model.plain.BatchOrder;
 import io.blindtuner.model.plan.TrainingPlan;
-import io.blindtuner.model.refresh.MeteredRefresher;
+import io.blindtuner.model.cloud.MeteredRefresher;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -8,7 +8,9 @@ import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.HeadSpec;
+import io.blindtuner.model.cloud.MeteredRefresher;
 import io.blindtuner.model.cloud.Operand;
+import io.blindtuner.model.cloud.Refresher;
 import io.blindtuner.model.cloud.StageKeys;
 import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.cloud.TrainingJob;
@@ -19,9 +21,10 @@ import io.blindtuner.model.packing.SlotLayout;
 import io.blindtuner.model.plain.BatchOrder;
 import io.blindtuner.model.plain.LearningRateSchedule;
 import io.blindtuner.model.plan.TrainingPlan;
-import io.blindtuner.model.refresh.MeteredRefresher;
-import io.blindtuner.model.refresh.Refresher;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntConsumer;
@@ -100,8 +103,11 @@ public final class EncryptedTrainingRun {
           keys.galoisKeys().restrictTo(params, sp.rotationSteps())));
     }
     SlotLayout lay = plan.spec().layout();
-    MeteredRefresher refresher = new MeteredRefresher(roundTrip.apply(new InProcessRefresher(keys)),
-        InProcessRefresher.SEEDED_REPLIES);
+    RefreshAgreement agreement = new RefreshAgreement(plan, config.batchSize() / lay.batch(), order.steps());
+    List<String> refusals = Collections.synchronizedList(new ArrayList<>());
+    RefreshGuard guard = new RefreshGuard(keys, agreement, RefreshLedger.inMemory(agreement.budget()),
+        (id, reason) -> refusals.add(id + ": " + reason));
+    MeteredRefresher refresher = new MeteredRefresher(roundTrip.apply(guard), RefreshGuard.SEEDED_REPLIES);
     long up = 0;
     double[][] packed = lay.pack(HeadParameters.initial(shape, config.seed()));
     Map<Operand, Ciphertext> w = new EnumMap<>(Operand.class);
@@ -117,7 +123,16 @@ public final class EncryptedTrainingRun {
     TrainingJob job = new TrainingJob("local", params, keys.encoder(), plan, stageKeys, Values.of(w), batches,
         refresher, order.steps(), batches.microBatches(), lr::rate, onStep);
     long start = System.nanoTime();
-    TrainingSchedule.Result r = schedule.run(job);
+    TrainingSchedule.Result r;
+    try {
+      r = schedule.run(job);
+    } catch (RuntimeException e) {
+      // in one process the cloud is ours: a refusal is a bug, and its reason belongs in the error
+      if (!refusals.isEmpty()) {
+        e.addSuppressed(new IllegalStateException("the hospital refused " + refusals));
+      }
+      throw e;
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     double[][] values = new double[Operand.PARAMETERS.size()][];
     long down = 0;

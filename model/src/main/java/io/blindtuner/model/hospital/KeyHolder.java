@@ -8,10 +8,19 @@ import io.blindtuner.he.ckks.Encryptor;
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.KeyGenerator;
 import io.blindtuner.he.ckks.RelinKeys;
+import io.blindtuner.he.ckks.SecretKey;
 import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Csprng;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.packing.ScaleLadder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The hospital's key material: a fresh secret key (CSPRNG, inside {@link KeyGenerator}), the public key, and the
@@ -28,6 +37,7 @@ public final class KeyHolder {
   private final RelinKeys relinKeys;
   private final GaloisKeys galoisKeys;
   private final ScaleLadder ladder;
+  private final byte[] refreshCoinKey;
 
   /** Generates the keys on one thread; Galois keys for {@code rotationSteps} only (no conjugation). */
   public KeyHolder(CkksParameters params, int[] rotationSteps) {
@@ -45,6 +55,29 @@ public final class KeyHolder {
     this.relinKeys = gen.createRelinKeys();
     this.galoisKeys = gen.createGaloisKeys(rotationSteps, false);
     this.ladder = new ScaleLadder(params);
+    this.refreshCoinKey = derivedKey(gen.secretKey(), "blindtuner refresh coins v1");
+  }
+
+  /**
+   * A 256-bit key for one purpose, derived from the secret key (SHA-256 over a purpose label and the key's
+   * coefficients): secret as long as the key is, the same after a restart with the same key, and independent
+   * between purposes.
+   */
+  private static byte[] derivedKey(SecretKey sk, String purpose) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(purpose.getBytes(StandardCharsets.UTF_8));
+      ByteBuffer buf = ByteBuffer.allocate(8 * sk.poly().n());
+      long[] limb = sk.poly().limb(0);
+      for (long v : limb) {
+        buf.putLong(v);
+      }
+      md.update(buf.array());
+      Arrays.fill(buf.array(), (byte) 0);
+      return md.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
   }
 
   public CkksParameters parameters() {
@@ -93,6 +126,43 @@ public final class KeyHolder {
   public SeededCiphertext encryptSeeded(double[] slots, int level) {
     checkLevel(level);
     return symmetric.encryptSymmetricSeeded(encoder.encode(slots, level, ladder.scale(level)));
+  }
+
+  /**
+   * Encrypts slot values like {@link #encryptSeeded(double[], int)}, but with randomness derived from
+   * {@code request} by HMAC-SHA256 under a key derived from the secret key: the same request always gets the same
+   * ciphertext, distinct requests get independent randomness. For refresh replies, so that a repeated request
+   * teaches the cloud nothing new and a resumed computation is reproduced exactly.
+   *
+   * @param request a digest identifying the request and the position in it (distinct for distinct plaintexts)
+   * @throws io.blindtuner.he.ckks.HeException if there are more values than slots or they do not fit
+   * @throws io.blindtuner.he.ckks.LevelException if the level is out of range
+   */
+  public SeededCiphertext encryptSeededFor(byte[] request, double[] slots, int level) {
+    checkLevel(level);
+    byte[] coins = new byte[symmetric.coinBytes()];
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(refreshCoinKey, "HmacSHA256"));
+      for (int block = 0, off = 0; off < coins.length; block++, off += 32) {
+        mac.update(request);
+        mac.update((byte) block);
+        byte[] b = mac.doFinal();
+        System.arraycopy(b, 0, coins, off, Math.min(32, coins.length - off));
+        Arrays.fill(b, (byte) 0);
+      }
+      return symmetric.encryptSymmetricSeeded(encoder.encode(slots, level, ladder.scale(level)), coins);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required of every JDK", e);
+    } finally {
+      Arrays.fill(coins, (byte) 0);
+    }
+  }
+
+  /** The canonical scale of a fresh ciphertext at {@code level}. */
+  public double scale(int level) {
+    checkLevel(level);
+    return ladder.scale(level);
   }
 
   private void checkLevel(int level) {

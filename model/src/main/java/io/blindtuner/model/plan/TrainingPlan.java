@@ -41,6 +41,7 @@ public final class TrainingPlan {
   private final EnumMap<StageKind, StagePlan> stages;
   private final EnumMap<Phase, PhaseFacts> phases;
   private final int peakCiphertexts;
+  private final EnumMap<Phase, List<RefreshInput>> refreshInputs;
 
   /**
    * What one stage needs.
@@ -85,6 +86,16 @@ public final class TrainingPlan {
    */
   public record PhaseFacts(int levels, long rotations, long products) {}
 
+  /**
+   * One ciphertext a refresh receives, as the plan computes it: what the key holder checks a request against.
+   *
+   * @param operand what it is
+   * @param level the level it arrives at
+   * @param scale the scale it arrives with
+   * @param toLevel the level it is refreshed to
+   */
+  public record RefreshInput(Operand operand, int level, double scale, int toLevel) {}
+
   private TrainingPlan(HeadSpec spec, int maxLevel, Assignment levels, Trial finalRun) {
     this.spec = spec;
     this.maxLevel = maxLevel;
@@ -100,6 +111,18 @@ public final class TrainingPlan {
       phases.put(p, new PhaseFacts(depth(spec, p), f.rotations(), f.products()));
     }
     this.peakCiphertexts = finalRun.peak;
+    this.refreshInputs = new EnumMap<>(Phase.class);
+    for (Phase p : Phase.values()) {
+      List<RefreshInput> in = new ArrayList<>();
+      Map<Operand, SymbolicCiphertext> arrived = finalRun.arrivals.get(p);
+      // request order: Phase.refreshed() after a micro-batch phase; Operand order (belowPlan's) after the update
+      for (Operand op : p == Phase.OPTIMIZER_UPDATE ? arrived.keySet() : p.refreshed()) {
+        SymbolicCiphertext c = arrived.get(op);
+        in.add(new RefreshInput(op, c.level(), c.scale(),
+            p == Phase.OPTIMIZER_UPDATE ? levels.inputs.get(op) : levels.refreshes.get(p).get(op)));
+      }
+      refreshInputs.put(p, List.copyOf(in));
+    }
   }
 
   /**
@@ -200,6 +223,21 @@ public final class TrainingPlan {
       out[i] = levels.refreshes.get(phase).get(r.get(i));
     }
     return out;
+  }
+
+  /**
+   * What the refresh after {@code phase} receives, in request order: {@link Phase#refreshed()} for a micro-batch
+   * phase; for {@link Phase#OPTIMIZER_UPDATE}, the parameters and velocities the update leaves below their input
+   * level ({@link #belowPlan}), refreshed at the start of the next version. Empty if nothing is refreshed.
+   */
+  public List<RefreshInput> refreshInputs(Phase phase) {
+    return refreshInputs.get(phase);
+  }
+
+  /** Refresh round trips of one weight version after the first (the first has no update before it). */
+  public int refreshRoundTripsPerStep(int microBatches) {
+    return refreshRoundTripsPerMicroBatch() * microBatches
+        + (refreshInputs.get(Phase.OPTIMIZER_UPDATE).isEmpty() ? 0 : 1);
   }
 
   /** The level the MLP brings bias gradients down to before their batch sums. */
@@ -344,12 +382,16 @@ public final class TrainingPlan {
     final EnumMap<StageKind, OpCounter> counters = new EnumMap<>(StageKind.class);
     final EnumMap<Phase, PhaseFacts> facts = new EnumMap<>(Phase.class);
     final EnumMap<Phase, Integer> lowest = new EnumMap<>(Phase.class);
+    final EnumMap<Phase, Map<Operand, SymbolicCiphertext>> arrivals = new EnumMap<>(Phase.class);
     Phase failed;
     LevelException error;
     int peak;
 
     static Trial run(HeadSpec spec, Assignment a, java.util.function.Supplier<DryRunOps> newOps) {
       Trial t = new Trial();
+      for (Phase p : Phase.values()) {
+        t.arrivals.put(p, new EnumMap<>(Operand.class));
+      }
       EnumMap<StageKind, DryRunOps> ops = new EnumMap<>(StageKind.class);
       for (StageKind k : StageKind.values()) {
         DryRunOps o = newOps.get();
@@ -372,6 +414,7 @@ public final class TrainingPlan {
           return t;
         }
         for (Operand op : p.refreshed()) {
+          t.arrivals.get(p).put(op, env.get(op));
           env = env.with(op, fresh.fresh(a.refreshes.get(p).get(op)));
         }
         t.peak = Math.max(t.peak, env.size() - Operand.PARAMETERS.size());
@@ -379,7 +422,15 @@ public final class TrainingPlan {
       }
       Values<SymbolicCiphertext> grads = Phase.accumulate(ops.get(StageKind.OPTIMIZER), Values.empty(),
           env.only(Operand.GRADIENTS));
-      t.phase(Phase.OPTIMIZER_UPDATE, st, weights.with(grads), a, update, ops.get(StageKind.OPTIMIZER));
+      Values<SymbolicCiphertext> updated = t.phase(Phase.OPTIMIZER_UPDATE, st, weights.with(grads), a, update,
+          ops.get(StageKind.OPTIMIZER));
+      if (t.failed == null) {
+        for (Operand op : weights.operands()) {
+          if (updated.get(op).level() < a.inputs.get(op)) {
+            t.arrivals.get(Phase.OPTIMIZER_UPDATE).put(op, updated.get(op));
+          }
+        }
+      }
       return t;
     }
 

@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * Runs a job's cloud side through the actor graph ({@link TrainingGraph}): one actor system per job whose
  * guardian is the job's {@link JobGuardian}, HE work on the HE dispatcher. The hospital is reached only through the
- * job's {@link io.blindtuner.model.cloud.BatchFeed} and {@link io.blindtuner.model.refresh.Refresher}.
+ * job's {@link io.blindtuner.model.cloud.BatchFeed} and {@link io.blindtuner.model.cloud.Refresher}.
  * Micro-batches in flight are bounded by {@code blindtuner.pipeline} (and so are the ciphertexts alive).
  */
 public final class OverlappedSchedule implements TrainingSchedule {

@@ -12,7 +12,8 @@ import io.blindtuner.model.cloud.Phase;
 import io.blindtuner.model.cloud.TrainingJob;
 import io.blindtuner.model.cloud.Values;
 import io.blindtuner.model.plan.TrainingPlan;
-import io.blindtuner.model.refresh.Refresher;
+import io.blindtuner.model.cloud.RefreshId;
+import io.blindtuner.model.cloud.Refresher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +105,8 @@ final class TrainingGraph {
   private CompletionStage<Done> version(StepBatches sb) {
     int step = sb.step();
     return askOptimizer(to -> new OptimizerActor.Current(job.id(), to))
-        .thenCompose(current -> refresh(current.outputs(), plan.belowPlan(current.outputs(), Ciphertext::level),
+        .thenCompose(current -> refresh(RefreshId.weights(step), current.outputs(),
+            plan.belowPlan(current.outputs(), Ciphertext::level),
             plan.inputLevels(plan.belowPlan(current.outputs(), Ciphertext::level))))
         .thenCompose(w -> {
           List<MicroBatch> mbs = new ArrayList<>();
@@ -164,7 +166,7 @@ final class TrainingGraph {
     if (p.refreshed().isEmpty()) {
       return CompletableFuture.completedFuture(mb);
     }
-    return refresh(mb.values(), p.refreshed(), plan.refreshLevels(p)).thenApply(fresh -> {
+    return refresh(new RefreshId(mb.step(), mb.index(), p), mb.values(), p.refreshed(), plan.refreshLevels(p)).thenApply(fresh -> {
       Values<Ciphertext> next = live(p, mb.values().with(fresh));
       gauge.add(owned(next) - owned(mb.values()));
       return new MicroBatch(mb.step(), mb.index(), next);
@@ -175,13 +177,13 @@ final class TrainingGraph {
     return v.only(Phase.liveAfter(p)).with(v.only(Operand.PARAMETERS));
   }
 
-  private CompletionStage<Values<Ciphertext>> refresh(Values<Ciphertext> v, List<Operand> ops, int[] levels) {
+  private CompletionStage<Values<Ciphertext>> refresh(RefreshId id, Values<Ciphertext> v, List<Operand> ops, int[] levels) {
     if (ops.isEmpty()) {
       return CompletableFuture.completedFuture(v);
     }
     List<Ciphertext> in = new ArrayList<>();
     ops.forEach(op -> in.add(v.get(op)));
-    return guard(refresher.refresh(in, levels)).thenApply(out -> {
+    return guard(refresher.refresh(id, in, levels)).thenApply(out -> {
       Values<Ciphertext> r = v;
       for (int i = 0; i < ops.size(); i++) {
         r = r.with(ops.get(i), out.get(i));

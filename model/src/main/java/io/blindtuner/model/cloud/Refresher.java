@@ -1,4 +1,4 @@
-package io.blindtuner.model.refresh;
+package io.blindtuner.model.cloud;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import java.util.List;
@@ -16,11 +16,12 @@ public interface Refresher {
   /**
    * Refreshes the ciphertexts in one round trip.
    *
+   * @param id which refresh of the job's plan this is; the key holder answers only what its agreed plan asks for
    * @param levels the level of each fresh ciphertext, at most the parameter set's top level
    * @return fresh ciphertexts at {@code levels}, in the same order; completes exceptionally with
    *     {@link io.blindtuner.he.ckks.HeException} if a ciphertext belongs to other parameters or cannot be
-   *     refreshed, {@link io.blindtuner.he.ckks.LevelException} if a level is out of range, or
+   *     refreshed (a key holder that refuses says nothing more: {@link RefreshRefusedException}), {@link io.blindtuner.he.ckks.LevelException} if a level is out of range, or
    *     {@link IllegalArgumentException} if there is not one level per ciphertext
    */
-  CompletionStage<List<Ciphertext>> refresh(List<Ciphertext> ciphertexts, int[] levels);
+  CompletionStage<List<Ciphertext>> refresh(RefreshId id, List<Ciphertext> ciphertexts, int[] levels);
 }

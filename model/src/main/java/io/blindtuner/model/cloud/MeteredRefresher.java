@@ -1,4 +1,4 @@
-package io.blindtuner.model.refresh;
+package io.blindtuner.model.cloud;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class MeteredRefresher implements Refresher {
   }
 
   @Override
-  public CompletionStage<List<Ciphertext>> refresh(List<Ciphertext> cts, int[] levels) {
+  public CompletionStage<List<Ciphertext>> refresh(RefreshId id, List<Ciphertext> cts, int[] levels) {
     if (cts.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -40,7 +40,7 @@ public final class MeteredRefresher implements Refresher {
     for (Ciphertext c : cts) {
       bytesToHospital.add(wireBytes(c));
     }
-    return inner.refresh(cts, levels).thenApply(out -> {
+    return inner.refresh(id, cts, levels).thenApply(out -> {
       for (Ciphertext c : out) {
         bytesToCloud.add(seededReplies ? seededWireBytes(c) : wireBytes(c));
       }

@@ -1,0 +1,33 @@
+package io.blindtuner.model.cloud;
+
+import java.util.Objects;
+
+/**
+ * Which refresh of a job a round trip is: the weight version (step), the micro-batch and the phase whose outputs
+ * are refreshed ({@link Phase#OPTIMIZER_UPDATE} for the weights an update left below their planned level, asked
+ * once per version with micro-batch 0). The key holder checks a request against its agreed plan by this id and
+ * answers each id once (a byte-identical repeat gets the same answer).
+ *
+ * @param step the weight version, from 0
+ * @param microBatch the micro-batch within the version, from 0
+ * @param after the phase whose outputs are refreshed
+ */
+public record RefreshId(long step, int microBatch, Phase after) {
+  /** @throws IllegalArgumentException if step or micro-batch is negative; NullPointerException if after is null */
+  public RefreshId {
+    Objects.requireNonNull(after, "after");
+    if (step < 0 || microBatch < 0) {
+      throw new IllegalArgumentException("step and micro-batch must be >= 0, got " + step + ", " + microBatch);
+    }
+  }
+
+  /** The refresh of the weights below plan at the start of version {@code step}. */
+  public static RefreshId weights(long step) {
+    return new RefreshId(step, 0, Phase.OPTIMIZER_UPDATE);
+  }
+
+  @Override
+  public String toString() {
+    return "step " + step + ", micro-batch " + microBatch + ", after " + after.label();
+  }
+}

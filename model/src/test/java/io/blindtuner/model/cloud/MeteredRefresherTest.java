@@ -1,0 +1,37 @@
+package io.blindtuner.model.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.model.hospital.RefreshAgreement;
+import io.blindtuner.model.hospital.RefreshFixture;
+import io.blindtuner.model.hospital.RefreshGuard;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MeteredRefresherTest {
+
+  @Test
+  void countsRoundTripsCiphertextsAndBytesEachWay() {
+    RefreshFixture f = new RefreshFixture();
+    Phase p = Phase.MLP_FORWARD;
+    MeteredRefresher r = new MeteredRefresher(f.guard(new RefreshAgreement(f.plan, 1, 1), new ArrayList<>()),
+        RefreshGuard.SEEDED_REPLIES);
+    List<Ciphertext> in = f.planned(p, 0.5);
+    List<Ciphertext> out = r.refresh(new RefreshId(0, 0, p), in, f.toLevels(p)).toCompletableFuture().join();
+    long up = 0;
+    long down = 0;
+    for (int i = 0; i < in.size(); i++) {
+      up += 8L * 2 * (in.get(i).level() + 1) * in.get(i).n();
+      down += 8L * (out.get(i).level() + 1) * out.get(i).n() + MeteredRefresher.SEED_BYTES;
+    }
+    assertThat(r.roundTrips()).isEqualTo(1);
+    assertThat(r.ciphertexts()).isEqualTo(in.size());
+    assertThat(r.bytesToHospital()).isEqualTo(up);
+    assertThat(r.bytesToCloud()).isEqualTo(down);
+    assertThat(r.refresh(new RefreshId(0, 0, Phase.ATTENTION_BACKWARD), List.of(), new int[0])
+        .toCompletableFuture().join()).isEmpty();
+    assertThat(r.roundTrips()).isEqualTo(1);
+  }
+}

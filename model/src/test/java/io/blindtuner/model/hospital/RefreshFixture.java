@@ -1,0 +1,70 @@
+package io.blindtuner.model.hospital;
+
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.cloud.HeadSpec;
+import io.blindtuner.model.cloud.Phase;
+import io.blindtuner.model.cloud.RefreshId;
+import io.blindtuner.model.packing.SlotLayout;
+import io.blindtuner.model.plan.TrainingPlan;
+import io.blindtuner.model.plan.TrainingPlan.RefreshInput;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A small INSECURE ring (N = 1024, for speed), a derived plan, its keys, and requests shaped like the plan's. */
+public final class RefreshFixture {
+  public static final CkksParameters PARAMS =
+      CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
+  public final TrainingPlan plan;
+  public final KeyHolder keys;
+
+  public RefreshFixture() {
+    SlotLayout lay = SlotLayout.forShape(new HeadShape(4, 8, 4, 2), PARAMS.slots());
+    plan = TrainingPlan.derive(PARAMS, HeadSpec.of(lay, HeadFunctions.polynomial(2), 0.9, 1e-3));
+    keys = new KeyHolder(PARAMS, plan.rotationSteps());
+  }
+
+  /** A guard with an in-memory ledger of the agreement's budget, reporting refusals to {@code reasons}. */
+  public RefreshGuard guard(RefreshAgreement a, List<String> reasons) {
+    return new RefreshGuard(keys, a, RefreshLedger.inMemory(a.budget()), (id, r) -> reasons.add(id + ": " + r));
+  }
+
+  /** Ciphertexts encrypting {@code value} in every slot, at the level and scale the plan says {@code p} sends. */
+  public List<Ciphertext> planned(Phase p, double value) {
+    List<Ciphertext> out = new ArrayList<>();
+    for (RefreshInput in : plan.refreshInputs(p)) {
+      double[] v = new double[PARAMS.slots()];
+      java.util.Arrays.fill(v, value * in.scale() / keys.scale(in.level()));
+      Ciphertext c = keys.encrypt(v, in.level());
+      c.setScale(in.scale());
+      out.add(c);
+    }
+    return out;
+  }
+
+  /** The levels the plan refreshes {@code p}'s outputs to. */
+  public int[] toLevels(Phase p) {
+    return plan.refreshInputs(p).stream().mapToInt(RefreshInput::toLevel).toArray();
+  }
+
+  /** Every id an agreement of {@code steps} versions with {@code microBatches} each allows, in run order. */
+  public List<RefreshId> ids(long steps, int microBatches) {
+    List<RefreshId> ids = new ArrayList<>();
+    for (long s = 0; s < steps; s++) {
+      if (s > 0 && !plan.refreshInputs(Phase.OPTIMIZER_UPDATE).isEmpty()) {
+        ids.add(RefreshId.weights(s));
+      }
+      for (int m = 0; m < microBatches; m++) {
+        for (Phase p : Phase.MICRO_BATCH) {
+          if (!p.refreshed().isEmpty()) {
+            ids.add(new RefreshId(s, m, p));
+          }
+        }
+      }
+    }
+    return ids;
+  }
+}

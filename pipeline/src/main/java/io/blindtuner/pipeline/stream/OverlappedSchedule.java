@@ -75,7 +75,8 @@ public final class OverlappedSchedule implements TrainingSchedule {
   @Override
   public Result run(TrainingJob job) {
     int inFlight = inFlight(job);
-    StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(job.initialWeights()));
+    StateStore<OptimizerState> store =
+        new StateStore<>(OptimizerState.initial(job.firstStep(), job.initialWeights()));
     ActorSystem<JobGuardian.Command> system = ActorSystem.create(JobGuardian.create(job, actors,
         Parallelism.SERIAL, store, faults), "blindtuner-" + job.id().replaceAll("[^A-Za-z0-9-]", "-"), config);
     try {

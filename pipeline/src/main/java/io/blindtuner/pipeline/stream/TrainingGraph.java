@@ -86,7 +86,7 @@ final class TrainingGraph {
 
   /** Runs every step; completes when the last update is applied. */
   CompletionStage<Done> run() {
-    return Source.range(0, job.steps() - 1)
+    return Source.range(job.firstStep(), job.steps() - 1)
         .mapAsync(2, this::encrypt) // one version ahead: the hospital encrypts while the cloud computes
         .mapAsync(1, this::version)
         .runWith(Sink.ignore(), system);
@@ -120,7 +120,8 @@ final class TrainingGraph {
               .thenCompose(done -> askOptimizer(to -> new OptimizerActor.Apply(job.id(), step, mbs.size(),
                   job.learningRate().applyAsDouble(step), w, to)));
         })
-        .thenApply(applied -> {
+        .thenCompose(applied -> job.checkpoints().after(step + 1, applied.outputs()))
+        .thenApply(kept -> {
           job.onStep().accept(step);
           return Done.getInstance();
         });

@@ -1,5 +1,8 @@
 package io.blindtuner.pipeline.stream;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.blindtuner.actors.cloud.JobGuardian;
 import io.blindtuner.actors.cloud.OptimizerState;
 import io.blindtuner.actors.cloud.StateStore;
@@ -36,16 +39,30 @@ public final class OverlappedSchedule implements TrainingSchedule {
   private final PipelineSettings pipeline;
   private final FaultInjector faults;
   private final CiphertextGauge gauge = new CiphertextGauge();
+  private final MeterRegistry metrics;
 
   /**
    * @param config the whole configuration (reference.conf and overrides)
    * @throws SettingsException naming the key at fault
    */
   public OverlappedSchedule(Config config, FaultInjector faults) {
+    this(config, faults, new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param metrics where the graph reports stage latencies, HE operations, refreshes, micro-batches in flight and
+   *     ciphertexts alive
+   * @throws SettingsException naming the key at fault
+   */
+  public OverlappedSchedule(Config config, FaultInjector faults, MeterRegistry metrics) {
     this.config = config;
     this.actors = ActorSettings.from(config);
     this.pipeline = PipelineSettings.from(config);
     this.faults = faults;
+    this.metrics = metrics;
+    Gauge.builder("blindtuner.ciphertexts.alive", gauge, CiphertextGauge::alive)
+        .description("ciphertexts held by training graphs (bounded by blindtuner.pipeline.max-ciphertexts-alive)")
+        .register(metrics);
   }
 
   /** Ciphertexts alive right now (and the peak): the gauge metrics export. */
@@ -88,7 +105,7 @@ public final class OverlappedSchedule implements TrainingSchedule {
       system.tell(new JobGuardian.WatchFailure(watcher));
       JobGuardian.StageRefs refs = AskPattern.<JobGuardian.Command, JobGuardian.StageRefs>ask(system,
           JobGuardian.GetStages::new, actors.askTimeout(), system.scheduler()).toCompletableFuture().join();
-      TrainingGraph graph = new TrainingGraph(job, system, refs, actors, inFlight, gauge, failure);
+      TrainingGraph graph = new TrainingGraph(job, system, refs, actors, inFlight, gauge, metrics, failure);
       gauge.add(FIXED_CIPHERTEXTS);
       try {
         graph.run().toCompletableFuture().get();

@@ -31,9 +31,9 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class KeyHolder {
   /**
-   * What expands the public seed of c1 in the seeded ciphertexts this holder sends: SEAL's BLAKE2Xb generator, so
-   * they travel in SEAL's seeded wire format ({@link io.blindtuner.he.seal.SealCodec}) and any SEAL reader expands
-   * the same c1.
+   * What expands the public seeds of c1 in the seeded ciphertexts and of a_i in the evaluation keys this holder
+   * sends: SEAL's BLAKE2Xb generator, so they travel in SEAL's seeded wire format
+   * ({@link io.blindtuner.he.seal.SealCodec}) and any SEAL reader expands the same polynomials.
    */
   public static final SealPrngFactory SEED_PRNG = SealPrngFactory.BLAKE2XB;
 
@@ -55,7 +55,7 @@ public final class KeyHolder {
   /** Generates the keys; work inside each operation is spread over RNS limbs by {@code parallelism}. */
   public KeyHolder(CkksParameters params, int[] rotationSteps, Parallelism parallelism) {
     this.params = params;
-    KeyGenerator gen = new KeyGenerator(params, null, parallelism);
+    KeyGenerator gen = new KeyGenerator(params, null, SEED_PRNG, parallelism);
     this.encoder = new CkksEncoder(params, parallelism);
     this.encryptor = new Encryptor(params, gen.createPublicKey(), null, Csprng.AES_CTR, parallelism);
     this.symmetric = new Encryptor(params, null, gen.secretKey(), SEED_PRNG, parallelism);

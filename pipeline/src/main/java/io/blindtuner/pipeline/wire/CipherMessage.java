@@ -5,6 +5,7 @@ import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.seal.SealCodec;
 import io.blindtuner.he.seal.SealComprMode;
 import io.blindtuner.he.seal.SealPrngFactory;
+import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.Phase;
 import io.blindtuner.model.cloud.RefreshId;
 import java.io.ByteArrayInputStream;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The value of every record that carries ciphertexts: what it is, which job, step, micro-batch and phase it
@@ -38,6 +40,10 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
     List<Ciphertext> ciphertexts) {
   /** The most ciphertexts one record carries (a checkpoint: 5 parameters and 5 velocities). */
   public static final int MAX_CIPHERTEXTS = 16;
+
+  /** The order weights travel in: the parameters, then their velocities. */
+  public static final List<Operand> WEIGHT_ORDER = Stream.concat(Operand.PARAMETERS.stream(),
+      Operand.VELOCITIES.stream()).toList();
 
   private static final int MAGIC = 0x4254_4331; // "BTC1"
 

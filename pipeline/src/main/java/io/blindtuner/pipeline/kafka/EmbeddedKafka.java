@@ -1,9 +1,12 @@
 package io.blindtuner.pipeline.kafka;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -130,8 +133,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private void format() throws IOException {
     try {
-      new Formatter().setNodeId(NODE_ID).setClusterId(Uuid.randomUuid().toString())
-          .setControllerListenerName(CONTROLLER).setHasDynamicQuorum(false)
+      // The bootstrap snapshot carries the release's feature levels (group.version=1: the KIP-848 protocol).
+      new Formatter().setPrintStream(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
+          .setNodeId(NODE_ID).setClusterId(Uuid.randomUuid().toString()).setControllerListenerName(CONTROLLER)
+          .setHasDynamicQuorum(false).setMetadataLogDirectory(dataDir.toString()).setWriteBootstrapSnapshot(true)
           .setReleaseVersion(MetadataVersion.latestProduction()).addDirectory(dataDir.toString()).run();
     } catch (IOException | RuntimeException e) {
       throw new IOException("cannot format " + dataDir + " for the embedded Kafka broker: " + e.getMessage(), e);

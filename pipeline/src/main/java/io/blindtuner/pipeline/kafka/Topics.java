@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics {@link Topic} declares and checks those that exist: at least the declared partitions, the
@@ -67,8 +68,7 @@ public final class Topics {
   private static void check(Admin admin, Collection<Topic> topics, long ms)
       throws InterruptedException, ExecutionException, TimeoutException {
     List<String> names = topics.stream().map(Topic::topicName).toList();
-    Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
-        .get(ms, TimeUnit.MILLISECONDS);
+    Map<String, TopicDescription> descriptions = describe(admin, names, ms);
     List<ConfigResource> resources = names.stream()
         .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
     Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(ms, TimeUnit.MILLISECONDS);
@@ -94,6 +94,22 @@ public final class Topics {
     if (!problems.isEmpty()) {
       throw new IllegalStateException("Kafka topics do not meet their declarations (io.blindtuner.pipeline.kafka"
           + ".Topic); fix or delete them: " + String.join("; ", problems));
+    }
+  }
+
+  /** Describes topics, waiting for just-created ones to reach the broker's metadata (it lags the controller). */
+  private static Map<String, TopicDescription> describe(Admin admin, List<String> names, long ms)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    while (true) {
+      try {
+        return admin.describeTopics(names).allTopicNames().get(ms, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 }

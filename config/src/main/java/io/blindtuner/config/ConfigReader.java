@@ -2,8 +2,14 @@ package io.blindtuner.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads typed values from one section of a {@link Config}, turning every Typesafe Config error and every value
@@ -131,6 +137,63 @@ public final class ConfigReader {
       allowed.append(allowed.length() == 0 ? "" : ", ").append(configName(e));
     }
     throw new SettingsException(path(key), "must be one of " + allowed + ", got '" + v + "'");
+  }
+
+  /**
+   * A string that may be empty (an empty value selects a default behaviour the key documents).
+   *
+   * @throws SettingsException if missing or not a string
+   */
+  public String stringOrEmpty(String key) {
+    try {
+      return config.getString(key);
+    } catch (ConfigException e) {
+      throw new SettingsException(path(key), reason(e));
+    }
+  }
+
+  /**
+   * A size in bytes in [min, max] (HOCON sizes: {@code 512 KiB}, {@code 4 GiB}).
+   *
+   * @throws SettingsException if missing, not a size or out of range
+   */
+  public long bytesIn(String key, long min, long max) {
+    long v;
+    try {
+      v = config.getBytes(key);
+    } catch (ConfigException e) {
+      throw new SettingsException(path(key), reason(e));
+    }
+    if (v < min || v > max) {
+      throw new SettingsException(path(key), "must be in [" + min + ", " + max + "] bytes, got " + v);
+    }
+    return v;
+  }
+
+  /**
+   * An object of scalar values flattened to dotted names ({@code a { b = 1 }} and {@code "a.b" = 1} both give
+   * {@code a.b -> 1}), e.g. client properties passed through to a library.
+   *
+   * @throws SettingsException if missing, not an object, or a value is a list (naming its path)
+   */
+  public Map<String, String> properties(String key) {
+    Config sub;
+    try {
+      sub = config.getConfig(key);
+    } catch (ConfigException e) {
+      throw new SettingsException(path(key), reason(e));
+    }
+    Map<String, String> out = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : sub.entrySet()) {
+      String name = String.join(".", ConfigUtil.splitPath(e.getKey()));
+      ConfigValueType type = e.getValue().valueType();
+      if (type != ConfigValueType.STRING && type != ConfigValueType.NUMBER && type != ConfigValueType.BOOLEAN) {
+        throw new SettingsException(path(key) + "." + e.getKey(), "must be a string, number or boolean, got "
+            + type.name().toLowerCase(Locale.ROOT));
+      }
+      out.put(name, String.valueOf(e.getValue().unwrapped()));
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /** How an enum constant is written in configuration. */

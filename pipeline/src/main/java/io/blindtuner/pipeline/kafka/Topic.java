@@ -32,7 +32,7 @@ public enum Topic {
   /** Encrypted predictions, keyed by job. */
   INFERENCE_REPLIES("blindtuner.inference.replies", 6, retained(Limits.CIPHERTEXT, 1)),
   /** Records that could not be used: the original key, value and headers, plus the reason. */
-  DEAD_LETTERS("blindtuner.dead.letters", 1, retained(Limits.CIPHERTEXT, 14));
+  DEAD_LETTERS("blindtuner.dead.letters", 1, retained(Limits.CIPHERTEXT + Limits.DEAD_LETTER_HEADROOM, 14));
 
   /** The record limit of topics that carry ciphertexts inline (one micro-batch at N = 16384 is a few MiB). */
   public static final int CIPHERTEXT_RECORD_BYTES = Limits.CIPHERTEXT;
@@ -62,6 +62,28 @@ public enum Topic {
     return configs;
   }
 
+  /** Its record limit ({@code max.message.bytes}): the largest record batch the broker accepts on it. */
+  public int maxMessageBytes() {
+    return Integer.parseInt(configs.get("max.message.bytes"));
+  }
+
+  /**
+   * The largest record a producer may send to it: the limit less the headroom of the batch and record headers,
+   * so that a record that passes this check is never refused by the broker for its size.
+   */
+  public int maxRecordBytes() {
+    return maxMessageBytes() - Limits.RECORD_OVERHEAD;
+  }
+
+  /** The largest record limit of all topics: what a producer's request and a consumer's fetch must hold. */
+  public static int largestMaxMessageBytes() {
+    int max = 0;
+    for (Topic t : values()) {
+      max = Math.max(max, t.maxMessageBytes());
+    }
+    return max;
+  }
+
   private static Map<String, String> compacted(int maxBytes) {
     return Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(maxBytes),
         "min.insync.replicas", "1");
@@ -75,5 +97,9 @@ public enum Topic {
   // enum constants are initialised before the enum's own static fields, hence the holder
   private static final class Limits {
     static final int CIPHERTEXT = 16 << 20;
+    /** Batch header (61 bytes) and one record's varint fields, with room to spare. */
+    static final int RECORD_OVERHEAD = 1 << 10;
+    /** A dead letter is the original record plus its reason and origin headers (capped to fit in this). */
+    static final int DEAD_LETTER_HEADROOM = 64 << 10;
   }
 }

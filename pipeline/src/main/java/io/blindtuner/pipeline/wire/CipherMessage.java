@@ -8,6 +8,7 @@ import io.blindtuner.he.seal.SealPrngFactory;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.Phase;
 import io.blindtuner.model.cloud.RefreshId;
+import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -3,6 +3,7 @@ package io.blindtuner.pipeline.wire;
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.RelinKeys;
 import io.blindtuner.he.seal.SealCodec;
+import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

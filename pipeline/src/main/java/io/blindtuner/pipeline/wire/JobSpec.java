@@ -4,6 +4,7 @@ import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.CkksSpec;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

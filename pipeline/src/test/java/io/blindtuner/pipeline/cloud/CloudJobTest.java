@@ -21,7 +21,7 @@ import io.blindtuner.pipeline.stream.OverlappedSchedule;
 import io.blindtuner.pipeline.stream.OverlappedScheduleTest;
 import io.blindtuner.pipeline.wire.CipherMessage;
 import io.blindtuner.pipeline.wire.JobSpec;
-import io.blindtuner.pipeline.wire.MalformedRecordException;
+import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

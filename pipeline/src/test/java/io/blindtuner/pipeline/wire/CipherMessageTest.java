@@ -1,5 +1,6 @@
 package io.blindtuner.pipeline.wire;
 
+import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,0 +1,103 @@
+package io.blindtuner.pipeline.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+import reactor.core.publisher.Flux;
+import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.ReceiverOptions;
+import reactor.kafka.receiver.ReceiverPartition;
+import reactor.kafka.receiver.ReceiverRecord;
+
+/**
+ * The one place records enter from Kafka: Reactor Kafka's {@link KafkaReceiver} as a Pekko {@link Source}
+ * (through Reactive Streams), so the client could be swapped by replacing this class and {@link KafkaPublisher}.
+ * Back-pressure reaches the consumer: when the stream stops pulling, the receiver pauses its partitions.
+ *
+ * <p>Commits are manual only: there is no auto-commit and no periodic commit; a record's offset is committed when
+ * the caller calls {@link IngestRecord#commit()} after its work is durable, and only once every earlier record of
+ * its partition is committed too (see {@link PartitionCommits}). Records delivered and not committed when the
+ * stream stops or crashes, or when their partition moves to another member, are read again by the group.
+ *
+ * <p>A record fetched under an earlier assignment of its partition and delivered after a rebalance has a commit
+ * that fails; the partition's current owner reads it again. Processing is therefore at least once: consumers
+ * deduplicate by the record's sequence number ({@link Envelope}).
+ */
+public final class KafkaIngest {
+  private KafkaIngest() {}
+
+  /**
+   * A source of the records of the given topics, read by the group {@code connection.groupId(role)} from its
+   * committed positions (from the beginning for a new group). Each materialization is a new consumer of the group;
+   * cancelling the stream closes it (records not committed by then are read again).
+   *
+   * @param connection the cluster and client properties
+   * @param role the group's role ({@code trainer}, {@code edge}, ...)
+   * @param topics the topics to subscribe to
+   */
+  public static Source<IngestRecord, NotUsed> source(KafkaConnection connection, String role,
+      Collection<Topic> topics) {
+    Map<String, Object> config = connection.consumerConfig(connection.groupId(role), topics);
+    List<String> names = topics.stream().map(Topic::topicName).toList();
+    Flux<IngestRecord> records = Flux.defer(() -> {
+      Map<TopicPartition, PartitionCommits> assigned = new ConcurrentHashMap<>();
+      ReceiverOptions<byte[], byte[]> options = ReceiverOptions.<byte[], byte[]>create(config)
+          .subscription(names)
+          .commitInterval(Duration.ZERO)
+          .commitBatchSize(0)
+          .addAssignListener(partitions -> {
+            for (ReceiverPartition p : partitions) {
+              assigned.put(p.topicPartition(), new PartitionCommits(p.position()));
+            }
+          })
+          .addRevokeListener(partitions -> {
+            for (ReceiverPartition p : partitions) {
+              PartitionCommits revoked = assigned.remove(p.topicPartition());
+              if (revoked != null) {
+                IllegalStateException reason = new IllegalStateException("partition " + p.topicPartition()
+                    + " was revoked before the commit; its next owner reads the record again");
+                revoked.revoke().forEach(r -> r.failCommit(reason));
+              }
+            }
+          });
+      return KafkaReceiver.create(options).receive().map(r -> wrap(r, assigned));
+    });
+    return Source.fromPublisher(records);
+  }
+
+  private static IngestRecord wrap(ReceiverRecord<byte[], byte[]> r, Map<TopicPartition, PartitionCommits> assigned) {
+    PartitionCommits commits = assigned.get(r.receiverOffset().topicPartition());
+    if (commits == null || !commits.covers(r.offset())) {
+      commits = PartitionCommits.revoked();
+    }
+    IngestRecord record = new IngestRecord(topicOf(r), r.partition(), r.offset(), r.key(), r.value(), headers(r),
+        r.receiverOffset(), commits);
+    commits.delivered(record);
+    return record;
+  }
+
+  private static Topic topicOf(ConsumerRecord<?, ?> r) {
+    for (Topic t : Topic.values()) {
+      if (t.topicName().equals(r.topic())) {
+        return t;
+      }
+    }
+    // Only declared topics are subscribed to.
+    throw new IllegalStateException("record of undeclared topic " + r.topic());
+  }
+
+  private static List<Header> headers(ConsumerRecord<?, ?> r) {
+    List<Header> out = new ArrayList<>();
+    for (org.apache.kafka.common.header.Header h : r.headers()) {
+      out.add(new Header(h.key(), h.value() == null ? new byte[0] : h.value()));
+    }
+    return out;
+  }
+}

@@ -1,13 +1,11 @@
 package io.blindtuner.pipeline.stream;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.typesafe.config.Config;
+import io.blindtuner.actors.ActorSystems;
+import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.actors.cloud.JobGuardian;
 import io.blindtuner.actors.cloud.OptimizerState;
 import io.blindtuner.actors.cloud.StateStore;
-import io.blindtuner.actors.ActorSystems;
-import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.config.ActorSettings;
 import io.blindtuner.config.PipelineSettings;
 import io.blindtuner.config.SettingsException;
@@ -15,7 +13,9 @@ import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.TrainingJob;
 import io.blindtuner.model.cloud.TrainingSchedule;
-import com.typesafe.config.Config;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;

@@ -1,6 +1,5 @@
 package io.blindtuner.pipeline.wire;
 
-import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +12,7 @@ import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.Phase;
 import io.blindtuner.model.hospital.KeyHolder;
+import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -56,8 +56,46 @@ public final class TokenScaling {
     return new TokenScaling(mean, invStd, clip);
   }
 
+  /**
+   * A scaling fitted earlier (read back from a model file); the arrays are copied.
+   *
+   * @throws IllegalArgumentException if the arrays are empty or differ in length, a mean is not finite, an inverse
+   *     deviation is not positive and finite, or clip is not positive
+   */
+  public static TokenScaling of(double[] mean, double[] invStd, double clip) {
+    if (!(clip > 0)) {
+      throw new IllegalArgumentException("clip must be positive, got " + clip);
+    }
+    if (mean.length == 0 || mean.length != invStd.length) {
+      throw new IllegalArgumentException("token scaling holds " + mean.length + " means and " + invStd.length
+          + " inverse deviations");
+    }
+    for (int j = 0; j < mean.length; j++) {
+      if (!Double.isFinite(mean[j]) || !(invStd[j] > 0 && Double.isFinite(invStd[j]))) {
+        throw new IllegalArgumentException("token scaling value " + j + " has mean " + mean[j]
+            + " and inverse deviation " + invStd[j]);
+      }
+    }
+    return new TokenScaling(mean.clone(), invStd.clone(), clip);
+  }
+
   public int dim() {
     return mean.length;
+  }
+
+  /** The train mean of each value (a copy). */
+  public double[] mean() {
+    return mean.clone();
+  }
+
+  /** One over the train deviation of each value (a copy). */
+  public double[] invStd() {
+    return invStd.clone();
+  }
+
+  /** Standardised values are clipped to [-clip, clip]. */
+  public double clip() {
+    return clip;
   }
 
   /**

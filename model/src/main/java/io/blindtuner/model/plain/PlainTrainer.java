@@ -15,6 +15,17 @@ public final class PlainTrainer {
     this.config = config;
   }
 
+  /** Sees each step as it finishes. */
+  @FunctionalInterface
+  public interface StepListener {
+    /**
+     * @param step the step index
+     * @param loss the batch's loss before the update
+     * @param parameters the parameters after the update (read only; the trainer does not change them later)
+     */
+    void afterStep(int step, double loss, HeadParameters parameters);
+  }
+
   /**
    * Runs every step of the shared batch order from the shared initialisation.
    *
@@ -22,6 +33,16 @@ public final class PlainTrainer {
    * @throws IllegalArgumentException if the data cannot fill a batch or its sizes disagree with the shape
    */
   public HeadParameters train(HeadShape shape, HeadFunctions functions, TokenSet train, IntConsumer onStep) {
+    return train(shape, functions, train, (s, loss, p) -> onStep.accept(s));
+  }
+
+  /**
+   * Runs every step of the shared batch order from the shared initialisation.
+   *
+   * @param listener called after each step with its loss and the updated parameters
+   * @throws IllegalArgumentException if the data cannot fill a batch or its sizes disagree with the shape
+   */
+  public HeadParameters train(HeadShape shape, HeadFunctions functions, TokenSet train, StepListener listener) {
     if (train.dim() != shape.dim() || train.tokens() != shape.tokens() || train.classes() != shape.classes()) {
       throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
           + train.classes() + ") does not match " + shape);
@@ -34,7 +55,7 @@ public final class PlainTrainer {
     for (int s = 0; s < order.steps(); s++) {
       PlainHead.StepResult r = head.step(p, train, order.batch(s));
       p = opt.step(p, r.gradient(), lr.rate(s));
-      onStep.accept(s);
+      listener.afterStep(s, r.loss(), p);
     }
     return p;
   }

@@ -24,10 +24,19 @@ public final class BlindtunerCli {
   /**
    * The configured command line, shared by {@link #main} and the tests. Bad input (an unreadable or malformed file,
    * an invalid option value, an inconsistent state) reaches the user as one line, "command: message", with exit
-   * code 1; any other exception is a bug and keeps its stack trace.
+   * code 1; a command line picocli cannot parse (an unknown option, a missing value, a value of the wrong type) as
+   * "command: message" and a one-line hint to {@code --help}, with exit code 2; any other exception is a bug and
+   * keeps its stack trace.
    */
   public static CommandLine commandLine() {
-    return new CommandLine(new BlindtunerCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+    return new CommandLine(new BlindtunerCli()).setParameterExceptionHandler((e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      PrintWriter err = cmd.getErr();
+      err.println(cmd.getCommandName() + ": " + e.getMessage());
+      err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+      err.flush();
+      return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }).setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
         PrintWriter err = cmd.getErr();
         err.println(cmd.getCommandName() + ": " + e.getMessage());

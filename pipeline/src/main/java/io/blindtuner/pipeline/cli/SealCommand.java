@@ -45,13 +45,16 @@ public final class SealCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Reads a file, naming it if it cannot be read. */
+  /**
+   * Reads a file, naming it if it cannot be read.
+   *
+   * @throws IllegalArgumentException naming the role and the file if it is missing, a directory or unreadable
+   */
   static byte[] read(Path file, String role) {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new CommandLine.ParameterException(new CommandLine(new SealCommand()),
-          "cannot read " + role + " file " + file + ": " + e.getMessage());
+      throw new IllegalArgumentException("cannot read " + role + " file " + file + ": " + e.getMessage(), e);
     }
   }
 

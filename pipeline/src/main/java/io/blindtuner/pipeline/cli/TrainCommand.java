@@ -1,44 +1,30 @@
 package io.blindtuner.pipeline.cli;
 
-import io.blindtuner.he.ckks.CkksParameters;
-import io.blindtuner.he.ckks.CkksSpec;
-import io.blindtuner.he.ring.Parallelism;
-import io.blindtuner.model.HeadFunctions;
-import io.blindtuner.model.HeadParameters;
-import io.blindtuner.model.HeadShape;
-import io.blindtuner.model.TrainingConfig;
-import io.blindtuner.model.data.TokenScaling;
-import io.blindtuner.model.data.TokenSet;
-import io.blindtuner.model.eval.DomainReport;
-import io.blindtuner.model.eval.Metrics;
 import com.typesafe.config.ConfigFactory;
-import io.blindtuner.actors.FaultInjector;
-import io.blindtuner.model.cloud.SequentialSchedule;
+import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.StageKind;
-import io.blindtuner.model.cloud.TrainingSchedule;
-import io.blindtuner.pipeline.hospital.LocalSchedule;
-import io.blindtuner.model.hospital.EncryptedTrainingRun;
 import io.blindtuner.model.plan.TrainingPlan;
-import io.blindtuner.model.plain.BatchOrder;
-import io.blindtuner.model.plain.ExactSoftmax;
-import io.blindtuner.model.plain.PlainHead;
-import io.blindtuner.model.plain.PlainTrainer;
-import io.blindtuner.vision.data.ImageSplit;
-import io.blindtuner.vision.data.MedMnistDataset;
-import io.blindtuner.vision.features.FeatureSet;
-import io.blindtuner.vision.features.PatchFeaturizer;
-import io.blindtuner.vision.features.Pca;
+import io.blindtuner.pipeline.hospital.EncryptedRunFacts;
+import io.blindtuner.pipeline.hospital.EncryptionSettings;
+import io.blindtuner.pipeline.hospital.PreparedTraining;
+import io.blindtuner.pipeline.hospital.TrainingData;
+import io.blindtuner.pipeline.hospital.TrainingListener;
+import io.blindtuner.pipeline.hospital.TrainingReport;
+import io.blindtuner.pipeline.hospital.TrainingRequest;
+import io.blindtuner.pipeline.hospital.TrainingResult;
+import io.blindtuner.pipeline.hospital.TrainingService;
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.vision.features.TokenFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -121,16 +107,10 @@ public final class TrainCommand implements Callable<Integer> {
           + "within the 128-bit bound.")
   int[] coeffBits;
 
-  /** How the cloud runs the encrypted steps. */
-  enum Pipeline {
-    sequential,
-    overlapped
-  }
-
   @Option(names = "--pipeline", paramLabel = "MODE", defaultValue = "overlapped",
       description = "overlapped: stage actors with several micro-batches in flight (blindtuner.pipeline settings);"
           + " sequential: one micro-batch at a time on this thread (default ${DEFAULT-VALUE}).")
-  Pipeline pipeline;
+  EncryptionSettings.Pipeline pipeline;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
       description = "Threads per homomorphic operation (over RNS limbs; default ${DEFAULT-VALUE}).")
@@ -139,92 +119,126 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path report;
 
+  @Option(names = "--class-names", paramLabel = "NAMES", split = ",",
+      description = "Class names for the model file and predictions, in label order (default 0, 1, ...).")
+  List<String> classNames;
+
   @Override
   public Integer call() throws IOException {
     // Bad input surfaces as an exception; BlindtunerCli's handler prints it as "train: message" and exits 1.
     return run(spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
-  /** Train and test tokens with the class count. */
-  private record Split(FeatureSet train, FeatureSet test, int classes, String source) {}
-
   private int run(PrintWriter o, PrintWriter err) throws IOException {
-    if (epochs < 1 || batch < 1 || hidden < 1 || threads < 1 || (limitTrain != null && limitTrain < 1)) {
-      throw new IllegalArgumentException("--epochs, --batch, --hidden, --threads and --limit-train must be >= 1");
+    TrainingConfig cfg = checkOptions();
+    TrainingService service = new TrainingService(ConfigFactory.load());
+    TrainingData data = load(err);
+    EncryptionSettings enc = encrypted ? new EncryptionSettings(polyDegree, coeffBits, pipeline, threads) : null;
+    PreparedTraining job = service.prepare(new TrainingRequest(data, dim, hidden, clip, cfg, enc));
+    printSetup(o, job);
+    TrainingResult result;
+    try (Bars bars = new Bars()) {
+      result = service.train(job, bars);
     }
-    long t0 = System.nanoTime();
-    Split split = load(err);
-    FeatureSet train = split.train();
-    FeatureSet test = split.test();
-    String reduction = "none";
-    if (train.dim() > dim) {
-      Pca pca = Pca.fit(train, dim);
-      train = pca.apply(train);
-      test = pca.apply(test);
-      reduction = String.format(Locale.ROOT, "PCA %d -> %d on train (%.1f%% of variance)", pca.inputDim(), dim,
-          100 * pca.explainedVarianceRatio());
-    } else if (train.dim() < dim) {
-      throw new IllegalArgumentException("tokens have " + train.dim() + " values, fewer than --dim " + dim);
+    TrainingReport rep = result.report();
+    o.println();
+    o.println("model                  accuracy  balanced acc     AUC");
+    row(o, "float reference", rep.floatMetrics());
+    row(o, "plaintext twin", rep.twinMetrics());
+    EncryptedRunFacts e = rep.encrypted();
+    if (e != null) {
+      row(o, "encrypted (CKKS)", e.metrics());
     }
-    TokenScaling scaling = TokenScaling.fit(train.values(), train.n(), train.tokens(), train.dim(), clip);
-    TokenSet trainSet = scaling.apply(train.values(), train.n(), train.tokens(), train.labels(), split.classes());
-    TokenSet testSet = scaling.apply(test.values(), test.n(), test.tokens(), test.labels(), split.classes());
-    HeadShape shape = new HeadShape(train.tokens(), dim, hidden, split.classes());
-    TrainingConfig cfg = new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed);
-    int steps = new BatchOrder(trainSet.size(), batch, epochs, seed).steps();
-    CkksParameters params = null;
-    TrainingPlan plan = null;
-    if (encrypted) {
-      // The plan is derived and checked before any training, key generation or encryption.
-      params = CkksParameters.create(CkksSpec.of(polyDegree, coeffBits));
-      plan = EncryptedTrainingRun.plan(params, shape, cfg);
+    o.printf(Locale.ROOT, "%ndomain    twin on train: |score| <= %.2f (attention weight error <= %.3g), |h| <= %.2f"
+        + " (GELU error <= %.3g), |centred logit| <= %.2f (softmax error <= %.3g)%n", rep.domain().maxScore(),
+        rep.domain().attentionWeightError(), rep.domain().maxPreActivation(), rep.domain().geluError(),
+        rep.domain().maxLogit(), rep.domain().softmaxError());
+    if (e != null) {
+      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g%n",
+          100 * (e.metrics().accuracy() - rep.twinMetrics().accuracy()), e.metrics().auc() - rep.twinMetrics().auc(),
+          e.maxParameterDiff());
+      o.printf(Locale.ROOT, "per step  %.2f s, %.1f rotations, %.1f ciphertext products, %.1f refresh round trips"
+          + " (%.1f ciphertexts)%n", e.secondsPerStep(), (double) e.rotations() / e.steps(),
+          (double) e.multiplications() / e.steps(), (double) e.refreshRoundTrips() / e.steps(),
+          (double) e.refreshedCiphertexts() / e.steps());
+      o.printf(Locale.ROOT, "pipeline  %s, %d micro-batch(es) of %d images per step, at most %d ciphertexts alive%n",
+          e.pipeline(), e.microBatches(), batch / e.microBatches(), e.peakCiphertextsAlive());
+      o.printf(Locale.ROOT, "traffic   %.1f MB to the cloud, %.1f MB from the cloud over %d steps%n",
+          e.bytesToCloud() / 1e6, e.bytesFromCloud() / 1e6, e.steps());
     }
-    o.printf(Locale.ROOT, "data      %s: %d classes, train %d / test %d images, T=%d tokens of %d values (%s)%n",
-        source.name(), split.classes(), trainSet.size(), testSet.size(), shape.tokens(), dim, reduction);
-    o.printf(Locale.ROOT, "tokens    %s%n", split.source());
-    o.printf(Locale.ROOT, "head      attention (trainable query) -> MLP %d -> %d -> %d; %d parameters%n", dim, hidden,
-        split.classes(), shape.parameterCount());
-    o.printf(Locale.ROOT, "training  %d epochs x %d steps of %d images, Nesterov mu=%.2f, weight decay %.2g, cosine lr"
-        + " %.3g -> %.3g%n", epochs, steps / epochs, batch, momentum, weightDecay, lr, lr * finalFraction);
+    o.printf(Locale.ROOT, "done      in %.1f s%n", rep.totalSeconds());
+    if (report != null) {
+      JsonReport.write(report, rep.toJson());
+      o.println("report    " + report);
+    }
     o.flush();
+    return 0;
+  }
 
-    HeadFunctions poly = HeadFunctions.polynomial(split.classes());
-    HeadFunctions exact = HeadFunctions.exact();
-    HeadParameters floatParams;
-    try (ProgressBar bar = new ProgressBar("float reference", steps, "step")) {
-      floatParams = new PlainTrainer(cfg).train(shape, exact, trainSet, s -> bar.step(1));
+  /** Every option on its own, before any file is read; the training config they make. */
+  private TrainingConfig checkOptions() {
+    OptionChecks.positive("--epochs", epochs);
+    OptionChecks.positive("--batch", batch);
+    OptionChecks.positive("--dim", dim);
+    OptionChecks.positive("--hidden", hidden);
+    OptionChecks.positive("--threads", threads);
+    if (limitTrain != null) {
+      OptionChecks.positive("--limit-train", limitTrain);
     }
-    HeadParameters twinParams;
-    try (ProgressBar bar = new ProgressBar("plaintext twin", steps, "step")) {
-      twinParams = new PlainTrainer(cfg).train(shape, poly, trainSet, s -> bar.step(1));
+    OptionChecks.positive("--lr", lr);
+    OptionChecks.within("--final-lr", finalFraction, 0, 1);
+    OptionChecks.within("--momentum", momentum, 0, 0.999);
+    OptionChecks.within("--weight-decay", weightDecay, 0, 1);
+    OptionChecks.positive("--clip", clip);
+    if (source.hasData() == (tokens != null)) {
+      throw new IllegalArgumentException("give exactly one of --data (a MedMNIST .npz) and --tokens (a token file)");
     }
-    Map<String, Object> rep = new LinkedHashMap<>();
-    rep.put("dataset", source.name());
-    rep.put("tokens_source", split.source());
-    rep.put("token_reduction", reduction);
-    rep.put("train_images", trainSet.size());
-    rep.put("test_images", testSet.size());
-    rep.put("classes", split.classes());
-    rep.put("tokens", shape.tokens());
-    rep.put("dim", dim);
-    rep.put("hidden", hidden);
-    rep.put("epochs", epochs);
-    rep.put("batch", batch);
-    rep.put("steps", steps);
-    rep.put("learning_rate", lr);
-    rep.put("momentum", momentum);
-    rep.put("weight_decay", weightDecay);
-    rep.put("clip", clip);
-    rep.put("seed", seed);
-    rep.put("attention", poly.pooling().describe());
-    rep.put("activation", poly.activation().describe());
-    rep.put("softmax", poly.softmax().describe());
+    if (tokens != null) {
+      OptionChecks.readableFile("--tokens", tokens);
+    }
+    if (report != null) {
+      OptionChecks.writableFile("--report", report, true);
+    }
+    return new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed);
+  }
 
-    Metrics floatM = evaluate(exact, floatParams, testSet);
-    Metrics twinM = evaluate(poly, twinParams, testSet);
-    Metrics encM = null;
-    EncryptedTrainingRun.Result enc = null;
-    if (encrypted) {
+  private TrainingData load(PrintWriter err) throws IOException {
+    if (tokens != null) {
+      TokenFile tf = TokenFile.read(tokens);
+      if (!tf.dataset().equalsIgnoreCase(source.name())) {
+        throw new IllegalArgumentException("--tokens " + tokens + " holds " + tf.dataset() + ", not "
+            + source.name());
+      }
+      return TrainingData.fromTokens(tf, tokens, limitTrain, names(tf.classes()));
+    }
+    // --data is given (checked above), so nothing is downloaded and no cache folder is needed
+    DatasetSource.Loaded loaded = source.load(err, null);
+    return TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain, names(loaded.dataset().classes()));
+  }
+
+  private List<String> names(int classes) {
+    if (classNames == null) {
+      return TrainingData.numberedClasses(classes);
+    }
+    if (classNames.size() != classes) {
+      throw new IllegalArgumentException("--class-names gives " + classNames.size() + " names, the data has "
+          + classes + " classes");
+    }
+    return classNames;
+  }
+
+  private void printSetup(PrintWriter o, PreparedTraining job) {
+    var shape = job.shape();
+    o.printf(Locale.ROOT, "data      %s: %d classes, train %d / test %d images, T=%d tokens of %d values (%s)%n",
+        source.name(), shape.classes(), job.train().size(), job.test().size(), shape.tokens(), dim, job.reduction());
+    o.printf(Locale.ROOT, "tokens    %s%n", job.request().data().source());
+    o.printf(Locale.ROOT, "head      attention (trainable query) -> MLP %d -> %d -> %d; %d parameters%n", dim, hidden,
+        shape.classes(), shape.parameterCount());
+    o.printf(Locale.ROOT, "training  %d epochs x %d steps of %d images, Nesterov mu=%.2f, weight decay %.2g, cosine lr"
+        + " %.3g -> %.3g%n", epochs, job.stepsPerEpoch(), batch, momentum, weightDecay, lr, lr * finalFraction);
+    if (job.params() != null) {
+      CkksParameters params = job.params();
+      TrainingPlan plan = job.plan();
       o.printf(Locale.ROOT, "ckks      N=%d, primes %s (%d bits, 128-bit bound %d), %d slots, top level %d%n",
           params.n(), Arrays.toString(coeffBits), params.totalBits(), CkksParameters.maxSecureBits(params.n()),
           params.slots(), params.maxLevel());
@@ -233,135 +247,41 @@ public final class TrainCommand implements Callable<Integer> {
           plan.rotationsPerStep(batch / plan.spec().layout().batch()),
           plan.productsPerStep(batch / plan.spec().layout().batch()), plan.rotationSteps().length,
           plan.stage(StageKind.ATTENTION).rotationSteps().length, plan.stage(StageKind.LOSS).rotationSteps().length);
-      o.flush();
-      ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads - 1) : null;
-      try (ProgressBar bar = new ProgressBar("encrypted", steps, "step")) {
-        Parallelism par = pool == null ? Parallelism.SERIAL : new Parallelism(pool, threads);
-        TrainingSchedule schedule = pipeline == Pipeline.sequential ? new SequentialSchedule(par)
-            : new LocalSchedule(ConfigFactory.load(), FaultInjector.NONE);
-        enc = EncryptedTrainingRun.run(params, shape, cfg, trainSet, schedule, par, r -> r, s -> bar.step(1));
-      } finally {
-        if (pool != null) {
-          pool.shutdown();
-        }
-      }
-      encM = evaluate(poly, enc.parameters(), testSet);
-    }
-
-    o.println();
-    o.println("model                  accuracy  balanced acc     AUC");
-    row(o, "float reference", floatM);
-    row(o, "plaintext twin", twinM);
-    if (encM != null) {
-      row(o, "encrypted (CKKS)", encM);
-    }
-    put(rep, "float", floatM);
-    put(rep, "twin", twinM);
-    DomainReport dom = DomainReport.measure(poly, twinParams, trainSet);
-    rep.put("domain_seen", Map.of("max_abs_centred_score", dom.maxScore(),
-        "attention_weight_max_error", dom.attentionWeightError(), "max_abs_preactivation", dom.maxPreActivation(),
-        "gelu_max_error", dom.geluError(), "max_abs_centred_logit", dom.maxLogit(),
-        "softmax_max_error", dom.softmaxError()));
-    o.printf(Locale.ROOT, "%ndomain    twin on train: |score| <= %.2f (attention weight error <= %.3g), |h| <= %.2f"
-        + " (GELU error <= %.3g), |centred logit| <= %.2f (softmax error <= %.3g)%n", dom.maxScore(),
-        dom.attentionWeightError(), dom.maxPreActivation(), dom.geluError(), dom.maxLogit(), dom.softmaxError());
-    if (enc != null) {
-      put(rep, "encrypted", encM);
-      double maxDiff = maxAbsDiff(enc.parameters(), twinParams);
-      rep.put("encrypted_vs_twin_accuracy_pp", 100 * (encM.accuracy() - twinM.accuracy()));
-      rep.put("encrypted_vs_twin_auc", encM.auc() - twinM.auc());
-      rep.put("encrypted_vs_twin_max_parameter_diff", maxDiff);
-      rep.put("seconds_per_step", enc.secondsPerStep());
-      rep.put("refreshes_per_step", (double) enc.refreshRoundTrips() / enc.steps());
-      rep.put("refreshed_ciphertexts_per_step", (double) enc.refreshedCiphertexts() / enc.steps());
-      rep.put("rotations_per_step", (double) enc.rotations() / enc.steps());
-      rep.put("multiplications_per_step", (double) enc.multiplications() / enc.steps());
-      rep.put("bytes_to_cloud", enc.bytesToCloud());
-      rep.put("bytes_from_cloud", enc.bytesFromCloud());
-      rep.put("poly_modulus_degree", params.n());
-      rep.put("coeff_modulus_bits", Arrays.stream(coeffBits).boxed().toList());
-      rep.put("total_modulus_bits", params.totalBits());
-      rep.put("security_bits", params.isInsecure() ? 0 : 128);
-      rep.put("threads", threads);
-      rep.put("pipeline", pipeline.name());
-      rep.put("micro_batches_per_step", enc.microBatches());
-      rep.put("peak_ciphertexts_alive", enc.peakCiphertextsAlive());
-      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g%n",
-          100 * (encM.accuracy() - twinM.accuracy()), encM.auc() - twinM.auc(), maxDiff);
-      o.printf(Locale.ROOT, "per step  %.2f s, %.1f rotations, %.1f ciphertext products, %.1f refresh round trips"
-          + " (%.1f ciphertexts)%n", enc.secondsPerStep(), (double) enc.rotations() / enc.steps(),
-          (double) enc.multiplications() / enc.steps(), (double) enc.refreshRoundTrips() / enc.steps(),
-          (double) enc.refreshedCiphertexts() / enc.steps());
-      o.printf(Locale.ROOT, "pipeline  %s, %d micro-batch(es) of %d images per step, at most %d ciphertexts alive%n",
-          pipeline, enc.microBatches(), batch / enc.microBatches(), enc.peakCiphertextsAlive());
-      o.printf(Locale.ROOT, "traffic   %.1f MB to the cloud, %.1f MB from the cloud over %d steps%n",
-          enc.bytesToCloud() / 1e6, enc.bytesFromCloud() / 1e6, enc.steps());
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    rep.put("total_seconds", seconds);
-    o.printf(Locale.ROOT, "done      in %.1f s%n", seconds);
-    if (report != null) {
-      JsonReport.write(report, rep);
-      o.println("report    " + report);
     }
     o.flush();
-    return 0;
   }
 
-  private Split load(PrintWriter err) throws IOException {
-    if (source.hasData() == (tokens != null)) {
-      throw new IllegalArgumentException("give exactly one of --data (a MedMNIST .npz) and --tokens (a token file)");
+  /** A progress bar per training run. */
+  private static final class Bars implements TrainingListener, AutoCloseable {
+    private final Map<Phase, ProgressBar> bars = new EnumMap<>(Phase.class);
+
+    @Override
+    public synchronized void started(Phase phase, int steps) {
+      bars.put(phase, new ProgressBar(phase.label(), steps, "step"));
     }
-    if (tokens != null) {
-      TokenFile tf = TokenFile.read(tokens);
-      if (!tf.dataset().equalsIgnoreCase(source.name())) {
-        throw new IllegalArgumentException(tokens + " holds " + tf.dataset() + ", not " + source.name());
+
+    @Override
+    public void stepped(Phase phase) {
+      ProgressBar b;
+      synchronized (this) {
+        b = bars.get(phase);
       }
-      FeatureSet train = tf.split("train");
-      if (limitTrain != null && limitTrain < train.n()) {
-        int k = limitTrain * train.tokens() * train.dim();
-        train = new FeatureSet(train.split(), limitTrain, train.tokens(), train.dim(),
-            Arrays.copyOf(train.values(), k), Arrays.copyOf(train.labels(), limitTrain));
-      }
-      return new Split(train, tf.split("test"), tf.classes(), tf.description() + " (" + tokens + ")");
+      b.step(1);
     }
-    // --data is given (checked above), so nothing is downloaded and no cache folder is needed
-    DatasetSource.Loaded loaded = source.load(err, null);
-    MedMnistDataset ds = loaded.dataset();
-    ImageSplit trainImages = limitTrain == null ? ds.train() : ds.train().head(limitTrain);
-    PatchFeaturizer f = PatchFeaturizer.fit(trainImages, 4);
-    return new Split(f.featurize(trainImages, n -> {}), f.featurize(ds.test(), n -> {}), ds.classes(),
-        f.description() + " (" + loaded.file() + ")");
-  }
 
-  /** Test metrics from the model's logits (exact softmax scores for the AUC, so models rank comparably). */
-  private static Metrics evaluate(HeadFunctions functions, HeadParameters p, TokenSet test) {
-    double[][] logits = new PlainHead(functions).logits(p, test);
-    double[][] scores = new double[logits.length][];
-    for (int i = 0; i < logits.length; i++) {
-      scores[i] = ExactSoftmax.softmax(logits[i]);
+    @Override
+    public synchronized void finished(Phase phase) {
+      bars.remove(phase).close();
     }
-    return Metrics.of(scores, test.labels());
-  }
 
-  private static double maxAbsDiff(HeadParameters a, HeadParameters b) {
-    double[] x = a.flatten();
-    double[] y = b.flatten();
-    double m = 0;
-    for (int i = 0; i < x.length; i++) {
-      m = Math.max(m, Math.abs(x[i] - y[i]));
+    @Override
+    public synchronized void close() {
+      bars.values().forEach(ProgressBar::close);
     }
-    return m;
   }
 
   private static void row(PrintWriter o, String name, Metrics m) {
     o.printf(Locale.ROOT, "%-20s %9.2f%% %12.2f%% %8.4f%n", name, 100 * m.accuracy(), 100 * m.balancedAccuracy(),
         m.auc());
-  }
-
-  private static void put(Map<String, Object> rep, String model, Metrics m) {
-    rep.put(model + "_accuracy", m.accuracy());
-    rep.put(model + "_balanced_accuracy", m.balancedAccuracy());
-    rep.put(model + "_auc", m.auc());
   }
 }

@@ -77,6 +77,33 @@ public final class PatchFeaturizer implements Featurizer {
     return new PatchFeaturizer(grid, train.height(), train.width(), train.channels(), mean, invStd);
   }
 
+  /**
+   * A featurizer from settings fitted earlier (read back from a model file); the arrays are copied.
+   *
+   * @param mean the fitted mean of each of the T x (patch values) raw values, token-major
+   * @param invStd one over the fitted deviation of each raw value
+   * @throws IllegalArgumentException if a size is not positive, the grid does not divide the image, the arrays do
+   *     not hold T x (patch values) entries, or a value is not finite (an inverse deviation must be positive)
+   */
+  public static PatchFeaturizer of(int grid, int height, int width, int channels, float[] mean, float[] invStd) {
+    if (grid <= 0 || height <= 0 || width <= 0 || channels <= 0 || height % grid != 0 || width % grid != 0) {
+      throw new IllegalArgumentException("bad patch featurizer shape: grid " + grid + " for " + height + "x" + width
+          + "x" + channels + " images");
+    }
+    long values = (long) height * width * channels;
+    if (mean.length != values || invStd.length != values) {
+      throw new IllegalArgumentException("patch featurizer settings hold " + mean.length + " means and "
+          + invStd.length + " inverse deviations; " + height + "x" + width + "x" + channels + " images need " + values);
+    }
+    for (int k = 0; k < mean.length; k++) {
+      if (!Float.isFinite(mean[k]) || !(invStd[k] > 0 && Float.isFinite(invStd[k]))) {
+        throw new IllegalArgumentException("patch featurizer value " + k + " has mean " + mean[k]
+            + " and inverse deviation " + invStd[k]);
+      }
+    }
+    return new PatchFeaturizer(grid, height, width, channels, mean.clone(), invStd.clone());
+  }
+
   private static float[] filled(int n, float v) {
     float[] a = new float[n];
     java.util.Arrays.fill(a, v);
@@ -106,6 +133,31 @@ public final class PatchFeaturizer implements Featurizer {
 
   public int grid() {
     return grid;
+  }
+
+  /** Image height the featurizer was fitted on. */
+  public int height() {
+    return height;
+  }
+
+  /** Image width the featurizer was fitted on. */
+  public int width() {
+    return width;
+  }
+
+  /** Channels the featurizer was fitted on. */
+  public int channels() {
+    return channels;
+  }
+
+  /** The fitted mean of each raw value, token-major (a copy). */
+  public float[] mean() {
+    return mean.clone();
+  }
+
+  /** One over the fitted deviation of each raw value, token-major (a copy). */
+  public float[] invStd() {
+    return invStd.clone();
   }
 
   /**

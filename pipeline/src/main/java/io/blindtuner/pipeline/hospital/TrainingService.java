@@ -1,0 +1,229 @@
+package io.blindtuner.pipeline.hospital;
+
+import com.typesafe.config.Config;
+import io.blindtuner.actors.FaultInjector;
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.model.cloud.SequentialSchedule;
+import io.blindtuner.model.cloud.TrainingSchedule;
+import io.blindtuner.model.data.TokenScaling;
+import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.model.eval.DomainReport;
+import io.blindtuner.model.eval.Metrics;
+import io.blindtuner.model.hospital.EncryptedTrainingRun;
+import io.blindtuner.model.plain.BatchOrder;
+import io.blindtuner.model.plain.ExactSoftmax;
+import io.blindtuner.model.plain.PlainHead;
+import io.blindtuner.model.plain.PlainTrainer;
+import io.blindtuner.model.plan.TrainingPlan;
+import io.blindtuner.pipeline.hospital.TrainingListener.Phase;
+import io.blindtuner.vision.features.FeatureSet;
+import io.blindtuner.vision.features.Pca;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The hospital's training application: trains the head three ways on the same tokens, initialisation, batch order
+ * and hyper-parameters — the float reference (exact softmax and GELU), the plaintext twin (the polynomial model in
+ * double precision) and, when asked, the same polynomial model on CKKS ciphertexts — and scores each on the test
+ * split after every epoch (the encrypted run at its end). It lives at the hospital: it sees the plaintext tokens
+ * and, through {@link EncryptedTrainingRun}, holds the keys.
+ *
+ * <p>{@link #prepare} validates the request and derives everything (PCA, scaling, shape, CKKS parameters and the
+ * encrypted plan) before any training or key generation, so a bad option is refused before work starts;
+ * {@link #train} then runs.
+ */
+public final class TrainingService {
+  private final Config config;
+
+  /** @param config the settings of the overlapped pipeline (blindtuner.pipeline) */
+  public TrainingService(Config config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /**
+   * Validates the request and derives the job.
+   *
+   * @throws IllegalArgumentException naming the option at fault: --dim above the tokens' width, --batch above the
+   *     training images, --poly-degree/--coeff-bits that are insecure or too shallow, or a --batch/--dim/--hidden
+   *     that the encrypted packing cannot carry
+   */
+  public PreparedTraining prepare(TrainingRequest r) {
+    long start = System.nanoTime();
+    TrainingData data = r.data();
+    FeatureSet train = data.train();
+    FeatureSet test = data.test();
+    TrainingConfig cfg = r.config();
+    if (train.dim() < r.dim()) {
+      throw new IllegalArgumentException("--dim " + r.dim() + " is more than the " + train.dim()
+          + " values the tokens have");
+    }
+    if (train.n() < cfg.batchSize()) {
+      throw new IllegalArgumentException("--batch " + cfg.batchSize() + " is more than the " + train.n()
+          + " training images");
+    }
+    if (test.n() < 1) {
+      throw new IllegalArgumentException("the test split of " + data.source() + " is empty");
+    }
+    HeadShape shape = new HeadShape(train.tokens(), r.dim(), r.hidden(), data.classes());
+    CkksParameters params = null;
+    TrainingPlan plan = null;
+    if (r.encrypted()) {
+      EncryptionSettings e = r.encryption();
+      try {
+        params = CkksParameters.create(CkksSpec.of(e.ringDegree(), e.primeBits()));
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException(e.describe() + ": " + ex.getMessage(), ex);
+      }
+      try {
+        // a dry run on the shape alone: cheap, and before any key exists
+        plan = EncryptedTrainingRun.plan(params, shape, cfg);
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException("--batch " + cfg.batchSize() + " --dim " + r.dim() + " --hidden "
+            + r.hidden() + " " + e.describe() + " cannot run encrypted: " + ex.getMessage(), ex);
+      }
+    }
+    Pca pca = null;
+    String reduction = "none";
+    if (train.dim() > r.dim()) {
+      pca = Pca.fit(train, r.dim());
+      train = pca.apply(train);
+      test = pca.apply(test);
+      reduction = String.format(Locale.ROOT, "PCA %d -> %d on train (%.1f%% of variance)", pca.inputDim(), r.dim(),
+          100 * pca.explainedVarianceRatio());
+    }
+    TokenScaling scaling = TokenScaling.fit(train.values(), train.n(), train.tokens(), train.dim(), r.clip());
+    TokenSet trainSet = scaling.apply(train.values(), train.n(), train.tokens(), train.labels(), data.classes());
+    TokenSet testSet = scaling.apply(test.values(), test.n(), test.tokens(), test.labels(), data.classes());
+    int steps = new BatchOrder(trainSet.size(), cfg.batchSize(), cfg.epochs(), cfg.seed()).steps();
+    return new PreparedTraining(r, pca, scaling, trainSet, testSet, shape, reduction, steps, params, plan, start);
+  }
+
+  /**
+   * Runs the float reference, the twin and (if asked) the encrypted run, scoring each on the test split.
+   *
+   * @throws IllegalStateException if the encrypted run fails (a bug: the plan was checked by {@link #prepare})
+   */
+  public TrainingResult train(PreparedTraining job, TrainingListener listener) {
+    TrainingRequest r = job.request();
+    HeadFunctions poly = HeadFunctions.polynomial(job.shape().classes());
+    HeadFunctions exact = HeadFunctions.exact();
+
+    long t = System.nanoTime();
+    List<EpochMetrics> floatHistory = new ArrayList<>();
+    HeadParameters floatParams = plain(job, exact, Phase.FLOAT, listener, floatHistory);
+    double floatSeconds = seconds(t);
+    t = System.nanoTime();
+    List<EpochMetrics> twinHistory = new ArrayList<>();
+    HeadParameters twinParams = plain(job, poly, Phase.TWIN, listener, twinHistory);
+    double twinSeconds = seconds(t);
+
+    EncryptedRunFacts facts = null;
+    HeadParameters encParams = null;
+    List<EpochMetrics> encHistory = new ArrayList<>();
+    double encSeconds = 0;
+    if (r.encrypted()) {
+      t = System.nanoTime();
+      EncryptedTrainingRun.Result enc = encrypted(job, listener);
+      encSeconds = seconds(t);
+      encParams = enc.parameters();
+      EpochMetrics end = score(r.config().epochs(), Double.NaN, poly, encParams, job.test());
+      encHistory.add(end);
+      EncryptionSettings e = r.encryption();
+      CkksParameters p = job.params();
+      facts = new EncryptedRunFacts(end.test(), maxAbsDiff(encParams, twinParams), enc.steps(), enc.microBatches(),
+          enc.secondsPerStep(), enc.rotations(), enc.multiplications(), enc.refreshRoundTrips(),
+          enc.refreshedCiphertexts(), enc.bytesToCloud(), enc.bytesFromCloud(), enc.peakCiphertextsAlive(), p.n(),
+          e.primeBits(), p.totalBits(), p.isInsecure() ? 0 : 128, p.slots(), p.maxLevel(), e.threads(),
+          e.pipeline());
+    }
+    DomainReport domain = DomainReport.measure(poly, twinParams, job.train());
+    TrainingData data = r.data();
+    TrainingReport report = new TrainingReport(data.dataset(), data.source(), job.reduction(), job.train().size(),
+        job.test().size(), job.shape(), r.config(), job.steps(), r.clip(), poly.pooling().describe(),
+        poly.activation().describe(), poly.softmax().describe(), last(floatHistory).test(),
+        last(twinHistory).test(), domain, facts, floatHistory, twinHistory, encHistory, floatSeconds, twinSeconds,
+        encSeconds, seconds(job.startNanos()));
+    return new TrainingResult(report, job, floatParams, twinParams, encParams);
+  }
+
+  /** A plaintext run, scored after every epoch into {@code history}. */
+  private static HeadParameters plain(PreparedTraining job, HeadFunctions functions, Phase phase,
+      TrainingListener listener, List<EpochMetrics> history) {
+    int perEpoch = job.stepsPerEpoch();
+    double[] lossSum = new double[1];
+    listener.started(phase, job.steps());
+    try {
+      return new PlainTrainer(job.request().config()).train(job.shape(), functions, job.train(), (s, loss, p) -> {
+        lossSum[0] += loss;
+        if ((s + 1) % perEpoch == 0) {
+          history.add(score((s + 1) / perEpoch, lossSum[0] / perEpoch, functions, p, job.test()));
+          lossSum[0] = 0;
+        }
+        listener.stepped(phase);
+      });
+    } finally {
+      listener.finished(phase);
+    }
+  }
+
+  private EncryptedTrainingRun.Result encrypted(PreparedTraining job, TrainingListener listener) {
+    EncryptionSettings e = job.request().encryption();
+    ExecutorService pool = e.threads() > 1 ? Executors.newFixedThreadPool(e.threads() - 1) : null;
+    listener.started(Phase.ENCRYPTED, job.steps());
+    try {
+      Parallelism par = pool == null ? Parallelism.SERIAL : new Parallelism(pool, e.threads());
+      TrainingSchedule schedule = e.pipeline() == EncryptionSettings.Pipeline.sequential
+          ? new SequentialSchedule(par) : new LocalSchedule(config, FaultInjector.NONE);
+      return EncryptedTrainingRun.run(job.params(), job.shape(), job.request().config(), job.train(), schedule, par,
+          refresher -> refresher, s -> listener.stepped(Phase.ENCRYPTED));
+    } finally {
+      listener.finished(Phase.ENCRYPTED);
+      if (pool != null) {
+        pool.shutdown();
+      }
+    }
+  }
+
+  /**
+   * The test metrics and loss of a head from its logits, with exact softmax scores (so heads with different output
+   * functions rank and score comparably).
+   */
+  static EpochMetrics score(int epoch, double trainLoss, HeadFunctions functions, HeadParameters p, TokenSet test) {
+    double[][] logits = new PlainHead(functions).logits(p, test);
+    double[][] probs = new double[logits.length][];
+    double loss = 0;
+    for (int i = 0; i < logits.length; i++) {
+      probs[i] = ExactSoftmax.softmax(logits[i]);
+      loss -= Math.log(Math.max(Double.MIN_NORMAL, probs[i][test.labels()[i]]));
+    }
+    return new EpochMetrics(epoch, trainLoss, loss / logits.length, Metrics.of(probs, test.labels()));
+  }
+
+  private static EpochMetrics last(List<EpochMetrics> history) {
+    return history.get(history.size() - 1);
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static double maxAbsDiff(HeadParameters a, HeadParameters b) {
+    double[] x = a.flatten();
+    double[] y = b.flatten();
+    double m = 0;
+    for (int i = 0; i < x.length; i++) {
+      m = Math.max(m, Math.abs(x[i] - y[i]));
+    }
+    return m;
+  }
+}

@@ -6,6 +6,8 @@ import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.pipeline.hospital.EncryptedRunFacts;
 import io.blindtuner.pipeline.hospital.EncryptionSettings;
+import io.blindtuner.pipeline.hospital.HospitalModel;
+import io.blindtuner.pipeline.hospital.ModelFile;
 import io.blindtuner.pipeline.hospital.PreparedTraining;
 import io.blindtuner.pipeline.hospital.TrainingData;
 import io.blindtuner.pipeline.hospital.TrainingListener;
@@ -119,6 +121,14 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path report;
 
+  @Option(names = "--plot", paramLabel = "FILE", description = "Also draw the training curves (test loss, accuracy"
+      + " and AUC after every epoch) as a PNG.")
+  Path plot;
+
+  @Option(names = "--save-model", paramLabel = "FILE", description = "Write the trained head (the encrypted run's with"
+      + " --encrypted, else the twin's) with the featurizer, PCA and scaling, for 'predict'; never overwrites.")
+  Path saveModel;
+
   @Option(names = "--class-names", paramLabel = "NAMES", split = ",",
       description = "Class names for the model file and predictions, in label order (default 0, 1, ...).")
   List<String> classNames;
@@ -171,6 +181,14 @@ public final class TrainCommand implements Callable<Integer> {
       JsonReport.write(report, rep.toJson());
       o.println("report    " + report);
     }
+    if (plot != null) {
+      TrainingPlot.write(plot, rep);
+      o.println("plot      " + plot);
+    }
+    if (saveModel != null) {
+      ModelFile.write(saveModel, HospitalModel.of(result, JsonReport.toJson(rep.toJson())));
+      o.println("model     " + saveModel);
+    }
     o.flush();
     return 0;
   }
@@ -199,6 +217,12 @@ public final class TrainCommand implements Callable<Integer> {
     if (report != null) {
       OptionChecks.writableFile("--report", report, true);
     }
+    if (plot != null) {
+      OptionChecks.writableFile("--plot", plot, true);
+    }
+    if (saveModel != null) {
+      OptionChecks.writableFile("--save-model", saveModel, false);
+    }
     return new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed);
   }
 
@@ -223,6 +247,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (classNames.size() != classes) {
       throw new IllegalArgumentException("--class-names gives " + classNames.size() + " names, the data has "
           + classes + " classes");
+    }
+    try {
+      classNames.forEach(HospitalModel::checkClassName);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--class-names: " + e.getMessage(), e);
     }
     return classNames;
   }

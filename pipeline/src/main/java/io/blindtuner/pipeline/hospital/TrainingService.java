@@ -199,14 +199,27 @@ public final class TrainingService {
    * functions rank and score comparably).
    */
   static EpochMetrics score(int epoch, double trainLoss, HeadFunctions functions, HeadParameters p, TokenSet test) {
-    double[][] logits = new PlainHead(functions).logits(p, test);
+    double[][] probs = probabilities(functions, p, test);
+    return new EpochMetrics(epoch, trainLoss, crossEntropy(probs, test.labels()), Metrics.of(probs, test.labels()));
+  }
+
+  /** The exact softmax of a head's logits for every image. */
+  static double[][] probabilities(HeadFunctions functions, HeadParameters p, TokenSet data) {
+    double[][] logits = new PlainHead(functions).logits(p, data);
     double[][] probs = new double[logits.length][];
-    double loss = 0;
     for (int i = 0; i < logits.length; i++) {
       probs[i] = ExactSoftmax.softmax(logits[i]);
-      loss -= Math.log(Math.max(Double.MIN_NORMAL, probs[i][test.labels()[i]]));
     }
-    return new EpochMetrics(epoch, trainLoss, loss / logits.length, Metrics.of(probs, test.labels()));
+    return probs;
+  }
+
+  /** The mean cross-entropy of probabilities against labels (a zero probability counts as the smallest normal). */
+  public static double crossEntropy(double[][] probs, int[] labels) {
+    double loss = 0;
+    for (int i = 0; i < probs.length; i++) {
+      loss -= Math.log(Math.max(Double.MIN_NORMAL, probs[i][labels[i]]));
+    }
+    return loss / probs.length;
   }
 
   private static EpochMetrics last(List<EpochMetrics> history) {

@@ -14,7 +14,10 @@ package io.blindtuner.vision.features;
  */
 public record Pca(float[] mean, float[][] components, double[] variances, double totalVariance) {
 
-  /** @throws IllegalArgumentException if the shapes disagree */
+  /**
+   * @throws IllegalArgumentException if the shapes disagree, or a value is not finite or a variance is negative (a
+   *     PCA read back from a file must not turn tokens into NaN)
+   */
   public Pca {
     if (components.length != variances.length || components.length == 0) {
       throw new IllegalArgumentException("need as many variances as components (>= 1)");
@@ -23,7 +26,54 @@ public record Pca(float[] mean, float[][] components, double[] variances, double
       if (c.length != mean.length) {
         throw new IllegalArgumentException("component of length " + c.length + " for dimension " + mean.length);
       }
+      for (float x : c) {
+        if (!Float.isFinite(x)) {
+          throw new IllegalArgumentException("component value " + x + " is not finite");
+        }
+      }
     }
+    for (float x : mean) {
+      if (!Float.isFinite(x)) {
+        throw new IllegalArgumentException("mean value " + x + " is not finite");
+      }
+    }
+    for (double v : variances) {
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException("variance " + v + " is not a finite non-negative number");
+      }
+    }
+    if (!(totalVariance >= 0) || Double.isInfinite(totalVariance)) {
+      throw new IllegalArgumentException("total variance " + totalVariance + " is not a finite non-negative number");
+    }
+    mean = mean.clone();
+    components = deepCopy(components);
+    variances = variances.clone();
+  }
+
+  /** The train mean of each input value (a copy). */
+  @Override
+  public float[] mean() {
+    return mean.clone();
+  }
+
+  /** The components, one row of d values each (a copy). */
+  @Override
+  public float[][] components() {
+    return deepCopy(components);
+  }
+
+  /** The variance along each component (a copy). */
+  @Override
+  public double[] variances() {
+    return variances.clone();
+  }
+
+  private static float[][] deepCopy(float[][] a) {
+    float[][] c = new float[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i].clone();
+    }
+    return c;
   }
 
   /** Output dimension k. */

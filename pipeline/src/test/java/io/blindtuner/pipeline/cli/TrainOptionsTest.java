@@ -1,0 +1,102 @@
+package io.blindtuner.pipeline.cli;
+
+import static io.blindtuner.pipeline.cli.CliFixture.data;
+import static io.blindtuner.pipeline.cli.CliFixture.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.blindtuner.pipeline.cli.CliFixture.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every bad option of {@code train} is refused before any training or key generation, with one line naming the
+ * option (and the file); nothing is printed on stdout, since the setup header comes only after preparation.
+ */
+class TrainOptionsTest {
+  @TempDir Path dir;
+
+  private static Run train(String... extra) {
+    List<String> args = new ArrayList<>(List.of("train", "--dataset", "breastmnist", "--data", data().toString(),
+        "--limit-train", "64", "--epochs", "1"));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
+  private static void refused(Run r, String... parts) {
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.out()).as("nothing prepared or trained").isEmpty();
+    assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).startsWith("train: ");
+    for (String p : parts) {
+      assertThat(r.err()).contains(p);
+    }
+  }
+
+  @Test
+  void eachNumericOptionIsNamedAlone() {
+    refused(train("--epochs", "0"), "--epochs must be at least 1, got 0");
+    refused(train("--batch", "-3"), "--batch must be at least 1, got -3");
+    refused(train("--hidden", "0"), "--hidden must be at least 1");
+    refused(train("--dim", "0"), "--dim must be at least 1");
+    refused(train("--threads", "0"), "--threads must be at least 1");
+    refused(train("--limit-train", "0"), "--limit-train must be at least 1");
+    refused(train("--lr", "0"), "--lr must be a positive number");
+    refused(train("--momentum", "1"), "--momentum must be in [0.0, 0.999]");
+    refused(train("--final-lr", "1.5"), "--final-lr must be in [0.0, 1.0]");
+    refused(train("--clip", "NaN"), "--clip must be a positive number");
+  }
+
+  @Test
+  void sizesThatOnlyTheDataCanConfirmAreRefusedBeforeTraining() {
+    refused(train("--dim", "64"), "--dim 64 is more than the 51 values the tokens have");
+    refused(train("--batch", "128"), "--batch 128 is more than the 64 training images");
+    refused(train("--batch", "16", "--encrypted"), "--batch 16", "must be a multiple of the 32 images");
+    refused(train("--encrypted", "--coeff-bits", "60,60,60,60,60,60,60,60,60"), "--poly-degree 16384",
+        "--coeff-bits 60,60,60,60,60,60,60,60,60", "128-bit bound");
+    refused(train("--encrypted", "--coeff-bits", "60,40,60"), "cannot run encrypted", "--coeff-bits 60,40,60");
+    refused(train("--class-names", "benign"), "--class-names gives 1 names, the data has 2 classes");
+  }
+
+  @Test
+  void filesAreNamedWithTheOptionAndThePath() throws IOException {
+    Path missing = dir.resolve("nope.tokens");
+    refused(run("train", "--dataset", "breastmnist", "--tokens", missing.toString()), "--tokens " + missing,
+        "no such file");
+    refused(run("train", "--dataset", "breastmnist", "--tokens", dir.toString()), "--tokens " + dir,
+        "is a directory");
+    refused(train("--report", dir.toString()), "--report " + dir, "is a directory");
+    Path file = Files.writeString(dir.resolve("plain"), "x");
+    refused(train("--plot", file.resolve("p.png").toString()), "--plot", file + " is a file, not a folder");
+    Path model = Files.writeString(dir.resolve("m.model"), "x");
+    refused(train("--save-model", model.toString()), "--save-model " + model, "already exists");
+    refused(run("train", "--dataset", "breastmnist", "--data", missing.toString()), "no such data file: " + missing);
+  }
+
+  @Test
+  void unparseableCommandLinesGetTheErrorAndAHintNotTheUsage() {
+    Run unknown = train("--epoch", "3");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err().lines().toList()).hasSize(2);
+    assertThat(unknown.err()).contains("train: Unknown option: '--epoch'")
+        .contains("Try 'blindtuner train --help' for the options.").doesNotContain("Usage");
+    Run notANumber = train("--epochs", "three");
+    assertThat(notANumber.code()).isEqualTo(2);
+    assertThat(notANumber.err()).contains("--epochs").contains("three").doesNotContain("Usage");
+  }
+
+  @Test
+  void aMissingFileExitsWithOneInEveryCommand() {
+    Path missing = dir.resolve("absent.seal");
+    Run seal = run("seal", "inspect", missing.toString());
+    assertThat(seal.code()).isEqualTo(1);
+    assertThat(seal.err()).contains("cannot read SEAL file " + missing).doesNotContain("Usage");
+    Run predict = run("predict", "--model", missing.toString(), "--data", data().toString());
+    assertThat(predict.code()).isEqualTo(1);
+    assertThat(predict.err()).contains("--model " + missing + ": no such file");
+  }
+}

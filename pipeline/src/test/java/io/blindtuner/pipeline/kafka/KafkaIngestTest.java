@@ -9,13 +9,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +135,97 @@ class KafkaIngestTest {
     List<IngestRecord> read = await(KafkaIngest.source(connection, "big", List.of(Topic.BATCHES))
         .filter(r -> Arrays.equals(r.key(), key)).take(1).runWith(Sink.seq(), testKit.system()));
     assertThat(read.get(0).value()).isEqualTo(value);
+  }
+
+  @Test
+  void aSecondConsumerTakesOverPartitionsWhileTheFirstKeepsConsumingAndNoRecordIsLost() throws Exception {
+    Topic topic = Topic.REFRESH_REPLIES;
+    Set<String> published = ConcurrentHashMap.newKeySet();
+    Map<String, Set<String>> seen = Map.of("a", ConcurrentHashMap.newKeySet(), "b", ConcurrentHashMap.newKeySet());
+    try (KafkaPublisher publisher = new KafkaPublisher(connection)) {
+      publishRound(publisher, topic, 0, published);
+      UniqueKillSwitch a = consume("a", topic, seen.get("a"));
+      awaitAll(seen.get("a"), published);
+      UniqueKillSwitch b = consume("b", topic, seen.get("b"));
+      // Keep publishing while the group rebalances; every record must be used and committed by someone.
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      for (int round = 1; seen.get("b").isEmpty(); round++) {
+        assertThat(System.nanoTime()).as("the second consumer got partitions in time").isLessThan(deadline);
+        publishRound(publisher, topic, round, published);
+        Thread.sleep(200);
+      }
+      // Both members now hold partitions at once: a last round reaches both.
+      Set<String> last = ConcurrentHashMap.newKeySet();
+      publishRound(publisher, topic, Integer.MAX_VALUE, last);
+      published.addAll(last);
+      Set<String> union = ConcurrentHashMap.newKeySet();
+      while (true) {
+        union.addAll(seen.get("a"));
+        union.addAll(seen.get("b"));
+        if (union.containsAll(published)) {
+          break;
+        }
+        assertThat(System.nanoTime()).as("every record used in time").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      assertThat(seen.get("a")).as("the first consumer kept partitions").containsAnyElementsOf(last);
+      assertThat(seen.get("b")).as("the second consumer has partitions").containsAnyElementsOf(last);
+      Map<TopicPartition, Long> committed = committed("rebalance", topic);
+      while (!committed.equals(endOffsets(topic))) {
+        assertThat(System.nanoTime()).as("all positions committed in time").isLessThan(deadline);
+        Thread.sleep(100);
+        committed = committed("rebalance", topic);
+      }
+      a.shutdown();
+      b.shutdown();
+    }
+  }
+
+  /** Publishes one record for each of 24 jobs (spread over the partitions), recording partition@offset. */
+  private static void publishRound(KafkaPublisher publisher, Topic topic, int round, Set<String> published)
+      throws Exception {
+    for (int job = 0; job < 24; job++) {
+      Published p = await(publisher.publish(topic, utf8("job-" + job), utf8("r" + round), List.of()));
+      published.add(p.partition() + "@" + p.offset());
+    }
+  }
+
+  /** Runs a consumer of the group "rebalance" that commits each record and records those committed. */
+  private static UniqueKillSwitch consume(String name, Topic topic, Set<String> committed) {
+    return KafkaIngest.source(connection, "rebalance", List.of(topic))
+        .viaMat(KillSwitches.single(), Keep.right())
+        .mapAsyncUnordered(8, r -> r.commit().handle((done, failure) -> failure == null
+            ? r.partition() + "@" + r.offset() : ""))
+        .to(Sink.foreach(id -> {
+          if (!id.isEmpty()) {
+            committed.add(id);
+          }
+        }))
+        .run(testKit.system());
+  }
+
+  private static void awaitAll(Set<String> seen, Set<String> expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!seen.containsAll(expected)) {
+      assertThat(System.nanoTime()).as("records consumed in time").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  private static Map<TopicPartition, Long> endOffsets(Topic topic) throws Exception {
+    try (Admin admin = connection.admin()) {
+      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      for (int p = 0; p < topic.partitions(); p++) {
+        latest.put(new TopicPartition(topic.topicName(), p), OffsetSpec.latest());
+      }
+      Map<TopicPartition, Long> out = new java.util.HashMap<>();
+      admin.listOffsets(latest).all().get().forEach((tp, end) -> {
+        if (end.offset() > 0) {
+          out.put(tp, end.offset());
+        }
+      });
+      return out;
+    }
   }
 
   private static Map<TopicPartition, Long> committed(String role, Topic topic) throws Exception {

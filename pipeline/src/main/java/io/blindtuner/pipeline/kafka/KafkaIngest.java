@@ -64,9 +64,7 @@ public final class KafkaIngest {
             for (ReceiverPartition p : partitions) {
               PartitionCommits revoked = assigned.remove(p.topicPartition());
               if (revoked != null) {
-                IllegalStateException reason = new IllegalStateException("partition " + p.topicPartition()
-                    + " was revoked before the commit; its next owner reads the record again");
-                revoked.revoke().forEach(r -> r.failCommit(reason));
+                revoked.revoke();
               }
             }
           });
@@ -80,10 +78,8 @@ public final class KafkaIngest {
     if (commits == null || !commits.covers(r.offset())) {
       commits = PartitionCommits.revoked();
     }
-    IngestRecord record = new IngestRecord(topicOf(r), r.partition(), r.offset(), r.key(), r.value(), headers(r),
-        r.receiverOffset(), commits);
-    commits.delivered(record);
-    return record;
+    return new IngestRecord(topicOf(r), r.partition(), r.offset(), r.key(), r.value(), headers(r), commits,
+        commits.delivered(r.receiverOffset()));
   }
 
   private static Topic topicOf(ConsumerRecord<?, ?> r) {

@@ -130,7 +130,6 @@ class DeadLettersTest {
     try (KafkaPublisher publisher = new KafkaPublisher(connection)) {
       DeadLetters deadLetters = new DeadLetters(publisher);
       List<String> outcomes = await(KafkaIngest.source(connection, "trainer", List.of(Topic.BATCHES))
-          .take(MALFORMED + VALID)
           .mapAsync(16, r -> {
             try {
               used.add(Envelope.decode(r.topic(), r.key(), r.value()));
@@ -139,6 +138,8 @@ class DeadLettersTest {
               return deadLetters.send(r, e).thenApply(done -> "dead");
             }
           })
+          // Stop the consumer only once every record's work and commit are done.
+          .take(MALFORMED + VALID)
           .runWith(Sink.seq(), testKit.system()));
       assertThat(outcomes.stream().filter("dead"::equals)).hasSize(MALFORMED);
       assertThat(deadLetters.sent()).isEqualTo(MALFORMED);

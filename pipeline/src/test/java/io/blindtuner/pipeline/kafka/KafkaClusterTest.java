@@ -72,8 +72,8 @@ class KafkaClusterTest {
           publisher.publish(Topic.MODELS, "job-1".getBytes(StandardCharsets.UTF_8),
               "m".getBytes(StandardCharsets.UTF_8), List.of()).toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
-        List<IngestRecord> read = KafkaIngest.source(external.connection(), "edge", List.of(Topic.MODELS)).take(1)
-            .mapAsync(1, r -> r.commit().thenApply(done -> r)).runWith(Sink.seq(), testKit.system())
+        List<IngestRecord> read = KafkaIngest.source(external.connection(), "edge", List.of(Topic.MODELS))
+            .mapAsync(1, r -> r.commit().thenApply(done -> r)).take(1).runWith(Sink.seq(), testKit.system())
             .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertThat(read.get(0).value()).containsExactly('m');
       }

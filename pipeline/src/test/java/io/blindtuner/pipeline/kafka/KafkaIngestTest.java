@@ -82,10 +82,11 @@ class KafkaIngestTest {
         .withMessageContaining("revoked");
     assertThat(committed("commit", Topic.BATCHES)).as("nothing committed").isEmpty();
 
-    // A consumer that commits each record after its work, four of them.
-    List<IngestRecord> second = await(KafkaIngest.source(connection, "commit", List.of(Topic.BATCHES)).take(4)
-        .mapAsync(4, r -> r.commit().thenApply(done -> r)).runWith(Sink.seq(), testKit.system()));
-    assertThat(second).extracting(IngestRecord::offset).containsExactly(0L, 1L, 2L, 3L);
+    // A consumer that finishes the work of the first four records only (and commits them), then stops.
+    List<IngestRecord> second = await(KafkaIngest.source(connection, "commit", List.of(Topic.BATCHES))
+        .mapAsync(1, r -> r.offset() < 4 ? r.commit().thenApply(done -> r) : CompletableFuture.completedFuture(r))
+        .take(10).runWith(Sink.seq(), testKit.system()));
+    assertThat(second).extracting(IngestRecord::offset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     assertThat(committed("commit", Topic.BATCHES)).containsValue(4L);
 
     // The next consumer of the group re-reads the six uncommitted records, not the committed ones.
@@ -103,7 +104,7 @@ class KafkaIngestTest {
     // Commits issued in reverse order inside the running stream: none completes before record 0 is committed,
     // then all complete, and the group's position is past the last.
     List<Long> offsets = await(KafkaIngest.source(connection, "order", List.of(Topic.INFERENCE_REQUESTS))
-        .grouped(6).take(1)
+        .grouped(6)
         .mapAsync(1, batch -> {
           List<CompletableFuture<?>> commits = new ArrayList<>();
           for (int i = batch.size() - 1; i >= 1; i--) {
@@ -113,7 +114,7 @@ class KafkaIngestTest {
           commits.add(batch.get(0).commit().toCompletableFuture());
           return CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new))
               .thenApply(v -> batch.stream().map(IngestRecord::offset).toList());
-        }).runWith(Sink.head(), testKit.system()));
+        }).take(1).runWith(Sink.head(), testKit.system()));
     assertThat(offsets).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
     assertThat(committed("order", Topic.INFERENCE_REQUESTS)).containsValue(6L);
   }

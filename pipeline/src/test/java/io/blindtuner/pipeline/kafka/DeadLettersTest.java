@@ -42,7 +42,7 @@ class DeadLettersTest {
     testKit = ActorTestKit.create();
     connection = new KafkaConnection(kafka.bootstrapServers(), Map.of(), "dead-letters-test.");
     try (Admin admin = connection.admin()) {
-      Topics.ensure(admin, List.of(Topic.BATCHES, Topic.DEAD_LETTERS), TIMEOUT);
+      Topics.ensure(admin, List.of(Topic.BATCHES, Topic.INFERENCE_REQUESTS, Topic.DEAD_LETTERS), TIMEOUT);
     }
   }
 
@@ -111,7 +111,7 @@ class DeadLettersTest {
         order.add(bad);
         if (i % (MALFORMED / VALID) == 0) {
           Envelope e = new Envelope(Envelope.Kind.BATCH, "job-d", 1, 0, validSent++, new byte[64]);
-          sends.add(publisher.publish(Topic.BATCHES, e.key(), e.encode(), List.of()).toCompletableFuture());
+          sends.add(publisher.publish(e, List.of()).toCompletableFuture());
           order.add(null);
         }
       }
@@ -149,6 +149,8 @@ class DeadLettersTest {
 
     // Every dead letter carries the original key, value and headers, where it came from, and why.
     List<IngestRecord> letters = await(KafkaIngest.source(connection, "audit", List.of(Topic.DEAD_LETTERS))
+        .filter(l -> l.headers().stream().anyMatch(h -> h.key().equals(DeadLetters.ORIGIN_TOPIC)
+            && h.text().equals(Topic.BATCHES.topicName())))
         .take(MALFORMED).runWith(Sink.seq(), testKit.system()));
     for (IngestRecord letter : letters) {
       Map<String, String> h = new HashMap<>();
@@ -181,6 +183,34 @@ class DeadLettersTest {
           assertThat(committed.get(tp).offset()).as(tp.toString()).isEqualTo(end.offset());
         }
       });
+    }
+  }
+
+  @Test
+  void aRecordWhoseDeadLetterFailsIsNotCommittedAndIsDeadLetteredByTheNextConsumer() throws Exception {
+    byte[] junk = {1, 2, 3};
+    try (KafkaPublisher publisher = new KafkaPublisher(connection)) {
+      await(publisher.publish(Topic.INFERENCE_REQUESTS, null, junk, List.of()));
+    }
+    KafkaPublisher closed = new KafkaPublisher(connection);
+    closed.close();
+    DeadLetters failing = new DeadLetters(closed);
+    List<Boolean> failed = await(KafkaIngest.source(connection, "retry", List.of(Topic.INFERENCE_REQUESTS))
+        .mapAsync(1, r -> failing.send(r, "test").handle((done, e) -> e != null)).take(1)
+        .runWith(Sink.seq(), testKit.system()));
+    assertThat(failed).containsExactly(true);
+    assertThat(failing.sent()).isZero();
+    try (Admin admin = connection.admin()) {
+      assertThat(admin.listConsumerGroupOffsets(connection.groupId("retry")).partitionsToOffsetAndMetadata().get()
+          .values()).as("nothing committed").allSatisfy(o -> assertThat(o).isNull());
+    }
+    try (KafkaPublisher publisher = new KafkaPublisher(connection)) {
+      DeadLetters deadLetters = new DeadLetters(publisher);
+      List<IngestRecord> again = await(KafkaIngest.source(connection, "retry", List.of(Topic.INFERENCE_REQUESTS))
+          .mapAsync(1, r -> deadLetters.send(r, "test").thenApply(done -> r)).take(1)
+          .runWith(Sink.seq(), testKit.system()));
+      assertThat(again.get(0).value()).isEqualTo(junk);
+      assertThat(deadLetters.sent()).isEqualTo(1);
     }
   }
 }

@@ -21,9 +21,9 @@ public record OptimizerState(long version, Values<Ciphertext> weights, Set<Integ
     accumulated = Set.copyOf(accumulated);
   }
 
-  /** The state before the first update. */
-  public static OptimizerState initial(Values<Ciphertext> weights) {
-    return new OptimizerState(0, weights, Set.of(), Values.empty());
+  /** The state of weights of version {@code version} (0 before the first update), nothing accumulated. */
+  public static OptimizerState initial(long version, Values<Ciphertext> weights) {
+    return new OptimizerState(version, weights, Set.of(), Values.empty());
   }
 
   /** This state with one more micro-batch's gradients summed in. */

@@ -61,7 +61,7 @@ class JobGuardianTest {
       }
     };
     ActorRef<JobGuardian.Command> guardian = KIT.spawn(JobGuardian.create(job(), ActorFixtures.SETTINGS,
-        Parallelism.SERIAL, new StateStore<>(OptimizerState.initial(F.weights())), faults));
+        Parallelism.SERIAL, new StateStore<>(OptimizerState.initial(0, F.weights())), faults));
     TestProbe<JobGuardian.StageRefs> refsProbe = KIT.createTestProbe();
     guardian.tell(new JobGuardian.GetStages(refsProbe.getRef()));
     JobGuardian.StageRefs refs = refsProbe.receiveMessage();

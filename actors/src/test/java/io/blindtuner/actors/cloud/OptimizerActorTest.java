@@ -35,7 +35,7 @@ class OptimizerActorTest {
 
   @Test
   void duplicatesChangeNothingAndAnUpdateIsAppliedOnceWhole() {
-    StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(F.weights()));
+    StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(0, F.weights()));
     ActorRef<OptimizerActor.Command> opt = KIT.spawn(optimizer(store, FaultInjector.NONE, new AtomicInteger()));
     TestProbe<StageReply> probe = KIT.createTestProbe();
     opt.tell(new OptimizerActor.Accumulate("job", 0, 0, F.gradients(), probe.getRef()));
@@ -66,7 +66,7 @@ class OptimizerActorTest {
 
   @Test
   void anUpdateBeforeEveryMicroBatchArrivedIsRefused() {
-    StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(F.weights()));
+    StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(0, F.weights()));
     ActorRef<OptimizerActor.Command> opt = KIT.spawn(optimizer(store, FaultInjector.NONE, new AtomicInteger()));
     TestProbe<StageReply> probe = KIT.createTestProbe();
     opt.tell(new OptimizerActor.Accumulate("job", 0, 0, F.gradients(), probe.getRef()));
@@ -80,7 +80,7 @@ class OptimizerActorTest {
 
   @Test
   void aRestartKeepsTheKeysAndTheAccumulatedState() {
-    StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(F.weights()));
+    StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(0, F.weights()));
     AtomicInteger starts = new AtomicInteger();
     FaultInjector failFirstUpdate = (stage, step, mb, attempt) -> {
       if (mb == -1 && attempt == 1) {

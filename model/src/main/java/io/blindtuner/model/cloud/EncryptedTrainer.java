@@ -34,14 +34,19 @@ public final class EncryptedTrainer {
    * @param stages all four stages, each over its own ops and keys
    * @param weights the encrypted parameters and velocities ({@link Operand#PARAMETERS},
    *     {@link Operand#VELOCITIES})
+   * @param version the weight version they are (the next step to run)
    * @throws IllegalArgumentException if a parameter or velocity is missing
    */
   public EncryptedTrainer(TrainingPlan plan, Stages<Ciphertext> stages, Refresher refresher,
-      Values<Ciphertext> weights) {
+      Values<Ciphertext> weights, long version) {
     this.plan = Objects.requireNonNull(plan, "plan");
     this.stages = Objects.requireNonNull(stages, "stages");
     this.refresher = Objects.requireNonNull(refresher, "refresher");
     this.weights = checkWeights(weights);
+    if (version < 0) {
+      throw new IllegalArgumentException("version must be >= 0, got " + version);
+    }
+    this.version = version;
   }
 
   /** @throws IllegalArgumentException naming the first parameter or velocity that is missing */

@@ -33,13 +33,15 @@ public final class SequentialSchedule implements TrainingSchedule {
       ops.put(k, job.keys().get(k).ops(job.params(), job.encoder(), parallelism));
     }
     Stages<Ciphertext> stages = Stages.all(job.plan().spec(), job.plan().gradientLevel(), ops::get);
-    EncryptedTrainer trainer = new EncryptedTrainer(job.plan(), stages, job.refresher(), job.initialWeights());
-    for (int s = 0; s < job.steps(); s++) {
+    EncryptedTrainer trainer = new EncryptedTrainer(job.plan(), stages, job.refresher(), job.initialWeights(),
+        job.firstStep());
+    for (int s = job.firstStep(); s < job.steps(); s++) {
       List<EncryptedTrainer.Batch> mbs = new ArrayList<>(job.microBatches());
       for (int m = 0; m < job.microBatches(); m++) {
         mbs.add(join(job.batches().batch(s, m)));
       }
       trainer.step(mbs, job.learningRate().applyAsDouble(s));
+      join(job.checkpoints().after(s + 1, trainer.weights()));
       job.onStep().accept(s);
     }
     long rotations = 0;

@@ -1,14 +1,16 @@
 package io.blindtuner.model.hospital;
 
+import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.model.cloud.BatchFeed;
 import io.blindtuner.model.cloud.EncryptedTrainer;
+import io.blindtuner.model.cloud.MeteredRefresher;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.packing.SlotLayout;
 import io.blindtuner.model.plain.BatchOrder;
 import io.blindtuner.model.plan.TrainingPlan;
-import io.blindtuner.model.cloud.MeteredRefresher;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
@@ -60,6 +62,17 @@ public final class BatchEncryptor implements BatchFeed {
    * @throws IllegalArgumentException if either is out of range
    */
   public EncryptedTrainer.Batch encrypt(int step, int microBatch) {
+    List<SeededCiphertext> s = encryptSeeded(step, microBatch);
+    return new EncryptedTrainer.Batch(s.get(0).ciphertext(), s.get(1).ciphertext(), s.get(2).ciphertext());
+  }
+
+  /**
+   * Encrypts micro-batch {@code microBatch} of step {@code step} in seeded form, for the wire: tokens, means,
+   * labels.
+   *
+   * @throws IllegalArgumentException if either is out of range
+   */
+  public List<SeededCiphertext> encryptSeeded(int step, int microBatch) {
     if (step < 0 || step >= order.steps()) {
       throw new IllegalArgumentException("step " + step + " out of range 0.." + (order.steps() - 1));
     }
@@ -68,12 +81,13 @@ public final class BatchEncryptor implements BatchFeed {
     }
     int[] all = order.batch(step);
     int[] idx = Arrays.copyOfRange(all, microBatch * lay.batch(), (microBatch + 1) * lay.batch());
-    EncryptedTrainer.Batch b = new EncryptedTrainer.Batch(
-        keys.encryptSeeded(lay.tokens(data, idx), plan.inputLevel(Operand.TOKENS)).ciphertext(),
-        keys.encryptSeeded(lay.means(data, idx), plan.inputLevel(Operand.MEANS)).ciphertext(),
-        keys.encryptSeeded(lay.labels(data, idx), plan.inputLevel(Operand.LABELS)).ciphertext());
-    bytes.add(MeteredRefresher.seededWireBytes(b.tokens()) + MeteredRefresher.seededWireBytes(b.means())
-        + MeteredRefresher.seededWireBytes(b.labels()));
+    List<SeededCiphertext> b = List.of(
+        keys.encryptSeeded(lay.tokens(data, idx), plan.inputLevel(Operand.TOKENS)),
+        keys.encryptSeeded(lay.means(data, idx), plan.inputLevel(Operand.MEANS)),
+        keys.encryptSeeded(lay.labels(data, idx), plan.inputLevel(Operand.LABELS)));
+    for (SeededCiphertext c : b) {
+      bytes.add(MeteredRefresher.seededWireBytes(c.ciphertext()));
+    }
     return b;
   }
 

@@ -2,31 +2,24 @@ package io.blindtuner.model.hospital;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
-import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
-import io.blindtuner.model.cloud.HeadSpec;
 import io.blindtuner.model.cloud.MeteredRefresher;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.Refresher;
-import io.blindtuner.model.cloud.StageKeys;
-import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.cloud.TrainingJob;
 import io.blindtuner.model.cloud.TrainingSchedule;
 import io.blindtuner.model.cloud.Values;
 import io.blindtuner.model.data.TokenSet;
-import io.blindtuner.model.packing.SlotLayout;
-import io.blindtuner.model.plain.BatchOrder;
-import io.blindtuner.model.plain.LearningRateSchedule;
 import io.blindtuner.model.plan.TrainingPlan;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 
@@ -68,14 +61,7 @@ public final class EncryptedTrainingRun {
    * @throws io.blindtuner.model.plan.DepthException naming the stage if the parameter set is too shallow
    */
   public static TrainingPlan plan(CkksParameters params, HeadShape shape, TrainingConfig config) {
-    SlotLayout lay = SlotLayout.forShape(shape, params.slots());
-    if (config.batchSize() % lay.batch() != 0) {
-      throw new IllegalArgumentException("batch size " + config.batchSize() + " must be a multiple of the "
-          + lay.batch() + " images one ciphertext packs (" + params.slots() + " slots / (T*d = " + lay.batchStride()
-          + "))");
-    }
-    return TrainingPlan.derive(params,
-        HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), config.momentum(), config.weightDecay()));
+    return TrainingPlan.forHead(params, shape, config);
   }
 
   /**
@@ -89,39 +75,19 @@ public final class EncryptedTrainingRun {
    */
   public static Result run(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
       TrainingSchedule schedule, Parallelism parallelism, UnaryOperator<Refresher> roundTrip, IntConsumer onStep) {
-    if (train.dim() != shape.dim() || train.tokens() != shape.tokens() || train.classes() != shape.classes()) {
-      throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
-          + train.classes() + ") does not match " + shape);
-    }
-    TrainingPlan plan = plan(params, shape, config);
-    BatchOrder order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
-    KeyHolder keys = new KeyHolder(params, plan.rotationSteps(), parallelism);
-    Map<StageKind, StageKeys> stageKeys = new EnumMap<>(StageKind.class);
-    for (StageKind k : StageKind.values()) {
-      TrainingPlan.StagePlan sp = plan.stage(k);
-      stageKeys.put(k, new StageKeys(k, sp.relinearization() ? Optional.of(keys.relinKeys()) : Optional.empty(),
-          keys.galoisKeys().restrictTo(params, sp.rotationSteps())));
-    }
-    SlotLayout lay = plan.spec().layout();
-    RefreshAgreement agreement = new RefreshAgreement(plan, config.batchSize() / lay.batch(), order.steps());
+    HospitalJob h = HospitalJob.create(params, shape, config, train, parallelism);
     List<String> refusals = Collections.synchronizedList(new ArrayList<>());
-    RefreshGuard guard = new RefreshGuard(keys, agreement, RefreshLedger.inMemory(agreement.budget()),
+    RefreshGuard guard = h.guard(RefreshLedger.inMemory(h.agreement().budget()),
         (id, reason) -> refusals.add(id + ": " + reason));
     MeteredRefresher refresher = new MeteredRefresher(roundTrip.apply(guard), RefreshGuard.SEEDED_REPLIES);
     long up = 0;
-    double[][] packed = lay.pack(HeadParameters.initial(shape, config.seed()));
     Map<Operand, Ciphertext> w = new EnumMap<>(Operand.class);
-    for (int i = 0; i < Operand.PARAMETERS.size(); i++) {
-      Operand p = Operand.PARAMETERS.get(i);
-      Operand v = Operand.VELOCITIES.get(i);
-      w.put(p, keys.encryptSeeded(packed[i], plan.inputLevel(p)).ciphertext());
-      w.put(v, keys.encryptSeeded(new double[lay.slots()], plan.inputLevel(v)).ciphertext());
-      up += MeteredRefresher.seededWireBytes(w.get(p)) + MeteredRefresher.seededWireBytes(w.get(v));
+    for (Map.Entry<Operand, SeededCiphertext> e : h.initialWeights().entrySet()) {
+      w.put(e.getKey(), e.getValue().ciphertext());
+      up += MeteredRefresher.seededWireBytes(e.getValue().ciphertext());
     }
-    BatchEncryptor batches = new BatchEncryptor(keys, plan, train, order, config.batchSize());
-    LearningRateSchedule lr = new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
-    TrainingJob job = new TrainingJob("local", params, keys.encoder(), plan, stageKeys, Values.of(w), batches,
-        refresher, order.steps(), batches.microBatches(), lr::rate, onStep);
+    TrainingJob job = new TrainingJob("local", params, h.keys().encoder(), h.plan(), h.stageKeys(), Values.of(w),
+        h.batches(), refresher, h.steps(), h.microBatches(), h.learningRate()::rate, onStep);
     long start = System.nanoTime();
     TrainingSchedule.Result r;
     try {
@@ -134,16 +100,13 @@ public final class EncryptedTrainingRun {
       throw e;
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    double[][] values = new double[Operand.PARAMETERS.size()][];
     long down = 0;
-    for (int i = 0; i < values.length; i++) {
-      Ciphertext c = r.weights().get(Operand.PARAMETERS.get(i));
-      values[i] = keys.decrypt(c);
-      down += MeteredRefresher.wireBytes(c);
+    for (Operand p : Operand.PARAMETERS) {
+      down += MeteredRefresher.wireBytes(r.weights().get(p));
     }
-    return new Result(lay.unpack(shape, values), order.steps(), batches.microBatches(), seconds / order.steps(),
-        r.rotations(), r.products(), refresher.roundTrips(), refresher.ciphertexts(),
-        up + batches.bytesSent() + refresher.bytesToCloud(), down + refresher.bytesToHospital(),
-        r.peakCiphertextsAlive(), plan);
+    return new Result(h.open(r.weights()), h.steps(), h.microBatches(), seconds / h.steps(), r.rotations(),
+        r.products(), refresher.roundTrips(), refresher.ciphertexts(),
+        up + h.batches().bytesSent() + refresher.bytesToCloud(), down + refresher.bytesToHospital(),
+        r.peakCiphertextsAlive(), h.plan());
   }
 }

@@ -12,6 +12,7 @@ import io.blindtuner.he.ckks.SecretKey;
 import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Csprng;
 import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.he.seal.SealPrngFactory;
 import io.blindtuner.model.packing.ScaleLadder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,13 @@ import javax.crypto.spec.SecretKeySpec;
  * the cloud), decrypts to slot vectors. The secret key never leaves this object.
  */
 public final class KeyHolder {
+  /**
+   * What expands the public seeds of c1 in the seeded ciphertexts and of a_i in the evaluation keys this holder
+   * sends: SEAL's BLAKE2Xb generator, so they travel in SEAL's seeded wire format
+   * ({@link io.blindtuner.he.seal.SealCodec}) and any SEAL reader expands the same polynomials.
+   */
+  public static final SealPrngFactory SEED_PRNG = SealPrngFactory.BLAKE2XB;
+
   private final CkksParameters params;
   private final CkksEncoder encoder;
   private final Encryptor encryptor;
@@ -47,10 +55,10 @@ public final class KeyHolder {
   /** Generates the keys; work inside each operation is spread over RNS limbs by {@code parallelism}. */
   public KeyHolder(CkksParameters params, int[] rotationSteps, Parallelism parallelism) {
     this.params = params;
-    KeyGenerator gen = new KeyGenerator(params, null, parallelism);
+    KeyGenerator gen = new KeyGenerator(params, null, SEED_PRNG, parallelism);
     this.encoder = new CkksEncoder(params, parallelism);
     this.encryptor = new Encryptor(params, gen.createPublicKey(), null, Csprng.AES_CTR, parallelism);
-    this.symmetric = new Encryptor(params, null, gen.secretKey(), Csprng.AES_CTR, parallelism);
+    this.symmetric = new Encryptor(params, null, gen.secretKey(), SEED_PRNG, parallelism);
     this.decryptor = new Decryptor(params, gen.secretKey());
     this.relinKeys = gen.createRelinKeys();
     this.galoisKeys = gen.createGaloisKeys(rotationSteps, false);

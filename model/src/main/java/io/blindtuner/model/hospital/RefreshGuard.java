@@ -82,6 +82,15 @@ public final class RefreshGuard implements Refresher {
 
   @Override
   public CompletionStage<List<Ciphertext>> refresh(RefreshId id, List<Ciphertext> cts, int[] levels) {
+    return answer(id, cts, levels).thenApply(out -> out.stream().map(SeededCiphertext::ciphertext).toList());
+  }
+
+  /**
+   * The refresh in seeded form, for the wire (c0 and SEAL's seed of c1, {@link KeyHolder#SEED_PRNG}).
+   *
+   * @return completes with the fresh ciphertexts, or exceptionally with {@link RefreshRefusedException}
+   */
+  public CompletionStage<List<SeededCiphertext>> answer(RefreshId id, List<Ciphertext> cts, int[] levels) {
     String refusal = check(id, cts, levels);
     if (refusal != null) {
       return refuse(id, refusal);
@@ -97,7 +106,7 @@ public final class RefreshGuard implements Refresher {
           + " refreshes is spent" : "already answered with other ciphertexts");
     }
     List<RefreshInput> plan = agreement.plan().refreshInputs(id.after());
-    List<Ciphertext> out = new ArrayList<>(cts.size());
+    List<SeededCiphertext> out = new ArrayList<>(cts.size());
     for (int i = 0; i < cts.size(); i++) {
       double[] v = keys.decrypt(cts.get(i));
       for (int j = 0; j < v.length; j++) {
@@ -105,8 +114,7 @@ public final class RefreshGuard implements Refresher {
       }
       byte[] position = Arrays.copyOf(digest, digest.length + 4);
       ByteBuffer.wrap(position, digest.length, 4).putInt(i);
-      SeededCiphertext fresh = keys.encryptSeededFor(position, v, plan.get(i).toLevel());
-      out.add(fresh.ciphertext());
+      out.add(keys.encryptSeededFor(position, v, plan.get(i).toLevel()));
     }
     return CompletableFuture.completedFuture(out);
   }
@@ -142,7 +150,7 @@ public final class RefreshGuard implements Refresher {
     return null;
   }
 
-  private CompletionStage<List<Ciphertext>> refuse(RefreshId id, String reason) {
+  private <T> CompletionStage<List<T>> refuse(RefreshId id, String reason) {
     onRefusal.accept(id, reason);
     return CompletableFuture.failedFuture(new RefreshRefusedException(id));
   }

@@ -2,12 +2,16 @@ package io.blindtuner.model.plan;
 
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.LevelException;
+import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.HeadSpec;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.Phase;
 import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.cloud.Stages;
 import io.blindtuner.model.cloud.Values;
+import io.blindtuner.model.packing.SlotLayout;
 import io.blindtuner.model.stage.DryRunOps;
 import io.blindtuner.model.stage.OpCounter;
 import io.blindtuner.model.stage.SymbolicCiphertext;
@@ -166,6 +170,24 @@ public final class TrainingPlan {
       throw new IllegalStateException("derived plan does not run (" + last.failed.label() + ")", last.error);
     }
     return new TrainingPlan(spec, top, a, last);
+  }
+
+  /**
+   * The plan of the polynomial head of {@code shape} trained with {@code config}: what the hospital and the cloud
+   * each derive from a job's announcement, so they cannot disagree.
+   *
+   * @throws IllegalArgumentException if the batch size is not a multiple of the images one ciphertext packs
+   * @throws DepthException naming the stage if the parameter set is too shallow
+   */
+  public static TrainingPlan forHead(CkksParameters params, HeadShape shape, TrainingConfig config) {
+    SlotLayout lay = SlotLayout.forShape(shape, params.slots());
+    if (config.batchSize() % lay.batch() != 0) {
+      throw new IllegalArgumentException("batch size " + config.batchSize() + " must be a multiple of the "
+          + lay.batch() + " images one ciphertext packs (" + params.slots() + " slots / (T*d = " + lay.batchStride()
+          + "))");
+    }
+    return derive(params,
+        HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), config.momentum(), config.weightDecay()));
   }
 
   public HeadSpec spec() {

@@ -1,10 +1,11 @@
 package io.blindtuner.pipeline.stream;
 
+import com.typesafe.config.Config;
+import io.blindtuner.actors.ActorSystems;
+import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.actors.cloud.JobGuardian;
 import io.blindtuner.actors.cloud.OptimizerState;
 import io.blindtuner.actors.cloud.StateStore;
-import io.blindtuner.actors.ActorSystems;
-import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.config.ActorSettings;
 import io.blindtuner.config.PipelineSettings;
 import io.blindtuner.config.SettingsException;
@@ -12,7 +13,9 @@ import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.TrainingJob;
 import io.blindtuner.model.cloud.TrainingSchedule;
-import com.typesafe.config.Config;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -36,16 +39,30 @@ public final class OverlappedSchedule implements TrainingSchedule {
   private final PipelineSettings pipeline;
   private final FaultInjector faults;
   private final CiphertextGauge gauge = new CiphertextGauge();
+  private final MeterRegistry metrics;
 
   /**
    * @param config the whole configuration (reference.conf and overrides)
    * @throws SettingsException naming the key at fault
    */
   public OverlappedSchedule(Config config, FaultInjector faults) {
+    this(config, faults, new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param metrics where the graph reports stage latencies, HE operations, refreshes, micro-batches in flight and
+   *     ciphertexts alive
+   * @throws SettingsException naming the key at fault
+   */
+  public OverlappedSchedule(Config config, FaultInjector faults, MeterRegistry metrics) {
     this.config = config;
     this.actors = ActorSettings.from(config);
     this.pipeline = PipelineSettings.from(config);
     this.faults = faults;
+    this.metrics = metrics;
+    Gauge.builder("blindtuner.ciphertexts.alive", gauge, CiphertextGauge::alive)
+        .description("ciphertexts held by training graphs (bounded by blindtuner.pipeline.max-ciphertexts-alive)")
+        .register(metrics);
   }
 
   /** Ciphertexts alive right now (and the peak): the gauge metrics export. */
@@ -75,7 +92,8 @@ public final class OverlappedSchedule implements TrainingSchedule {
   @Override
   public Result run(TrainingJob job) {
     int inFlight = inFlight(job);
-    StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(job.initialWeights()));
+    StateStore<OptimizerState> store =
+        new StateStore<>(OptimizerState.initial(job.firstStep(), job.initialWeights()));
     ActorSystem<JobGuardian.Command> system = ActorSystem.create(JobGuardian.create(job, actors,
         Parallelism.SERIAL, store, faults), "blindtuner-" + job.id().replaceAll("[^A-Za-z0-9-]", "-"), config);
     try {
@@ -87,7 +105,7 @@ public final class OverlappedSchedule implements TrainingSchedule {
       system.tell(new JobGuardian.WatchFailure(watcher));
       JobGuardian.StageRefs refs = AskPattern.<JobGuardian.Command, JobGuardian.StageRefs>ask(system,
           JobGuardian.GetStages::new, actors.askTimeout(), system.scheduler()).toCompletableFuture().join();
-      TrainingGraph graph = new TrainingGraph(job, system, refs, actors, inFlight, gauge, failure);
+      TrainingGraph graph = new TrainingGraph(job, system, refs, actors, inFlight, gauge, metrics, failure);
       gauge.add(FIXED_CIPHERTEXTS);
       try {
         graph.run().toCompletableFuture().get();

@@ -9,11 +9,14 @@ import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.model.cloud.EncryptedTrainer;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.Phase;
+import io.blindtuner.model.cloud.RefreshId;
+import io.blindtuner.model.cloud.Refresher;
 import io.blindtuner.model.cloud.TrainingJob;
 import io.blindtuner.model.cloud.Values;
 import io.blindtuner.model.plan.TrainingPlan;
-import io.blindtuner.model.cloud.RefreshId;
-import io.blindtuner.model.cloud.Refresher;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.pekko.Done;
@@ -52,6 +56,9 @@ final class TrainingGraph {
   private final java.util.Set<CompletableFuture<?>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicLong rotations = new AtomicLong();
   private final AtomicLong products = new AtomicLong();
+  private final AtomicInteger microBatchesInFlight = new AtomicInteger();
+  private final MeterRegistry metrics;
+  private final Timer roundTrips;
 
   /** A micro-batch's values in flight, with the count the gauge holds for it. */
   private record MicroBatch(long step, int index, Values<Ciphertext> values) {}
@@ -60,8 +67,8 @@ final class TrainingGraph {
   private record StepBatches(int step, List<EncryptedTrainer.Batch> batches) {}
 
   TrainingGraph(TrainingJob job, ActorSystem<?> system, JobGuardian.StageRefs stages,
-      ActorSettings settings, int inFlight,
-      CiphertextGauge gauge, CompletableFuture<Void> jobFailure) {
+      ActorSettings settings, int inFlight, CiphertextGauge gauge, MeterRegistry metrics,
+      CompletableFuture<Void> jobFailure) {
     this.job = job;
     this.plan = job.plan();
     this.system = system;
@@ -70,6 +77,11 @@ final class TrainingGraph {
     this.settings = settings;
     this.inFlight = inFlight;
     this.gauge = gauge;
+    this.metrics = metrics;
+    this.roundTrips = Timer.builder("blindtuner.refresh.round.trips").description("refresh round trips to the key holder")
+        .tag("job", job.id()).register(metrics);
+    Gauge.builder("blindtuner.microbatches.in.flight", microBatchesInFlight, AtomicInteger::get).tag("job", job.id())
+        .register(metrics);
     jobFailure.whenComplete((v, e) -> {
       Throwable why = e != null ? e : new IllegalStateException("job " + job.id() + " stopped");
       pending.forEach(f -> f.completeExceptionally(why));
@@ -86,7 +98,7 @@ final class TrainingGraph {
 
   /** Runs every step; completes when the last update is applied. */
   CompletionStage<Done> run() {
-    return Source.range(0, job.steps() - 1)
+    return Source.range(job.firstStep(), job.steps() - 1)
         .mapAsync(2, this::encrypt) // one version ahead: the hospital encrypts while the cloud computes
         .mapAsync(1, this::version)
         .runWith(Sink.ignore(), system);
@@ -120,7 +132,8 @@ final class TrainingGraph {
               .thenCompose(done -> askOptimizer(to -> new OptimizerActor.Apply(job.id(), step, mbs.size(),
                   job.learningRate().applyAsDouble(step), w, to)));
         })
-        .thenApply(applied -> {
+        .thenCompose(applied -> job.checkpoints().after(step + 1, applied.outputs()))
+        .thenApply(kept -> {
           job.onStep().accept(step);
           return Done.getInstance();
         });
@@ -129,6 +142,7 @@ final class TrainingGraph {
   /** One micro-batch through every phase and its refresh, then its gradients to the optimizer. */
   private CompletionStage<Done> microBatch(MicroBatch start) {
     gauge.add(owned(start.values()));
+    microBatchesInFlight.incrementAndGet();
     CompletionStage<MicroBatch> s = CompletableFuture.completedFuture(start);
     for (Phase p : Phase.MICRO_BATCH) {
       s = s.thenCompose(mb -> phase(p, mb)).thenCompose(mb -> refreshAfter(p, mb));
@@ -136,6 +150,7 @@ final class TrainingGraph {
     return s.thenCompose(mb -> askOptimizer(to -> new OptimizerActor.Accumulate(job.id(), mb.step(), mb.index(),
         mb.values().only(Operand.GRADIENTS), to)).thenApply(d -> {
           gauge.add(-owned(mb.values()));
+          microBatchesInFlight.decrementAndGet();
           return Done.getInstance();
         }));
   }
@@ -143,11 +158,19 @@ final class TrainingGraph {
   /** The phase on its stage's actor; then only what later phases need is kept. */
   private CompletionStage<MicroBatch> phase(Phase p, MicroBatch mb) {
     ActorRef<StageActor.Command> actor = stages.stages().get(p.stage());
+    long started = System.nanoTime();
     return askWithRetry(attempt -> AskPattern.<StageActor.Command, StageReply>ask(actor,
         to -> new StageActor.Run(job.id(), mb.step(), mb.index(), p, mb.values(), to), settings.askTimeout(),
         system.scheduler()), 0).thenApply(done -> {
           rotations.addAndGet(done.rotations());
           products.addAndGet(done.products());
+          Timer.builder("blindtuner.stage.latency").description("one phase of one micro-batch on its stage actor")
+              .tags("stage", p.stage().label(), "pass", p.label()).register(metrics)
+              .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+          metrics.counter("blindtuner.he.operations", "kind", "rotation", "stage", p.stage().label())
+              .increment(done.rotations());
+          metrics.counter("blindtuner.he.operations", "kind", "product", "stage", p.stage().label())
+              .increment(done.products());
           Values<Ciphertext> next = mb.values().with(done.outputs());
           if (p.refreshed().isEmpty()) {
             next = live(p, next);
@@ -183,7 +206,9 @@ final class TrainingGraph {
     }
     List<Ciphertext> in = new ArrayList<>();
     ops.forEach(op -> in.add(v.get(op)));
+    long started = System.nanoTime();
     return guard(refresher.refresh(id, in, levels)).thenApply(out -> {
+      roundTrips.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       Values<Ciphertext> r = v;
       for (int i = 0; i < ops.size(); i++) {
         r = r.with(ops.get(i), out.get(i));

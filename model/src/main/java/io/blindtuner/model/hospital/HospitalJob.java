@@ -1,0 +1,159 @@
+package io.blindtuner.model.hospital;
+
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.SeededCiphertext;
+import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.model.cloud.Operand;
+import io.blindtuner.model.cloud.RefreshId;
+import io.blindtuner.model.cloud.StageKeys;
+import io.blindtuner.model.cloud.StageKind;
+import io.blindtuner.model.cloud.Values;
+import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.model.packing.SlotLayout;
+import io.blindtuner.model.plain.BatchOrder;
+import io.blindtuner.model.plain.LearningRateSchedule;
+import io.blindtuner.model.plan.TrainingPlan;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * One training job on the hospital's side, wherever its cloud runs: the derived plan (checked before any key
+ * exists), the keys, what the cloud gets (each stage's evaluation keys and the initial weights, encrypted in seeded
+ * form), the micro-batches (same order, schedule and hyper-parameters as the plaintext twin), the job's refresh
+ * agreement, and the opening of the trained model. Holds the secret key: hospital only.
+ */
+public final class HospitalJob {
+  private final CkksParameters params;
+  private final TrainingPlan plan;
+  private final HeadShape shape;
+  private final TrainingConfig config;
+  private final BatchOrder order;
+  private final KeyHolder keys;
+  private final BatchEncryptor batches;
+  private final RefreshAgreement agreement;
+
+  private HospitalJob(CkksParameters params, TrainingPlan plan, HeadShape shape, TrainingConfig config,
+      TokenSet train, Parallelism parallelism) {
+    this.params = params;
+    this.plan = plan;
+    this.shape = shape;
+    this.config = config;
+    this.order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
+    this.keys = new KeyHolder(params, plan.rotationSteps(), parallelism);
+    this.batches = new BatchEncryptor(keys, plan, train, order, config.batchSize());
+    this.agreement = new RefreshAgreement(plan, batches.microBatches(), order.steps());
+  }
+
+  /**
+   * Derives the plan, then generates the keys.
+   *
+   * @throws IllegalArgumentException if the data does not match the shape, the batch size is not a whole number
+   *     of ciphertexts, or the parameter set is too shallow (a {@link io.blindtuner.model.plan.DepthException}
+   *     naming the stage), all before any key is generated
+   */
+  public static HospitalJob create(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
+      Parallelism parallelism) {
+    if (train.dim() != shape.dim() || train.tokens() != shape.tokens() || train.classes() != shape.classes()) {
+      throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
+          + train.classes() + ") does not match " + shape);
+    }
+    TrainingPlan plan = TrainingPlan.forHead(params, shape, config);
+    return new HospitalJob(params, plan, shape, config, train, parallelism);
+  }
+
+  public CkksParameters parameters() {
+    return params;
+  }
+
+  public TrainingPlan plan() {
+    return plan;
+  }
+
+  public HeadShape shape() {
+    return shape;
+  }
+
+  public TrainingConfig config() {
+    return config;
+  }
+
+  /** Weight versions of the job. */
+  public int steps() {
+    return order.steps();
+  }
+
+  /** Micro-batches per version. */
+  public int microBatches() {
+    return batches.microBatches();
+  }
+
+  /** The learning rate of each step (the twin's schedule). */
+  public LearningRateSchedule learningRate() {
+    return new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
+  }
+
+  /** The hospital's keys (the secret key never leaves them). */
+  public KeyHolder keys() {
+    return keys;
+  }
+
+  /** The micro-batches, encrypted on demand. */
+  public BatchEncryptor batches() {
+    return batches;
+  }
+
+  /** What the hospital agrees to refresh for this job. */
+  public RefreshAgreement agreement() {
+    return agreement;
+  }
+
+  /** Each stage's evaluation keys: exactly the Galois keys its plan needs, relinearization keys if it multiplies. */
+  public Map<StageKind, StageKeys> stageKeys() {
+    Map<StageKind, StageKeys> out = new EnumMap<>(StageKind.class);
+    for (StageKind k : StageKind.values()) {
+      TrainingPlan.StagePlan sp = plan.stage(k);
+      out.put(k, new StageKeys(k, sp.relinearization() ? Optional.of(keys.relinKeys()) : Optional.empty(),
+          keys.galoisKeys().restrictTo(params, sp.rotationSteps())));
+    }
+    return out;
+  }
+
+  /** The shared initialisation and zero velocities, encrypted in seeded form at their planned levels. */
+  public Map<Operand, SeededCiphertext> initialWeights() {
+    SlotLayout lay = plan.spec().layout();
+    double[][] packed = lay.pack(HeadParameters.initial(shape, config.seed()));
+    Map<Operand, SeededCiphertext> w = new EnumMap<>(Operand.class);
+    for (int i = 0; i < Operand.PARAMETERS.size(); i++) {
+      Operand p = Operand.PARAMETERS.get(i);
+      Operand v = Operand.VELOCITIES.get(i);
+      w.put(p, keys.encryptSeeded(packed[i], plan.inputLevel(p)));
+      w.put(v, keys.encryptSeeded(new double[lay.slots()], plan.inputLevel(v)));
+    }
+    return w;
+  }
+
+  /** The job's refresh guard over {@code ledger} (whose capacity must be the agreement's budget). */
+  public RefreshGuard guard(RefreshLedger ledger, BiConsumer<RefreshId, String> onRefusal) {
+    return new RefreshGuard(keys, agreement, ledger, onRefusal);
+  }
+
+  /**
+   * Decrypts the trained parameters.
+   *
+   * @throws IllegalStateException naming the parameter if one is missing
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if a ciphertext belongs to other parameters
+   */
+  public HeadParameters open(Values<Ciphertext> weights) {
+    double[][] values = new double[Operand.PARAMETERS.size()][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = keys.decrypt(weights.get(Operand.PARAMETERS.get(i)));
+    }
+    return plan.spec().layout().unpack(shape, values);
+  }
+}

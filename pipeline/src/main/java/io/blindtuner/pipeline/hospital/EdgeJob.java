@@ -1,0 +1,134 @@
+package io.blindtuner.pipeline.hospital;
+
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.SeededCiphertext;
+import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.he.seal.SealCodec;
+import io.blindtuner.he.seal.SealComprMode;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.model.cloud.Operand;
+import io.blindtuner.model.cloud.RefreshId;
+import io.blindtuner.model.cloud.Values;
+import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.model.hospital.HospitalJob;
+import io.blindtuner.model.hospital.KeyHolder;
+import io.blindtuner.model.hospital.RefreshGuard;
+import io.blindtuner.model.hospital.RefreshLedger;
+import io.blindtuner.pipeline.kafka.MalformedRecordException;
+import io.blindtuner.pipeline.wire.CipherMessage;
+import io.blindtuner.pipeline.wire.JobBundle;
+import io.blindtuner.pipeline.wire.JobSpec;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import java.util.function.LongFunction;
+
+/**
+ * One job at the hospital edge, in wire terms: the announcement, the bundle of evaluation keys and initial
+ * weights, each micro-batch's record, the answer to each refresh request (through the job's {@link RefreshGuard}),
+ * and the opening of the encrypted model the cloud returns. The secret key stays in its {@link HospitalJob}.
+ * Thread-safe.
+ */
+public final class EdgeJob {
+  private final JobSpec spec;
+  private final HospitalJob job;
+  private final SealCodec codec;
+  private final RefreshGuard guard;
+  private final int maxRecordBytes;
+
+  private EdgeJob(JobSpec spec, HospitalJob job, RefreshGuard guard, int maxRecordBytes) {
+    this.spec = spec;
+    this.job = job;
+    this.codec = SealCodec.of(job.parameters());
+    this.guard = guard;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /**
+   * Plans the job and generates its keys (the plan is checked first).
+   *
+   * @param ledger opens the job's refresh ledger for the agreement's budget (a file at a real edge)
+   * @param onRefusal told the reason of every refused refresh (the hospital's log and metrics)
+   * @param maxRecordBytes the record limit of ciphertext topics
+   * @throws IllegalArgumentException naming what does not fit, before any key is generated
+   */
+  public static EdgeJob create(String jobId, int polyDegree, int[] coeffBits, boolean insecure, HeadShape shape,
+      TrainingConfig config, TokenSet train, LongFunction<RefreshLedger> ledger,
+      BiConsumer<RefreshId, String> onRefusal, int maxRecordBytes, Parallelism parallelism) {
+    JobSpec draft = new JobSpec(jobId, polyDegree, coeffBits, insecure, shape, config, 1, 1);
+    HospitalJob h = HospitalJob.create(draft.parameters(), shape, config, train, parallelism);
+    JobSpec spec = new JobSpec(jobId, polyDegree, coeffBits, insecure, shape, config, h.microBatches(), h.steps());
+    return new EdgeJob(spec, h, h.guard(ledger.apply(h.agreement().budget()), onRefusal), maxRecordBytes);
+  }
+
+  /** The announcement. */
+  public JobSpec spec() {
+    return spec;
+  }
+
+  /** The hospital's side of the job (plan, keys, batches). */
+  public HospitalJob hospital() {
+    return job;
+  }
+
+  /** Evaluation keys (seeded) and initial weights (seeded): the blob the cloud fetches once. */
+  public byte[] bundle() {
+    List<SeededCiphertext> w = new ArrayList<>();
+    Map<Operand, SeededCiphertext> initial = job.initialWeights();
+    for (Operand op : CipherMessage.WEIGHT_ORDER) {
+      w.add(initial.get(op));
+    }
+    byte[] weights = CipherMessage.seeded(CipherMessage.Kind.WEIGHTS, spec.jobId(), 0, 0, null, w, codec,
+        KeyHolder.SEED_PRNG);
+    return new JobBundle(codec.writeSeeded(job.keys().relinKeys(), SealComprMode.NONE),
+        codec.writeSeeded(job.keys().galoisKeys(), SealComprMode.NONE), weights).toBytes();
+  }
+
+  /** The record of micro-batch {@code microBatch} of step {@code step}: tokens, means, labels, seeded. */
+  public byte[] batch(int step, int microBatch) {
+    return CipherMessage.seeded(CipherMessage.Kind.BATCH, spec.jobId(), step, microBatch, null,
+        job.batches().encryptSeeded(step, microBatch), codec, KeyHolder.SEED_PRNG);
+  }
+
+  /**
+   * Answers a refresh request record: fresh ciphertexts (seeded), or one opaque refusal.
+   *
+   * @throws MalformedRecordException if the record is not a refresh request of this job (a dead letter)
+   */
+  public CompletionStage<byte[]> answer(byte[] request) {
+    CipherMessage m = CipherMessage.parse(request, codec, maxRecordBytes);
+    if (m.kind() != CipherMessage.Kind.REFRESH_REQUEST || !m.jobId().equals(spec.jobId()) || m.phase() == null) {
+      throw new MalformedRecordException("not a refresh request of job " + spec.jobId() + " (a " + m.kind()
+          + " of job " + m.jobId() + ")");
+    }
+    RefreshId id = m.refreshId();
+    return guard.answer(id, m.ciphertexts(), m.levels()).handle((fresh, refused) -> refused == null
+        ? CipherMessage.seeded(CipherMessage.Kind.REFRESH_REPLY, spec.jobId(), id.step(), id.microBatch(),
+            id.after(), fresh, codec, KeyHolder.SEED_PRNG)
+        : new CipherMessage(CipherMessage.Kind.REFRESH_REFUSED, spec.jobId(), id.step(), id.microBatch(),
+            id.after(), null, List.of()).toBytes(codec));
+  }
+
+  /**
+   * Opens the model record the cloud returned: decrypts the trained parameters.
+   *
+   * @throws MalformedRecordException if it is not this job's model
+   */
+  public HeadParameters open(byte[] model) {
+    CipherMessage m = CipherMessage.parse(model, codec, Integer.MAX_VALUE);
+    if (m.kind() != CipherMessage.Kind.MODEL || !m.jobId().equals(spec.jobId())
+        || m.ciphertexts().size() != Operand.PARAMETERS.size()) {
+      throw new MalformedRecordException("not the model of job " + spec.jobId());
+    }
+    Map<Operand, Ciphertext> p = new EnumMap<>(Operand.class);
+    for (int i = 0; i < Operand.PARAMETERS.size(); i++) {
+      p.put(Operand.PARAMETERS.get(i), m.ciphertexts().get(i));
+    }
+    return job.open(Values.of(p));
+  }
+}

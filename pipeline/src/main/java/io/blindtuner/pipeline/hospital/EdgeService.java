@@ -1,0 +1,198 @@
+package io.blindtuner.pipeline.hospital;
+
+import com.typesafe.config.Config;
+import io.blindtuner.actors.ActorSystems;
+import io.blindtuner.config.ActorSettings;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.pipeline.kafka.BlobRef;
+import io.blindtuner.pipeline.kafka.BlobStore;
+import io.blindtuner.pipeline.kafka.DeadLetters;
+import io.blindtuner.pipeline.kafka.IngestRecord;
+import io.blindtuner.pipeline.kafka.KafkaConnection;
+import io.blindtuner.pipeline.kafka.KafkaIngest;
+import io.blindtuner.pipeline.kafka.KafkaPublisher;
+import io.blindtuner.pipeline.kafka.MalformedRecordException;
+import io.blindtuner.pipeline.kafka.Topic;
+import io.blindtuner.pipeline.wire.ClaimCheck;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hospital edge: announces a job (its spec, and its evaluation keys and initial weights as a blob), publishes
+ * its encrypted micro-batches, answers the cloud's refresh requests through the job's guard (a refusal is logged
+ * here with its reason; the cloud gets one opaque reply), and opens the encrypted model when it comes back. The
+ * only service that holds a secret key.
+ */
+public final class EdgeService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeService.class);
+
+  private final Config config;
+  private final KafkaConnection kafka;
+  private final BlobStore blobs;
+  private final ActorSystem<Void> io;
+  private final KafkaPublisher publisher;
+  private final DeadLetters deadLetters;
+  private final Counter deadLettered;
+  private final Counter refreshes;
+
+  public EdgeService(Config config, KafkaConnection kafka, BlobStore blobs, MeterRegistry metrics) {
+    this.config = config;
+    this.kafka = kafka;
+    this.blobs = blobs;
+    this.io = ActorSystem.create(Behaviors.empty(), "blindtuner-edge-io", config);
+    this.publisher = new KafkaPublisher(kafka);
+    this.deadLetters = new DeadLetters(publisher);
+    this.deadLettered = metrics.counter("blindtuner.dead.letters", "service", "edge");
+    this.refreshes = metrics.counter("blindtuner.refresh.answered");
+  }
+
+  /** A job the edge serves: its refresh responder runs until {@link #close()}. */
+  public final class Run implements AutoCloseable {
+    private final EdgeJob job;
+    private final byte[] key;
+    private final UniqueKillSwitch responder;
+    private final AtomicLong batchBytes = new AtomicLong();
+    private final AtomicLong records = new AtomicLong();
+
+    private Run(EdgeJob job, byte[] key, UniqueKillSwitch responder) {
+      this.job = job;
+      this.key = key;
+      this.responder = responder;
+    }
+
+    /**
+     * Publishes every micro-batch of the job in order (encrypting each as it goes, a few in flight).
+     *
+     * @return completes when the broker has them all
+     */
+    public CompletionStage<Done> publishBatches() {
+      int mbs = job.spec().microBatchesPerStep();
+      return Source.range(0, Math.toIntExact(job.spec().steps() * mbs) - 1)
+          .mapAsync(2, i -> CompletableFuture.supplyAsync(() -> job.batch(i / mbs, i % mbs)))
+          .mapAsync(4, v -> {
+            batchBytes.addAndGet(v.length);
+            records.incrementAndGet();
+            return publisher.publish(Topic.BATCHES, key, v, List.of());
+          })
+          .runWith(Sink.ignore(), io);
+    }
+
+    /**
+     * Waits for the job's model and opens it.
+     *
+     * @throws java.util.concurrent.CompletionException wrapping a timeout or an unreadable model
+     */
+    public HeadParameters awaitModel(Duration timeout) {
+      // opened and committed inside the stream, while its consumer still owns the partition
+      AtomicBoolean opened = new AtomicBoolean();
+      return KafkaIngest.source(kafka, "edge." + job.spec().jobId() + ".models", List.of(Topic.MODELS))
+          .mapAsync(1, rec -> Arrays.equals(rec.key(), key) ? CompletableFuture.completedFuture(rec)
+              : rec.commit().thenApply(d -> (IngestRecord) null))
+          .filter(rec -> rec != null && opened.compareAndSet(false, true))
+          .mapAsync(1, rec -> {
+            HeadParameters model = job.open(read(ClaimCheck.parse(rec.value()).blob()));
+            return rec.commit().thenApply(d -> model);
+          })
+          .take(1) // last: cancelling earlier would lose the partition before the commit
+          .runWith(Sink.head(), io).toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .join();
+    }
+
+    /** Bytes of micro-batch records published. */
+    public long batchBytes() {
+      return batchBytes.get();
+    }
+
+    /** Records published (micro-batches). */
+    public long records() {
+      return records.get();
+    }
+
+    /** Stops answering refreshes. */
+    @Override
+    public void close() {
+      responder.shutdown();
+    }
+  }
+
+  /**
+   * Announces the job and starts answering its refresh requests.
+   *
+   * @throws UncheckedIOException if the bundle cannot be stored
+   */
+  public Run start(EdgeJob job) {
+    String id = job.spec().jobId();
+    byte[] key = id.getBytes(StandardCharsets.UTF_8);
+    BlobRef bundle;
+    try {
+      bundle = blobs.put(job.bundle());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot store the key bundle of job " + id, e);
+    }
+    Pair<UniqueKillSwitch, CompletionStage<Done>> responder = KafkaIngest.source(kafka, "edge." + id + ".refresh",
+        List.of(Topic.REFRESH_REQUESTS)).viaMat(KillSwitches.single(), Keep.right())
+        .mapAsync(1, r -> answer(job, key, r)).toMat(Sink.ignore(), Keep.both()).run(io);
+    responder.second().whenComplete((d, e) -> {
+      if (e != null) {
+        LOG.error("job {}: the refresh responder stopped: {}", id, e.toString());
+      }
+    });
+    publisher.publish(Topic.JOBS, key, ClaimCheck.announce(job.spec(), bundle).toBytes(), List.of())
+        .toCompletableFuture().join();
+    return new Run(job, key, responder.first());
+  }
+
+  private CompletionStage<Done> answer(EdgeJob job, byte[] key, IngestRecord r) {
+    if (!Arrays.equals(r.key(), key)) {
+      return r.commit();
+    }
+    CompletionStage<byte[]> reply;
+    try {
+      reply = job.answer(r.value());
+    } catch (MalformedRecordException e) {
+      deadLettered.increment();
+      return deadLetters.send(r, e);
+    }
+    return reply.thenCompose(v -> publisher.publish(Topic.REFRESH_REPLIES, key, v, List.of()))
+        .thenCompose(p -> {
+          refreshes.increment();
+          return r.commit();
+        });
+  }
+
+  private byte[] read(BlobRef ref) {
+    try {
+      return blobs.get(ref);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read blob " + ref.uri(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    publisher.close();
+    ActorSystems.terminate(io, ActorSettings.from(config).askTimeout());
+  }
+}

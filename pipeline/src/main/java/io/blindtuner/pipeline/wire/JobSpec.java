@@ -1,0 +1,152 @@
+package io.blindtuner.pipeline.wire;
+
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.pipeline.kafka.MalformedRecordException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A training job as the hospital announces it: everything the cloud needs to derive the same plan and run it —
+ * parameters, head shape, hyper-parameters, micro-batches per step and steps — and nothing about the data. The
+ * plan itself is not sent: both sides derive it from these fields, so they cannot disagree about it.
+ *
+ * @param jobId letters, digits, '-', '_' and '.', 1 to 64 characters
+ * @param polyDegree the ring degree N
+ * @param coeffBits prime sizes (data primes, then the special prime)
+ * @param insecure whether the parameters may be below 128-bit security (tests only)
+ * @param shape the head
+ * @param config the hyper-parameters (epochs, batch, learning rate, momentum, weight decay, seed)
+ * @param microBatchesPerStep ciphertext batches per weight version
+ * @param steps weight versions of the whole job
+ */
+public record JobSpec(String jobId, int polyDegree, int[] coeffBits, boolean insecure, HeadShape shape,
+    TrainingConfig config, int microBatchesPerStep, long steps) {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final int MAGIC = 0x42544a31; // "BTJ1"
+  /** Far above any record this writes; checked before parsing. */
+  public static final int MAX_BYTES = 4096;
+
+  /** @throws IllegalArgumentException naming the field that is out of range */
+  public JobSpec {
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(config, "config");
+    if (jobId == null || !ID.matcher(jobId).matches()) {
+      throw new IllegalArgumentException("job id must be 1 to 64 of [A-Za-z0-9._-], got " + jobId);
+    }
+    if (coeffBits == null || coeffBits.length < 2 || coeffBits.length > CkksParameters.MAX_PRIMES) {
+      throw new IllegalArgumentException("coeff bits must list 2 to " + CkksParameters.MAX_PRIMES + " primes");
+    }
+    coeffBits = coeffBits.clone();
+    if (microBatchesPerStep < 1 || steps < 1) {
+      throw new IllegalArgumentException("micro-batches per step and steps must be >= 1, got " + microBatchesPerStep
+          + ", " + steps);
+    }
+  }
+
+  @Override
+  public int[] coeffBits() {
+    return coeffBits.clone();
+  }
+
+  /**
+   * The parameter set.
+   *
+   * @throws IllegalArgumentException if the fields do not make a valid (and, unless insecure, 128-bit) set
+   */
+  public CkksParameters parameters() {
+    CkksSpec spec = CkksSpec.of(polyDegree, coeffBits);
+    return CkksParameters.create(insecure ? spec.asInsecure() : spec);
+  }
+
+  /** The record value. */
+  public byte[] toBytes() {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (DataOutputStream o = new DataOutputStream(b)) {
+      o.writeInt(MAGIC);
+      o.writeUTF(jobId);
+      o.writeInt(polyDegree);
+      o.writeByte(coeffBits.length);
+      for (int bits : coeffBits) {
+        o.writeByte(bits);
+      }
+      o.writeBoolean(insecure);
+      o.writeInt(shape.tokens());
+      o.writeInt(shape.dim());
+      o.writeInt(shape.hidden());
+      o.writeInt(shape.classes());
+      o.writeInt(config.epochs());
+      o.writeInt(config.batchSize());
+      o.writeDouble(config.learningRate());
+      o.writeDouble(config.finalFraction());
+      o.writeDouble(config.momentum());
+      o.writeDouble(config.weightDecay());
+      o.writeLong(config.seed());
+      o.writeInt(microBatchesPerStep);
+      o.writeLong(steps);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return b.toByteArray();
+  }
+
+  /**
+   * Parses a record value.
+   *
+   * @throws MalformedRecordException saying what is wrong if it is not a job spec or a field is out of range
+   */
+  public static JobSpec parse(byte[] value) {
+    if (value == null || value.length > MAX_BYTES) {
+      throw new MalformedRecordException("job spec is " + (value == null ? "missing" : value.length
+          + " bytes, above " + MAX_BYTES));
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      if (in.readInt() != MAGIC) {
+        throw new MalformedRecordException("not a job spec (bad magic)");
+      }
+      String id = in.readUTF();
+      int n = in.readInt();
+      int[] bits = new int[in.readUnsignedByte()];
+      for (int i = 0; i < bits.length; i++) {
+        bits[i] = in.readUnsignedByte();
+      }
+      boolean insecure = in.readBoolean();
+      HeadShape shape = new HeadShape(in.readInt(), in.readInt(), in.readInt(), in.readInt());
+      TrainingConfig cfg = new TrainingConfig(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
+          in.readDouble(), in.readDouble(), in.readLong());
+      JobSpec spec = new JobSpec(id, n, bits, insecure, shape, cfg, in.readInt(), in.readLong());
+      if (in.available() != 0) {
+        throw new MalformedRecordException("job spec has " + in.available() + " trailing bytes");
+      }
+      return spec;
+    } catch (IOException e) {
+      throw new MalformedRecordException("job spec is truncated");
+    } catch (MalformedRecordException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new MalformedRecordException("job spec field out of range: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof JobSpec j && jobId.equals(j.jobId) && polyDegree == j.polyDegree
+        && Arrays.equals(coeffBits, j.coeffBits) && insecure == j.insecure && shape.equals(j.shape)
+        && config.equals(j.config) && microBatchesPerStep == j.microBatchesPerStep && steps == j.steps;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(jobId, polyDegree, Arrays.hashCode(coeffBits), insecure, shape, config,
+        microBatchesPerStep, steps);
+  }
+}

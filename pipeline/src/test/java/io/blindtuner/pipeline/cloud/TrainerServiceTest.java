@@ -1,0 +1,103 @@
+package io.blindtuner.pipeline.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.hospital.RefreshLedger;
+import io.blindtuner.model.plain.PlainTrainer;
+import io.blindtuner.pipeline.hospital.EdgeJob;
+import io.blindtuner.pipeline.hospital.EdgeService;
+import io.blindtuner.pipeline.kafka.BlobStore;
+import io.blindtuner.pipeline.kafka.EmbeddedKafka;
+import io.blindtuner.pipeline.kafka.KafkaConnection;
+import io.blindtuner.pipeline.kafka.KafkaPublisher;
+import io.blindtuner.pipeline.kafka.Topic;
+import io.blindtuner.pipeline.kafka.Topics;
+import io.blindtuner.pipeline.stream.OverlappedScheduleTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hospital edge and the cloud trainer meeting only through a real in-process Kafka broker and a blob store,
+ * on OverlappedScheduleTest's small INSECURE ring and data (4 steps of 2 micro-batches).
+ */
+class TrainerServiceTest {
+  @TempDir static Path dir;
+  static EmbeddedKafka broker;
+  static KafkaConnection kafka;
+  static BlobStore blobs;
+  static final Config CONFIG = ConfigFactory.load();
+  static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = EmbeddedKafka.start(dir.resolve("kafka"));
+    kafka = new KafkaConnection(broker.bootstrapServers(), Map.of(), "test.");
+    try (Admin admin = kafka.admin()) {
+      Topics.ensure(admin, List.of(Topic.values()), Duration.ofSeconds(60));
+    }
+    blobs = new BlobStore(dir.resolve("blobs"), 1L << 30);
+  }
+
+  @AfterAll
+  static void stop() {
+    broker.close();
+  }
+
+  static EdgeJob edgeJob(String id, List<String> refusals) {
+    return EdgeJob.create(id, 1024, new int[] {60, 40, 40, 40, 40, 40, 40, 40, 60}, true,
+        OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG, OverlappedScheduleTest.DATA,
+        RefreshLedger::inMemory, (rid, why) -> refusals.add(rid + ": " + why), Topic.BATCHES.maxRecordBytes(),
+        Parallelism.SERIAL);
+  }
+
+  static final HeadParameters TWIN = new PlainTrainer(OverlappedScheduleTest.CONFIG).train(
+      OverlappedScheduleTest.SHAPE, HeadFunctions.polynomial(2), OverlappedScheduleTest.DATA, s -> {});
+
+  @Test
+  void aJobTrainsThroughKafkaSurvivesATrainerCrashAndTheHospitalOpensAModelEqualToTheTwin() throws Exception {
+    List<String> refusals = new CopyOnWriteArrayList<>();
+    try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry());
+        EdgeService.Run run = edge.start(edgeJob("kafka-1", refusals))) {
+      run.publishBatches().toCompletableFuture().get();
+      // a malformed record among the micro-batches goes to the dead letters and the job goes on
+      try (KafkaPublisher p = new KafkaPublisher(kafka)) {
+        p.publish(Topic.BATCHES, "kafka-1".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}, List.of())
+            .toCompletableFuture().get();
+      }
+      // the first trainer dies after its checkpoint of version 2
+      try (TrainerService first = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT)) {
+        assertThatThrownBy(() -> first.trainNext(step -> {
+          if (step == 1) {
+            throw new IllegalStateException("injected crash after step 1");
+          }
+        })).hasMessageContaining("injected crash");
+      }
+      TrainerService.Report report;
+      try (TrainerService second = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT)) {
+        report = second.trainNext(step -> {});
+      }
+      assertThat(report.firstStep()).as("resumed from the checkpoint of version 2").isEqualTo(2);
+      assertThat(report.batchRecords()).as("the micro-batches of steps 2 and 3 only").isEqualTo(4);
+      assertThat(report.deadLetters()).isEqualTo(1);
+      HeadParameters model = run.awaitModel(TIMEOUT);
+      assertThat(OverlappedScheduleTest.maxDiff(model, TWIN)).isLessThan(OverlappedScheduleTest.BOUND);
+      assertThat(refusals).isEmpty();
+    }
+  }
+}

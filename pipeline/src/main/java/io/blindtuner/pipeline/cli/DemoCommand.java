@@ -7,6 +7,7 @@ import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.eval.Metrics;
+import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.model.hospital.RefreshLedger;
 import io.blindtuner.model.plain.PlainTrainer;
 import io.blindtuner.pipeline.cloud.TrainerService;
@@ -126,7 +127,7 @@ public final class DemoCommand implements Callable<Integer> {
       HeadParameters twinParams = new PlainTrainer(cfg).train(tokens.shape(),
           HeadFunctions.polynomial(tokens.shape().classes()), tokens.train(), s -> {});
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-      HeadParameters encrypted;
+      HospitalJob.Opened encrypted;
       TrainerService.Report tr;
       long batchBytes;
       long batchRecords;
@@ -148,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
       int classes = tokens.shape().classes();
       Metrics floatM = Metrics.ofHead(HeadFunctions.exact(), floatParams, tokens.test());
       Metrics twinM = Metrics.ofHead(HeadFunctions.polynomial(classes), twinParams, tokens.test());
-      Metrics encM = Metrics.ofHead(HeadFunctions.polynomial(classes), encrypted, tokens.test());
+      Metrics encM = Metrics.ofHead(HeadFunctions.polynomial(classes), encrypted.parameters(), tokens.test());
       long roundTrips = (long) metrics.get("blindtuner.refresh.answered").counter().count();
       o.println();
       ModelTable.header(o);
@@ -181,6 +182,7 @@ public final class DemoCommand implements Callable<Integer> {
       rep.put("dead_letters", tr.deadLetters());
       rep.put("checkpoints", tr.checkpoints());
       rep.put("security_bits", 128);
+      rep.put("release_flooding_sigma", encrypted.floodingSigma());
       rep.put("total_seconds", seconds);
       o.printf(Locale.ROOT, "done      in %.1f s%n", seconds);
     } finally {

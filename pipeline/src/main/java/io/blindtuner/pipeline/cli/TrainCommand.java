@@ -256,6 +256,7 @@ public final class TrainCommand implements Callable<Integer> {
       rep.put("encrypted_vs_twin_accuracy_pp", 100 * (encM.accuracy() - twinM.accuracy()));
       rep.put("encrypted_vs_twin_auc", encM.auc() - twinM.auc());
       rep.put("encrypted_vs_twin_max_parameter_diff", maxDiff);
+      rep.put("release_flooding_sigma", enc.floodingSigma());
       rep.put("seconds_per_step", enc.secondsPerStep());
       rep.put("refreshes_per_step", (double) enc.refreshRoundTrips() / enc.steps());
       rep.put("refreshed_ciphertexts_per_step", (double) enc.refreshedCiphertexts() / enc.steps());
@@ -271,8 +272,9 @@ public final class TrainCommand implements Callable<Integer> {
       rep.put("pipeline", pipeline.name());
       rep.put("micro_batches_per_step", enc.microBatches());
       rep.put("peak_ciphertexts_alive", enc.peakCiphertextsAlive());
-      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g%n",
-          100 * (encM.accuracy() - twinM.accuracy()), encM.auc() - twinM.auc(), maxDiff);
+      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g (released"
+          + " flooded against IND-CPA-D: deviation %.2g)%n", 100 * (encM.accuracy() - twinM.accuracy()),
+          encM.auc() - twinM.auc(), maxDiff, enc.floodingSigma());
       o.printf(Locale.ROOT, "per step  %.2f s, %.1f rotations, %.1f ciphertext products, %.1f refresh round trips"
           + " (%.1f ciphertexts)%n", enc.secondsPerStep(), (double) enc.rotations() / enc.steps(),
           (double) enc.multiplications() / enc.steps(), (double) enc.refreshRoundTrips() / enc.steps(),

@@ -28,7 +28,7 @@ import reactor.kafka.receiver.ReceiverRecord;
  *
  * <p>A record fetched under an earlier assignment of its partition and delivered after a rebalance has a commit
  * that fails; the partition's current owner reads it again. Processing is therefore at least once: consumers
- * deduplicate by the record's sequence number ({@link Envelope}).
+ * deduplicate (by job, step and micro-batch).
  */
 public final class KafkaIngest {
   private KafkaIngest() {}

@@ -60,15 +60,6 @@ public final class KafkaPublisher implements AutoCloseable {
         .toFuture();
   }
 
-  /**
-   * Publishes an envelope to its kind's topic, keyed by its job id.
-   *
-   * @return as {@link #publish(Topic, byte[], byte[], List)}
-   */
-  public CompletionStage<Published> publish(Envelope envelope, List<Header> headers) {
-    return publish(envelope.kind().topic(), envelope.key(), envelope.encode(), headers);
-  }
-
   /** Waits for the records in flight (up to the producer's close timeout) and closes the producer. */
   @Override
   public void close() {

@@ -2,6 +2,9 @@ package io.blindtuner.pipeline.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blindtuner.pipeline.wire.ClaimCheck;
+import io.blindtuner.pipeline.wire.JobSpec;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,6 +34,9 @@ class DeadLettersTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
   private static final int MALFORMED = 1000;
   private static final int VALID = 100;
+  /** The records under test: claim checks of final models, keyed by job. */
+  private static final Topic TOPIC = Topic.MODELS;
+  private static final byte[] KEY = "job-d".getBytes(StandardCharsets.US_ASCII);
   @TempDir static Path dir;
   private static EmbeddedKafka kafka;
   private static ActorTestKit testKit;
@@ -42,7 +48,7 @@ class DeadLettersTest {
     testKit = ActorTestKit.create();
     connection = new KafkaConnection(kafka.bootstrapServers(), Map.of(), "dead-letters-test.");
     try (Admin admin = connection.admin()) {
-      Topics.ensure(admin, List.of(Topic.BATCHES, Topic.INFERENCE_REQUESTS, Topic.DEAD_LETTERS), TIMEOUT);
+      Topics.ensure(admin, List.of(TOPIC, Topic.INFERENCE_REQUESTS, Topic.DEAD_LETTERS), TIMEOUT);
     }
   }
 
@@ -57,48 +63,54 @@ class DeadLettersTest {
   }
 
   /** A malformed record and the reason it must be refused with. */
-  private record Bad(byte[] key, byte[] value, String reason) {}
+  private record Bad(byte[] value, String reason) {}
+
+  private static final BlobRef BLOB = new BlobRef(URI.create("file:///blobs/sha256/ab/" + "ab".repeat(32)),
+      "ab".repeat(32), 1234);
+
+  /** A claim check of a model version (the records of the models topic). */
+  private static byte[] model(long version) {
+    return new ClaimCheck(null, version, BLOB).toBytes();
+  }
 
   private static Bad malformed(int i, Random random) {
-    byte[] key = "job-d".getBytes(StandardCharsets.US_ASCII);
-    byte[] good = new Envelope(Envelope.Kind.BATCH, "job-d", 1, 0, 10_000 + i, new byte[32]).encode();
+    byte[] good = model(10_000 + i);
     switch (i % 8) {
       case 0: {
         byte[] junk = new byte[1 + random.nextInt(199)];
         random.nextBytes(junk);
         junk[0] = 0x00;
-        return new Bad(key, junk, junk.length < Envelope.FIXED_BYTES ? "truncated" : "bad magic");
+        return new Bad(junk, junk.length < 4 ? "truncated" : "not a claim check (bad magic)");
       }
       case 1:
-        return new Bad(key, Arrays.copyOf(good, 1 + random.nextInt(good.length - 1)), null);
+        return new Bad(Arrays.copyOf(good, 1 + random.nextInt(good.length - 1)), "claim check");
       case 2: {
         byte[] v = good.clone();
-        v[2] = 9;
-        return new Bad(key, v, "unsupported format version 9");
+        ByteBuffer.wrap(v).putLong(8, -1L); // the version, after magic and an empty head
+        return new Bad(v, "version must be >= 0");
       }
-      case 3:
-        return new Bad(key, new Envelope(Envelope.Kind.REFRESH_REPLY, "job-d", 1, 0, i, new byte[8]).encode(),
-            "belongs on blindtuner.refresh.replies, read from blindtuner.batches");
-      case 4:
-        return new Bad("job-x".getBytes(StandardCharsets.US_ASCII), good, "key does not match the job id 'job-d'");
-      case 5: {
-        byte[] v = Arrays.copyOf(good, good.length + 3);
-        return new Bad(key, v, "payload length 32 but 35 bytes follow the header");
-      }
-      case 6: {
+      case 3: {
         byte[] v = good.clone();
-        ByteBuffer.wrap(v).putLong(5 + 5, -1L); // the step, after magic, version, kind, id length and "job-d"
-        return new Bad(key, v, "negative step");
+        ByteBuffer.wrap(v).putInt(4, Integer.MAX_VALUE);
+        return new Bad(v, "claim check head of 2147483647 bytes");
       }
+      case 4:
+        return new Bad(Arrays.copyOf(good, good.length + 3), "claim check reference of");
+      case 5: {
+        byte[] v = good.clone();
+        v[20] = 9; // the blob reference's version byte
+        return new Bad(v, "unsupported blob reference version 9");
+      }
+      case 6:
+        return new Bad(null, "claim check of 0 bytes");
       default:
-        return new Bad(null, null, "no value");
+        return new Bad(new byte[2 * JobSpec.MAX_BYTES + 65], "claim check of " + (2 * JobSpec.MAX_BYTES + 65));
     }
   }
 
   @Test
   void aThousandMalformedRecordsAreDeadLetteredWithReasonsAndTheValidOnesBetweenThemAllArrive() throws Exception {
     Random random = new Random(1000);
-    Map<Long, Bad> badAt = new HashMap<>(); // by offset on the job's partition; other keys land elsewhere
     Map<String, Bad> badByOrigin = new HashMap<>();
     int validSent = 0;
     try (KafkaPublisher publisher = new KafkaPublisher(connection)) {
@@ -106,12 +118,10 @@ class DeadLettersTest {
       List<Bad> order = new ArrayList<>();
       for (int i = 0; i < MALFORMED; i++) {
         Bad bad = malformed(i, random);
-        sends.add(publisher.publish(Topic.BATCHES, bad.key(), bad.value(), List.of(Header.of("n", "" + i)))
-            .toCompletableFuture());
+        sends.add(publisher.publish(TOPIC, KEY, bad.value(), List.of(Header.of("n", "" + i))).toCompletableFuture());
         order.add(bad);
         if (i % (MALFORMED / VALID) == 0) {
-          Envelope e = new Envelope(Envelope.Kind.BATCH, "job-d", 1, 0, validSent++, new byte[64]);
-          sends.add(publisher.publish(e, List.of()).toCompletableFuture());
+          sends.add(publisher.publish(TOPIC, KEY, model(validSent++), List.of()).toCompletableFuture());
           order.add(null);
         }
       }
@@ -126,13 +136,13 @@ class DeadLettersTest {
     assertThat(badByOrigin).hasSize(MALFORMED);
 
     // The consumer: valid records are used and committed; malformed ones dead-lettered, then committed.
-    ConcurrentLinkedQueue<Envelope> used = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<ClaimCheck> used = new ConcurrentLinkedQueue<>();
     try (KafkaPublisher publisher = new KafkaPublisher(connection)) {
       DeadLetters deadLetters = new DeadLetters(publisher);
-      List<String> outcomes = await(KafkaIngest.source(connection, "trainer", List.of(Topic.BATCHES))
+      List<String> outcomes = await(KafkaIngest.source(connection, "edge", List.of(TOPIC))
           .mapAsync(16, r -> {
             try {
-              used.add(Envelope.decode(r.topic(), r.key(), r.value()));
+              used.add(ClaimCheck.parse(r.value()));
               return r.commit().thenApply(done -> "used");
             } catch (MalformedRecordException e) {
               return deadLetters.send(r, e).thenApply(done -> "dead");
@@ -144,13 +154,13 @@ class DeadLettersTest {
       assertThat(outcomes.stream().filter("dead"::equals)).hasSize(MALFORMED);
       assertThat(deadLetters.sent()).isEqualTo(MALFORMED);
     }
-    assertThat(used).extracting(Envelope::sequence)
+    assertThat(used).extracting(ClaimCheck::version)
         .containsExactlyElementsOf(java.util.stream.LongStream.range(0, VALID).boxed().toList());
 
     // Every dead letter carries the original key, value and headers, where it came from, and why.
     List<IngestRecord> letters = await(KafkaIngest.source(connection, "audit", List.of(Topic.DEAD_LETTERS))
         .filter(l -> l.headers().stream().anyMatch(h -> h.key().equals(DeadLetters.ORIGIN_TOPIC)
-            && h.text().equals(Topic.BATCHES.topicName())))
+            && h.text().equals(TOPIC.topicName())))
         .take(MALFORMED).runWith(Sink.seq(), testKit.system()));
     for (IngestRecord letter : letters) {
       Map<String, String> h = new HashMap<>();
@@ -158,24 +168,22 @@ class DeadLettersTest {
       String origin = h.get(DeadLetters.ORIGIN_PARTITION) + "@" + h.get(DeadLetters.ORIGIN_OFFSET);
       Bad bad = badByOrigin.remove(origin);
       assertThat(bad).as("one dead letter per malformed record, at " + origin).isNotNull();
-      assertThat(h.get(DeadLetters.ORIGIN_TOPIC)).isEqualTo("blindtuner.batches");
-      assertThat(letter.key()).isEqualTo(bad.key());
+      assertThat(h.get(DeadLetters.ORIGIN_TOPIC)).isEqualTo(TOPIC.topicName());
+      assertThat(letter.key()).isEqualTo(KEY);
       assertThat(letter.value()).isEqualTo(bad.value());
       assertThat(h).containsKey("n");
       assertThat(h.get(DeadLetters.REASON)).as(origin).isNotBlank();
-      if (bad.reason() != null) {
-        assertThat(h.get(DeadLetters.REASON)).as(origin).contains(bad.reason());
-      }
+      assertThat(h.get(DeadLetters.REASON)).as(origin).contains(bad.reason());
     }
     assertThat(badByOrigin).as("malformed records without a dead letter").isEmpty();
 
     // And the group's committed positions are at the end of every partition: nothing will be read again.
     try (Admin admin = connection.admin()) {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(connection.groupId("trainer"))
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(connection.groupId("edge"))
           .partitionsToOffsetAndMetadata().get();
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      for (int p = 0; p < Topic.BATCHES.partitions(); p++) {
-        latest.put(new TopicPartition(Topic.BATCHES.topicName(), p), OffsetSpec.latest());
+      for (int p = 0; p < TOPIC.partitions(); p++) {
+        latest.put(new TopicPartition(TOPIC.topicName(), p), OffsetSpec.latest());
       }
       admin.listOffsets(latest).all().get().forEach((tp, end) -> {
         if (end.offset() > 0) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,15 +19,13 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class KafkaClusterTest {
+class KafkaConnectionTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   @TempDir Path dir;
 
-  private KafkaSettings settings(String overrides) {
-    return KafkaSettings.from(ConfigFactory.parseString(overrides)
-        .withFallback(ConfigFactory.parseMap(Map.of("blindtuner.kafka.embedded-data-dir", dir.resolve("kafka")
-            .toString(), "blindtuner.kafka.bootstrap-servers", "")))
-        .withFallback(ConfigFactory.defaultReference()).resolve());
+  private static KafkaSettings settings(String overrides) {
+    return KafkaSettings.from(ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference())
+        .resolve());
   }
 
   @Test
@@ -55,30 +54,24 @@ class KafkaClusterTest {
   }
 
   @Test
-  void emptyBootstrapServersStartTheEmbeddedBrokerWhichAnExternalConfigurationThenReaches() throws Exception {
+  void aConnectionOnTheClassicProtocolWithTheCooperativeAssignorWorks() throws Exception {
+    // What a cluster older than Kafka 4.0 needs: the settings select the classic protocol, the connection adds
+    // the cooperative assignor, and records flow and commit as on the KIP-848 protocol.
     ActorTestKit testKit = ActorTestKit.create();
-    try (KafkaCluster embedded = KafkaCluster.start(settings(""))) {
-      assertThat(embedded.embedded()).isPresent();
-      assertThat(embedded.embedded().get().dataDir()).isEqualTo(dir.resolve("kafka").toAbsolutePath());
-      embedded.ensureTopics(TIMEOUT);
-      String servers = embedded.connection().bootstrapServers();
-      // A service configured with the broker's address as an external cluster, on the classic protocol with
-      // the cooperative assignor (what an older cluster would need).
-      try (KafkaCluster external = KafkaCluster.start(settings("blindtuner.kafka.bootstrap-servers = \"" + servers
-          + "\", blindtuner.kafka.client.group.protocol = classic"))) {
-        assertThat(external.embedded()).isEmpty();
-        external.ensureTopics(TIMEOUT);
-        try (KafkaPublisher publisher = new KafkaPublisher(external.connection())) {
-          publisher.publish(Topic.MODELS, "job-1".getBytes(StandardCharsets.UTF_8),
-              "m".getBytes(StandardCharsets.UTF_8), List.of()).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        }
-        List<IngestRecord> read = KafkaIngest.source(external.connection(), "edge", List.of(Topic.MODELS))
-            .mapAsync(1, r -> r.commit().thenApply(done -> r)).take(1).runWith(Sink.seq(), testKit.system())
-            .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(read.get(0).value()).containsExactly('m');
+    try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"))) {
+      KafkaConnection classic = KafkaConnection.of(settings("blindtuner.kafka.client.group.protocol = classic"),
+          broker.bootstrapServers());
+      try (Admin admin = classic.admin()) {
+        Topics.ensure(admin, List.of(Topic.MODELS), TIMEOUT);
       }
-      assertThat(embedded.embedded().get().isRunning()).as("closing the external cluster leaves it running")
-          .isTrue();
+      try (KafkaPublisher publisher = new KafkaPublisher(classic)) {
+        publisher.publish(Topic.MODELS, "job-1".getBytes(StandardCharsets.UTF_8),
+            "m".getBytes(StandardCharsets.UTF_8), List.of()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      }
+      List<IngestRecord> read = KafkaIngest.source(classic, "edge", List.of(Topic.MODELS))
+          .mapAsync(1, r -> r.commit().thenApply(done -> r)).take(1).runWith(Sink.seq(), testKit.system())
+          .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(read.get(0).value()).containsExactly('m');
     } finally {
       testKit.shutdownTestKit();
     }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BlindtunerCli.Version.class,
     description = "Fine-tune a vision-transformer head on CKKS-encrypted tokens: the hospital keeps images, labels and keys.",
-    subcommands = {CommandLine.HelpCommand.class, SealCommand.class, FeaturizeCommand.class, TrainCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, SealCommand.class, FeaturizeCommand.class,
+        TrainCommand.class, EdgeCommand.class, TrainerCommand.class})
 public final class BlindtunerCli {
 
   public static void main(String[] args) {

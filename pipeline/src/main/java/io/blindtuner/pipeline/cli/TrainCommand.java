@@ -1,5 +1,7 @@
 package io.blindtuner.pipeline.cli;
 
+import com.typesafe.config.ConfigFactory;
+import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.CkksSpec;
 import io.blindtuner.he.ring.Parallelism;
@@ -7,27 +9,19 @@ import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
-import io.blindtuner.model.data.TokenScaling;
-import io.blindtuner.model.data.TokenSet;
-import io.blindtuner.model.eval.DomainReport;
-import io.blindtuner.model.eval.Metrics;
-import com.typesafe.config.ConfigFactory;
-import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.model.cloud.SequentialSchedule;
 import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.cloud.TrainingSchedule;
-import io.blindtuner.pipeline.hospital.LocalSchedule;
+import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.model.eval.DomainReport;
+import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.model.hospital.EncryptedTrainingRun;
-import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.model.plain.BatchOrder;
-import io.blindtuner.model.plain.ExactSoftmax;
-import io.blindtuner.model.plain.PlainHead;
 import io.blindtuner.model.plain.PlainTrainer;
-import io.blindtuner.vision.data.ImageSplit;
-import io.blindtuner.vision.data.MedMnistDataset;
+import io.blindtuner.model.plan.TrainingPlan;
+import io.blindtuner.pipeline.hospital.HospitalTokens;
+import io.blindtuner.pipeline.hospital.LocalSchedule;
 import io.blindtuner.vision.features.FeatureSet;
-import io.blindtuner.vision.features.PatchFeaturizer;
-import io.blindtuner.vision.features.Pca;
 import io.blindtuner.vision.features.TokenFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -145,31 +139,20 @@ public final class TrainCommand implements Callable<Integer> {
     return run(spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
-  /** Train and test tokens with the class count. */
-  private record Split(FeatureSet train, FeatureSet test, int classes, String source) {}
+  /** The class count and where the tokens came from. */
+  private record Split(int classes, String source) {}
 
   private int run(PrintWriter o, PrintWriter err) throws IOException {
     if (epochs < 1 || batch < 1 || hidden < 1 || threads < 1 || (limitTrain != null && limitTrain < 1)) {
       throw new IllegalArgumentException("--epochs, --batch, --hidden, --threads and --limit-train must be >= 1");
     }
     long t0 = System.nanoTime();
-    Split split = load(err);
-    FeatureSet train = split.train();
-    FeatureSet test = split.test();
-    String reduction = "none";
-    if (train.dim() > dim) {
-      Pca pca = Pca.fit(train, dim);
-      train = pca.apply(train);
-      test = pca.apply(test);
-      reduction = String.format(Locale.ROOT, "PCA %d -> %d on train (%.1f%% of variance)", pca.inputDim(), dim,
-          100 * pca.explainedVarianceRatio());
-    } else if (train.dim() < dim) {
-      throw new IllegalArgumentException("tokens have " + train.dim() + " values, fewer than --dim " + dim);
-    }
-    TokenScaling scaling = TokenScaling.fit(train.values(), train.n(), train.tokens(), train.dim(), clip);
-    TokenSet trainSet = scaling.apply(train.values(), train.n(), train.tokens(), train.labels(), split.classes());
-    TokenSet testSet = scaling.apply(test.values(), test.n(), test.tokens(), test.labels(), split.classes());
-    HeadShape shape = new HeadShape(train.tokens(), dim, hidden, split.classes());
+    HospitalTokens tokens = load(err);
+    TokenSet trainSet = tokens.train();
+    TokenSet testSet = tokens.test();
+    HeadShape shape = tokens.shape();
+    String reduction = tokens.reduction();
+    Split split = new Split(shape.classes(), tokens.source());
     TrainingConfig cfg = new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed);
     int steps = new BatchOrder(trainSet.size(), batch, epochs, seed).steps();
     CkksParameters params = null;
@@ -220,8 +203,8 @@ public final class TrainCommand implements Callable<Integer> {
     rep.put("activation", poly.activation().describe());
     rep.put("softmax", poly.softmax().describe());
 
-    Metrics floatM = evaluate(exact, floatParams, testSet);
-    Metrics twinM = evaluate(poly, twinParams, testSet);
+    Metrics floatM = Metrics.ofHead(exact, floatParams, testSet);
+    Metrics twinM = Metrics.ofHead(poly, twinParams, testSet);
     Metrics encM = null;
     EncryptedTrainingRun.Result enc = null;
     if (encrypted) {
@@ -245,18 +228,20 @@ public final class TrainCommand implements Callable<Integer> {
           pool.shutdown();
         }
       }
-      encM = evaluate(poly, enc.parameters(), testSet);
+      encM = Metrics.ofHead(poly, enc.parameters(), testSet);
     }
 
     o.println();
-    o.println("model                  accuracy  balanced acc     AUC");
-    row(o, "float reference", floatM);
-    row(o, "plaintext twin", twinM);
+    ModelTable.header(o);
+    ModelTable.row(o, "float reference", floatM);
+    ModelTable.row(o, "plaintext twin", twinM);
     if (encM != null) {
-      row(o, "encrypted (CKKS)", encM);
+      ModelTable.row(o, "encrypted (CKKS)", encM);
     }
-    put(rep, "float", floatM);
-    put(rep, "twin", twinM);
+    ModelTable.chanceNote(o, encM != null ? "encrypted model" : "plaintext twin", encM != null ? encM : twinM,
+        split.classes());
+    ModelTable.put(rep, "float", floatM);
+    ModelTable.put(rep, "twin", twinM);
     DomainReport dom = DomainReport.measure(poly, twinParams, trainSet);
     rep.put("domain_seen", Map.of("max_abs_centred_score", dom.maxScore(),
         "attention_weight_max_error", dom.attentionWeightError(), "max_abs_preactivation", dom.maxPreActivation(),
@@ -266,11 +251,12 @@ public final class TrainCommand implements Callable<Integer> {
         + " (GELU error <= %.3g), |centred logit| <= %.2f (softmax error <= %.3g)%n", dom.maxScore(),
         dom.attentionWeightError(), dom.maxPreActivation(), dom.geluError(), dom.maxLogit(), dom.softmaxError());
     if (enc != null) {
-      put(rep, "encrypted", encM);
+      ModelTable.put(rep, "encrypted", encM);
       double maxDiff = maxAbsDiff(enc.parameters(), twinParams);
       rep.put("encrypted_vs_twin_accuracy_pp", 100 * (encM.accuracy() - twinM.accuracy()));
       rep.put("encrypted_vs_twin_auc", encM.auc() - twinM.auc());
       rep.put("encrypted_vs_twin_max_parameter_diff", maxDiff);
+      rep.put("release_flooding_sigma", enc.floodingSigma());
       rep.put("seconds_per_step", enc.secondsPerStep());
       rep.put("refreshes_per_step", (double) enc.refreshRoundTrips() / enc.steps());
       rep.put("refreshed_ciphertexts_per_step", (double) enc.refreshedCiphertexts() / enc.steps());
@@ -286,8 +272,9 @@ public final class TrainCommand implements Callable<Integer> {
       rep.put("pipeline", pipeline.name());
       rep.put("micro_batches_per_step", enc.microBatches());
       rep.put("peak_ciphertexts_alive", enc.peakCiphertextsAlive());
-      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g%n",
-          100 * (encM.accuracy() - twinM.accuracy()), encM.auc() - twinM.auc(), maxDiff);
+      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g (released"
+          + " flooded against IND-CPA-D: deviation %.2g)%n", 100 * (encM.accuracy() - twinM.accuracy()),
+          encM.auc() - twinM.auc(), maxDiff, enc.floodingSigma());
       o.printf(Locale.ROOT, "per step  %.2f s, %.1f rotations, %.1f ciphertext products, %.1f refresh round trips"
           + " (%.1f ciphertexts)%n", enc.secondsPerStep(), (double) enc.rotations() / enc.steps(),
           (double) enc.multiplications() / enc.steps(), (double) enc.refreshRoundTrips() / enc.steps(),
@@ -308,7 +295,7 @@ public final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Split load(PrintWriter err) throws IOException {
+  private HospitalTokens load(PrintWriter err) throws IOException {
     if (source.hasData() == (tokens != null)) {
       throw new IllegalArgumentException("give exactly one of --data (a MedMNIST .npz) and --tokens (a token file)");
     }
@@ -323,25 +310,12 @@ public final class TrainCommand implements Callable<Integer> {
         train = new FeatureSet(train.split(), limitTrain, train.tokens(), train.dim(),
             Arrays.copyOf(train.values(), k), Arrays.copyOf(train.labels(), limitTrain));
       }
-      return new Split(train, tf.split("test"), tf.classes(), tf.description() + " (" + tokens + ")");
+      return HospitalTokens.prepare(train, tf.split("test"), tf.classes(), tf.description() + " (" + tokens + ")",
+          dim, hidden, clip);
     }
     // --data is given (checked above), so nothing is downloaded and no cache folder is needed
     DatasetSource.Loaded loaded = source.load(err, null);
-    MedMnistDataset ds = loaded.dataset();
-    ImageSplit trainImages = limitTrain == null ? ds.train() : ds.train().head(limitTrain);
-    PatchFeaturizer f = PatchFeaturizer.fit(trainImages, 4);
-    return new Split(f.featurize(trainImages, n -> {}), f.featurize(ds.test(), n -> {}), ds.classes(),
-        f.description() + " (" + loaded.file() + ")");
-  }
-
-  /** Test metrics from the model's logits (exact softmax scores for the AUC, so models rank comparably). */
-  private static Metrics evaluate(HeadFunctions functions, HeadParameters p, TokenSet test) {
-    double[][] logits = new PlainHead(functions).logits(p, test);
-    double[][] scores = new double[logits.length][];
-    for (int i = 0; i < logits.length; i++) {
-      scores[i] = ExactSoftmax.softmax(logits[i]);
-    }
-    return Metrics.of(scores, test.labels());
+    return HospitalTokens.patches(loaded.dataset(), loaded.file().toString(), limitTrain, dim, hidden, clip);
   }
 
   private static double maxAbsDiff(HeadParameters a, HeadParameters b) {
@@ -354,14 +328,4 @@ public final class TrainCommand implements Callable<Integer> {
     return m;
   }
 
-  private static void row(PrintWriter o, String name, Metrics m) {
-    o.printf(Locale.ROOT, "%-20s %9.2f%% %12.2f%% %8.4f%n", name, 100 * m.accuracy(), 100 * m.balancedAccuracy(),
-        m.auc());
-  }
-
-  private static void put(Map<String, Object> rep, String model, Metrics m) {
-    rep.put(model + "_accuracy", m.accuracy());
-    rep.put(model + "_balanced_accuracy", m.balancedAccuracy());
-    rep.put(model + "_auc", m.auc());
-  }
 }

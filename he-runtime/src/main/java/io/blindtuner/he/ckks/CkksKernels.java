@@ -11,7 +11,10 @@ import java.util.Arrays;
 /**
  * The RNS building blocks shared by key generation, encryption and evaluation: symmetric zero encryption,
  * division by the last prime with rounding, and SEAL's key switching (decompose, multiply-accumulate with the key,
- * mod down by P). Immutable apart from per-thread scratch arrays (one set per thread, never shared).
+ * mod down by P). Immutable apart from pools of scratch buffers: each operation checks a {@link Workspace} out of
+ * a small pool and each of its parallel tasks a scratch set, and gives them back when done, so concurrent callers
+ * never share one and the memory kept is bounded whatever threads call (a thread-local would keep a set for every
+ * thread of, say, an actor dispatcher, for as long as the thread lives).
  */
 final class CkksKernels {
     private final CkksParameters params;
@@ -19,10 +22,12 @@ final class CkksKernels {
     private final NttTables[] ntt;
     private final Parallelism parallelism;
     private final int n;
-    /** Per-thread scratch: [0] a transformed digit, [1..4] the 128-bit accumulators (hi0, lo0, hi1, lo1). */
-    private final ThreadLocal<long[][]> scratch;
-    /** Per-thread buffers of the operation running on that (calling) thread; grown on demand, then reused. */
-    private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
+    /** Workspaces kept between operations: more concurrent operations allocate their own and drop them after. */
+    static final int WORKSPACES_KEPT = 2;
+    /** Scratch sets of one task: [0] a transformed digit, [1..4] the 128-bit accumulators (hi0, lo0, hi1, lo1). */
+    private final BufferPool<long[][]> scratch;
+    /** Buffers of whole operations; grown on demand, then reused. */
+    private final BufferPool<Workspace> workspaces = new BufferPool<>(WORKSPACES_KEPT, Workspace::new);
 
     /** Buffers of one operation: digits, key-switching products, permuted inputs, rounded last limbs. */
     private final class Workspace {
@@ -51,7 +56,8 @@ final class CkksKernels {
         this.ntt = params.ntt;
         this.parallelism = parallelism;
         this.n = params.n();
-        this.scratch = ThreadLocal.withInitial(() -> new long[5][params.n()]);
+        // One scratch set per task running at once: threads per operation, for as many operations as keep a workspace.
+        this.scratch = new BufferPool<>(WORKSPACES_KEPT * parallelism.threads(), () -> new long[5][params.n()]);
     }
 
     Parallelism parallelism() {
@@ -92,8 +98,15 @@ final class CkksKernels {
      * divide_and_round_q_last_ntt): limbs 0..m-2 are replaced; limb m-1 is consumed.
      */
     void divideRoundByLast(long[][][] polys, int m) {
-        int last = m - 1;
-        Workspace w = workspace.get();
+        Workspace w = workspaces.acquire();
+        try {
+            divideRoundByLast(w, polys, m - 1);
+        } finally {
+            workspaces.release(w);
+        }
+    }
+
+    private void divideRoundByLast(Workspace w, long[][][] polys, int last) {
         w.rounded = w.grow(w.rounded, polys.length);
         long[][] rounded = w.rounded;
         Modulus ql = moduli[last];
@@ -121,29 +134,33 @@ final class CkksKernels {
         Modulus qj = moduli[j];
         long q = qj.value();
         long fix = q - params.half[lastIdx][j];
-        long[] tmp = scratch.get()[0];
-        for (int x = 0; x < n; x++) {
-            tmp[x] = qj.reduce(roundedLast[x]) + fix;
-        }
-        ntt[j].forwardLazy(tmp);
-        long inv = params.inv[lastIdx][j];
-        long invS = params.invShoup[lastIdx][j];
-        long fourQ = 4 * q;
-        if (accumulate) {
+        long[][] s = scratch.acquire();
+        try {
+            long[] tmp = s[0];
             for (int x = 0; x < n; x++) {
-                long r = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS) + dst[x];
-                dst[x] = r >= q ? r - q : r;
+                tmp[x] = qj.reduce(roundedLast[x]) + fix;
             }
-        } else {
-            for (int x = 0; x < n; x++) {
-                dst[x] = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS);
+            ntt[j].forwardLazy(tmp);
+            long inv = params.inv[lastIdx][j];
+            long invS = params.invShoup[lastIdx][j];
+            long fourQ = 4 * q;
+            if (accumulate) {
+                for (int x = 0; x < n; x++) {
+                    long r = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS) + dst[x];
+                    dst[x] = r >= q ? r - q : r;
+                }
+            } else {
+                for (int x = 0; x < n; x++) {
+                    dst[x] = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS);
+                }
             }
+        } finally {
+            scratch.release(s);
         }
     }
 
     /** Digits of target (NTT form, level+1 limbs) in coefficient form. */
-    private long[][] digitsInCoefficientForm(long[][] target, int level) {
-        Workspace w = workspace.get();
+    private long[][] digitsInCoefficientForm(Workspace w, long[][] target, int level) {
         w.coef = w.grow(w.coef, level + 1);
         long[][] coef = w.coef;
         parallelism.forEach(level + 1, i -> {
@@ -183,22 +200,27 @@ final class CkksKernels {
      * diagonal is target[i] itself.
      */
     long[][][] decompose(long[][] target, int level) {
-        long[][] coef = digitsInCoefficientForm(target, level);
-        int digits = level + 1;
-        int special = params.specialIndex();
-        long[][][] ext = new long[digits][level + 2][];
-        parallelism.forEach(digits * (level + 2), task -> {
-            int i = task / (level + 2);
-            int k = task % (level + 2);
-            if (i == k) {
-                ext[i][k] = target[i].clone();
-            } else {
-                long[] d = new long[n];
-                digitToNtt(coef[i], i, k <= level ? k : special, d);
-                ext[i][k] = d;
-            }
-        });
-        return ext;
+        Workspace w = workspaces.acquire();
+        try {
+            long[][] coef = digitsInCoefficientForm(w, target, level);
+            int digits = level + 1;
+            int special = params.specialIndex();
+            long[][][] ext = new long[digits][level + 2][];
+            parallelism.forEach(digits * (level + 2), task -> {
+                int i = task / (level + 2);
+                int k = task % (level + 2);
+                if (i == k) {
+                    ext[i][k] = target[i].clone();
+                } else {
+                    long[] d = new long[n];
+                    digitToNtt(coef[i], i, k <= level ? k : special, d);
+                    ext[i][k] = d;
+                }
+            });
+            return ext;
+        } finally {
+            workspaces.release(w);
+        }
     }
 
     /**
@@ -206,7 +228,17 @@ final class CkksKernels {
      * accumulate1, adds) ks1 to out1.
      */
     void keySwitch(long[][] target, int level, KeySwitchKey key, long[][] out0, long[][] out1, boolean accumulate1) {
-        long[][][] t = keySwitchProducts(target, level, key);
+        Workspace w = workspaces.acquire();
+        try {
+            keySwitch(w, target, level, key, out0, out1, accumulate1);
+        } finally {
+            workspaces.release(w);
+        }
+    }
+
+    private void keySwitch(Workspace w, long[][] target, int level, KeySwitchKey key, long[][] out0, long[][] out1,
+            boolean accumulate1) {
+        long[][][] t = keySwitchProducts(w, target, level, key);
         modDown(t[0], t[1], level, out0, out1, accumulate1);
     }
 
@@ -218,7 +250,17 @@ final class CkksKernels {
      */
     void relinearizeRescale(long[][] c0, long[][] c1, long[][] c2, int level, KeySwitchKey key, long[][] out0,
             long[][] out1) {
-        long[][][] t = keySwitchProducts(c2, level, key);
+        Workspace w = workspaces.acquire();
+        try {
+            relinearizeRescale(w, c0, c1, c2, level, key, out0, out1);
+        } finally {
+            workspaces.release(w);
+        }
+    }
+
+    private void relinearizeRescale(Workspace w, long[][] c0, long[][] c1, long[][] c2, int level, KeySwitchKey key,
+            long[][] out0, long[][] out1) {
+        long[][][] t = keySwitchProducts(w, c2, level, key);
         int special = params.specialIndex();
         Modulus p = moduli[special];
         Modulus ql = moduli[level];
@@ -265,51 +307,59 @@ final class CkksKernels {
             Modulus qj = moduli[j];
             long qv = qj.value();
             long[] a = t[cc][level + 1];
-            long[] w = t[cc][level];
+            long[] wl = t[cc][level];
             long pm = params.specialModData[j];
             long pms = params.specialModDataShoup[j];
-            long[] v = scratch.get()[0];
-            // v - h in coefficient form (h is added to every coefficient, so it cannot be added after the NTT).
-            long hj = params.fusedHalfModData[level][j];
-            for (int x = 0; x < n; x++) {
-                v[x] = qj.sub(qj.add(qj.reduce(a[x]), qj.mulShoup(w[x], pm, pms)), hj);
-            }
-            ntt[j].forwardLazy(v);
-            long[] cj = c[cc][j];
-            long[] tj = t[cc][j];
-            long[] dst = out[cc][j];
-            long inv = params.fusedInv[level][j];
-            long invS = params.fusedInvShoup[level][j];
-            long fourQ = 4 * qv;
-            for (int x = 0; x < n; x++) {
-                long y = qj.add(qj.mulShoup(cj[x], pm, pms), tj[x]);
-                dst[x] = qj.mulShoup(y + fourQ - v[x], inv, invS);
+            long[][] s = scratch.acquire();
+            try {
+                long[] v = s[0];
+                // v - h in coefficient form (h is added to every coefficient, so it cannot be added after the NTT).
+                long hj = params.fusedHalfModData[level][j];
+                for (int x = 0; x < n; x++) {
+                    v[x] = qj.sub(qj.add(qj.reduce(a[x]), qj.mulShoup(wl[x], pm, pms)), hj);
+                }
+                ntt[j].forwardLazy(v);
+                long[] cj = c[cc][j];
+                long[] tj = t[cc][j];
+                long[] dst = out[cc][j];
+                long inv = params.fusedInv[level][j];
+                long invS = params.fusedInvShoup[level][j];
+                long fourQ = 4 * qv;
+                for (int x = 0; x < n; x++) {
+                    long y = qj.add(qj.mulShoup(cj[x], pm, pms), tj[x]);
+                    dst[x] = qj.mulShoup(y + fourQ - v[x], inv, invS);
+                }
+            } finally {
+                scratch.release(s);
             }
         });
     }
 
     /** The key-switching products t0, t1 of {@code target} (NTT form, limbs 0..level and P at level+1). */
-    private long[][][] keySwitchProducts(long[][] target, int level, KeySwitchKey key) {
-        long[][] coef = digitsInCoefficientForm(target, level);
+    private long[][][] keySwitchProducts(Workspace w, long[][] target, int level, KeySwitchKey key) {
+        long[][] coef = digitsInCoefficientForm(w, target, level);
         int special = params.specialIndex();
-        Workspace w = workspace.get();
         w.t0 = w.grow(w.t0, level + 2);
         w.t1 = w.grow(w.t1, level + 2);
         long[][] t0 = w.t0;
         long[][] t1 = w.t1;
         parallelism.forEach(level + 2, k -> {
             int mod = k <= level ? k : special;
-            long[][] s = scratch.get();
-            for (int i = 0; i <= level; i++) {
-                long[] d;
-                if (i == k) {
-                    d = target[i];
-                } else {
-                    digitToNtt(coef[i], i, mod, s[0]);
-                    d = s[0];
+            long[][] s = scratch.acquire();
+            try {
+                for (int i = 0; i <= level; i++) {
+                    long[] d;
+                    if (i == k) {
+                        d = target[i];
+                    } else {
+                        digitToNtt(coef[i], i, mod, s[0]);
+                        d = s[0];
+                    }
+                    accumulate(d, null, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0, i == level,
+                            moduli[mod], inProductRange(moduli[mod], level + 1), t0[k], t1[k]);
                 }
-                accumulate(d, null, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0, i == level,
-                        moduli[mod], inProductRange(moduli[mod], level + 1), t0[k], t1[k]);
+            } finally {
+                scratch.release(s);
             }
         });
         return new long[][][] {t0, t1};
@@ -320,7 +370,16 @@ final class CkksKernels {
      * result[x] = input[perm[x]] in NTT form. out may alias c.
      */
     void applyGalois(long[][] c0, long[][] c1, int level, int[] perm, KeySwitchKey key, long[][] out0, long[][] out1) {
-        Workspace w = workspace.get();
+        Workspace w = workspaces.acquire();
+        try {
+            applyGalois(w, c0, c1, level, perm, key, out0, out1);
+        } finally {
+            workspaces.release(w);
+        }
+    }
+
+    private void applyGalois(Workspace w, long[][] c0, long[][] c1, int level, int[] perm, KeySwitchKey key,
+            long[][] out0, long[][] out1) {
         w.perm0 = w.grow(w.perm0, level + 1);
         w.perm1 = w.grow(w.perm1, level + 1);
         long[][] p0 = w.perm0;
@@ -339,27 +398,35 @@ final class CkksKernels {
         for (int j = 0; j <= level; j++) {
             System.arraycopy(p0[j], 0, out0[j], 0, n);
         }
-        keySwitch(p1, level, key, out0, out1, false);
+        keySwitch(w, p1, level, key, out0, out1, false);
     }
 
     /** Key switching from a precomputed decomposition, each digit permuted by {@code perm} (null: identity). */
     void keySwitch(long[][][] ext, int level, KeySwitchKey key, int[] perm, long[][] out0, long[][] out1,
             boolean accumulate1) {
         int special = params.specialIndex();
-        Workspace w = workspace.get();
-        w.t0 = w.grow(w.t0, level + 2);
-        w.t1 = w.grow(w.t1, level + 2);
-        long[][] t0 = w.t0;
-        long[][] t1 = w.t1;
-        parallelism.forEach(level + 2, k -> {
-            int mod = k <= level ? k : special;
-            long[][] s = scratch.get();
-            for (int i = 0; i <= level; i++) {
-                accumulate(ext[i][k], perm, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0,
-                        i == level, moduli[mod], inProductRange(moduli[mod], level + 1), t0[k], t1[k]);
-            }
-        });
-        modDown(t0, t1, level, out0, out1, accumulate1);
+        Workspace w = workspaces.acquire();
+        try {
+            w.t0 = w.grow(w.t0, level + 2);
+            w.t1 = w.grow(w.t1, level + 2);
+            long[][] t0 = w.t0;
+            long[][] t1 = w.t1;
+            parallelism.forEach(level + 2, k -> {
+                int mod = k <= level ? k : special;
+                long[][] s = scratch.acquire();
+                try {
+                    for (int i = 0; i <= level; i++) {
+                        accumulate(ext[i][k], perm, key.digit(i, 0).limb(mod), key.digit(i, 1).limb(mod), s, i == 0,
+                                i == level, moduli[mod], inProductRange(moduli[mod], level + 1), t0[k], t1[k]);
+                    }
+                } finally {
+                    scratch.release(s);
+                }
+            });
+            modDown(t0, t1, level, out0, out1, accumulate1);
+        } finally {
+            workspaces.release(w);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.blindtuner.he.ring;
 
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,19 +14,26 @@ import java.util.function.IntConsumer;
  * How many threads an operation may use to work on independent RNS limbs, and the executor that runs the
  * extra ones (the caller's thread always takes a share). Passed explicitly; the engine owns no static pool.
  *
- * <p>Hand-off: waking a parked pool thread costs tens of microseconds, comparable to one limb NTT at N=8192, and
- * an operation makes several {@link #forEach} calls in a row. So a helper, once started on the executor, polls
- * for the next job for {@link #HELPER_SPIN_NANOS} after finishing one and only then returns its thread to the
- * executor; a job given to a polling helper starts within a fraction of a microsecond. The caller likewise polls
- * for the helpers' last items before parking. Polling spins for 10 us, then yields, so that when the threads
- * share one core (a loaded machine) the poller does not hold up the thread it waits for. Thread-safe: concurrent
- * and nested calls only find fewer idle helpers and do more of the work themselves.
+ * <p>Two kinds, by who owns the executor:
+ * <ul>
+ * <li>{@link #withThreads}: its own helper threads. Waking a parked pool thread costs tens of microseconds,
+ * comparable to one limb NTT at N=8192, and an operation makes several {@link #forEach} calls in a row. So a
+ * helper, once started, polls for the next job for {@link #HELPER_SPIN_NANOS} after finishing one and only then
+ * returns its thread; a job given to a polling helper starts within a fraction of a microsecond.
+ * <li>{@link #Parallelism(Executor, int) on an executor} the caller shares with other work (e.g. an actor
+ * system's dispatcher, which is an {@link Executor} but not an {@link ExecutorService}): a helper returns its
+ * thread as soon as no job is waiting for it, so it never holds a thread that other tasks could use.
+ * </ul>
+ * In both the caller polls for the helpers' last items before parking (its own thread, waiting for its own
+ * work). Polling spins for 10 us, then yields, so that when the threads share one core (a loaded machine) the
+ * poller does not hold up the thread it waits for. Thread-safe: concurrent and nested calls only find fewer idle
+ * helpers and do more of the work themselves.
  */
 public final class Parallelism implements AutoCloseable {
     /** Element-wise work on fewer coefficients than this stays on the calling thread. */
     public static final int MIN_PARALLEL_COEFFICIENTS = 1 << 15;
 
-    /** How long an idle helper polls for the next job before giving its thread back to the executor. */
+    /** How long an idle helper of an owned executor polls for the next job before giving its thread back. */
     static final long HELPER_SPIN_NANOS = 50_000;
 
     /** How long the caller polls for the helpers' remaining items (about two limb NTTs) before parking. */
@@ -35,25 +43,31 @@ public final class Parallelism implements AutoCloseable {
     private static final long PURE_SPIN_NANOS = 10_000;
 
     /** Everything on the calling thread. */
-    public static final Parallelism SERIAL = new Parallelism(null, 1, false);
+    public static final Parallelism SERIAL = new Parallelism(null, 1, null);
 
-    private final ExecutorService executor;
+    private final Executor executor;
     private final int threads;
-    private final boolean ownsExecutor;
+    /** The executor when {@link #withThreads} created it (shut down by close), else null. */
+    private final ExecutorService owned;
+    /** How long an idle helper polls before returning its thread: 0 on a shared executor. */
+    private final long helperSpinNanos;
     private final Helper[] helpers;
     private volatile boolean closed;
 
     /**
+     * Runs the extra {@code threads - 1} shares as tasks on an executor shared with other work: a helper task ends
+     * as soon as no job is waiting for it, so it holds none of the executor's threads between operations.
+     *
      * @param executor runs the extra tasks (stays owned by the caller); may be null only when threads == 1
      * @param threads total threads per operation, &ge; 1
      * @throws IllegalArgumentException if threads &lt; 1
      * @throws NullPointerException if executor is null and threads &gt; 1
      */
-    public Parallelism(ExecutorService executor, int threads) {
-        this(executor, threads, false);
+    public Parallelism(Executor executor, int threads) {
+        this(executor, threads, null);
     }
 
-    private Parallelism(ExecutorService executor, int threads, boolean ownsExecutor) {
+    private Parallelism(Executor executor, int threads, ExecutorService owned) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -62,7 +76,8 @@ public final class Parallelism implements AutoCloseable {
         }
         this.executor = executor;
         this.threads = threads;
-        this.ownsExecutor = ownsExecutor;
+        this.owned = owned;
+        this.helperSpinNanos = owned != null ? HELPER_SPIN_NANOS : 0;
         this.helpers = new Helper[threads - 1];
         for (int i = 0; i < helpers.length; i++) {
             helpers[i] = new Helper();
@@ -70,7 +85,9 @@ public final class Parallelism implements AutoCloseable {
     }
 
     /**
-     * A Parallelism with its own {@code threads - 1} daemon helper threads, shut down by {@link #close()}.
+     * A Parallelism with its own {@code threads - 1} daemon helper threads, shut down by {@link #close()}. Its
+     * helpers poll briefly for the next job before parking (see the class comment): with nothing else on those
+     * threads, that saves a thread wake-up per {@link #forEach}.
      *
      * @throws IllegalArgumentException if threads &lt; 1
      */
@@ -87,11 +104,11 @@ public final class Parallelism implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        return new Parallelism(pool, threads, true);
+        return new Parallelism(pool, threads, pool);
     }
 
     /** The executor running the helpers; null for a single thread. */
-    public ExecutorService executor() {
+    public Executor executor() {
         return executor;
     }
 
@@ -108,8 +125,8 @@ public final class Parallelism implements AutoCloseable {
     public void close() {
         if (threads > 1) {
             closed = true;
-            if (ownsExecutor) {
-                executor.shutdown();
+            if (owned != null) {
+                owned.shutdown();
             }
         }
     }
@@ -288,7 +305,7 @@ public final class Parallelism implements AutoCloseable {
                 long start = System.nanoTime();
                 while (state.get() == POLLING) {
                     long waited = System.nanoTime() - start;
-                    if (closed || waited > HELPER_SPIN_NANOS) {
+                    if (closed || waited >= helperSpinNanos) {
                         if (state.compareAndSet(POLLING, OFF)) {
                             return;
                         }

@@ -14,10 +14,19 @@ package io.blindtuner.he.seal;
 public record SealHeader(int versionMajor, int versionMinor, SealComprMode comprMode, long size) {
   public static final int MAGIC = 0xA15E;
   public static final int BYTES = 16;
-  /** The version written: SEAL 4.1 readers (node-seal 7, TenSEAL) accept exactly major 4 minor ≤ 1. */
+  /**
+   * The version written: 4.1, which every SEAL 4.x reads (a SEAL reader accepts its own major version with a
+   * minor up to its own), node-seal 7 and TenSEAL (SEAL 4.1) included. The wire format has not changed since 4.0.
+   */
   public static final int WRITE_MAJOR = 4;
 
   public static final int WRITE_MINOR = 1;
+
+  /** The newest minor of major 4 read: SEAL 4.4 (4.4.3 is the current release), as SEAL 4.4 itself reads. */
+  public static final int READ_MINOR = 4;
+
+  /** What is read, for messages and {@code seal inspect}. */
+  public static final String READS = "reads SEAL 3.4 to 3.7 and 4.0 to 4." + READ_MINOR + ", writes 4." + WRITE_MINOR;
 
   public SealHeader {
     if (comprMode == null || size < BYTES) {
@@ -34,7 +43,7 @@ public record SealHeader(int versionMajor, int versionMinor, SealComprMode compr
    * Parses a header at off.
    *
    * @throws SealFormatException if fewer than 16 bytes remain, the magic is not 0xA15E, the header
-   *     size is not 16, the version is not 3.4–3.7 or 4.0–4.1, the compression mode is unknown, or
+   *     size is not 16, the version is not 3.4–3.7 or 4.0–4.4, the compression mode is unknown, or
    *     the declared size is below 16
    */
   static SealHeader parse(byte[] b, int off, int avail, String what) {
@@ -58,10 +67,10 @@ public record SealHeader(int versionMajor, int versionMinor, SealComprMode compr
     }
     int major = b[off + 3] & 0xff;
     int minor = b[off + 4] & 0xff;
-    boolean ok = (major == 4 && minor <= WRITE_MINOR) || (major == 3 && minor >= 4);
+    boolean ok = (major == 4 && minor <= READ_MINOR) || (major == 3 && minor >= 4 && minor <= 7);
     if (!ok) {
-      throw new SealFormatException(
-          what + ": SEAL version " + major + "." + minor + " not supported (reads 3.4 to 4.1)");
+      throw new SealFormatException(what + ": SEAL version " + major + "." + minor + " not supported (" + READS
+          + ")");
     }
     SealComprMode mode = SealComprMode.fromCode(b[off + 5] & 0xff);
     long size = Blake2b.le64(b, off + 8);

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -34,9 +35,10 @@ class ParallelismTest {
             // Nested use from inside the pool's only thread: the caller does the work itself instead of waiting.
             AtomicIntegerArray nested = new AtomicIntegerArray(8);
             pool.submit(() -> p.forEach(8, i -> p.forEach(1, k -> nested.incrementAndGet(i)))).get();
-            Parallelism single = new Parallelism(Executors.newSingleThreadExecutor(), 2);
-            single.executor().submit(() -> single.forEach(8, nested::incrementAndGet)).get();
-            single.executor().shutdownNow();
+            ExecutorService one = Executors.newSingleThreadExecutor();
+            Parallelism single = new Parallelism(one, 2);
+            one.submit(() -> single.forEach(8, nested::incrementAndGet)).get();
+            one.shutdownNow();
             for (int i = 0; i < 8; i++) {
                 assertThat(nested.get(i)).isEqualTo(2);
             }
@@ -97,13 +99,55 @@ class ParallelismTest {
         }
     }
 
+    /**
+     * On a plain fixed pool seen only as an {@link java.util.concurrent.Executor} (as a Pekko dispatcher is), the
+     * helpers join the work and then hand their threads back at once: between calls the pool is idle, so the pool's
+     * other tasks run, and a helper never waits there for the next call.
+     */
+    @Test
+    void onASharedExecutorHelpersWorkAndReturnTheirThreadsAtOnce() throws Exception {
+        ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
+        try {
+            Parallelism p = new Parallelism(pool::execute, 3);
+            Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
+            for (int call = 0; call < 200; call++) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(12);
+                p.forEach(12, i -> {
+                    hits.incrementAndGet(i);
+                    ranOn.add(Thread.currentThread());
+                    long until = System.nanoTime() + 20_000; // enough work per item for a helper to claim some
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                });
+                for (int i = 0; i < 12; i++) {
+                    assertThat(hits.get(i)).isEqualTo(1);
+                }
+                // Every item is done when forEach returns, so the helpers are only leaving: the pool must go idle
+                // (5 s is far beyond a helper's few remaining instructions, even on a loaded machine).
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (pool.getActiveCount() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(0, 100_000);
+                }
+                assertThat(pool.getActiveCount()).as("pool threads busy after call " + call).isZero();
+            }
+            assertThat(ranOn).as("threads that ran items").hasSizeGreaterThan(1);
+            // The pool's own tasks still run: the helpers left no thread waiting in it.
+            assertThat(pool.submit(() -> 7).get(10, TimeUnit.SECONDS)).isEqualTo(7);
+            p.close();
+            assertThat(pool.isShutdown()).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void closeShutsDownOwnedThreadsAndRejectsLaterCalls() throws Exception {
         Parallelism p = Parallelism.withThreads(3);
         AtomicIntegerArray hits = new AtomicIntegerArray(5);
         p.forEach(5, hits::incrementAndGet);
         p.close();
-        assertThat(p.executor().awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(((ExecutorService) p.executor()).awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         assertThatThrownBy(() -> p.forEach(5, hits::incrementAndGet))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         for (int i = 0; i < 5; i++) {

@@ -67,8 +67,8 @@ class SealHostileInputTest {
         .isInstanceOf(SealFormatException.class).hasMessageContaining("bad SEAL magic");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 3, 5)))
         .isInstanceOf(SealFormatException.class).hasMessageContaining("SEAL version 5.1 not supported");
-    assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 4, 2)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("SEAL version 4.2 not supported");
+    assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 4, 5)))
+        .isInstanceOf(SealFormatException.class).hasMessageContaining("SEAL version 4.5 not supported");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 5, 7)))
         .isInstanceOf(SealFormatException.class).hasMessageContaining("unsupported compr_mode 7");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 2, 0x20)))

@@ -1,6 +1,7 @@
 package io.blindtuner.he.seal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -42,6 +43,41 @@ class SealLegacyVersionTest {
     assertThat(info.kind()).isEqualTo("Ciphertext");
   }
 
+  @Test
+  void readsEverySeal4MinorUpToTheCurrent44AndRefusesNewerOnesSayingWhatItReads() {
+    for (String file : new String[] {"ct_a.bin", "ct_a_seeded.bin"}) {
+      SealCiphertextData v41 = SealWire.readCiphertext(P, FX.bytes(file));
+      for (int minor = 2; minor <= 4; minor++) {
+        byte[] b = withVersion(FX.bytes(file), 4, minor);
+        SealCiphertextData v = SealWire.readCiphertext(P, b);
+        assertThat(v.polys()).as(file + " as 4." + minor).isDeepEqualTo(v41.polys());
+        assertThat(v.seed()).isEqualTo(v41.seed());
+        assertThat(SealInspector.inspect(b, P).header().versionMinor()).isEqualTo(minor);
+      }
+      for (int[] v : new int[][] {{4, 5}, {5, 0}}) {
+        byte[] b = withVersion(FX.bytes(file), v[0], v[1]);
+        assertThatThrownBy(() -> SealWire.readCiphertext(P, b)).isInstanceOf(SealFormatException.class)
+            .hasMessageContaining("SEAL version " + v[0] + "." + v[1] + " not supported")
+            .hasMessageContaining("4.0 to 4.4");
+      }
+      // a nested header alone of a newer version is refused too
+      byte[] nested = FX.bytes(file).clone();
+      int[] at = headers41(nested);
+      nested[at[1] + 4] = 5;
+      assertThatThrownBy(() -> SealWire.readCiphertext(P, nested)).hasMessageContaining("SEAL version 4.5");
+    }
+  }
+
+  /** Every header (the top one and the nested ones) rewritten to major.minor. */
+  private static byte[] withVersion(byte[] v41, int major, int minor) {
+    byte[] b = v41.clone();
+    for (int at : headers41(b)) {
+      b[at + 3] = (byte) major;
+      b[at + 4] = (byte) minor;
+    }
+    return b;
+  }
+
   /** Rewrites a 4.1 ciphertext as 3.minor: version bytes of every header, correction_factor dropped. */
   private static byte[] toSeal3(byte[] v41, int minor) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -70,7 +106,15 @@ class SealLegacyVersionTest {
     return m;
   }
 
-  /** Offsets of the top header and the nested headers of a ciphertext: data, then the optional seed. */
+  /** As {@link #headers} for a 4.x ciphertext, whose members end with the 8-byte correction_factor. */
+  private static int[] headers41(byte[] b) {
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    int data = 16 + CORRECTION_FACTOR_AT + 8;
+    int seedAt = data + (int) bb.getLong(data + 8);
+    return seedAt < b.length ? new int[] {0, data, seedAt} : new int[] {0, data};
+  }
+
+  /** Offsets of the top header and the nested headers of a 3.x ciphertext: data, then the optional seed. */
   private static int[] headers(byte[] b) {
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     int data = 16 + CORRECTION_FACTOR_AT;

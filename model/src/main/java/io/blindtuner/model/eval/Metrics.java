@@ -1,5 +1,10 @@
 package io.blindtuner.model.eval;
 
+import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.model.plain.ExactSoftmax;
+import io.blindtuner.model.plain.PlainHead;
 import java.util.Arrays;
 
 /**
@@ -11,6 +16,24 @@ import java.util.Arrays;
  * @param auc area under the ROC curve
  */
 public record Metrics(double accuracy, double balancedAccuracy, double auc) {
+
+  /**
+   * Test metrics of a head from its logits (exact softmax scores for the AUC, so heads with different output
+   * functions rank comparably).
+   */
+  public static Metrics ofHead(HeadFunctions functions, HeadParameters p, TokenSet test) {
+    return of(probabilities(functions, p, test), test.labels());
+  }
+
+  /** The exact softmax of a head's logits for every image of {@code data}. */
+  public static double[][] probabilities(HeadFunctions functions, HeadParameters p, TokenSet data) {
+    double[][] logits = new PlainHead(functions).logits(p, data);
+    double[][] probs = new double[logits.length][];
+    for (int i = 0; i < logits.length; i++) {
+      probs[i] = ExactSoftmax.softmax(logits[i]);
+    }
+    return probs;
+  }
 
   /**
    * @param scores per image class scores (probabilities or logits: only their order matters)

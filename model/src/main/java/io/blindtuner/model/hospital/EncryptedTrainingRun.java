@@ -49,10 +49,11 @@ public final class EncryptedTrainingRun {
    * @param bytesFromCloud ciphertexts sent for refresh and the trained parameters returned
    * @param peakCiphertextsAlive the most ciphertexts the schedule held at once
    * @param plan the derived plan
+   * @param floodingSigma the flooding deviation the released parameters carry (IND-CPA-D)
    */
   public record Result(HeadParameters parameters, int steps, int microBatches, double secondsPerStep, long rotations,
       long multiplications, long refreshRoundTrips, long refreshedCiphertexts, long bytesToCloud, long bytesFromCloud,
-      long peakCiphertextsAlive, TrainingPlan plan) {}
+      long peakCiphertextsAlive, TrainingPlan plan, double floodingSigma) {}
 
   /**
    * Checks the plan for a head on a parameter set: the first thing a run does, before any key is generated.
@@ -104,9 +105,10 @@ public final class EncryptedTrainingRun {
     for (Operand p : Operand.PARAMETERS) {
       down += MeteredRefresher.wireBytes(r.weights().get(p));
     }
-    return new Result(h.open(r.weights()), h.steps(), h.microBatches(), seconds / h.steps(), r.rotations(),
+    HospitalJob.Opened opened = h.open(r.weights());
+    return new Result(opened.parameters(), h.steps(), h.microBatches(), seconds / h.steps(), r.rotations(),
         r.products(), refresher.roundTrips(), refresher.ciphertexts(),
         up + h.batches().bytesSent() + refresher.bytesToCloud(), down + refresher.bytesToHospital(),
-        r.peakCiphertextsAlive(), h.plan());
+        r.peakCiphertextsAlive(), h.plan(), opened.floodingSigma());
   }
 }

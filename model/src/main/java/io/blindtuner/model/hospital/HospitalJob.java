@@ -2,6 +2,7 @@ package io.blindtuner.model.hospital;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.NoiseFlooding;
 import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadParameters;
@@ -144,16 +145,27 @@ public final class HospitalJob {
   }
 
   /**
-   * Decrypts the trained parameters.
+   * Decrypts the trained parameters for release, flooded ({@link KeyHolder#decryptForRelease}).
    *
    * @throws IllegalStateException naming the parameter if one is missing
    * @throws io.blindtuner.he.ckks.ParameterMismatchException if a ciphertext belongs to other parameters
    */
-  public HeadParameters open(Values<Ciphertext> weights) {
+  public Opened open(Values<Ciphertext> weights) {
     double[][] values = new double[Operand.PARAMETERS.size()][];
+    double sigma = 0;
     for (int i = 0; i < values.length; i++) {
-      values[i] = keys.decrypt(weights.get(Operand.PARAMETERS.get(i)));
+      NoiseFlooding.Release r = keys.decryptForRelease(weights.get(Operand.PARAMETERS.get(i)));
+      values[i] = r.values();
+      sigma = Math.max(sigma, r.valueSigma());
     }
-    return plan.spec().layout().unpack(shape, values);
+    return new Opened(plan.spec().layout().unpack(shape, values), sigma);
   }
+
+  /**
+   * A released model.
+   *
+   * @param parameters the decrypted parameters, flooded
+   * @param floodingSigma the largest flooding deviation a parameter carries (the release's precision cost)
+   */
+  public record Opened(HeadParameters parameters, double floodingSigma) {}
 }

@@ -7,6 +7,7 @@ import io.blindtuner.he.ckks.Decryptor;
 import io.blindtuner.he.ckks.Encryptor;
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.KeyGenerator;
+import io.blindtuner.he.ckks.NoiseFlooding;
 import io.blindtuner.he.ckks.RelinKeys;
 import io.blindtuner.he.ckks.SecretKey;
 import io.blindtuner.he.ckks.SeededCiphertext;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -46,6 +48,7 @@ public final class KeyHolder {
   private final GaloisKeys galoisKeys;
   private final ScaleLadder ladder;
   private final byte[] refreshCoinKey;
+  private final NoiseFlooding release;
 
   /** Generates the keys on one thread; Galois keys for {@code rotationSteps} only (no conjugation). */
   public KeyHolder(CkksParameters params, int[] rotationSteps) {
@@ -64,6 +67,8 @@ public final class KeyHolder {
     this.galoisKeys = gen.createGaloisKeys(rotationSteps, false);
     this.ladder = new ScaleLadder(params);
     this.refreshCoinKey = derivedKey(gen.secretKey(), "blindtuner refresh coins v1");
+    this.release = new NoiseFlooding(params, decryptor, encoder, NoiseFlooding.DEFAULT_MAX_RELEASES,
+        new SecureRandom());
   }
 
   /**
@@ -181,7 +186,18 @@ public final class KeyHolder {
   }
 
   /**
-   * Decrypts to slot values.
+   * Decrypts values that will leave the key holder (trained weights, predictions, metrics), flooded against
+   * IND-CPA-D attacks ({@link NoiseFlooding}: at most {@link NoiseFlooding#DEFAULT_MAX_RELEASES} per key).
+   *
+   * @throws io.blindtuner.he.ckks.HeException if this key has made all its releases
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if the ciphertext belongs to other parameters
+   */
+  public NoiseFlooding.Release decryptForRelease(Ciphertext c) {
+    return release.decrypt(c);
+  }
+
+  /**
+   * Decrypts to slot values, for use inside the key holder only (a refresh re-encrypts them).
    *
    * @throws io.blindtuner.he.ckks.ParameterMismatchException if the ciphertext belongs to other parameters
    */

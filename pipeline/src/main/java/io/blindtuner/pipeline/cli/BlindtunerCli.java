@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BlindtunerCli.Version.class,
     description = "Fine-tune a vision-transformer head on CKKS-encrypted tokens: the hospital keeps images, labels and keys.",
-    subcommands = {CommandLine.HelpCommand.class, SealCommand.class, FeaturizeCommand.class, TrainCommand.class,
+    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, SealCommand.class, FeaturizeCommand.class,
+        TrainCommand.class, EdgeCommand.class, TrainerCommand.class,
         PredictCommand.class})
 public final class BlindtunerCli {
 
@@ -30,7 +31,8 @@ public final class BlindtunerCli {
    * keeps its stack trace.
    */
   public static CommandLine commandLine() {
-    return new CommandLine(new BlindtunerCli()).setParameterExceptionHandler((e, args) -> {
+    // An option given twice takes its last value, as in most Unix tools (a script can override a default it set).
+    return new CommandLine(new BlindtunerCli()).setOverwrittenOptionsAllowed(true).setParameterExceptionHandler((e, args) -> {
       CommandLine cmd = e.getCommandLine();
       PrintWriter err = cmd.getErr();
       err.println(cmd.getCommandName() + ": " + e.getMessage());

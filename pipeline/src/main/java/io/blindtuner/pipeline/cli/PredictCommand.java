@@ -5,6 +5,7 @@ import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.pipeline.hospital.HospitalModel;
 import io.blindtuner.pipeline.hospital.ModelFile;
 import io.blindtuner.pipeline.hospital.TrainingService;
+import io.blindtuner.vision.MalformedFileException;
 import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.FeatureSet;
@@ -126,13 +127,19 @@ public final class PredictCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("--data " + file + ": no such file");
     }
-    MedMnistDataset ds = MedMnistDataset.load(file, m.dataset());
-    ImageSplit images = switch (split) {
-      case "train" -> ds.train();
-      case "val" -> ds.val();
-      default -> ds.test();
-    };
+    MedMnistDataset ds;
     try {
+      ds = MedMnistDataset.load(file, m.dataset());
+    } catch (MalformedFileException e) {
+      // the loader names the file; the option is what the user can act on
+      throw new MalformedFileException("--data " + e.getMessage(), e);
+    }
+    try {
+      ImageSplit images = switch (split) {
+        case "train" -> ds.train();
+        case "val" -> ds.val();
+        default -> ds.test();
+      };
       return m.featurize(images);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--data " + file + ": " + e.getMessage(), e);

@@ -9,6 +9,7 @@ import io.blindtuner.he.seal.SealCodec;
 import io.blindtuner.he.seal.SealComprMode;
 import io.blindtuner.he.seal.SealEncryptionParameters;
 import io.blindtuner.he.seal.SealFormatException;
+import io.blindtuner.he.seal.SealHeader;
 import io.blindtuner.he.seal.SealInspector;
 import io.blindtuner.he.seal.SealObjectInfo;
 import java.io.IOException;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "seal",
     mixinStandardHelpOptions = true,
-    description = "Inspect and evaluate Microsoft SEAL 4.1 files (SEAL, TenSEAL, node-seal clients).",
+    description = "Inspect and evaluate Microsoft SEAL files (SEAL 4.0 to 4.4 and 3.4 to 3.7, TenSEAL, node-seal"
+        + " clients); writes SEAL 4.1, which every SEAL 4.x reads.",
     subcommands = {SealCommand.Inspect.class, SealCommand.Eval.class})
 public final class SealCommand implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;
@@ -93,9 +95,9 @@ public final class SealCommand implements Runnable {
   static void print(PrintWriter out, Path file, long bytes, SealObjectInfo i, boolean validated) {
     out.printf(Locale.ROOT, "file          %s (%d bytes)%n", file, bytes);
     out.printf(Locale.ROOT, "kind          %s%n", i.kind());
-    out.printf(Locale.ROOT, "format        SEAL %d.%d, compression %s, members %d bytes%n",
+    out.printf(Locale.ROOT, "format        SEAL %d.%d, compression %s, members %d bytes (blindtuner %s)%n",
         i.header().versionMajor(), i.header().versionMinor(), i.header().comprMode().name().toLowerCase(Locale.ROOT),
-        i.memberBytes());
+        i.memberBytes(), SealHeader.READS);
     if (i.parameters() != null) {
       SealEncryptionParameters p = i.parameters();
       long[] q = p.coeffModulus();

@@ -1,6 +1,7 @@
 package io.blindtuner.pipeline.cli;
 
 import com.typesafe.config.ConfigFactory;
+import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.plan.TrainingPlan;
@@ -15,8 +16,6 @@ import io.blindtuner.pipeline.hospital.TrainingReport;
 import io.blindtuner.pipeline.hospital.TrainingRequest;
 import io.blindtuner.pipeline.hospital.TrainingResult;
 import io.blindtuner.pipeline.hospital.TrainingService;
-import io.blindtuner.he.ckks.CkksParameters;
-import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.vision.features.TokenFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -152,21 +151,24 @@ public final class TrainCommand implements Callable<Integer> {
     }
     TrainingReport rep = result.report();
     o.println();
-    o.println("model                  accuracy  balanced acc     AUC");
-    row(o, "float reference", rep.floatMetrics());
-    row(o, "plaintext twin", rep.twinMetrics());
+    ModelTable.header(o);
+    ModelTable.row(o, "float reference", rep.floatMetrics());
+    ModelTable.row(o, "plaintext twin", rep.twinMetrics());
     EncryptedRunFacts e = rep.encrypted();
     if (e != null) {
-      row(o, "encrypted (CKKS)", e.metrics());
+      ModelTable.row(o, "encrypted (CKKS)", e.metrics());
     }
+    ModelTable.chanceNote(o, e != null ? "encrypted model" : "plaintext twin",
+        e != null ? e.metrics() : rep.twinMetrics(), rep.shape().classes());
     o.printf(Locale.ROOT, "%ndomain    twin on train: |score| <= %.2f (attention weight error <= %.3g), |h| <= %.2f"
         + " (GELU error <= %.3g), |centred logit| <= %.2f (softmax error <= %.3g)%n", rep.domain().maxScore(),
         rep.domain().attentionWeightError(), rep.domain().maxPreActivation(), rep.domain().geluError(),
         rep.domain().maxLogit(), rep.domain().softmaxError());
     if (e != null) {
-      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g%n",
-          100 * (e.metrics().accuracy() - rep.twinMetrics().accuracy()), e.metrics().auc() - rep.twinMetrics().auc(),
-          e.maxParameterDiff());
+      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g (released"
+          + " flooded against IND-CPA-D: deviation %.2g)%n", 100 * (e.metrics().accuracy()
+          - rep.twinMetrics().accuracy()), e.metrics().auc() - rep.twinMetrics().auc(), e.maxParameterDiff(),
+          e.releaseFloodingSigma());
       o.printf(Locale.ROOT, "per step  %.2f s, %.1f rotations, %.1f ciphertext products, %.1f refresh round trips"
           + " (%.1f ciphertexts)%n", e.secondsPerStep(), (double) e.rotations() / e.steps(),
           (double) e.multiplications() / e.steps(), (double) e.refreshRoundTrips() / e.steps(),
@@ -307,10 +309,5 @@ public final class TrainCommand implements Callable<Integer> {
     public synchronized void close() {
       bars.values().forEach(ProgressBar::close);
     }
-  }
-
-  private static void row(PrintWriter o, String name, Metrics m) {
-    o.printf(Locale.ROOT, "%-20s %9.2f%% %12.2f%% %8.4f%n", name, 100 * m.accuracy(), 100 * m.balancedAccuracy(),
-        m.auc());
   }
 }

@@ -5,7 +5,6 @@ import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.seal.SealCodec;
 import io.blindtuner.he.seal.SealComprMode;
-import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.Operand;
@@ -119,7 +118,7 @@ public final class EdgeJob {
    *
    * @throws MalformedRecordException if it is not this job's model
    */
-  public HeadParameters open(byte[] model) {
+  public HospitalJob.Opened open(byte[] model) {
     CipherMessage m = CipherMessage.parse(model, codec, Integer.MAX_VALUE);
     if (m.kind() != CipherMessage.Kind.MODEL || !m.jobId().equals(spec.jobId())
         || m.ciphertexts().size() != Operand.PARAMETERS.size()) {

@@ -3,7 +3,7 @@ package io.blindtuner.pipeline.hospital;
 import com.typesafe.config.Config;
 import io.blindtuner.actors.ActorSystems;
 import io.blindtuner.config.ActorSettings;
-import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.pipeline.kafka.BlobRef;
 import io.blindtuner.pipeline.kafka.BlobStore;
 import io.blindtuner.pipeline.kafka.DeadLetters;
@@ -104,7 +104,7 @@ public final class EdgeService implements AutoCloseable {
      *
      * @throws java.util.concurrent.CompletionException wrapping a timeout or an unreadable model
      */
-    public HeadParameters awaitModel(Duration timeout) {
+    public HospitalJob.Opened awaitModel(Duration timeout) {
       // opened and committed inside the stream, while its consumer still owns the partition
       AtomicBoolean opened = new AtomicBoolean();
       return KafkaIngest.source(kafka, "edge." + job.spec().jobId() + ".models", List.of(Topic.MODELS))
@@ -112,7 +112,7 @@ public final class EdgeService implements AutoCloseable {
               : rec.commit().thenApply(d -> (IngestRecord) null))
           .filter(rec -> rec != null && opened.compareAndSet(false, true))
           .mapAsync(1, rec -> {
-            HeadParameters model = job.open(read(ClaimCheck.parse(rec.value()).blob()));
+            HospitalJob.Opened model = job.open(read(ClaimCheck.parse(rec.value()).blob()));
             return rec.commit().thenApply(d -> model);
           })
           .take(1) // last: cancelling earlier would lose the partition before the commit

@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param metrics the decrypted model's test metrics
  * @param maxParameterDiff the largest difference between the encrypted run's parameters and the twin's
+ * @param releaseFloodingSigma the deviation of the noise flooding the released parameters carry (IND-CPA-D)
  * @param steps weight versions
  * @param microBatches micro-batches per step
  * @param secondsPerStep wall time per step
@@ -28,7 +29,7 @@ import java.util.Map;
  * @param threads threads per operation
  * @param pipeline how the cloud ran the steps
  */
-public record EncryptedRunFacts(Metrics metrics, double maxParameterDiff, int steps, int microBatches,
+public record EncryptedRunFacts(Metrics metrics, double maxParameterDiff, double releaseFloodingSigma, int steps, int microBatches,
     double secondsPerStep, long rotations, long multiplications, long refreshRoundTrips, long refreshedCiphertexts,
     long bytesToCloud, long bytesFromCloud, long peakCiphertextsAlive, int ringDegree, int[] primeBits,
     int totalModulusBits, int securityBits, int slots, int topLevel, int threads,
@@ -49,6 +50,7 @@ public record EncryptedRunFacts(Metrics metrics, double maxParameterDiff, int st
     rep.put("encrypted_vs_twin_accuracy_pp", 100 * (metrics.accuracy() - twin.accuracy()));
     rep.put("encrypted_vs_twin_auc", metrics.auc() - twin.auc());
     rep.put("encrypted_vs_twin_max_parameter_diff", maxParameterDiff);
+    rep.put("release_flooding_sigma", releaseFloodingSigma);
     rep.put("seconds_per_step", secondsPerStep);
     rep.put("refreshes_per_step", (double) refreshRoundTrips / steps);
     rep.put("refreshed_ciphertexts_per_step", (double) refreshedCiphertexts / steps);

@@ -86,8 +86,8 @@ public record HospitalModel(String dataset, String trainedBy, String functions, 
     TrainingData data = job.request().data();
     boolean enc = r.encryptedParameters() != null;
     return new HospitalModel(data.dataset(), enc ? ENCRYPTED : TWIN, POLYNOMIAL, job.shape(),
-        enc ? r.encryptedParameters() : r.twinParameters(), data.classNames(), data.featurizer(), job.pca(),
-        job.scaling(), reportJson);
+        enc ? r.encryptedParameters() : r.twinParameters(), data.classNames(), data.featurizer(), job.tokens().pca(),
+        job.tokens().scaling(), reportJson);
   }
 
   /**
@@ -147,7 +147,7 @@ public record HospitalModel(String dataset, String trainedBy, String functions, 
 
   /** Class probabilities of every image: the exact softmax of the head's logits (as the report's AUC uses). */
   public double[][] probabilities(TokenSet tokens) {
-    return TrainingService.probabilities(headFunctions(), parameters, tokens);
+    return Metrics.probabilities(headFunctions(), parameters, tokens);
   }
 
   /** Metrics of the probabilities against the tokens' labels. */

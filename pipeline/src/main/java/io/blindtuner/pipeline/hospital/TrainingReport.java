@@ -100,7 +100,8 @@ public record TrainingReport(String dataset, String tokensSource, String tokenRe
     return rep;
   }
 
-  static void put(Map<String, Object> rep, String model, Metrics m) {
+  /** Records {@code model_accuracy}, {@code model_balanced_accuracy} and {@code model_auc}. */
+  public static void put(Map<String, Object> rep, String model, Metrics m) {
     rep.put(model + "_accuracy", m.accuracy());
     rep.put(model + "_balanced_accuracy", m.balancedAccuracy());
     rep.put(model + "_auc", m.auc());

@@ -11,22 +11,17 @@ import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.SequentialSchedule;
 import io.blindtuner.model.cloud.TrainingSchedule;
-import io.blindtuner.model.data.TokenScaling;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.eval.DomainReport;
 import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.model.hospital.EncryptedTrainingRun;
 import io.blindtuner.model.plain.BatchOrder;
-import io.blindtuner.model.plain.ExactSoftmax;
-import io.blindtuner.model.plain.PlainHead;
 import io.blindtuner.model.plain.PlainTrainer;
 import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.pipeline.hospital.TrainingListener.Phase;
 import io.blindtuner.vision.features.FeatureSet;
-import io.blindtuner.vision.features.Pca;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,10 +58,6 @@ public final class TrainingService {
     FeatureSet train = data.train();
     FeatureSet test = data.test();
     TrainingConfig cfg = r.config();
-    if (train.dim() < r.dim()) {
-      throw new IllegalArgumentException("--dim " + r.dim() + " is more than the " + train.dim()
-          + " values the tokens have");
-    }
     if (train.n() < cfg.batchSize()) {
       throw new IllegalArgumentException("--batch " + cfg.batchSize() + " is more than the " + train.n()
           + " training images");
@@ -92,20 +83,9 @@ public final class TrainingService {
             + r.hidden() + " " + e.describe() + " cannot run encrypted: " + ex.getMessage(), ex);
       }
     }
-    Pca pca = null;
-    String reduction = "none";
-    if (train.dim() > r.dim()) {
-      pca = Pca.fit(train, r.dim());
-      train = pca.apply(train);
-      test = pca.apply(test);
-      reduction = String.format(Locale.ROOT, "PCA %d -> %d on train (%.1f%% of variance)", pca.inputDim(), r.dim(),
-          100 * pca.explainedVarianceRatio());
-    }
-    TokenScaling scaling = TokenScaling.fit(train.values(), train.n(), train.tokens(), train.dim(), r.clip());
-    TokenSet trainSet = scaling.apply(train.values(), train.n(), train.tokens(), train.labels(), data.classes());
-    TokenSet testSet = scaling.apply(test.values(), test.n(), test.tokens(), test.labels(), data.classes());
-    int steps = new BatchOrder(trainSet.size(), cfg.batchSize(), cfg.epochs(), cfg.seed()).steps();
-    return new PreparedTraining(r, pca, scaling, trainSet, testSet, shape, reduction, steps, params, plan, start);
+    HospitalTokens tokens = HospitalTokens.prepare(data, r.dim(), r.hidden(), r.clip());
+    int steps = new BatchOrder(tokens.train().size(), cfg.batchSize(), cfg.epochs(), cfg.seed()).steps();
+    return new PreparedTraining(r, tokens, steps, params, plan, start);
   }
 
   /**
@@ -140,7 +120,7 @@ public final class TrainingService {
       encHistory.add(end);
       EncryptionSettings e = r.encryption();
       CkksParameters p = job.params();
-      facts = new EncryptedRunFacts(end.test(), maxAbsDiff(encParams, twinParams), enc.steps(), enc.microBatches(),
+      facts = new EncryptedRunFacts(end.test(), maxAbsDiff(encParams, twinParams), enc.floodingSigma(), enc.steps(), enc.microBatches(),
           enc.secondsPerStep(), enc.rotations(), enc.multiplications(), enc.refreshRoundTrips(),
           enc.refreshedCiphertexts(), enc.bytesToCloud(), enc.bytesFromCloud(), enc.peakCiphertextsAlive(), p.n(),
           e.primeBits(), p.totalBits(), p.isInsecure() ? 0 : 128, p.slots(), p.maxLevel(), e.threads(),
@@ -199,18 +179,8 @@ public final class TrainingService {
    * functions rank and score comparably).
    */
   static EpochMetrics score(int epoch, double trainLoss, HeadFunctions functions, HeadParameters p, TokenSet test) {
-    double[][] probs = probabilities(functions, p, test);
+    double[][] probs = Metrics.probabilities(functions, p, test);
     return new EpochMetrics(epoch, trainLoss, crossEntropy(probs, test.labels()), Metrics.of(probs, test.labels()));
-  }
-
-  /** The exact softmax of a head's logits for every image. */
-  static double[][] probabilities(HeadFunctions functions, HeadParameters p, TokenSet data) {
-    double[][] logits = new PlainHead(functions).logits(p, data);
-    double[][] probs = new double[logits.length][];
-    for (int i = 0; i < logits.length; i++) {
-      probs[i] = ExactSoftmax.softmax(logits[i]);
-    }
-    return probs;
   }
 
   /** The mean cross-entropy of probabilities against labels (a zero probability counts as the smallest normal). */

@@ -1,11 +1,9 @@
 package io.blindtuner.pipeline.kafka;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
-import reactor.kafka.receiver.ReceiverOffset;
 
 /**
  * A record delivered by {@link KafkaIngest}, with the handle that commits it. The caller commits a record once the
@@ -19,22 +17,20 @@ public final class IngestRecord {
   private final byte[] key;
   private final byte[] value;
   private final List<Header> headers;
-  private final ReceiverOffset receiverOffset;
   private final PartitionCommits commits;
+  private final PartitionCommits.Slot slot;
   private final AtomicBoolean commitRequested = new AtomicBoolean();
-  private final CompletableFuture<Done> committed = new CompletableFuture<>();
-  private volatile boolean finished;
 
   IngestRecord(Topic topic, int partition, long offset, byte[] key, byte[] value, List<Header> headers,
-      ReceiverOffset receiverOffset, PartitionCommits commits) {
+      PartitionCommits commits, PartitionCommits.Slot slot) {
     this.topic = topic;
     this.partition = partition;
     this.offset = offset;
     this.key = key;
     this.value = value;
     this.headers = List.copyOf(headers);
-    this.receiverOffset = receiverOffset;
     this.commits = commits;
+    this.slot = slot;
   }
 
   /** The topic it was read from. */
@@ -78,45 +74,13 @@ public final class IngestRecord {
    */
   public CompletionStage<Done> commit() {
     if (commitRequested.compareAndSet(false, true)) {
-      try {
-        PartitionCommits.Prefix prefix = commits.finish(this);
-        if (prefix != null) {
-          prefix.commit().toFuture().whenComplete((ok, failure) -> {
-            for (IngestRecord r : prefix.records()) {
-              if (failure == null) {
-                r.committed.complete(Done.getInstance());
-              } else {
-                r.committed.completeExceptionally(failure);
-              }
-            }
-          });
-        }
-      } catch (IllegalStateException revoked) {
-        committed.completeExceptionally(revoked);
-      }
+      commits.finish(slot);
     }
-    return committed;
+    return slot.committed;
   }
 
   @Override
   public String toString() {
     return topic.topicName() + "-" + partition + "@" + offset;
-  }
-
-  ReceiverOffset receiverOffset() {
-    return receiverOffset;
-  }
-
-  boolean isFinished() {
-    return finished;
-  }
-
-  void markFinished() {
-    finished = true;
-  }
-
-  /** Fails a commit that can no longer happen (its partition was revoked while it waited). */
-  void failCommit(Throwable reason) {
-    committed.completeExceptionally(reason);
   }
 }

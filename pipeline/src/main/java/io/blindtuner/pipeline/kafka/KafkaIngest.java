@@ -28,7 +28,7 @@ import reactor.kafka.receiver.ReceiverRecord;
  *
  * <p>A record fetched under an earlier assignment of its partition and delivered after a rebalance has a commit
  * that fails; the partition's current owner reads it again. Processing is therefore at least once: consumers
- * deduplicate by the record's sequence number ({@link Envelope}).
+ * deduplicate (by job, step and micro-batch).
  */
 public final class KafkaIngest {
   private KafkaIngest() {}
@@ -52,6 +52,9 @@ public final class KafkaIngest {
           .subscription(names)
           .commitInterval(Duration.ZERO)
           .commitBatchSize(0)
+          // Release a revoked partition at once instead of holding the rebalance up to a minute for records in
+          // flight: work is committed per checkpoint, far later, and the next owner resumes from the last one.
+          .maxDelayRebalance(Duration.ZERO)
           .addAssignListener(partitions -> {
             for (ReceiverPartition p : partitions) {
               assigned.put(p.topicPartition(), new PartitionCommits(p.position()));
@@ -61,9 +64,7 @@ public final class KafkaIngest {
             for (ReceiverPartition p : partitions) {
               PartitionCommits revoked = assigned.remove(p.topicPartition());
               if (revoked != null) {
-                IllegalStateException reason = new IllegalStateException("partition " + p.topicPartition()
-                    + " was revoked before the commit; its next owner reads the record again");
-                revoked.revoke().forEach(r -> r.failCommit(reason));
+                revoked.revoke();
               }
             }
           });
@@ -77,10 +78,8 @@ public final class KafkaIngest {
     if (commits == null || !commits.covers(r.offset())) {
       commits = PartitionCommits.revoked();
     }
-    IngestRecord record = new IngestRecord(topicOf(r), r.partition(), r.offset(), r.key(), r.value(), headers(r),
-        r.receiverOffset(), commits);
-    commits.delivered(record);
-    return record;
+    return new IngestRecord(topicOf(r), r.partition(), r.offset(), r.key(), r.value(), headers(r), commits,
+        commits.delivered(r.receiverOffset()));
   }
 
   private static Topic topicOf(ConsumerRecord<?, ?> r) {
@@ -93,6 +92,7 @@ public final class KafkaIngest {
     throw new IllegalStateException("record of undeclared topic " + r.topic());
   }
 
+  /** The record's headers; a header with a null value (which Kafka allows) arrives with an empty one. */
   private static List<Header> headers(ConsumerRecord<?, ?> r) {
     List<Header> out = new ArrayList<>();
     for (org.apache.kafka.common.header.Header h : r.headers()) {

@@ -19,6 +19,7 @@ import reactor.kafka.sender.SenderRecord;
  */
 public final class KafkaPublisher implements AutoCloseable {
   private final KafkaSender<byte[], byte[]> sender;
+  private volatile boolean closed;
 
   /** A publisher on the connection's cluster; close it when done. */
   public KafkaPublisher(KafkaConnection connection) {
@@ -36,9 +37,14 @@ public final class KafkaPublisher implements AutoCloseable {
    * @param headers headers, in order
    * @return completes with where the broker stored it once all in-sync replicas have it; completes exceptionally
    *     with {@link RecordTooLargeException} (naming the topic, the size and the limit) before sending if it
-   *     exceeds {@link Topic#maxRecordBytes()}, or with the client's exception if the send failed after retries
+   *     exceeds {@link Topic#maxRecordBytes()}, with {@link IllegalStateException} if the publisher is closed, or
+   *     with the client's exception if the send failed after retries
    */
   public CompletionStage<Published> publish(Topic topic, byte[] key, byte[] value, List<Header> headers) {
+    if (closed) {
+      // The sender creates its producer on first use: a send after close would quietly open a new one.
+      return CompletableFuture.failedFuture(new IllegalStateException("the Kafka publisher is closed"));
+    }
     long size = size(key, value, headers);
     if (size > topic.maxRecordBytes()) {
       return CompletableFuture.failedFuture(new RecordTooLargeException(topic, size));
@@ -57,6 +63,7 @@ public final class KafkaPublisher implements AutoCloseable {
   /** Waits for the records in flight (up to the producer's close timeout) and closes the producer. */
   @Override
   public void close() {
+    closed = true;
     sender.close();
   }
 

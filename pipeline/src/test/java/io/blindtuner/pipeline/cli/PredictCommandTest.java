@@ -90,7 +90,7 @@ class PredictCommandTest {
         data().resolve("retinamnist.npz").toString());
     assertThat(otherImages.code()).isEqualTo(1);
     assertThat(otherImages.err()).contains("--data " + data().resolve("retinamnist.npz"))
-        .contains("the featurizer was fitted on 28x28x1");
+        .contains("breastmnist has 1 channel(s) but the file's images have 3");
   }
 
   @Test

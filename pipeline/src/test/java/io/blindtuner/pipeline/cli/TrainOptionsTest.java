@@ -82,7 +82,7 @@ class TrainOptionsTest {
     Run unknown = train("--epoch", "3");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err().lines().toList()).hasSize(2);
-    assertThat(unknown.err()).contains("train: Unknown option: '--epoch'")
+    assertThat(unknown.err()).contains("train: Unknown options: '--epoch', '3'")
         .contains("Try 'blindtuner train --help' for the options.").doesNotContain("Usage");
     Run notANumber = train("--epochs", "three");
     assertThat(notANumber.code()).isEqualTo(2);

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.model.hospital.RefreshLedger;
 import io.blindtuner.model.plain.PlainTrainer;
 import io.blindtuner.pipeline.hospital.EdgeJob;
@@ -25,7 +26,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,8 +99,35 @@ class TrainerServiceTest {
       assertThat(report.firstStep()).as("resumed from the checkpoint of version 2").isEqualTo(2);
       assertThat(report.batchRecords()).as("the micro-batches of steps 2 and 3 only").isEqualTo(4);
       assertThat(report.deadLetters()).isEqualTo(1);
-      HeadParameters model = run.awaitModel(TIMEOUT);
-      assertThat(OverlappedScheduleTest.maxDiff(model, TWIN)).isLessThan(OverlappedScheduleTest.BOUND);
+      HospitalJob.Opened model = run.awaitModel(TIMEOUT);
+      assertThat(OverlappedScheduleTest.maxDiff(model.parameters(), TWIN))
+          .isLessThan(OverlappedScheduleTest.BOUND + 6 * model.floodingSigma());
+      assertThat(refusals).isEmpty();
+    }
+  }
+
+  @Test
+  void aBrokerRestartInTheMiddleOfAJobIsSurvived() throws Exception {
+    List<String> refusals = new CopyOnWriteArrayList<>();
+    try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry());
+        EdgeService.Run run = edge.start(edgeJob("kafka-3", refusals));
+        TrainerService trainer = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT)) {
+      run.publishBatches().toCompletableFuture().get();
+      CountDownLatch firstStep = new CountDownLatch(1);
+      CompletableFuture<TrainerService.Report> job = CompletableFuture.supplyAsync(() -> trainer.trainNext(step -> {
+        if (step == 0) {
+          firstStep.countDown();
+        }
+      }));
+      assertThat(firstStep.await(2, TimeUnit.MINUTES)).isTrue();
+      broker.close();
+      Thread.sleep(2000);
+      broker.start();
+      TrainerService.Report report = job.get(5, TimeUnit.MINUTES);
+      assertThat(report.jobId()).isEqualTo("kafka-3");
+      HospitalJob.Opened model = run.awaitModel(TIMEOUT);
+      assertThat(OverlappedScheduleTest.maxDiff(model.parameters(), TWIN))
+          .isLessThan(OverlappedScheduleTest.BOUND + 6 * model.floodingSigma());
       assertThat(refusals).isEmpty();
     }
   }

@@ -24,7 +24,7 @@ class LocalScheduleTest {
     HeadParameters twin = new PlainTrainer(OverlappedScheduleTest.CONFIG).train(OverlappedScheduleTest.SHAPE,
         HeadFunctions.polynomial(2), OverlappedScheduleTest.DATA, s -> {});
     assertThat(steps).containsExactly(0, 1, 2, 3);
-    assertThat(OverlappedScheduleTest.maxDiff(r.parameters(), twin)).isLessThan(OverlappedScheduleTest.BOUND);
+    assertThat(OverlappedScheduleTest.maxDiff(r.parameters(), twin)).isLessThan(OverlappedScheduleTest.bound(r));
     assertThat(local.cloud().gauge().alive()).isZero();
   }
 }

@@ -45,7 +45,7 @@ class TrainingServiceTest {
   void reportsEachEpochAndTheListenerSeesEveryStep() {
     TrainingService service = new TrainingService(ConfigFactory.load());
     PreparedTraining job = service.prepare(new TrainingRequest(data(), 8, 8, 3, CONFIG, null));
-    assertThat(job.pca()).isNotNull();
+    assertThat(job.tokens().pca()).isNotNull();
     assertThat(job.steps()).isEqualTo(3 * (96 / 16));
     List<String> events = new ArrayList<>();
     TrainingResult r = service.train(job, new TrainingListener() {

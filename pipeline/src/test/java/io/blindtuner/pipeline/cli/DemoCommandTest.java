@@ -1,0 +1,40 @@
+package io.blindtuner.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo on a slice of BreastMNIST (one step of two micro-batches at N = 16384, 128-bit parameters). */
+class DemoCommandTest {
+
+  @Test
+  void theEdgeAndTheTrainerMeetThroughKafkaAndTheEncryptedModelIsTheTwin(@TempDir Path dir) throws Exception {
+    Path report = dir.resolve("demo.json");
+    CliFixture.Run r = CliFixture.run("demo", "--data", CliFixture.data().toString(), "--limit-train", "64",
+        "--report", report.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("in-process Kafka (KRaft)").contains("1 steps of 2 micro-batches");
+    // the released parameters are flooded (IND-CPA-D), so the encrypted head equals the twin up to the issue's
+    // tolerance: within 0.5 pp of accuracy and 0.005 of AUC
+    double[] twin = row(r.out(), "plaintext twin");
+    double[] enc = row(r.out(), "encrypted \\(Kafka\\)");
+    assertThat(enc[0]).isCloseTo(twin[0], org.assertj.core.data.Offset.offset(0.5));
+    assertThat(enc[2]).isCloseTo(twin[2], org.assertj.core.data.Offset.offset(0.005));
+    String json = Files.readString(report);
+    assertThat(json).contains("\"kafka_records\"").contains("\"dead_letters\": 0").contains("\"checkpoints\": 1")
+        .contains("\"refresh_round_trips\": 8").contains("\"security_bits\": 128");
+  }
+
+  /** Accuracy (%), balanced accuracy (%) and AUC of a row of the table. */
+  private static double[] row(String out, String name) {
+    Matcher m = Pattern.compile(name + "\\s+([0-9.]+)%\\s+([0-9.]+)%\\s+([0-9.]+)").matcher(out);
+    assertThat(m.find()).as(name + " row in:\n" + out).isTrue();
+    return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
+        Double.parseDouble(m.group(3))};
+  }
+}

@@ -146,7 +146,12 @@ final class SealInput {
       pos += n;
     }
     if (capped) {
-      expectEnd(); // the cap was reached: anything more is over it
+      try {
+        // the cap was reached: anything more is over it
+        expectEnd();
+      } catch (SealFormatException e) {
+        throw new SealFormatException(what + ": decompressed data exceeds the cap of " + limit + " bytes", e);
+      }
     }
     return out.toByteArray();
   }

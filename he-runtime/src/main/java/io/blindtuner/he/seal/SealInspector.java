@@ -12,6 +12,17 @@ import java.util.List;
 public final class SealInspector {
   private static final int PARMS = 32;
 
+  /**
+   * Decompressed members are capped at {@value #MAX_RATIO} times the file, but never below
+   * {@value #MIN_CAP_BYTES} bytes: every SEAL kind's members are 64-bit words holding residues of
+   * primes of 20 bits or more (at most 3.2× compressible by entropy), and the only low-entropy kind,
+   * a plaintext, is at most 12 MiB (N = 32768, 44 primes of 20 bits). A decompression bomb is stopped
+   * at that cap instead of being buffered up to {@link SealSerialization#DEFAULT_MAX_BYTES}.
+   */
+  static final int MAX_RATIO = 8;
+
+  static final long MIN_CAP_BYTES = 16L << 20;
+
   private SealInspector() {}
 
   /**
@@ -23,7 +34,7 @@ public final class SealInspector {
    */
   public static SealObjectInfo inspect(byte[] data, SealEncryptionParameters params) {
     SealHeader h = SealHeader.parse(data, 0, data.length, "SEAL object");
-    byte[] m = SealSerialization.load(data, "SEAL object", SealSerialization.DEFAULT_MAX_BYTES, lc -> lc.in().readAll());
+    byte[] m = SealSerialization.load(data, "SEAL object", memberCap(data.length), lc -> lc.in().readAll());
     int ctHeaderAt = PARMS + 1 + 8 * (h.hasCorrectionFactor() ? 5 : 4);
     SealObjectInfo info;
     if (m.length > 17 + 2 && magicAt(m, 17) && (m[0] & 0xff) <= 3) {
@@ -43,6 +54,11 @@ public final class SealInspector {
       throw new SealFormatException("SEAL object: members of " + m.length + " bytes match no known SEAL kind");
     }
     return params == null ? info : validate(info, data, params);
+  }
+
+  /** The cap on the decompressed members of a file of {@code fileBytes} bytes (see {@link #MAX_RATIO}). */
+  static long memberCap(long fileBytes) {
+    return Math.min(SealSerialization.DEFAULT_MAX_BYTES, Math.max(MIN_CAP_BYTES, MAX_RATIO * fileBytes));
   }
 
   private static SealObjectInfo ciphertext(SealHeader h, byte[] m, int headerAt) {

@@ -12,6 +12,7 @@ import io.blindtuner.he.seal.SealFormatException;
 import io.blindtuner.he.seal.SealHeader;
 import io.blindtuner.he.seal.SealInspector;
 import io.blindtuner.he.seal.SealObjectInfo;
+import io.blindtuner.he.seal.SealSerialization;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -50,10 +51,16 @@ public final class SealCommand implements Runnable {
   /**
    * Reads a file, naming it if it cannot be read.
    *
-   * @throws IllegalArgumentException naming the role and the file if it is missing, a directory or unreadable
+   * @throws IllegalArgumentException naming the role and the file if it is missing, a directory, unreadable or
+   *     larger than any SEAL object blindtuner reads ({@link SealSerialization#DEFAULT_MAX_BYTES})
    */
   static byte[] read(Path file, String role) {
     try {
+      long size = Files.size(file);
+      if (size > SealSerialization.DEFAULT_MAX_BYTES) {
+        throw new IllegalArgumentException(role + " file " + file + " has " + size + " bytes, more than the "
+            + SealSerialization.DEFAULT_MAX_BYTES + " of the largest SEAL object read");
+      }
       return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + role + " file " + file + ": " + e.getMessage(), e);

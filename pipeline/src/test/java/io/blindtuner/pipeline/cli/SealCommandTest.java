@@ -3,6 +3,7 @@ package io.blindtuner.pipeline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -67,6 +68,17 @@ class SealCommandTest {
     Result r = cli("seal", "inspect", bad.toString());
     assertThat(r.code).isEqualTo(1);
     assertThat(r.err).contains("bad SEAL magic 0x0201");
+  }
+
+  @Test
+  void aFileLargerThanAnySealObjectIsRefusedUnread() throws IOException {
+    Path huge = dir.resolve("huge.bin");
+    try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength((1L << 30) + 1); // sparse: nothing is written
+    }
+    Result r = cli("seal", "inspect", huge.toString());
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("SEAL file " + huge + " has 1073741825 bytes, more than the 1073741824");
   }
 
   /**

@@ -80,7 +80,7 @@ public final class EncryptedTrainer {
       int mb = index++;
       for (Phase p : Phase.MICRO_BATCH) {
         env = env.with(p.run(stages, env, plan.entryLevels(p), null));
-        env = env.with(refresh(new RefreshId(version, mb, p), env, p.refreshed(), plan.refreshLevels(p)));
+        env = env.with(refresh(refresher, new RefreshId(version, mb, p), env, p.refreshed(), plan.refreshLevels(p)));
         env = env.only(Phase.liveAfter(p)).with(env.only(Operand.PARAMETERS));
       }
       gradients = Phase.accumulate(stages.ops(StageKind.OPTIMIZER), gradients, env.only(Operand.GRADIENTS));
@@ -92,10 +92,12 @@ public final class EncryptedTrainer {
 
   private Values<Ciphertext> refreshLow(Values<Ciphertext> w) {
     List<Operand> low = plan.belowPlan(w, Ciphertext::level);
-    return w.with(refresh(RefreshId.weights(version), w, low, plan.inputLevels(low)));
+    return w.with(refresh(refresher, RefreshId.weights(version), w, low, plan.inputLevels(low)));
   }
 
-  private Values<Ciphertext> refresh(RefreshId id, Values<Ciphertext> env, List<Operand> ops, int[] levels) {
+  /** One round trip for {@code ops} of {@code env}, as values (empty if there is nothing to refresh). */
+  static Values<Ciphertext> refresh(Refresher refresher, RefreshId id, Values<Ciphertext> env, List<Operand> ops,
+      int[] levels) {
     if (ops.isEmpty()) {
       return Values.empty();
     }

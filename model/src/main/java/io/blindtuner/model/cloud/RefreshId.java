@@ -5,7 +5,9 @@ import java.util.Objects;
 /**
  * Which refresh of a job a round trip is: the weight version (step), the micro-batch and the phase whose outputs
  * are refreshed ({@link Phase#OPTIMIZER_UPDATE} for the weights an update left below their planned level, asked
- * once per version with micro-batch 0). The key holder checks a request against its agreed plan by this id and
+ * once per version with micro-batch 0). Encrypted inference after the job's last version {@code steps} uses ids
+ * beyond it: {@link #weights}{@code (steps)} once for the final weights, {@link #inference} for each request. The
+ * key holder checks a request against its agreed plan by this id and
  * answers each id once (a byte-identical repeat gets the same answer).
  *
  * @param step the weight version, from 0
@@ -24,6 +26,19 @@ public record RefreshId(long step, int microBatch, Phase after) {
   /** The refresh of the weights below plan at the start of version {@code step}. */
   public static RefreshId weights(long step) {
     return new RefreshId(step, 0, Phase.OPTIMIZER_UPDATE);
+  }
+
+  /**
+   * The refresh of inference request {@code request} (its attention outputs) against a job of {@code steps}
+   * versions: version {@code steps + 1 + request}, past every training id.
+   *
+   * @throws IllegalArgumentException if either is negative
+   */
+  public static RefreshId inference(long steps, long request) {
+    if (steps < 0 || request < 0) {
+      throw new IllegalArgumentException("steps and request must be >= 0, got " + steps + ", " + request);
+    }
+    return new RefreshId(Math.addExact(steps + 1, request), 0, Phase.ATTENTION_FORWARD);
   }
 
   @Override

@@ -49,12 +49,7 @@ public record Metrics(double accuracy, double balancedAccuracy, double auc) {
     int[] perClass = new int[classes];
     int[] perClassCorrect = new int[classes];
     for (int i = 0; i < labels.length; i++) {
-      int arg = 0;
-      for (int c = 1; c < classes; c++) {
-        if (scores[i][c] > scores[i][arg]) {
-          arg = c;
-        }
-      }
+      int arg = argmax(scores[i]);
       perClass[labels[i]]++;
       if (arg == labels[i]) {
         correct++;
@@ -124,5 +119,16 @@ public record Metrics(double accuracy, double balancedAccuracy, double auc) {
       return Double.NaN;
     }
     return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+  }
+
+  /** The index of the largest score (the first of equals): the predicted class. */
+  public static int argmax(double[] scores) {
+    int best = 0;
+    for (int c = 1; c < scores.length; c++) {
+      if (scores[c] > scores[best]) {
+        best = c;
+      }
+    }
+    return best;
   }
 }

@@ -18,7 +18,9 @@ import io.blindtuner.model.packing.SlotLayout;
 import io.blindtuner.model.plain.BatchOrder;
 import io.blindtuner.model.plain.LearningRateSchedule;
 import io.blindtuner.model.plan.TrainingPlan;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -160,6 +162,71 @@ public final class HospitalJob {
     }
     return new Opened(plan.spec().layout().unpack(shape, values), sigma);
   }
+
+  /** Images one inference request carries (one packed batch). */
+  public int imagesPerRequest() {
+    return plan.spec().layout().batch();
+  }
+
+  /**
+   * Encrypts images for an inference request, in seeded form for the wire: their tokens and token means at the
+   * plan's input levels (no labels). Fewer images than {@link #imagesPerRequest()} are padded with the last one.
+   *
+   * @param index the images of {@code data}, 1 to {@link #imagesPerRequest()} of them
+   * @throws IllegalArgumentException if the count is out of range, an index is outside the data, or the data is
+   *     not of the job's shape
+   */
+  public List<SeededCiphertext> encryptForInference(TokenSet data, int[] index) {
+    SlotLayout lay = plan.spec().layout();
+    if (index.length < 1 || index.length > lay.batch()) {
+      throw new IllegalArgumentException("an inference request carries 1 to " + lay.batch() + " images, got "
+          + index.length);
+    }
+    if (data.dim() != shape.dim() || data.tokens() != shape.tokens()) {
+      throw new IllegalArgumentException("data (T=" + data.tokens() + ", d=" + data.dim() + ") does not match "
+          + shape);
+    }
+    int[] padded = Arrays.copyOf(index, lay.batch());
+    for (int i = 0; i < padded.length; i++) {
+      padded[i] = i < index.length ? index[i] : index[index.length - 1];
+      if (padded[i] < 0 || padded[i] >= data.size()) {
+        throw new IllegalArgumentException("image " + padded[i] + " is outside the " + data.size() + " images");
+      }
+    }
+    return List.of(keys.encryptSeeded(lay.tokens(data, padded), plan.inputLevel(Operand.TOKENS)),
+        keys.encryptSeeded(lay.means(data, padded), plan.inputLevel(Operand.MEANS)));
+  }
+
+  /**
+   * Decrypts an inference reply for use beyond the key holder, flooded ({@link KeyHolder#decryptForRelease}).
+   *
+   * @param logits the encrypted logits (b, *, c) of one request
+   * @param images how many images the request carried
+   * @throws IllegalArgumentException if images is out of range
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if the ciphertext belongs to other parameters
+   */
+  public Predictions predictions(Ciphertext logits, int images) {
+    SlotLayout lay = plan.spec().layout();
+    if (images < 1 || images > lay.batch()) {
+      throw new IllegalArgumentException("a reply holds 1 to " + lay.batch() + " images, got " + images);
+    }
+    NoiseFlooding.Release r = keys.decryptForRelease(logits);
+    double[][] out = new double[images][shape.classes()];
+    for (int b = 0; b < images; b++) {
+      for (int c = 0; c < shape.classes(); c++) {
+        out[b][c] = r.values()[lay.index(b, 0, c)];
+      }
+    }
+    return new Predictions(out, r.valueSigma());
+  }
+
+  /**
+   * Decrypted predictions.
+   *
+   * @param logits per image, the head's logits (the polynomial head's: rank them, or take their exact softmax)
+   * @param floodingSigma the flooding deviation each carries
+   */
+  public record Predictions(double[][] logits, double floodingSigma) {}
 
   /**
    * A released model.

@@ -17,8 +17,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 /**
@@ -37,6 +40,10 @@ import java.util.function.BiConsumer;
  *       the identical reply (its randomness is derived from the request, {@link KeyHolder#encryptSeededFor}), so
  *       it teaches nothing and a resumed job recomputes exactly; the same id with other ciphertexts is refused;
  *   <li>stops at the job's budget of distinct answers;
+ *   <li>after the job, answers encrypted inference only for requests the hospital itself sent
+ *       ({@link #expectInference}): one refresh each ({@link RefreshId#inference}), plus the final weights' once
+ *       ({@link RefreshId#weights}{@code (steps)}, a byte-identical repeat answered alike), each checked against
+ *       the plan like any other;
  *   <li>refuses with one opaque {@link RefreshRefusedException}, whatever the reason, and reports the reason to
  *       the hospital only ({@code onRefusal}). Every refusal is decided from what the cloud itself sent and knows
  *       (ids, counts, levels, scales, digests, the budget), before any decryption, so neither the reply nor its
@@ -62,6 +69,9 @@ public final class RefreshGuard implements Refresher {
   private final RefreshAgreement agreement;
   private final RefreshLedger ledger;
   private final BiConsumer<RefreshId, String> onRefusal;
+  private final Set<Long> inferences = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<byte[]> finalWeights = new AtomicReference<>();
+  private volatile boolean inferring;
 
   /**
    * @param ledger the job's ledger, with capacity {@link RefreshAgreement#budget()}
@@ -78,6 +88,20 @@ public final class RefreshGuard implements Refresher {
       throw new IllegalArgumentException("the refresh ledger holds " + ledger.capacity()
           + " answers but the job's budget is " + agreement.budget());
     }
+  }
+
+  /**
+   * Allows the one refresh of the hospital's own inference request {@code request} (and, from the first, the final
+   * weights' refresh).
+   *
+   * @throws IllegalArgumentException if request is negative
+   */
+  public void expectInference(long request) {
+    if (request < 0) {
+      throw new IllegalArgumentException("inference request must be >= 0, got " + request);
+    }
+    inferences.add(request);
+    inferring = true;
   }
 
   @Override
@@ -97,7 +121,13 @@ public final class RefreshGuard implements Refresher {
     }
     byte[] digest = digest(id, cts);
     Optional<byte[]> before = ledger.answered(id);
-    if (before.isPresent()) {
+    if (id.step() >= agreement.steps()) {
+      if (id.after() == Phase.OPTIMIZER_UPDATE ? !finalWeights.compareAndSet(null, digest)
+          && !MessageDigest.isEqual(finalWeights.get(), digest)
+          : !inferences.remove(id.step() - agreement.steps() - 1)) {
+        return refuse(id, "inference refresh already answered");
+      }
+    } else if (before.isPresent()) {
       if (!MessageDigest.isEqual(before.get(), digest)) {
         return refuse(id, "already answered with other ciphertexts");
       }
@@ -121,8 +151,11 @@ public final class RefreshGuard implements Refresher {
 
   /** The reason to refuse, or null: only what the cloud sent is consulted. */
   private String check(RefreshId id, List<Ciphertext> cts, int[] levels) {
-    if (id.step() >= agreement.steps()) {
-      return "step " + id.step() + " is beyond the job's " + agreement.steps() + " steps";
+    long steps = agreement.steps();
+    if (id.step() >= steps && !(inferring && id.equals(RefreshId.weights(steps))) && !(id.step() > steps
+        && id.equals(RefreshId.inference(steps, id.step() - steps - 1))
+        && inferences.contains(id.step() - steps - 1))) {
+      return "step " + id.step() + " is beyond the job's " + steps + " steps and no inference the hospital sent";
     }
     List<RefreshInput> plan = agreement.plan().refreshInputs(id.after());
     if (plan.isEmpty()) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * over the steps with the momentum's 1/(1 - mu) = 10 gain, so after 8 steps the parameters differ by at most
  * 8 * 10 * 0.1 * 2^-12 < 2^-8.6; the test asserts 2^-8.
  */
-class EncryptedTrainingRunTest {
+public class EncryptedTrainingRunTest {
 
   @Test
   void encryptedParametersTrackTheTwinOverSeveralSteps() {
@@ -54,7 +54,7 @@ class EncryptedTrainingRunTest {
   }
 
   /** Two classes whose token means differ along the first value. */
-  static TokenSet separable(HeadShape s, int n, long seed) {
+  public static TokenSet separable(HeadShape s, int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     double[][] mean = new double[n][s.dim()];
     double[][][] centred = new double[n][s.tokens()][s.dim()];

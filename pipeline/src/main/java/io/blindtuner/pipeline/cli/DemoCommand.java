@@ -2,6 +2,7 @@ package io.blindtuner.pipeline.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
@@ -9,6 +10,7 @@ import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.model.hospital.RefreshLedger;
+import io.blindtuner.model.plain.PlainHead;
 import io.blindtuner.model.plain.PlainTrainer;
 import io.blindtuner.pipeline.cloud.TrainerService;
 import io.blindtuner.pipeline.hospital.EdgeJob;
@@ -36,6 +38,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
@@ -131,18 +135,29 @@ public final class DemoCommand implements Callable<Integer> {
           HeadFunctions.polynomial(tokens.shape().classes()), tokens.train(), s -> {});
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
       HospitalJob.Opened encrypted;
+      HospitalJob.Predictions inference;
+      int[] inferenceIndex;
+      double inferenceSeconds;
       TrainerService.Report tr;
       long batchBytes;
       long batchRecords;
       try (EdgeService edge = new EdgeService(config, kafka, blobs, metrics);
           EdgeService.Run run = edge.start(job);
           TrainerService trainer = new TrainerService(config, kafka, blobs, metrics, checkpointEvery,
-              Duration.ofMinutes(10))) {
+              Duration.ofMinutes(10), FaultInjector.NONE)) {
         run.publishBatches();
         try (ProgressBar bar = new ProgressBar("encrypted via Kafka", steps, "step")) {
           tr = trainer.trainNext(s -> bar.step(1));
         }
         encrypted = run.awaitModel(Duration.ofMinutes(10));
+        // encrypted inference: the trainer classifies test images it never sees; only the edge reads the answer
+        inferenceIndex = IntStream.range(0, Math.min(job.hospital().imagesPerRequest(), tokens.test().size()))
+            .toArray();
+        long ti = System.nanoTime();
+        try (AutoCloseable serving = trainer.serve(job.spec().jobId())) {
+          inference = run.predict(tokens.test(), inferenceIndex).toCompletableFuture().get(10, TimeUnit.MINUTES);
+        }
+        inferenceSeconds = (System.nanoTime() - ti) / 1e9;
         batchBytes = run.batchBytes();
         batchRecords = run.records();
       }
@@ -160,6 +175,18 @@ public final class DemoCommand implements Callable<Integer> {
       ModelTable.row(o, "plaintext twin", twinM);
       ModelTable.row(o, "encrypted (Kafka)", encM);
       ModelTable.chanceNote(o, "encrypted model", encM, classes);
+      double[][] released = new PlainHead(HeadFunctions.polynomial(classes)).logits(encrypted.parameters(),
+          tokens.test());
+      int agree = 0;
+      int correct = 0;
+      for (int i = 0; i < inferenceIndex.length; i++) {
+        int cloud = Metrics.argmax(inference.logits()[i]);
+        agree += cloud == Metrics.argmax(released[inferenceIndex[i]]) ? 1 : 0;
+        correct += cloud == tokens.test().labels()[inferenceIndex[i]] ? 1 : 0;
+      }
+      o.printf(Locale.ROOT, "inference %d test images classified on ciphertexts by the trainer in %.1f s (one request,"
+          + " one refresh): %d agree with the released model, %d correct%n", inferenceIndex.length, inferenceSeconds,
+          agree, correct);
       double seconds = (System.nanoTime() - t0) / 1e9;
       o.printf(Locale.ROOT, "%ntrainer   %d steps, %.2f s/step, %d checkpoints, %d dead letters%n", steps,
           tr.seconds() / steps, tr.checkpoints(), tr.deadLetters());
@@ -186,6 +213,10 @@ public final class DemoCommand implements Callable<Integer> {
       rep.put("checkpoints", tr.checkpoints());
       rep.put("security_bits", 128);
       rep.put("release_flooding_sigma", encrypted.floodingSigma());
+      rep.put("inference_images", inferenceIndex.length);
+      rep.put("inference_seconds", inferenceSeconds);
+      rep.put("inference_agreement_with_released_model", (double) agree / inferenceIndex.length);
+      rep.put("inference_accuracy", (double) correct / inferenceIndex.length);
       rep.put("total_seconds", seconds);
       o.printf(Locale.ROOT, "done      in %.1f s%n", seconds);
     } finally {

@@ -158,12 +158,7 @@ public final class PredictCommand implements Callable<Integer> {
       }
       w.write(h.append('\n').toString());
       for (int i = 0; i < probs.length; i++) {
-        int best = 0;
-        for (int c = 1; c < probs[i].length; c++) {
-          if (probs[i][c] > probs[i][best]) {
-            best = c;
-          }
-        }
+        int best = Metrics.argmax(probs[i]);
         StringBuilder r = new StringBuilder().append(i).append(',').append(m.classNames().get(set.labels()[i]))
             .append(',').append(m.classNames().get(best));
         for (double p : probs[i]) {

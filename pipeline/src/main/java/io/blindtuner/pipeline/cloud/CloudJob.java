@@ -6,19 +6,23 @@ import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.HeException;
 import io.blindtuner.he.ckks.RelinKeys;
+import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.seal.SealCodec;
 import io.blindtuner.model.cloud.BatchFeed;
 import io.blindtuner.model.cloud.Checkpointer;
+import io.blindtuner.model.cloud.EncryptedPredictor;
 import io.blindtuner.model.cloud.EncryptedTrainer;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.RefreshId;
 import io.blindtuner.model.cloud.Refresher;
 import io.blindtuner.model.cloud.StageKeys;
 import io.blindtuner.model.cloud.StageKind;
+import io.blindtuner.model.cloud.Stages;
 import io.blindtuner.model.cloud.TrainingJob;
 import io.blindtuner.model.cloud.Values;
 import io.blindtuner.model.plain.LearningRateSchedule;
 import io.blindtuner.model.plan.TrainingPlan;
+import io.blindtuner.model.stage.HeOps;
 import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import io.blindtuner.pipeline.wire.CipherMessage;
 import io.blindtuner.pipeline.wire.JobBundle;
@@ -174,6 +178,37 @@ public final class CloudJob {
           + " of job " + m.jobId() + ")");
     }
     return new Reply(m.refreshId(), m.ciphertexts(), m.kind() == CipherMessage.Kind.REFRESH_REFUSED);
+  }
+
+  /** An inference request as read: its number and the images' tokens and means. */
+  public record Inference(long request, Ciphertext tokens, Ciphertext means) {}
+
+  /**
+   * Reads an inference request record.
+   *
+   * @throws MalformedRecordException if it is not an inference request of this job with the planned two
+   *     ciphertexts at the planned levels
+   */
+  public Inference inference(byte[] record) {
+    CipherMessage m = parse(record, CipherMessage.Kind.INFERENCE_REQUEST);
+    checkLevels(m, List.of(Operand.TOKENS, Operand.MEANS));
+    return new Inference(m.step(), m.ciphertexts().get(0), m.ciphertexts().get(1));
+  }
+
+  /** The record answering inference request {@code request} with its encrypted logits. */
+  public byte[] inferenceReply(long request, Ciphertext logits) {
+    return new CipherMessage(CipherMessage.Kind.INFERENCE_REPLY, spec.jobId(), request, 0, null, null,
+        List.of(logits)).toBytes(codec);
+  }
+
+  /** The job's encrypted predictor over its trained {@code weights} (all ten, version {@code steps}). */
+  public EncryptedPredictor predictor(Refresher refresher, Values<Ciphertext> weights) {
+    EnumMap<StageKind, HeOps> ops = new EnumMap<>(StageKind.class);
+    for (StageKind k : StageKind.values()) {
+      ops.put(k, keys.get(k).ops(params, encoder, Parallelism.SERIAL));
+    }
+    Stages<Ciphertext> stages = Stages.all(plan.spec(), plan.gradientLevel(), ops::get);
+    return new EncryptedPredictor(plan, stages, refresher, spec.steps(), weights);
   }
 
   /** The record of the weights of version {@code nextStep}: a checkpoint (kind WEIGHTS) or the model. */

@@ -6,10 +6,13 @@ import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.config.ActorSettings;
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.model.cloud.Checkpointer;
+import io.blindtuner.model.cloud.EncryptedPredictor;
+import io.blindtuner.model.cloud.RefreshRefusedException;
 import io.blindtuner.model.cloud.TrainingSchedule;
 import io.blindtuner.model.cloud.Values;
 import io.blindtuner.pipeline.kafka.BlobRef;
 import io.blindtuner.pipeline.kafka.BlobStore;
+import io.blindtuner.pipeline.kafka.Commits;
 import io.blindtuner.pipeline.kafka.CompactedTopics;
 import io.blindtuner.pipeline.kafka.DeadLetters;
 import io.blindtuner.pipeline.kafka.IngestRecord;
@@ -32,6 +35,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +53,8 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cloud trainer: takes a job's announcement, fetches its bundle, and trains it on the overlapped actor graph
@@ -58,12 +64,15 @@ import org.apache.pekko.stream.javadsl.Source;
  * publishes the final encrypted model. Holds no secret key and never sees a plaintext.
  */
 public final class TrainerService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+
   private final Config config;
   private final KafkaConnection kafka;
   private final BlobStore blobs;
   private final MeterRegistry metrics;
   private final int checkpointEvery;
   private final Duration timeout;
+  private final FaultInjector faults;
   private final ActorSystem<Void> io;
   private final KafkaPublisher publisher;
   private final DeadLetters deadLetters;
@@ -93,9 +102,10 @@ public final class TrainerService implements AutoCloseable {
   /**
    * @param checkpointEvery write a checkpoint after every this many steps (and after the last)
    * @param timeout the longest wait for the cluster or a refresh round trip
+   * @param faults failures to inject into the stage actors ({@link FaultInjector#NONE} but in the fault suite)
    */
   public TrainerService(Config config, KafkaConnection kafka, BlobStore blobs, MeterRegistry metrics,
-      int checkpointEvery, Duration timeout) {
+      int checkpointEvery, Duration timeout, FaultInjector faults) {
     if (checkpointEvery < 1) {
       throw new IllegalArgumentException("checkpoint interval must be >= 1 step, got " + checkpointEvery);
     }
@@ -105,6 +115,7 @@ public final class TrainerService implements AutoCloseable {
     this.metrics = metrics;
     this.checkpointEvery = checkpointEvery;
     this.timeout = timeout;
+    this.faults = faults;
     this.io = ActorSystem.create(Behaviors.empty(), "blindtuner-trainer-io", config);
     this.publisher = new KafkaPublisher(kafka);
     this.deadLetters = new DeadLetters(publisher);
@@ -184,7 +195,7 @@ public final class TrainerService implements AutoCloseable {
           List.of(Topic.BATCHES)).viaMat(KillSwitches.single(), Keep.right())
           .mapAsync(1, r -> {
             if (!Arrays.equals(r.key(), key)) {
-              return r.commit(); // another job's: not this group's work
+              return passed(r); // another job's: not this group's work
             }
             CloudJob.Batch b;
             try {
@@ -194,7 +205,7 @@ public final class TrainerService implements AutoCloseable {
               return deadLetters.send(r, e);
             }
             if (b.step() < start) {
-              return r.commit(); // covered by the checkpoint resumed from
+              return passed(r); // covered by the checkpoint resumed from
             }
             uncommitted.computeIfAbsent(b.step(), s -> new CopyOnWriteArrayList<>()).add(r);
             batchRecords.incrementAndGet();
@@ -203,21 +214,7 @@ public final class TrainerService implements AutoCloseable {
       streams.add(batches.first());
       batches.second().whenComplete((d, e) -> feed.fail(e != null ? e
           : new IllegalStateException("the micro-batch stream of job " + id + " ended")));
-      Pair<UniqueKillSwitch, CompletionStage<Done>> replies = KafkaIngest.source(kafka, "trainer." + id + ".replies",
-          List.of(Topic.REFRESH_REPLIES)).viaMat(KillSwitches.single(), Keep.right())
-          .mapAsync(1, r -> {
-            if (!Arrays.equals(r.key(), key)) {
-              return r.commit();
-            }
-            try {
-              refresher.onReply(r.value());
-            } catch (MalformedRecordException e) {
-              deadLettered.increment();
-              return deadLetters.send(r, e);
-            }
-            return r.commit();
-          }).toMat(Sink.ignore(), Keep.both()).run(io);
-      streams.add(replies.first());
+      streams.add(replies(id, key, refresher, "replies"));
       Checkpointer checkpointer = (next, w) -> {
         if (next % checkpointEvery != 0 && next != steps) {
           return CompletableFuture.completedFuture(null);
@@ -233,7 +230,7 @@ public final class TrainerService implements AutoCloseable {
                   }
                 });
       };
-      TrainingSchedule.Result result = new OverlappedSchedule(config, FaultInjector.NONE, metrics)
+      TrainingSchedule.Result result = new OverlappedSchedule(config, faults, metrics)
           .run(cloud.job(feed, refresher, firstStep, weights, onStep, checkpointer));
       BlobRef model = write(cloud.weightsRecord(CipherMessage.Kind.MODEL, steps, result.weights()));
       publisher.publish(Topic.MODELS, key, new ClaimCheck(null, steps, model).toBytes(), List.of())
@@ -243,6 +240,99 @@ public final class TrainerService implements AutoCloseable {
     } finally {
       streams.forEach(UniqueKillSwitch::shutdown);
     }
+  }
+
+  /** A record the batch stream passes over: its commit is requested, not awaited ({@link Commits}). */
+  private static CompletionStage<Done> passed(IngestRecord r) {
+    Commits.request(r);
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  /** Takes the job's refresh replies for {@code refresher} until the returned switch is shut down. */
+  private UniqueKillSwitch replies(String id, byte[] key, RemoteRefresher refresher, String role) {
+    return KafkaIngest.source(kafka, "trainer." + id + "." + role, List.of(Topic.REFRESH_REPLIES))
+        .viaMat(KillSwitches.single(), Keep.right())
+        .mapAsync(1, r -> {
+          if (!Arrays.equals(r.key(), key)) {
+            return r.commit();
+          }
+          try {
+            refresher.onReply(r.value());
+          } catch (MalformedRecordException e) {
+            deadLettered.increment();
+            return deadLetters.send(r, e);
+          }
+          return r.commit();
+        }).toMat(Sink.ignore(), Keep.left()).run(io);
+  }
+
+  /**
+   * Serves encrypted predictions with a trained job's final weights (its last checkpoint): each inference request
+   * of the job runs through the attention and MLP stages, with the one planned refresh round trip to the
+   * hospital, and its encrypted logits are published to {@link Topic#INFERENCE_REPLIES}; the request is committed
+   * after its reply is acknowledged. A malformed request, or one whose refresh the hospital refused, is
+   * dead-lettered with the reason. Runs until the returned handle is closed.
+   *
+   * @param id the job, as announced on {@link Topic#JOBS}
+   * @throws IllegalStateException if the job was never announced or has not finished training (no checkpoint of
+   *     its last version)
+   * @throws MalformedRecordException if the announcement's job or bundle cannot be used
+   * @throws UncheckedIOException if a blob cannot be read
+   */
+  public AutoCloseable serve(String id) {
+    byte[] key = id.getBytes(StandardCharsets.UTF_8);
+    ClaimCheck announcement = ClaimCheck.parse(CompactedTopics.latest(kafka, Topic.JOBS, key, timeout)
+        .orElseThrow(() -> new IllegalStateException("job " + id + " was never announced")));
+    CloudJob cloud = CloudJob.create(announcement.spec(), read(announcement.blob()), Topic.BATCHES.maxRecordBytes());
+    long steps = cloud.spec().steps();
+    ClaimCheck last = ClaimCheck.parse(CompactedTopics.latest(kafka, Topic.CHECKPOINTS, key, timeout)
+        .orElseThrow(() -> new IllegalStateException("job " + id + " has no checkpoint: train it first")));
+    if (last.version() != steps) {
+      throw new IllegalStateException("job " + id + " is at version " + last.version() + " of " + steps
+          + ": train it to the end first");
+    }
+    RemoteRefresher refresher = new RemoteRefresher(cloud,
+        request -> publisher.publish(Topic.REFRESH_REQUESTS, key, request, List.of()), timeout);
+    EncryptedPredictor predictor = cloud.predictor(refresher,
+        cloud.weights(read(last.blob()), CipherMessage.Kind.WEIGHTS, steps));
+    ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "blindtuner-inference-" + id));
+    UniqueKillSwitch replies = replies(id, key, refresher, "inference-replies");
+    Pair<UniqueKillSwitch, CompletionStage<Done>> requests = KafkaIngest.source(kafka, "trainer." + id + ".inference",
+        List.of(Topic.INFERENCE_REQUESTS)).viaMat(KillSwitches.single(), Keep.right())
+        .mapAsync(1, r -> {
+          if (!Arrays.equals(r.key(), key)) {
+            return r.commit();
+          }
+          CloudJob.Inference in;
+          try {
+            in = cloud.inference(r.value());
+          } catch (MalformedRecordException e) {
+            deadLettered.increment();
+            return deadLetters.send(r, e);
+          }
+          return CompletableFuture.supplyAsync(() -> cloud.inferenceReply(in.request(),
+              predictor.logits(in.request(), in.tokens(), in.means())), runner)
+              .thenCompose(v -> publisher.publish(Topic.INFERENCE_REPLIES, key, v, List.of()))
+              .thenCompose(p -> r.commit())
+              .exceptionallyCompose(e -> {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (!(cause instanceof RefreshRefusedException)) {
+                  return CompletableFuture.failedFuture(cause);
+                }
+                deadLettered.increment();
+                return deadLetters.send(r, "inference request " + in.request() + ": " + cause.getMessage());
+              });
+        }).toMat(Sink.ignore(), Keep.both()).run(io);
+    requests.second().whenComplete((d, e) -> {
+      if (e != null) {
+        LOG.error("job {}: inference stopped: {}", id, e.toString());
+      }
+    });
+    return () -> {
+      requests.first().shutdown();
+      replies.shutdown();
+      runner.shutdown();
+    };
   }
 
   private byte[] read(BlobRef ref) {

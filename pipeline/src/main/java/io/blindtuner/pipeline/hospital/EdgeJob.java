@@ -114,6 +114,38 @@ public final class EdgeJob {
   }
 
   /**
+   * The record of inference request {@code request}: the images' tokens and means, seeded. The guard is told to
+   * expect the request's refresh first, so the cloud can be answered for it (and for nothing else).
+   *
+   * @param index the images of {@code data}, 1 to {@link HospitalJob#imagesPerRequest()} of them
+   * @throws IllegalArgumentException if the images do not fit one request or the data is not the job's shape
+   */
+  public byte[] inferenceRequest(long request, TokenSet data, int[] index) {
+    List<SeededCiphertext> images = job.encryptForInference(data, index);
+    guard.expectInference(request);
+    return CipherMessage.seeded(CipherMessage.Kind.INFERENCE_REQUEST, spec.jobId(), request, 0, null, images, codec,
+        KeyHolder.SEED_PRNG);
+  }
+
+  /** An inference reply as read: the request it answers and the encrypted logits. */
+  public record InferenceReply(long request, Ciphertext logits) {}
+
+  /**
+   * Reads an inference reply record.
+   *
+   * @throws MalformedRecordException if it is not an inference reply of this job with one ciphertext
+   */
+  public InferenceReply inferenceReply(byte[] record) {
+    CipherMessage m = CipherMessage.parse(record, codec, maxRecordBytes);
+    if (m.kind() != CipherMessage.Kind.INFERENCE_REPLY || !m.jobId().equals(spec.jobId())
+        || m.ciphertexts().size() != 1) {
+      throw new MalformedRecordException("not an inference reply of job " + spec.jobId() + " (a " + m.kind()
+          + " of job " + m.jobId() + ")");
+    }
+    return new InferenceReply(m.step(), m.ciphertexts().get(0));
+  }
+
+  /**
    * Opens the model record the cloud returned: decrypts the trained parameters.
    *
    * @throws MalformedRecordException if it is not this job's model

@@ -3,6 +3,8 @@ package io.blindtuner.pipeline.hospital;
 import com.typesafe.config.Config;
 import io.blindtuner.actors.ActorSystems;
 import io.blindtuner.config.ActorSettings;
+import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.pipeline.kafka.BlobRef;
 import io.blindtuner.pipeline.kafka.BlobStore;
@@ -19,11 +21,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,11 +80,62 @@ public final class EdgeService implements AutoCloseable {
     private final UniqueKillSwitch responder;
     private final AtomicLong batchBytes = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
+    // numbers from a random start, so that a restarted edge never reuses one the cloud has seen
+    private final AtomicLong nextRequest = new AtomicLong(new SecureRandom().nextLong() & ((1L << 40) - 1));
+    private final Map<Long, CompletableFuture<Ciphertext>> pending = new ConcurrentHashMap<>();
+    private UniqueKillSwitch inferenceReplies;
 
     private Run(EdgeJob job, byte[] key, UniqueKillSwitch responder) {
       this.job = job;
       this.key = key;
       this.responder = responder;
+    }
+
+    /**
+     * Classifies images with the job's trained model in the cloud: encrypts them, sends one inference request,
+     * answers its one refresh (and no other) and decrypts the reply, flooded. The cloud sees ciphertexts only.
+     *
+     * @param index the images of {@code data}, 1 to {@link HospitalJob#imagesPerRequest()} of them
+     * @return completes with the predictions, or exceptionally if the request could not be sent
+     * @throws IllegalArgumentException if the images do not fit one request or the data is not the job's shape
+     */
+    public CompletionStage<HospitalJob.Predictions> predict(TokenSet data, int[] index) {
+      synchronized (this) {
+        if (inferenceReplies == null) {
+          inferenceReplies = KafkaIngest.source(kafka, "edge." + job.spec().jobId() + ".inference",
+              List.of(Topic.INFERENCE_REPLIES)).viaMat(KillSwitches.single(), Keep.right())
+              .mapAsync(1, this::onInferenceReply).toMat(Sink.ignore(), Keep.left()).run(io);
+        }
+      }
+      long request = nextRequest.getAndIncrement();
+      byte[] record = job.inferenceRequest(request, data, index);
+      CompletableFuture<Ciphertext> reply = new CompletableFuture<>();
+      pending.put(request, reply);
+      publisher.publish(Topic.INFERENCE_REQUESTS, key, record, List.of()).whenComplete((p, e) -> {
+        if (e != null) {
+          reply.completeExceptionally(e);
+        }
+      });
+      return reply.whenComplete((c, e) -> pending.remove(request))
+          .thenApply(logits -> job.hospital().predictions(logits, index.length));
+    }
+
+    private CompletionStage<Done> onInferenceReply(IngestRecord r) {
+      if (!Arrays.equals(r.key(), key)) {
+        return r.commit();
+      }
+      EdgeJob.InferenceReply reply;
+      try {
+        reply = job.inferenceReply(r.value());
+      } catch (MalformedRecordException e) {
+        deadLettered.increment();
+        return deadLetters.send(r, e);
+      }
+      CompletableFuture<Ciphertext> f = pending.get(reply.request());
+      if (f != null) {
+        f.complete(reply.logits());
+      }
+      return r.commit();
     }
 
     /**
@@ -130,10 +186,13 @@ public final class EdgeService implements AutoCloseable {
       return records.get();
     }
 
-    /** Stops answering refreshes. */
+    /** Stops answering refreshes and taking inference replies. */
     @Override
-    public void close() {
+    public synchronized void close() {
       responder.shutdown();
+      if (inferenceReplies != null) {
+        inferenceReplies.shutdown();
+      }
     }
   }
 

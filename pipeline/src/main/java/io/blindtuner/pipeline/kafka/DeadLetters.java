@@ -9,8 +9,11 @@ import org.apache.pekko.Done;
 
 /**
  * Sends records that cannot be used to {@link Topic#DEAD_LETTERS}: the original key, value and headers, plus
- * headers saying why and where the record came from. Nothing is lost: the original record is committed only after
- * the broker has acknowledged its dead letter, so a crash in between sends it again rather than dropping it.
+ * headers saying why and where the record came from. Nothing is lost: the original record's commit is requested only
+ * after the broker has acknowledged its dead letter, so a crash in between sends it again rather than dropping it.
+ * The send does not wait for the commit itself: Kafka commits positions, so a record behind one that is held for a
+ * checkpoint (a micro-batch) is committed with it, and a stream waiting for that here would never deliver the
+ * records the checkpoint needs.
  */
 public final class DeadLetters {
   /** Header: why the record was refused (UTF-8, at most {@link #MAX_REASON_CHARS} characters). */
@@ -42,12 +45,13 @@ public final class DeadLetters {
   }
 
   /**
-   * Publishes the record's dead letter and then commits the record.
+   * Publishes the record's dead letter and then requests the record's commit.
    *
    * @param record the record refused
    * @param reason why (cut to {@link #MAX_REASON_CHARS} characters)
-   * @return completes when the dead letter is acknowledged and the record committed; completes exceptionally if
-   *     either failed (the record is then not committed and will be read and dead-lettered again)
+   * @return completes when the dead letter is acknowledged and the commit requested; completes exceptionally if
+   *     the dead letter failed (the record is then not committed and will be read and dead-lettered again). A
+   *     commit that fails later (the partition was revoked) is logged: the next owner dead-letters it again.
    */
   public CompletionStage<Done> send(IngestRecord record, String reason) {
     String why = reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason;
@@ -57,9 +61,10 @@ public final class DeadLetters {
     headers.add(Header.of(ORIGIN_PARTITION, Integer.toString(record.partition())));
     headers.add(Header.of(ORIGIN_OFFSET, Long.toString(record.offset())));
     return publisher.publish(Topic.DEAD_LETTERS, record.key(), record.value(), headers)
-        .thenCompose(published -> {
+        .thenApply(published -> {
           sent.incrementAndGet();
-          return record.commit();
+          Commits.request(record);
+          return Done.getInstance();
         });
   }
 

@@ -61,7 +61,11 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
     /** Encrypted parameters and velocities: a checkpoint, or the initial weights. */
     WEIGHTS,
     /** The final encrypted parameters. */
-    MODEL
+    MODEL,
+    /** Encrypted images to classify (tokens, means); the step field is the request's number. */
+    INFERENCE_REQUEST,
+    /** The encrypted logits answering an inference request (same number). */
+    INFERENCE_REPLY
   }
 
   /** @throws IllegalArgumentException if a field is out of range */
@@ -175,8 +179,8 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
       for (int i = 0; i < count; i++) {
         int len = in.readInt();
         if (len < 0 || len > in.available()) {
-          throw new MalformedRecordException("ciphertext " + i + " claims " + len + " bytes, " + in.available()
-              + " remain");
+          throw new MalformedRecordException("record is truncated: ciphertext " + i + " claims " + len + " bytes, "
+              + in.available() + " remain");
         }
         byte[] ct = in.readNBytes(len);
         try {

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.model.hospital.RefreshLedger;
+import io.blindtuner.model.plain.PlainHead;
 import io.blindtuner.model.plain.PlainTrainer;
 import io.blindtuner.pipeline.hospital.EdgeJob;
 import io.blindtuner.pipeline.hospital.EdgeService;
@@ -85,7 +88,8 @@ class TrainerServiceTest {
             .toCompletableFuture().get();
       }
       // the first trainer dies after its checkpoint of version 2
-      try (TrainerService first = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT)) {
+      try (TrainerService first = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT,
+        FaultInjector.NONE)) {
         assertThatThrownBy(() -> first.trainNext(step -> {
           if (step == 1) {
             throw new IllegalStateException("injected crash after step 1");
@@ -93,7 +97,8 @@ class TrainerServiceTest {
         })).hasMessageContaining("injected crash");
       }
       TrainerService.Report report;
-      try (TrainerService second = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT)) {
+      try (TrainerService second = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT,
+        FaultInjector.NONE)) {
         report = second.trainNext(step -> {});
       }
       assertThat(report.firstStep()).as("resumed from the checkpoint of version 2").isEqualTo(2);
@@ -111,7 +116,8 @@ class TrainerServiceTest {
     List<String> refusals = new CopyOnWriteArrayList<>();
     try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry());
         EdgeService.Run run = edge.start(edgeJob("kafka-3", refusals));
-        TrainerService trainer = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT)) {
+        TrainerService trainer = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT,
+        FaultInjector.NONE)) {
       run.publishBatches().toCompletableFuture().get();
       CountDownLatch firstStep = new CountDownLatch(1);
       CompletableFuture<TrainerService.Report> job = CompletableFuture.supplyAsync(() -> trainer.trainNext(step -> {
@@ -128,6 +134,41 @@ class TrainerServiceTest {
       HospitalJob.Opened model = run.awaitModel(TIMEOUT);
       assertThat(OverlappedScheduleTest.maxDiff(model.parameters(), TWIN))
           .isLessThan(OverlappedScheduleTest.BOUND + 6 * model.floodingSigma());
+      assertThat(refusals).isEmpty();
+    }
+  }
+
+  @Test
+  void theTrainerServesEncryptedPredictionsThatOnlyTheHospitalReads() throws Exception {
+    List<String> refusals = new CopyOnWriteArrayList<>();
+    EdgeJob job = edgeJob("kafka-4", refusals);
+    try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry());
+        EdgeService.Run run = edge.start(job);
+        TrainerService trainer = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 2, TIMEOUT,
+            FaultInjector.NONE)) {
+      run.publishBatches().toCompletableFuture().get();
+      assertThatThrownBy(() -> trainer.serve("kafka-4"))
+          .as("nothing to serve before training").hasMessageContaining("has no checkpoint");
+      TrainerService.Report report = trainer.trainNext(step -> {});
+      HospitalJob.Opened model = run.awaitModel(TIMEOUT);
+      try (AutoCloseable serving = trainer.serve("kafka-4")) {
+        TokenSet images = OverlappedScheduleTest.DATA;
+        int[] index = {0, 5, 9};
+        HospitalJob.Predictions p = run.predict(images, index).toCompletableFuture().get(2, TimeUnit.MINUTES);
+        // the released model's logits: the same weights, decrypted at the end of training
+        double[][] want = new PlainHead(HeadFunctions.polynomial(2)).logits(model.parameters(), images);
+        double worst = 0;
+        for (int i = 0; i < index.length; i++) {
+          for (int c = 0; c < 2; c++) {
+            worst = Math.max(worst, Math.abs(p.logits()[i][c] - want[index[i]][c]));
+          }
+        }
+        // the model's flooding moves each released weight by up to 6 sigma; the logits sum about 50 products of
+        // weights of order 1 with standardised values, plus the forward stages' error and the reply's flooding
+        assertThat(worst).isLessThan(2 * 0x1p-12 + 6 * p.floodingSigma() + 50 * 6 * model.floodingSigma());
+        assertThat(p.logits()).hasDimensions(3, 2);
+      }
+      assertThat(report.steps()).isEqualTo(4);
       assertThat(refusals).isEmpty();
     }
   }

@@ -16,12 +16,10 @@ import io.blindtuner.pipeline.cli.JsonReport;
 import io.blindtuner.pipeline.hospital.LocalSchedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -40,7 +38,7 @@ public final class PipelineBenchmark {
   private PipelineBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = options(args);
+    Map<String, String> opt = BenchSupport.options(args);
     int steps = Integer.parseInt(opt.getOrDefault("--steps", "2"));
     int microBatches = Integer.parseInt(opt.getOrDefault("--micro-batches", "4"));
     int rounds = Integer.parseInt(opt.getOrDefault("--rounds", "3"));
@@ -53,7 +51,7 @@ public final class PipelineBenchmark {
     int perCiphertext = params.slots() / (shape.tokens() * shape.dim());
     int batch = microBatches * perCiphertext;
     TrainingConfig cfg = new TrainingConfig(1, batch, 0.1, 0.1, 0.9, 1e-3, 7);
-    TokenSet data = random(shape, steps * batch);
+    TokenSet data = BenchSupport.randomTokens(shape, steps * batch);
     Supplier<TrainingSchedule> sequential = () -> new SequentialSchedule(Parallelism.SERIAL);
     Supplier<TrainingSchedule> overlapped = () -> new LocalSchedule(ConfigFactory.parseString(
         "blindtuner.pipeline.micro-batches-in-flight = " + microBatches).withFallback(ConfigFactory.load()).resolve(),
@@ -90,7 +88,7 @@ public final class PipelineBenchmark {
     report.put("cores", Runtime.getRuntime().availableProcessors());
     Map<String, Double> stepSeconds = new LinkedHashMap<>();
     for (String s : sides) {
-      stepSeconds.put(s, median(runs.get(s).stream().mapToDouble(EncryptedTrainingRun.Result::secondsPerStep)
+      stepSeconds.put(s, BenchSupport.median(runs.get(s).stream().mapToDouble(EncryptedTrainingRun.Result::secondsPerStep)
           .toArray()));
       report.put(s.replace('+', '_') + "_samples_per_second", batch / stepSeconds.get(s));
       report.put(s.replace('+', '_') + "_peak_ciphertexts_alive", runs.get(s).stream()
@@ -122,40 +120,5 @@ public final class PipelineBenchmark {
       JsonReport.write(Path.of(opt.get("--report")), report);
       System.out.println("report " + opt.get("--report"));
     }
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 == args.length) {
-        throw new IllegalArgumentException("expected --option value pairs, got " + Arrays.toString(args));
-      }
-      m.put(args[i], args[++i]);
-    }
-    return m;
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
-
-  /** Random tokens and labels: throughput does not depend on what is learned. */
-  private static TokenSet random(HeadShape s, int n) {
-    SplittableRandom r = new SplittableRandom(11);
-    double[][] mean = new double[n][s.dim()];
-    double[][][] centred = new double[n][s.tokens()][s.dim()];
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      labels[i] = r.nextInt(s.classes());
-      for (int k = 0; k < s.dim(); k++) {
-        mean[i][k] = r.nextGaussian() * 0.5;
-        for (int t = 0; t < s.tokens(); t++) {
-          centred[i][t][k] = r.nextGaussian() * 0.5;
-        }
-      }
-    }
-    return new TokenSet(mean, centred, labels, s.classes());
   }
 }

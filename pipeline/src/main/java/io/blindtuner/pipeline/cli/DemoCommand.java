@@ -86,10 +86,17 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path report;
 
-  static final int DIM = 16;
-  static final int HIDDEN = 16;
+  /** The demo's (and the edge's) head: token values after the PCA, and hidden units. */
+  public static final int DIM = 16;
+
+  public static final int HIDDEN = 16;
   static final double CLIP = 3;
   static final int[] COEFF_BITS = {60, 40, 40, 40, 40, 40, 40, 40, 60};
+
+  /** The demo's prime sizes at N = 16384 (400 bits: 128-bit security). */
+  public static int[] coeffBits() {
+    return COEFF_BITS.clone();
+  }
 
   @Override
   public Integer call() throws Exception {

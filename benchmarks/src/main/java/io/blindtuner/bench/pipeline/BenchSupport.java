@@ -1,0 +1,48 @@
+package io.blindtuner.bench.pipeline;
+
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.data.TokenSet;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** What the pipeline benchmarks share: option parsing, medians and their random inputs. */
+final class BenchSupport {
+  private BenchSupport() {}
+
+  static Map<String, String> options(String[] args) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 == args.length) {
+        throw new IllegalArgumentException("expected --option value pairs, got " + Arrays.toString(args));
+      }
+      m.put(args[i], args[++i]);
+    }
+    return m;
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  /** Random tokens and labels: throughput does not depend on what is learned. */
+  static TokenSet randomTokens(HeadShape s, int n) {
+    SplittableRandom r = new SplittableRandom(11);
+    double[][] mean = new double[n][s.dim()];
+    double[][][] centred = new double[n][s.tokens()][s.dim()];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = r.nextInt(s.classes());
+      for (int k = 0; k < s.dim(); k++) {
+        mean[i][k] = r.nextGaussian() * 0.5;
+        for (int t = 0; t < s.tokens(); t++) {
+          centred[i][t][k] = r.nextGaussian() * 0.5;
+        }
+      }
+    }
+    return new TokenSet(mean, centred, labels, s.classes());
+  }
+}

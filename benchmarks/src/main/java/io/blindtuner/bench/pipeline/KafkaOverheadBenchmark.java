@@ -1,0 +1,148 @@
+package io.blindtuner.bench.pipeline;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.blindtuner.actors.FaultInjector;
+import io.blindtuner.he.ckks.CkksParameters;
+import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.model.HeadShape;
+import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.model.hospital.EncryptedTrainingRun;
+import io.blindtuner.model.hospital.RefreshLedger;
+import io.blindtuner.pipeline.cli.DemoCommand;
+import io.blindtuner.pipeline.cli.JsonReport;
+import io.blindtuner.pipeline.cloud.TrainerService;
+import io.blindtuner.pipeline.hospital.EdgeJob;
+import io.blindtuner.pipeline.hospital.EdgeService;
+import io.blindtuner.pipeline.hospital.LocalSchedule;
+import io.blindtuner.pipeline.kafka.BlobStore;
+import io.blindtuner.pipeline.kafka.EmbeddedKafka;
+import io.blindtuner.pipeline.kafka.KafkaConnection;
+import io.blindtuner.pipeline.kafka.Topic;
+import io.blindtuner.pipeline.kafka.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * What Kafka costs a training step: the same job (the demo's parameters, N = 16384, random tokens) trained on the
+ * overlapped actor graph in one process with the hospital's refresh as a call, and through the in-process broker
+ * with the edge and the trainer as services (micro-batches, refreshes, checkpoints every step and the model as
+ * records and claim checks), interleaved round by round so both sample the same load. The per-step time is the
+ * steady state between the first and the last step (setup and key bundle excluded on both sides). Prints medians
+ * and the ratio; {@code --report FILE} writes them as JSON.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.pipeline.KafkaOverheadBenchmark
+ * [--steps 3] [--micro-batches 2] [--rounds 3] [--report FILE]}
+ */
+public final class KafkaOverheadBenchmark {
+
+  private KafkaOverheadBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opt = BenchSupport.options(args);
+    int steps = Integer.parseInt(opt.getOrDefault("--steps", "3"));
+    int microBatches = Integer.parseInt(opt.getOrDefault("--micro-batches", "2"));
+    int rounds = Integer.parseInt(opt.getOrDefault("--rounds", "3"));
+    if (steps < 2 || microBatches < 1 || rounds < 1) {
+      throw new IllegalArgumentException("--steps must be >= 2, --micro-batches and --rounds >= 1");
+    }
+    int[] bits = DemoCommand.coeffBits();
+    CkksParameters params = CkksParameters.create(CkksSpec.of(16384, bits));
+    HeadShape shape = new HeadShape(16, DemoCommand.DIM, DemoCommand.HIDDEN, 2);
+    int batch = microBatches * params.slots() / (shape.tokens() * shape.dim());
+    TrainingConfig cfg = new TrainingConfig(1, batch, 0.1, 0.1, 0.9, 1e-3, 7);
+    TokenSet data = BenchSupport.randomTokens(shape, steps * batch);
+    Config config = ConfigFactory.parseString("blindtuner.pipeline.micro-batches-in-flight = " + microBatches)
+        .withFallback(ConfigFactory.load()).resolve();
+    Path work = Files.createTempDirectory("blindtuner-kafka-bench");
+    List<Double> local = new ArrayList<>();
+    List<Double> kafka = new ArrayList<>();
+    long batchBytes = 0;
+    System.out.printf(Locale.ROOT, "kafka overhead benchmark: %d steps x %d micro-batches of %d images, %d rounds +"
+        + " warm-up, %d cores%n", steps, microBatches, batch / microBatches, rounds,
+        Runtime.getRuntime().availableProcessors());
+    try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
+      KafkaConnection conn = new KafkaConnection(broker.bootstrapServers(), Map.of(), "bench.");
+      try (Admin admin = conn.admin()) {
+        Topics.ensure(admin, List.of(Topic.values()), Duration.ofSeconds(60));
+      }
+      BlobStore blobs = new BlobStore(work.resolve("blobs"), 8L << 30);
+      for (int round = 0; round <= rounds; round++) {
+        StepClock inProcess = new StepClock();
+        EncryptedTrainingRun.run(params, shape, cfg, data, new LocalSchedule(config, FaultInjector.NONE),
+            Parallelism.SERIAL, r -> r, inProcess);
+        StepClock viaKafka = new StepClock();
+        EdgeJob job = EdgeJob.create("bench-" + round, 16384, bits, false, shape, cfg, data, RefreshLedger::inMemory,
+            (id, why) -> {
+              throw new IllegalStateException("refused " + id + ": " + why);
+            }, Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
+        try (EdgeService edge = new EdgeService(config, conn, blobs, new SimpleMeterRegistry());
+            EdgeService.Run run = edge.start(job);
+            TrainerService trainer = new TrainerService(config, conn, blobs, new SimpleMeterRegistry(), 1,
+                Duration.ofMinutes(10), FaultInjector.NONE)) {
+          run.publishBatches();
+          trainer.trainNext(viaKafka);
+          run.awaitModel(Duration.ofMinutes(10));
+          batchBytes = run.batchBytes();
+        }
+        if (round > 0) {
+          local.add(inProcess.secondsPerStep());
+          kafka.add(viaKafka.secondsPerStep());
+        }
+        System.out.printf(Locale.ROOT, "  %s in-process %.2f s/step, Kafka %.2f s/step%n",
+            round == 0 ? "warm-up" : "round " + round, inProcess.secondsPerStep(), viaKafka.secondsPerStep());
+      }
+    }
+    double l = BenchSupport.median(local.stream().mapToDouble(Double::doubleValue).toArray());
+    double k = BenchSupport.median(kafka.stream().mapToDouble(Double::doubleValue).toArray());
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("steps", steps);
+    report.put("micro_batches", microBatches);
+    report.put("images_per_step", batch);
+    report.put("rounds", rounds);
+    report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("in_process_seconds_per_step", l);
+    report.put("kafka_seconds_per_step", k);
+    report.put("in_process_steps_per_second", 1 / l);
+    report.put("kafka_steps_per_second", 1 / k);
+    report.put("kafka_micro_batch_bytes_per_step", (double) batchBytes / steps);
+    report.put("kafka_added_per_step", k / l - 1);
+    System.out.printf(Locale.ROOT, "%nBENCH kafka_vs_in_process %.3fx per step (%.2f vs %.2f s; target <= 1.15x),"
+        + " %.1f MB of micro-batches per step%n", k / l, k, l, batchBytes / 1e6 / steps);
+    if (opt.containsKey("--report")) {
+      JsonReport.write(Path.of(opt.get("--report")), report);
+      System.out.println("report " + opt.get("--report"));
+    }
+  }
+
+  /** The time between the first and the last step's end: the steady state, setup excluded. */
+  private static final class StepClock implements IntConsumer {
+    private long first;
+    private long last;
+    private int count;
+
+    @Override
+    public synchronized void accept(int step) {
+      long now = System.nanoTime();
+      if (count++ == 0) {
+        first = now;
+      }
+      last = now;
+    }
+
+    synchronized double secondsPerStep() {
+      return (last - first) / 1e9 / (count - 1);
+    }
+  }
+}

@@ -3,6 +3,7 @@ package io.blindtuner.bench.pipeline;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.blindtuner.actors.FaultInjector;
+import io.blindtuner.config.ServiceSettings;
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.CkksSpec;
 import io.blindtuner.he.ring.Parallelism;
@@ -37,13 +38,13 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * What Kafka costs a training step: the same job (the demo's parameters, N = 16384, random tokens) trained on the
  * overlapped actor graph in one process with the hospital's refresh as a call, and through the in-process broker
- * with the edge and the trainer as services (micro-batches, refreshes, checkpoints every step and the model as
- * records and claim checks), interleaved round by round so both sample the same load. The per-step time is the
+ * with the edge and the trainer as services (micro-batches, refreshes, checkpoints at the configured interval
+ * {@code blindtuner.services.trainer.checkpoint-every} and the model as records and claim checks), interleaved round by round so both sample the same load. The per-step time is the
  * steady state between the first and the last step (setup and key bundle excluded on both sides). Prints medians
  * and the ratio; {@code --report FILE} writes them as JSON.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.pipeline.KafkaOverheadBenchmark
- * [--steps 3] [--micro-batches 2] [--rounds 3] [--report FILE]}
+ * [--steps 4] [--micro-batches 2] [--rounds 3] [--report FILE]}
  */
 public final class KafkaOverheadBenchmark {
 
@@ -51,7 +52,7 @@ public final class KafkaOverheadBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = BenchSupport.options(args);
-    int steps = Integer.parseInt(opt.getOrDefault("--steps", "3"));
+    int steps = Integer.parseInt(opt.getOrDefault("--steps", "4"));
     int microBatches = Integer.parseInt(opt.getOrDefault("--micro-batches", "2"));
     int rounds = Integer.parseInt(opt.getOrDefault("--rounds", "3"));
     if (steps < 2 || microBatches < 1 || rounds < 1) {
@@ -65,12 +66,14 @@ public final class KafkaOverheadBenchmark {
     TokenSet data = BenchSupport.randomTokens(shape, steps * batch);
     Config config = ConfigFactory.parseString("blindtuner.pipeline.micro-batches-in-flight = " + microBatches)
         .withFallback(ConfigFactory.load()).resolve();
+    int checkpointEvery = ServiceSettings.from(config).checkpointEvery();
     Path work = Files.createTempDirectory("blindtuner-kafka-bench");
     List<Double> local = new ArrayList<>();
     List<Double> kafka = new ArrayList<>();
     long batchBytes = 0;
     System.out.printf(Locale.ROOT, "kafka overhead benchmark: %d steps x %d micro-batches of %d images, %d rounds +"
-        + " warm-up, %d cores%n", steps, microBatches, batch / microBatches, rounds,
+        + " warm-up, a checkpoint every %d steps, %d cores%n", steps, microBatches, batch / microBatches, rounds,
+        checkpointEvery,
         Runtime.getRuntime().availableProcessors());
     try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
       KafkaConnection conn = new KafkaConnection(broker.bootstrapServers(), Map.of(), "bench.");
@@ -89,8 +92,8 @@ public final class KafkaOverheadBenchmark {
             }, Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
         try (EdgeService edge = new EdgeService(config, conn, blobs, new SimpleMeterRegistry());
             EdgeService.Run run = edge.start(job);
-            TrainerService trainer = new TrainerService(config, conn, blobs, new SimpleMeterRegistry(), 1,
-                Duration.ofMinutes(10), FaultInjector.NONE)) {
+            TrainerService trainer = new TrainerService(config, conn, blobs, new SimpleMeterRegistry(),
+                checkpointEvery, Duration.ofMinutes(10), FaultInjector.NONE)) {
           run.publishBatches();
           trainer.trainNext(viaKafka);
           run.awaitModel(Duration.ofMinutes(10));
@@ -111,6 +114,7 @@ public final class KafkaOverheadBenchmark {
     report.put("micro_batches", microBatches);
     report.put("images_per_step", batch);
     report.put("rounds", rounds);
+    report.put("checkpoint_every", checkpointEvery);
     report.put("cores", Runtime.getRuntime().availableProcessors());
     report.put("in_process_seconds_per_step", l);
     report.put("kafka_seconds_per_step", k);

@@ -66,6 +66,13 @@ import org.slf4j.LoggerFactory;
 public final class TrainerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
 
+  /**
+   * The role of the consumer group that takes job announcements (its id is the configured prefix + this). An
+   * announcement is committed once its model is published, so this group's lag counts unfinished jobs: what the
+   * trainer's autoscaler in k8s/ measures.
+   */
+  public static final String JOBS_ROLE = "trainer.jobs";
+
   private final Config config;
   private final KafkaConnection kafka;
   private final BlobStore blobs;
@@ -136,7 +143,7 @@ public final class TrainerService implements AutoCloseable {
     ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "blindtuner-trainer-job"));
     AtomicBoolean started = new AtomicBoolean();
     try {
-      return KafkaIngest.source(kafka, "trainer.jobs", List.of(Topic.JOBS))
+      return KafkaIngest.source(kafka, JOBS_ROLE, List.of(Topic.JOBS))
           .mapAsync(1, r -> usable(r).thenApply(ok -> ok ? r : null))
           .filter(r -> r != null && started.compareAndSet(false, true))
           .mapAsync(1, r -> CompletableFuture.supplyAsync(() -> train(ClaimCheck.parse(r.value()), onStep), runner)

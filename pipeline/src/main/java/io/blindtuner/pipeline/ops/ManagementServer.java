@@ -19,6 +19,15 @@ import java.util.function.BooleanSupplier;
  * HE dispatcher never delays a probe.
  */
 public final class ManagementServer implements AutoCloseable {
+  /** Prometheus scrape path. */
+  public static final String METRICS = "/metrics";
+
+  /** Readiness probe path: 200 once the service can take work. */
+  public static final String READY = "/ready";
+
+  /** Liveness probe path: 200 while the service is not wedged. */
+  public static final String LIVE = "/live";
+
   private final HttpServer server;
   private final ExecutorService thread;
 
@@ -43,10 +52,10 @@ public final class ManagementServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve management endpoints on " + host + ":" + port, e);
     }
-    s.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+    s.createContext(METRICS, ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
         registry.scrape()));
-    s.createContext("/ready", ex -> status(ex, ready.getAsBoolean(), "ready", "not ready"));
-    s.createContext("/live", ex -> status(ex, live.getAsBoolean(), "live", "not live"));
+    s.createContext(READY, ex -> status(ex, ready.getAsBoolean(), "ready", "not ready"));
+    s.createContext(LIVE, ex -> status(ex, live.getAsBoolean(), "live", "not live"));
     ExecutorService t = Executors.newSingleThreadExecutor(r -> {
       Thread th = new Thread(r, "blindtuner-management");
       th.setDaemon(true);

@@ -69,19 +69,23 @@ public final class JobGuardian extends AbstractBehavior<JobGuardian.Command> {
   private final List<ActorRef<JobFailed>> watchers = new ArrayList<>();
 
   /**
+   * Spawns the stages on the HE dispatcher; an operation spreads its RNS limbs over
+   * {@code he-threads-per-operation} threads of that same dispatcher (no threads of its own).
+   *
    * @param store the optimizer's state (initially the job's initial weights)
-   * @param parallelism how each HE operation spreads over RNS limbs
    */
-  public static Behavior<Command> create(TrainingJob job, ActorSettings settings, Parallelism parallelism,
-      StateStore<OptimizerState> store, FaultInjector faults) {
-    return Behaviors.setup(ctx -> new JobGuardian(ctx, job, settings, parallelism, store, faults));
+  public static Behavior<Command> create(TrainingJob job, ActorSettings settings, StateStore<OptimizerState> store,
+      FaultInjector faults) {
+    return Behaviors.setup(ctx -> new JobGuardian(ctx, job, settings, store, faults));
   }
 
-  private JobGuardian(ActorContext<Command> ctx, TrainingJob job, ActorSettings settings, Parallelism parallelism,
+  private JobGuardian(ActorContext<Command> ctx, TrainingJob job, ActorSettings settings,
       StateStore<OptimizerState> store, FaultInjector faults) {
     super(ctx);
     this.jobId = job.id();
     DispatcherSelector he = DispatcherSelector.fromConfig(settings.heDispatcher());
+    Parallelism parallelism = settings.heThreadsPerOperation() == 1 ? Parallelism.SERIAL
+        : new Parallelism(ctx.getSystem().dispatchers().lookup(he), settings.heThreadsPerOperation());
     Map<StageKind, ActorRef<StageActor.Command>> stages = new EnumMap<>(StageKind.class);
     for (StageKind k : StageActor.KINDS) {
       AtomicInteger n = new AtomicInteger();

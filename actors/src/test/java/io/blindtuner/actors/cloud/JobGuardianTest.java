@@ -7,7 +7,6 @@ import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.actors.TransientFault;
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.ParameterMismatchException;
-import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.Phase;
 import io.blindtuner.model.cloud.StageKeys;
@@ -60,8 +59,7 @@ class JobGuardianTest {
         throw new ParameterMismatchException("injected: ciphertext of other parameters");
       }
     };
-    ActorRef<JobGuardian.Command> guardian = KIT.spawn(JobGuardian.create(job(), ActorFixtures.SETTINGS,
-        Parallelism.SERIAL, new StateStore<>(OptimizerState.initial(0, F.weights())), faults));
+    ActorRef<JobGuardian.Command> guardian = KIT.spawn(JobGuardian.create(job(), ActorFixtures.SETTINGS, new StateStore<>(OptimizerState.initial(0, F.weights())), faults));
     TestProbe<JobGuardian.StageRefs> refsProbe = KIT.createTestProbe();
     guardian.tell(new JobGuardian.GetStages(refsProbe.getRef()));
     JobGuardian.StageRefs refs = refsProbe.receiveMessage();

@@ -9,7 +9,6 @@ import io.blindtuner.actors.cloud.StateStore;
 import io.blindtuner.config.ActorSettings;
 import io.blindtuner.config.PipelineSettings;
 import io.blindtuner.config.SettingsException;
-import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.TrainingJob;
 import io.blindtuner.model.cloud.TrainingSchedule;
@@ -94,8 +93,7 @@ public final class OverlappedSchedule implements TrainingSchedule {
     int inFlight = inFlight(job);
     StateStore<OptimizerState> store =
         new StateStore<>(OptimizerState.initial(job.firstStep(), job.initialWeights()));
-    ActorSystem<JobGuardian.Command> system = ActorSystem.create(JobGuardian.create(job, actors,
-        Parallelism.SERIAL, store, faults), "blindtuner-" + job.id().replaceAll("[^A-Za-z0-9-]", "-"), config);
+    ActorSystem<JobGuardian.Command> system = ActorSystem.create(JobGuardian.create(job, actors, store, faults), "blindtuner-" + job.id().replaceAll("[^A-Za-z0-9-]", "-"), config);
     try {
       CompletableFuture<Void> failure = new CompletableFuture<>();
       ActorRef<JobGuardian.JobFailed> watcher = system.systemActorOf(Behaviors.receiveMessage(f -> {

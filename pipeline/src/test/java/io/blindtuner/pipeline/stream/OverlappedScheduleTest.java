@@ -115,6 +115,14 @@ public class OverlappedScheduleTest {
   }
 
   @Test
+  void operationsSpreadOverTheHeDispatchersOwnThreadsGiveTheSameWeights() {
+    HeadParameters twin = new PlainTrainer(CONFIG).train(SHAPE, HeadFunctions.polynomial(2), DATA, s -> {});
+    EncryptedTrainingRun.Result r = run(new OverlappedSchedule(config(
+        "blindtuner.actors.he-threads-per-operation = 2"), FaultInjector.NONE), new CopyOnWriteArrayList<>());
+    assertThat(maxDiff(r.parameters(), twin)).isLessThan(bound(r));
+  }
+
+  @Test
   void aTransientStageFailureRestartsTheStageAndTheJobFinishesWithTheSameWeights() {
     Set<String> seen = ConcurrentHashMap.newKeySet();
     FaultInjector once = (stage, step, mb, attempt) -> {

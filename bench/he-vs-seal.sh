@@ -4,7 +4,7 @@
 # multiply+relinearize+rescale, rotate by 1, Galois keygen for all power-of-two steps, at
 # N=8192 [60,40,40,60] and N=16384 [60,40x6,60], scale 2^40; ours with 1 and 2 threads.
 #
-# Usage: bench/he-vs-seal.sh [--quick] [--n 8192,16384] [--rounds K] [--priority]
+# Usage: bench/he-vs-seal.sh [--quick] [--n 8192,16384] [--rounds K] [--priority] [--reference PROGRAM]
 #   --quick   fewer repetitions (smoke run, noisier numbers)
 #   --n       polynomial degrees (default both)
 #   --rounds  run everything K times and keep each op's best median (default 1; other processes on a
@@ -13,6 +13,10 @@
 #             run and restore it after: on a machine shared with other sessions, autogroups split the
 #             CPUs evenly between sessions, so without it a run rarely gets a second core and the
 #             2-thread column measures the neighbours (the "control" row shows what the run got)
+#   --reference  time PROGRAM in node-seal's place: any program that speaks seal-bench.js's serve protocol on
+#             stdin/stdout when started without arguments (info, setup, run, quit), such as the native SEAL
+#             servers in ../shared/tools/native-seal/; the table is labelled with what its info answers and
+#             shows no targets (they are set against node-seal); the last TSV column is then reference_ms
 # Works from a clean checkout: installs Node 22 + node-seal into .cache/node-seal (ignored) and
 # builds benchmarks/target/benchmarks.jar. Progress on stderr; the table and a TSV block
 #   BENCH<TAB>op<TAB>N<TAB>ours_1thread_ms<TAB>ours_2threads_ms<TAB>nodeseal_ms
@@ -27,18 +31,27 @@ quick=()
 ns="8192,16384"
 rounds=1
 priority=0
+reference=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --priority) priority=1; shift ;;
     --quick) quick=(--quick); shift ;;
     --n) ns="${2:?--n needs a list such as 8192,16384}"; shift 2 ;;
     --rounds) rounds="${2:?--rounds needs a count}"; shift 2 ;;
-    *) echo "he-vs-seal.sh: unknown argument '$1' (expected --quick, --n LIST, --rounds K, --priority)" >&2; exit 2 ;;
+    --reference) reference="${2:?--reference needs a program}"; shift 2 ;;
+    *) echo "he-vs-seal.sh: unknown argument '$1' (expected --quick, --n LIST, --rounds K, --priority, --reference PROGRAM)" >&2; exit 2 ;;
   esac
 done
 if ! [[ "$rounds" =~ ^[1-9]$ ]]; then
   echo "he-vs-seal.sh: --rounds must be 1..9, got '$rounds'" >&2
   exit 2
+fi
+if [ -n "$reference" ]; then
+  if ! [ -f "$reference" ] || ! [ -x "$reference" ]; then
+    echo "he-vs-seal.sh: --reference '$reference' is not an executable file" >&2
+    exit 2
+  fi
+  reference="$(cd "$(dirname "$reference")" && pwd)/$(basename "$reference")" # the run below is from the root
 fi
 
 log() { echo "[he-vs-seal $(date -u +%H:%M:%S)] $*" >&2; }
@@ -70,15 +83,22 @@ if [ "$priority" = 1 ]; then
   log "session autogroup raised to nice -20 for the run (was $old_nice)"
 fi
 
-# One round: our engine (1 and 2 threads) and node-seal (a child Node process) timed in the same sweeps,
-# op by op, so both see the same load (see InterleavedTimer).
+# One round: our engine (1 and 2 threads) and the reference (node-seal in a child Node process, or the
+# --reference program) timed in the same sweeps, op by op, so both see the same load (see InterleavedTimer).
+if [ -n "$reference" ]; then
+  ref_args=(--reference "$reference")
+  report_args=(--reference)
+else
+  ref_args=(--node "$node" --seal-script bench/node/seal-bench.js)
+  report_args=()
+fi
 ours_files=()
 seal_files=()
 for ((r = 1; r <= rounds; r++)); do
-  log "round $r/$rounds: our engine (1 and 2 threads) and node-seal, interleaved"
+  log "round $r/$rounds: our engine (1 and 2 threads) and ${reference:-node-seal}, interleaved"
   "$java" -Xms2g -Xmx4g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar \
     io.blindtuner.bench.he.HeVsSealRunner --n "$ns" --threads 1,2 "${quick[@]}" \
-    --node "$node" --seal-script bench/node/seal-bench.js --seal-out "$tmp/nodeseal.$r.json" > "$tmp/ours.$r.json"
+    "${ref_args[@]}" --seal-out "$tmp/nodeseal.$r.json" > "$tmp/ours.$r.json"
   ours_files+=("$tmp/ours.$r.json")
   seal_files+=("$tmp/nodeseal.$r.json")
 done
@@ -86,4 +106,4 @@ done
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "our JDK: $java"
 if [ "$priority" = 1 ]; then echo "scheduling: this session's autogroup at nice -20 during the run (--priority)"; fi
-"$node" bench/node/report.js --ours "${ours_files[@]}" --seal "${seal_files[@]}"
+"$node" bench/node/report.js "${report_args[@]}" --ours "${ours_files[@]}" --seal "${seal_files[@]}"

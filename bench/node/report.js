@@ -1,7 +1,8 @@
 // Joins the JSON of our engine (io.blindtuner.bench.he.HeVsSealRunner) and of node-seal
 // (seal-bench.js) into the readable table and the TSV block printed by bench/he-vs-seal.sh.
 //
-// Usage: node report.js --ours OURS.json... --seal NODESEAL.json...
+// Usage: node report.js [--reference] --ours OURS.json... --seal REFERENCE.json...
+// (--reference: the reference side is a program run in node-seal's place, see he-vs-seal.sh --reference)
 // With several rounds per side, each cell is the best (lowest) median over the rounds: load from other
 // processes on a shared machine only ever slows a run down.
 // Ratios: "vs node-seal" = node-seal ms / ours ms with 1 thread (> 1 means we are faster);
@@ -93,37 +94,41 @@ function best(rounds) {
   return merged;
 }
 
+const USAGE = 'usage: node report.js [--reference] --ours OURS.json... --seal REFERENCE.json...';
+
 function parseArgs(argv) {
-  const files = { ours: [], seal: [] };
+  const files = { ours: [], seal: [], reference: false };
   let side = null;
   for (const a of argv) {
-    if (a === '--ours') side = 'ours';
+    if (a === '--reference' && side === null) files.reference = true;
+    else if (a === '--ours') side = 'ours';
     else if (a === '--seal') side = 'seal';
     else if (side) files[side].push(a);
-    else throw new Error(`unexpected '${a}': usage: node report.js --ours OURS.json... --seal NODESEAL.json...`);
+    else throw new Error(`unexpected '${a}': ${USAGE}`);
   }
-  if (files.ours.length === 0 || files.seal.length === 0) {
-    throw new Error('usage: node report.js --ours OURS.json... --seal NODESEAL.json...');
-  }
+  if (files.ours.length === 0 || files.seal.length === 0) throw new Error(USAGE);
   return files;
 }
 
 function main() {
   const files = parseArgs(process.argv.slice(2));
   const ours = best(files.ours.map((f) => load(f, 'our engine')));
-  const seal = best(files.seal.map((f) => load(f, 'node-seal')));
+  // node-seal unless --reference: another program in its place (labelled with what its info answered), against
+  // which the issue's ratio targets (set against node-seal) are not shown.
+  const refName = files.reference ? 'reference' : 'node-seal';
+  const seal = best(files.seal.map((f) => load(f, refName)));
   const lines = [];
   const tsv = [];
   const ns = Object.keys(ours.results).filter((n) => seal.results[n]).sort((a, b) => a - b);
   if (ns.length === 0) throw new Error('no polynomial degree was measured by both engines');
 
   lines.push(`ours:      ${ours.engine} on ${ours.jvm}`);
-  lines.push(`node-seal: ${seal.engine} on Node ${seal.node}`);
+  lines.push(files.reference ? `reference: ${seal.engine} (${seal.node})` : `node-seal: ${seal.engine} on Node ${seal.node}`);
   lines.push(`times: median ms${ours.rounds > 1 || seal.rounds > 1 ? `, best of ${ours.rounds} rounds` : ''}; ` +
-    '"vs node-seal" = node-seal / ours (1 thread), target in brackets;');
+    `"vs ${refName}" = ${refName} / ours (1 thread)${files.reference ? ';' : ', target in brackets;'}`);
   lines.push('"2t speedup" = ours 1 thread / ours 2 threads.');
   const header = [pad('op', 30, true), pad('N', 6), pad('ours 1t', 10), pad('ours 2t', 10),
-    pad('node-seal', 10), pad('vs node-seal', 18), pad('2t speedup', 16)].join(' ');
+    pad(refName, 10), pad('vs ' + refName, 18), pad('2t speedup', 16)].join(' ');
   for (const n of ns) {
     const o = ours.results[n].ops;
     const s = seal.results[n].ops;
@@ -138,7 +143,7 @@ function main() {
       const ratio = one === undefined || ref === undefined ? undefined : ref / one;
       const speedup = one === undefined || two === undefined ? undefined : one / two;
       let vs = fmtRatio(ratio);
-      if (target !== undefined && ratio !== undefined) {
+      if (target !== undefined && ratio !== undefined && !files.reference) {
         vs += ` [${target}x ${ratio >= target ? 'met' : 'MISSED'}]`;
       }
       let sp = fmtRatio(speedup);
@@ -157,7 +162,7 @@ function main() {
     if (o[CONTROL[0]]) row(CONTROL[0], CONTROL[1]);
   }
   lines.push('');
-  lines.push('TSV (BENCH op N ours_1thread_ms ours_2threads_ms nodeseal_ms):');
+  lines.push(`TSV (BENCH op N ours_1thread_ms ours_2threads_ms ${files.reference ? 'reference' : 'nodeseal'}_ms):`);
   process.stdout.write(lines.join('\n') + '\n' + tsv.join('\n') + '\n');
 }
 

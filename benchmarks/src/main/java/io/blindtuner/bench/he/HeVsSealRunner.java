@@ -29,12 +29,14 @@ import java.util.Map;
 /**
  * Our side of bench/he-vs-seal.sh: the operations of bench/node/seal-bench.js on our engine, with the same
  * parameter sets and scale, once per thread count; with {@code --node}, node-seal is timed in a child process
- * in the same sweeps ({@link InterleavedTimer}), so both engines see the same load. Prints our JSON on stdout
- * and writes node-seal's to {@code --seal-out}; both have the shape bench/node/report.js reads
+ * in the same sweeps ({@link InterleavedTimer}), so both engines see the same load; with {@code --reference}, any
+ * program speaking seal-bench.js's serve protocol is, in node-seal's place (e.g. a native SEAL server). Prints
+ * our JSON on stdout and writes the reference's to {@code --seal-out}; both have the shape bench/node/report.js reads
  * ({@code results.<N>.ops.<op>} = {ms, reps}, ours one level deeper by thread count). Progress on stderr.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.blindtuner.bench.he.HeVsSealRunner [--n 8192,16384]
- * [--threads 1,2] [--quick] [--node NODE --seal-script bench/node/seal-bench.js --seal-out FILE]}.
+ * [--threads 1,2] [--quick] [--node NODE --seal-script bench/node/seal-bench.js | --reference PROGRAM]
+ * [--seal-out FILE]}.
  */
 public final class HeVsSealRunner {
     /** The table, then the parts of multiply+relin+rescale, then the parallelism control. */
@@ -59,6 +61,7 @@ public final class HeVsSealRunner {
         Path node = null;
         Path sealScript = null;
         Path sealOut = null;
+        Path reference = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--n" -> ns = parseList(args, ++i, "--n");
@@ -67,12 +70,19 @@ public final class HeVsSealRunner {
                 case "--node" -> node = Path.of(value(args, ++i, "--node"));
                 case "--seal-script" -> sealScript = Path.of(value(args, ++i, "--seal-script"));
                 case "--seal-out" -> sealOut = Path.of(value(args, ++i, "--seal-out"));
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "' (expected --n LIST, --threads LIST, --quick, --node PATH, --seal-script PATH, --seal-out FILE)");
+                case "--reference" -> reference = Path.of(value(args, ++i, "--reference"));
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' (expected --n LIST,"
+                        + " --threads LIST, --quick, --node PATH, --seal-script PATH, --reference PROGRAM, --seal-out FILE)");
             }
         }
-        if ((node == null) != (sealScript == null) || (node == null) != (sealOut == null)) {
-            throw new IllegalArgumentException("--node, --seal-script and --seal-out go together");
+        if ((node == null) != (sealScript == null)) {
+            throw new IllegalArgumentException("--node and --seal-script go together");
+        }
+        if (node != null && reference != null) {
+            throw new IllegalArgumentException("--reference replaces node-seal: give it or --node, not both");
+        }
+        if ((node == null && reference == null) != (sealOut == null)) {
+            throw new IllegalArgumentException("--seal-out goes with --node or --reference");
         }
         for (int n : ns) {
             BenchParams.bits(n);
@@ -85,7 +95,8 @@ public final class HeVsSealRunner {
         InterleavedTimer timer = quick ? QUICK : FULL;
         StringBuilder ours = header("blindtuner he-runtime (pure Java)", "jvm", jvmDescription());
         StringBuilder seal = null;
-        try (SealProcess sealProcess = node == null ? null : SealProcess.start(node, sealScript)) {
+        try (SealProcess sealProcess = reference != null ? SealProcess.startReference(reference)
+                : node != null ? SealProcess.start(node, sealScript) : null) {
             if (sealProcess != null) {
                 String[] info = sealProcess.info();
                 seal = header(info[0], "node", info[1]);
@@ -95,7 +106,7 @@ public final class HeVsSealRunner {
                         benchN(ns[k], threads, sealProcess, timer);
                 appendN(ours, k == 0, ns[k], results, threads, null);
                 if (seal != null) {
-                    appendN(seal, k == 0, ns[k], results, null, "node-seal");
+                    appendN(seal, k == 0, ns[k], results, null, "reference");
                 }
             }
         }
@@ -132,7 +143,7 @@ public final class HeVsSealRunner {
                 sides.add(oursSide(n, threads, par, params, sk, pk, rk, gk, x, y));
             }
             if (sealProcess != null) {
-                progress("N=%d: node-seal setup", n);
+                progress("N=%d: reference setup", n);
                 sides.add(sealSide(sealProcess, sealProcess.setup(n)));
             }
             Map<String, Map<String, InterleavedTimer.Result>> results =
@@ -202,12 +213,12 @@ public final class HeVsSealRunner {
         return new OursSide("ours" + threads, ops);
     }
 
-    /** node-seal in its child process, for the ops its setup announced. */
+    /** The reference (node-seal or --reference) in its child process, for the ops its setup announced. */
     private static InterleavedTimer.Side sealSide(SealProcess sealProcess, List<String> sealOps) {
         return new InterleavedTimer.Side() {
             @Override
             public String name() {
-                return "node-seal";
+                return "reference";
             }
 
             @Override

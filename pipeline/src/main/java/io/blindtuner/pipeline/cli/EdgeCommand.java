@@ -90,7 +90,10 @@ public final class EdgeCommand implements Callable<Integer> {
       Files.createDirectories(state);
       EdgeJob job = EdgeJob.create(id, 16384, DemoCommand.COEFF_BITS, false, tokens.shape(), cfg, tokens.train(),
           budget -> ledger(state.resolve(id + ".ledger"), budget),
-          (rid, why) -> LOG.warn("job {}: refused refresh {}: {}", id, rid, why), Topic.BATCHES.maxRecordBytes(),
+          (rid, why) -> {
+            rt.metrics.counter("blindtuner.refresh.refused").increment();
+            LOG.warn("job {}: refused refresh {}: {}", id, rid, why);
+          }, Topic.BATCHES.maxRecordBytes(),
           Parallelism.SERIAL);
       try (EdgeService edge = new EdgeService(rt.config, rt.kafka, rt.blobs, rt.metrics);
           EdgeService.Run run = edge.start(job)) {

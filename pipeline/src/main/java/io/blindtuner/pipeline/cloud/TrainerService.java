@@ -329,12 +329,15 @@ public final class TrainerService implements AutoCloseable {
                 return deadLetters.send(r, "inference request " + in.request() + ": " + cause.getMessage());
               });
         }).toMat(Sink.ignore(), Keep.both()).run(io);
+    AtomicBoolean closed = new AtomicBoolean();
     requests.second().whenComplete((d, e) -> {
-      if (e != null) {
+      // after close, the stream may end abruptly with the actor system: that is the shutdown, not a failure
+      if (e != null && !closed.get()) {
         LOG.error("job {}: inference stopped: {}", id, e.toString());
       }
     });
     return () -> {
+      closed.set(true);
       requests.first().shutdown();
       replies.shutdown();
       runner.shutdown();

@@ -27,7 +27,14 @@ class DemoCommandTest {
     assertThat(enc[2]).isCloseTo(twin[2], org.assertj.core.data.Offset.offset(0.005));
     String json = Files.readString(report);
     assertThat(json).contains("\"kafka_records\"").contains("\"dead_letters\": 0").contains("\"checkpoints\": 1")
-        .contains("\"refresh_round_trips\": 8").contains("\"security_bits\": 128");
+        .contains("\"refresh_round_trips\": 8").contains("\"security_bits\": 128")
+        .contains("\"inference_refresh_round_trips\": 1");
+    // the cloud's logits come from the exact encrypted weights, the released model's from flooded ones: an image
+    // whose two logits are within the flooding of each other may flip, so one in ten is allowed
+    java.util.regex.Matcher agree = java.util.regex.Pattern
+        .compile("\"inference_agreement_with_released_model\": ([0-9.]+)").matcher(json);
+    assertThat(agree.find()).isTrue();
+    assertThat(Double.parseDouble(agree.group(1))).isGreaterThanOrEqualTo(0.9);
   }
 
   /** Accuracy (%), balanced accuracy (%) and AUC of a row of the table. */

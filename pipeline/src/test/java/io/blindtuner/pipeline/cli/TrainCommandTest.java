@@ -4,10 +4,13 @@ import static io.blindtuner.pipeline.cli.CliFixture.data;
 import static io.blindtuner.pipeline.cli.CliFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.pipeline.cli.CliFixture.Run;
+import io.blindtuner.vision.data.MedMnistDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -22,18 +25,28 @@ class TrainCommandTest {
     return Double.parseDouble(m.group(1));
   }
 
+  /**
+   * A CI-sized slice that must beat chance: 512 PneumoniaMNIST training images, 3 epochs, scored on the whole test
+   * split. Under random scores the AUC is about normal around 0.5 with deviation sqrt((n0 + n1 + 1) / (12 n0 n1))
+   * (Hanley and McNeil; 0.024 for the 234 + 390 test images): both heads must beat 0.5 by five such deviations
+   * (measured 0.73).
+   */
   @Test
-  void trainsTheTwinAndTheFloatReferenceOnBreastMnist() throws IOException {
+  void theTwinAndTheFloatReferenceBeatChanceOnASlice() throws IOException {
     Path report = dir.resolve("r.json");
-    Run r = run("train", "--dataset", "breastmnist", "--data", data().toString(),
-        "--limit-train", "128", "--epochs", "2", "--report", report.toString());
+    Run r = run("train", "--dataset", "pneumoniamnist", "--data", data().toString(),
+        "--limit-train", "512", "--epochs", "3", "--report", report.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("float reference").contains("plaintext twin").contains("PCA 51 -> 16");
     String json = Files.readString(report);
-    assertThat(number(json, "steps")).isEqualTo(8);
-    assertThat(number(json, "twin_auc")).isBetween(0.0, 1.0);
-    assertThat(number(json, "float_balanced_accuracy")).isBetween(0.0, 1.0);
-    assertThat(number(json, "test_images")).isEqualTo(156);
+    assertThat(number(json, "steps")).isEqualTo(3 * 512 / 32);
+    int[] labels = MedMnistDataset.load(data().resolve("pneumoniamnist.npz"), "pneumoniamnist").test().labels();
+    long n1 = Arrays.stream(labels).filter(l -> l == 1).count();
+    long n0 = labels.length - n1;
+    assertThat(number(json, "test_images")).isEqualTo(labels.length);
+    double sigma = Math.sqrt((n0 + n1 + 1) / (12.0 * n0 * n1));
+    assertThat(number(json, "twin_auc")).isGreaterThan(0.5 + 5 * sigma);
+    assertThat(number(json, "float_auc")).isGreaterThan(0.5 + 5 * sigma);
   }
 
   /**
@@ -50,8 +63,10 @@ class TrainCommandTest {
     assertThat(r.out()).contains("encrypted (CKKS)").contains("N=16384");
     String json = Files.readString(report);
     assertThat(number(json, "steps")).isEqualTo(2);
-    assertThat(number(json, "security_bits")).isEqualTo(128);
     assertThat(number(json, "poly_modulus_degree")).isEqualTo(16384);
+    // 128-bit security is the HE standard's bound on the modulus for the ring, not the constant the report writes
+    assertThat(number(json, "total_modulus_bits")).isLessThanOrEqualTo(CkksParameters.maxSecureBits(16384));
+    assertThat(number(json, "security_bits")).isEqualTo(128);
     // plus the flooding of the released parameters (IND-CPA-D), kept within 6 deviations
     assertThat(number(json, "encrypted_vs_twin_max_parameter_diff"))
         .isLessThan(0x1p-12 + 6 * number(json, "release_flooding_sigma"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -108,7 +109,18 @@ class ParallelismTest {
     void onASharedExecutorHelpersWorkAndReturnTheirThreadsAtOnce() throws Exception {
         ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
         try {
-            Parallelism p = new Parallelism(pool::execute, 3);
+            // Counted around each helper task rather than read from pool.getActiveCount(), which was seen to report
+            // a thread busy for seconds while both pool threads sat idle in getTask().
+            AtomicInteger helping = new AtomicInteger();
+            Executor counted = r -> pool.execute(() -> {
+                helping.incrementAndGet();
+                try {
+                    r.run();
+                } finally {
+                    helping.decrementAndGet();
+                }
+            });
+            Parallelism p = new Parallelism(counted, 3);
             Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
             for (int call = 0; call < 200; call++) {
                 AtomicIntegerArray hits = new AtomicIntegerArray(12);
@@ -126,10 +138,10 @@ class ParallelismTest {
                 // Every item is done when forEach returns, so the helpers are only leaving: the pool must go idle
                 // (5 s is far beyond a helper's few remaining instructions, even on a loaded machine).
                 long deadline = System.nanoTime() + 5_000_000_000L;
-                while (pool.getActiveCount() > 0 && System.nanoTime() < deadline) {
+                while (helping.get() > 0 && System.nanoTime() < deadline) {
                     Thread.sleep(0, 100_000);
                 }
-                assertThat(pool.getActiveCount()).as("pool threads busy after call " + call).isZero();
+                assertThat(helping.get()).as("helpers still holding pool threads after call " + call).isZero();
             }
             assertThat(ranOn).as("threads that ran items").hasSizeGreaterThan(1);
             // The pool's own tasks still run: the helpers left no thread waiting in it.

@@ -2,12 +2,17 @@ package io.blindtuner.model.eval;
 
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
+import io.blindtuner.model.approx.PolynomialSoftmax;
+import io.blindtuner.model.approx.QuadraticGelu;
 import io.blindtuner.model.approx.TaylorSoftmaxPooling;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.plain.AttentionPooling;
 import io.blindtuner.model.plain.ExactGelu;
 import io.blindtuner.model.plain.ExactSoftmax;
 import io.blindtuner.model.plain.Mlp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The ranges the polynomial head's inputs actually reach on some data, and each approximation's error against the
@@ -23,6 +28,26 @@ import io.blindtuner.model.plain.Mlp;
  */
 public record DomainReport(double maxScore, double attentionWeightError, double maxPreActivation, double geluError,
     double maxLogit, double softmaxError) {
+
+  /**
+   * One line per polynomial whose fitted domain the measured inputs leave, naming the stage, the measured range, the
+   * fit's domain and the approximation's error there; empty when every input stays inside. Outside its domain a
+   * polynomial is no longer the function it stands for, so training and inference there are not what was planned.
+   *
+   * @param poly the functions this report was measured with
+   */
+  public List<String> warnings(HeadFunctions poly) {
+    List<String> out = new ArrayList<>();
+    if (poly.activation() instanceof QuadraticGelu gelu && maxPreActivation > gelu.range()) {
+      out.add(String.format(Locale.ROOT, "MLP stage: pre-activations reach |h| = %.2f, outside the GELU fit on "
+          + "[-%.3g, %.3g] (error up to %.3g there)", maxPreActivation, gelu.range(), gelu.range(), geluError));
+    }
+    if (poly.softmax() instanceof PolynomialSoftmax softmax && maxLogit > softmax.range()) {
+      out.add(String.format(Locale.ROOT, "loss stage: centred logits reach |u| = %.2f, outside the softmax fit on "
+          + "[-%.3g, %.3g] (error up to %.3g there)", maxLogit, softmax.range(), softmax.range(), softmaxError));
+    }
+    return out;
+  }
 
   /** Runs the polynomial head with {@code p} over {@code data}. */
   public static DomainReport measure(HeadFunctions poly, HeadParameters p, TokenSet data) {

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A short encrypted training run against the twin on the same data, initialisation, batch order and schedule
- * (INSECURE N = 1024 for speed). Each step's error is the stage errors (below 2^-24 measured, 2^-12 bound in
- * EncryptedStagesTest) carried through the update: the learning rate (0.1) times the gradient error, accumulated
- * over the steps with the momentum's 1/(1 - mu) = 10 gain, so after 8 steps the parameters differ by at most
- * 8 * 10 * 0.1 * 2^-12 < 2^-8.6; the test asserts 2^-8.
+ * (INSECURE N = 1024 for speed). Each step's error is the stage errors (2^-15.8 derived in EncryptedStagesTest,
+ * 2^-24.7 measured) carried through the update: the learning rate (0.1) times the gradient error, accumulated over
+ * the steps with the momentum's 1/(1 - mu) = 10 gain, so after 8 steps the parameters differ by at most
+ * 8 * 10 * 0.1 * 2^-15.8 = 2^-12.8; the test asserts 2^-12 (measured: 2^-19.8).
  */
 public class EncryptedTrainingRunTest {
 
@@ -48,7 +48,7 @@ public class EncryptedTrainingRunTest {
         + " %d rotations, %d refresh round trips%n", Math.log(worst) / Math.log(2), moved, enc.rotations(),
         enc.refreshRoundTrips());
     assertThat(moved).isGreaterThan(0.05);
-    assertThat(worst).isLessThan(0x1p-8);
+    assertThat(worst).isLessThan(0x1p-12);
     // Refreshes B, C, D, E every step and A from the second step on.
     assertThat(enc.refreshRoundTrips()).isEqualTo(8 * 5 - 1);
   }

@@ -33,12 +33,16 @@ import org.junit.jupiter.api.Test;
  * Every encrypted stage's forward and backward against the plaintext twin, on a small INSECURE parameter set
  * (N = 1024, for test speed only; the real runs use N = 16384 at 128-bit security).
  *
- * <p>Error bound, derived: a fresh ciphertext's slot error is at most about 6 sigma sqrt(N) / scale
- * = 6 * 3.2 * 32 / 2^40 < 2^-30 (sigma = 3.2, N = 2^10); rescale rounding and key switching (60-bit special
- * prime) add less. A product of operands bounded by M adds at most M times each operand's error, and a sum of n
- * slots multiplies the error by n. A stage pass has at most 5 products of values bounded by M = 4 and sums over at
- * most 32 slots (the batch), and the stage output then carries at most 5 * 4^5 * 32 * 2^-30 = 2^-12.7 absolute
- * error per unit of output scale. The tests assert 2^-12 relative to max(1, |twin value|): at least 12 bits.
+ * <p>Error bound, derived (average case, as the HE literature estimates CKKS noise): a ciphertext encrypted with
+ * the secret key has slot errors of standard deviation sigma sqrt(N) / scale = 3.2 * 32 / 2^40 = 2^-33.3
+ * (sigma = 3.2, N = 2^10); each rescale's rounding adds N / (sqrt(18) scale) = 2^-32.1, key switching with the
+ * 60-bit special prime less; a stage pass has at most 5 rescales, so its operands carry at most
+ * sqrt(2^-66.6 + 5 * 2^-64.2) = 2^-30.9. A product of operands bounded by M adds M times each operand's error, and
+ * a sum of n slots with independent errors multiplies the deviation by sqrt(n). A stage pass has at most 5
+ * products and sums over at most 32 slots (the batch); every operand here is bounded by M = 4 (each input and each
+ * twin output is checked against M), so a stage output's deviation is at most 4^5 * sqrt(32) * 2^-30.9, and six
+ * deviations, which no slot of these tests exceeds by chance, 2^-15.8: {@link #BOUND}, relative to
+ * max(1, |twin value|). Measured: 2^-24.7 at worst, the derivation taking every operand at M.
  *
  * <p>Each test also runs the same stage code through {@link DryRunOps} from the same input levels: the symbolic
  * run must predict every output's level and scale and exactly the rotation steps, rotations and products the real
@@ -46,7 +50,13 @@ import org.junit.jupiter.api.Test;
  */
 class EncryptedStagesTest {
   static final HeadShape SHAPE = new HeadShape(4, 8, 4, 2);
-  static final double BOUND = 0x1p-12;
+  /** The operand bound the error bound rests on. */
+  static final double M = 4;
+  /** A stage's operands' error deviation: fresh encryption and 5 rescales at N = 1024, scale 2^40: 2^-30.9. */
+  static final double DEVIATION = Math.sqrt(Math.pow(3.2 * Math.sqrt(1024) / 0x1p40, 2)
+      + 5 * Math.pow(1024 / Math.sqrt(18) / 0x1p40, 2));
+  /** Six deviations of a stage output's error (see the class comment): 2^-15.8. */
+  static final double BOUND = 6 * Math.pow(M, 5) * Math.sqrt(32) * DEVIATION;
   static CkksParameters params;
   static KeyHolder keys;
   static HeOps ops;
@@ -101,6 +111,7 @@ class EncryptedStagesTest {
   }
 
   private static Ciphertext enc(double[] v) {
+    assertThat(maxAbs(v)).as("input within the operand bound M").isLessThanOrEqualTo(M);
     return keys.encrypt(v);
   }
 
@@ -117,7 +128,16 @@ class EncryptedStagesTest {
       worst = Math.max(worst, err);
     }
     System.out.printf("%s: worst relative error 2^%.1f at level %d%n", what, Math.log(worst) / Math.log(2), c.level());
+    assertThat(maxAbs(want)).as(what + " within the operand bound M").isLessThanOrEqualTo(M);
     assertThat(worst).as(what).isLessThanOrEqualTo(BOUND);
+  }
+
+  private static double maxAbs(double[] v) {
+    double m = 0;
+    for (double x : v) {
+      m = Math.max(m, Math.abs(x));
+    }
+    return m;
   }
 
   private static double[][] means() {

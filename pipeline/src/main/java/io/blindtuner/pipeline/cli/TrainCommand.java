@@ -164,6 +164,9 @@ public final class TrainCommand implements Callable<Integer> {
         + " (GELU error <= %.3g), |centred logit| <= %.2f (softmax error <= %.3g)%n", rep.domain().maxScore(),
         rep.domain().attentionWeightError(), rep.domain().maxPreActivation(), rep.domain().geluError(),
         rep.domain().maxLogit(), rep.domain().softmaxError());
+    for (String w : rep.domainWarnings()) {
+      o.println("WARNING   " + w);
+    }
     if (e != null) {
       o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g (released"
           + " flooded against IND-CPA-D: deviation %.2g)%n", 100 * (e.metrics().accuracy()

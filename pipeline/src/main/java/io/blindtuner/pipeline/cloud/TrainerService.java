@@ -142,7 +142,7 @@ public final class TrainerService implements AutoCloseable {
     ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "blindtuner-trainer-job"));
     AtomicBoolean started = new AtomicBoolean();
     try {
-      return KafkaIngest.source(kafka, JOBS_ROLE, List.of(Topic.JOBS))
+      return KafkaIngest.source(kafka, JOBS_ROLE, List.of(Topic.JOBS), metrics)
           .mapAsync(1, r -> usable(r).thenApply(ok -> ok ? r : null))
           .filter(r -> r != null && started.compareAndSet(false, true))
           .mapAsync(1, r -> CompletableFuture.supplyAsync(() -> train(ClaimCheck.parse(r.value()), onStep), runner)
@@ -198,7 +198,7 @@ public final class TrainerService implements AutoCloseable {
     List<UniqueKillSwitch> streams = new CopyOnWriteArrayList<>();
     try {
       Pair<UniqueKillSwitch, CompletionStage<Done>> batches = KafkaIngest.source(kafka, "trainer." + id + ".batches",
-          List.of(Topic.BATCHES)).viaMat(KillSwitches.single(), Keep.right())
+          List.of(Topic.BATCHES), metrics).viaMat(KillSwitches.single(), Keep.right())
           .mapAsync(1, r -> {
             if (!Arrays.equals(r.key(), key)) {
               return passed(r); // another job's: not this group's work
@@ -256,7 +256,7 @@ public final class TrainerService implements AutoCloseable {
 
   /** Takes the job's refresh replies for {@code refresher} until the returned switch is shut down. */
   private UniqueKillSwitch replies(String id, byte[] key, RemoteRefresher refresher, String role) {
-    return KafkaIngest.source(kafka, "trainer." + id + "." + role, List.of(Topic.REFRESH_REPLIES))
+    return KafkaIngest.source(kafka, "trainer." + id + "." + role, List.of(Topic.REFRESH_REPLIES), metrics)
         .viaMat(KillSwitches.single(), Keep.right())
         .mapAsync(1, r -> {
           if (!Arrays.equals(r.key(), key)) {
@@ -304,7 +304,7 @@ public final class TrainerService implements AutoCloseable {
     ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "blindtuner-inference-" + id));
     UniqueKillSwitch replies = replies(id, key, refresher, "inference-replies");
     Pair<UniqueKillSwitch, CompletionStage<Done>> requests = KafkaIngest.source(kafka, "trainer." + id + ".inference",
-        List.of(Topic.INFERENCE_REQUESTS)).viaMat(KillSwitches.single(), Keep.right())
+        List.of(Topic.INFERENCE_REQUESTS), metrics).viaMat(KillSwitches.single(), Keep.right())
         .mapAsync(1, r -> {
           if (!Arrays.equals(r.key(), key)) {
             return r.commit();

@@ -56,6 +56,7 @@ public final class EdgeService implements AutoCloseable {
   private final Config config;
   private final KafkaConnection kafka;
   private final BlobStore blobs;
+  private final MeterRegistry metrics;
   private final ActorSystem<Void> io;
   private final KafkaPublisher publisher;
   private final DeadLetters deadLetters;
@@ -66,6 +67,7 @@ public final class EdgeService implements AutoCloseable {
     this.config = config;
     this.kafka = kafka;
     this.blobs = blobs;
+    this.metrics = metrics;
     this.io = ActorSystem.create(Behaviors.empty(), "blindtuner-edge-io", config);
     this.publisher = new KafkaPublisher(kafka);
     this.deadLetters = new DeadLetters(publisher);
@@ -103,7 +105,7 @@ public final class EdgeService implements AutoCloseable {
       synchronized (this) {
         if (inferenceReplies == null) {
           inferenceReplies = KafkaIngest.source(kafka, "edge." + job.spec().jobId() + ".inference",
-              List.of(Topic.INFERENCE_REPLIES)).viaMat(KillSwitches.single(), Keep.right())
+              List.of(Topic.INFERENCE_REPLIES), metrics).viaMat(KillSwitches.single(), Keep.right())
               .mapAsync(1, this::onInferenceReply).toMat(Sink.ignore(), Keep.left()).run(io);
         }
       }
@@ -163,7 +165,7 @@ public final class EdgeService implements AutoCloseable {
     public HospitalJob.Opened awaitModel(Duration timeout) {
       // opened and committed inside the stream, while its consumer still owns the partition
       AtomicBoolean opened = new AtomicBoolean();
-      return KafkaIngest.source(kafka, "edge." + job.spec().jobId() + ".models", List.of(Topic.MODELS))
+      return KafkaIngest.source(kafka, "edge." + job.spec().jobId() + ".models", List.of(Topic.MODELS), metrics)
           .mapAsync(1, rec -> Arrays.equals(rec.key(), key) ? CompletableFuture.completedFuture(rec)
               : rec.commit().thenApply(d -> (IngestRecord) null))
           .filter(rec -> rec != null && opened.compareAndSet(false, true))
@@ -211,7 +213,7 @@ public final class EdgeService implements AutoCloseable {
       throw new UncheckedIOException("cannot store the key bundle of job " + id, e);
     }
     Pair<UniqueKillSwitch, CompletionStage<Done>> responder = KafkaIngest.source(kafka, "edge." + id + ".refresh",
-        List.of(Topic.REFRESH_REQUESTS)).viaMat(KillSwitches.single(), Keep.right())
+        List.of(Topic.REFRESH_REQUESTS), metrics).viaMat(KillSwitches.single(), Keep.right())
         .mapAsync(1, r -> answer(job, key, r)).toMat(Sink.ignore(), Keep.both()).run(io);
     responder.second().whenComplete((d, e) -> {
       if (e != null) {

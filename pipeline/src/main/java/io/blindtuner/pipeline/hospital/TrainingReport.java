@@ -27,6 +27,7 @@ import java.util.Map;
  * @param floatMetrics the float reference on the test split
  * @param twinMetrics the plaintext twin on the test split
  * @param domain what the twin's inputs to its approximations spanned on the train split
+ * @param domainWarnings {@link DomainReport#warnings}: each polynomial whose fitted domain those inputs left
  * @param encrypted the encrypted run; null without one
  * @param floatHistory the float reference after every epoch
  * @param twinHistory the twin after every epoch
@@ -39,11 +40,12 @@ import java.util.Map;
 public record TrainingReport(String dataset, String tokensSource, String tokenReduction, int trainImages,
     int testImages, HeadShape shape, TrainingConfig config, int steps, double clip, String attention,
     String activation, String softmax, Metrics floatMetrics, Metrics twinMetrics, DomainReport domain,
-    EncryptedRunFacts encrypted, List<EpochMetrics> floatHistory, List<EpochMetrics> twinHistory,
+    List<String> domainWarnings, EncryptedRunFacts encrypted, List<EpochMetrics> floatHistory, List<EpochMetrics> twinHistory,
     List<EpochMetrics> encryptedHistory, double floatSeconds, double twinSeconds, double encryptedSeconds,
     double totalSeconds) {
 
   public TrainingReport {
+    domainWarnings = List.copyOf(domainWarnings);
     floatHistory = List.copyOf(floatHistory);
     twinHistory = List.copyOf(twinHistory);
     encryptedHistory = List.copyOf(encryptedHistory);
@@ -78,6 +80,7 @@ public record TrainingReport(String dataset, String tokensSource, String tokenRe
         "attention_weight_max_error", domain.attentionWeightError(), "max_abs_preactivation",
         domain.maxPreActivation(), "gelu_max_error", domain.geluError(), "max_abs_centred_logit", domain.maxLogit(),
         "softmax_max_error", domain.softmaxError()));
+    rep.put("domain_warnings", domainWarnings);
     if (encrypted != null) {
       encrypted.putInto(rep, twinMetrics);
     }

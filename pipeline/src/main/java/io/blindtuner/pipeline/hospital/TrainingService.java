@@ -131,7 +131,7 @@ public final class TrainingService {
     TrainingReport report = new TrainingReport(data.dataset(), data.source(), job.reduction(), job.train().size(),
         job.test().size(), job.shape(), r.config(), job.steps(), r.clip(), poly.pooling().describe(),
         poly.activation().describe(), poly.softmax().describe(), last(floatHistory).test(),
-        last(twinHistory).test(), domain, facts, floatHistory, twinHistory, encHistory, floatSeconds, twinSeconds,
+        last(twinHistory).test(), domain, domain.warnings(poly), facts, floatHistory, twinHistory, encHistory, floatSeconds, twinSeconds,
         encSeconds, seconds(job.startNanos()));
     return new TrainingResult(report, job, floatParams, twinParams, encParams);
   }

@@ -1,5 +1,6 @@
 package io.blindtuner.pipeline.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +13,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 import reactor.core.publisher.Flux;
 import reactor.kafka.receiver.KafkaReceiver;
+import reactor.kafka.receiver.MicrometerConsumerListener;
 import reactor.kafka.receiver.ReceiverOptions;
 import reactor.kafka.receiver.ReceiverPartition;
 import reactor.kafka.receiver.ReceiverRecord;
@@ -35,8 +37,8 @@ public final class KafkaIngest {
 
   /**
    * A source of the records of the given topics, read by the group {@code connection.groupId(role)} from its
-   * committed positions (from the beginning for a new group). Each materialization is a new consumer of the group;
-   * cancelling the stream closes it (records not committed by then are read again).
+   * committed positions (from the beginning for a new group), without client metrics. Each materialization is a new
+   * consumer of the group; cancelling the stream closes it (records not committed by then are read again).
    *
    * @param connection the cluster and client properties
    * @param role the group's role ({@code trainer}, {@code edge}, ...)
@@ -44,6 +46,19 @@ public final class KafkaIngest {
    */
   public static Source<IngestRecord, NotUsed> source(KafkaConnection connection, String role,
       Collection<Topic> topics) {
+    return source(connection, role, topics, null);
+  }
+
+  /**
+   * As {@link #source(KafkaConnection, String, Collection)}, with each consumer's client metrics bound to
+   * {@code metrics} while it lives (Micrometer's Kafka binder, tagged with the client id), among them the consumer
+   * lag: {@code kafka.consumer.fetch.manager.records.lag.max} and, per partition,
+   * {@code kafka.consumer.fetch.manager.records.lag}.
+   *
+   * @param metrics the registry, or null for none
+   */
+  public static Source<IngestRecord, NotUsed> source(KafkaConnection connection, String role,
+      Collection<Topic> topics, MeterRegistry metrics) {
     Map<String, Object> config = connection.consumerConfig(connection.groupId(role), topics);
     List<String> names = topics.stream().map(Topic::topicName).toList();
     Flux<IngestRecord> records = Flux.defer(() -> {
@@ -68,6 +83,11 @@ public final class KafkaIngest {
               }
             }
           });
+      if (metrics != null) {
+        // Binds when the consumer is created and closes the binder when it is closed, so a stopped job leaves no
+        // meters behind.
+        options = options.consumerListener(new MicrometerConsumerListener(metrics));
+      }
       return KafkaReceiver.create(options).receive().map(r -> wrap(r, assigned));
     });
     return Source.fromPublisher(records);

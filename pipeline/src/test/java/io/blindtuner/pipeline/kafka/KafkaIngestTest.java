@@ -2,6 +2,8 @@ package io.blindtuner.pipeline.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +94,43 @@ class KafkaIngestTest {
     // The next consumer of the group re-reads the six uncommitted records, not the committed ones.
     List<IngestRecord> third = take("commit", Topic.BATCHES, 6);
     assertThat(third).extracting(IngestRecord::offset).containsExactly(4L, 5L, 6L, 7L, 8L, 9L);
+  }
+
+  @Test
+  void aStalledConsumerShowsItsLagInTheRegistryAndLeavesNoMetersWhenItStops() throws Exception {
+    try (KafkaPublisher publisher = new KafkaPublisher(connection)) {
+      for (int i = 0; i < 100; i++) {
+        await(publisher.publish(Topic.DEAD_LETTERS, utf8("job-lag"), utf8("d" + i), List.of()));
+      }
+    }
+    // One record per poll, and a stage that never finishes its first record: the consumer stops where the stream's
+    // demand ends, far behind the end of the partition.
+    KafkaConnection onePerPoll = new KafkaConnection(kafka.bootstrapServers(), Map.of("max.poll.records", "1"),
+        "ingest-test.");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    UniqueKillSwitch stalled = KafkaIngest.source(onePerPoll, "lag", List.of(Topic.DEAD_LETTERS), registry)
+        .viaMat(KillSwitches.single(), Keep.right())
+        .mapAsync(1, r -> new CompletableFuture<IngestRecord>())
+        .to(Sink.ignore()).run(testKit.system());
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    double lag = Double.NaN;
+    while (System.nanoTime() < deadline) {
+      Gauge g = registry.find("kafka.consumer.fetch.manager.records.lag.max").gauge();
+      lag = g == null ? Double.NaN : g.value();
+      if (lag >= 50) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(lag).as("records-lag-max of a consumer stalled near the start of 100 records").isBetween(50.0, 100.0);
+    stalled.shutdown();
+    deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!registry.find("kafka.consumer.fetch.manager.records.lag.max").gauges().isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(registry.find("kafka.consumer.fetch.manager.records.lag.max").gauges()).as("meters of a closed consumer")
+        .isEmpty();
   }
 
   @Test

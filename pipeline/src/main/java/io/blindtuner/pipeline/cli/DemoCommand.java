@@ -11,13 +11,14 @@ import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.model.hospital.RefreshLedger;
 import io.blindtuner.model.plain.PlainHead;
-import io.blindtuner.model.plain.PlainTrainer;
 import io.blindtuner.pipeline.cloud.TrainerService;
 import io.blindtuner.pipeline.hospital.EdgeJob;
 import io.blindtuner.pipeline.hospital.EdgeService;
+import io.blindtuner.pipeline.hospital.EpochMetrics;
 import io.blindtuner.pipeline.hospital.HospitalTokens;
 import io.blindtuner.pipeline.hospital.TrainingData;
 import io.blindtuner.pipeline.hospital.TrainingReport;
+import io.blindtuner.pipeline.hospital.TrainingService;
 import io.blindtuner.pipeline.kafka.BlobStore;
 import io.blindtuner.pipeline.kafka.EmbeddedKafka;
 import io.blindtuner.pipeline.kafka.KafkaConnection;
@@ -86,10 +87,16 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path report;
 
+  @Option(names = "--plot", paramLabel = "FILE", description = "Also draw the training curves (test loss, accuracy"
+      + " and AUC after every epoch of the float reference and the twin, and the encrypted model) as a PNG.")
+  Path plot;
+
   /** The demo's (and the edge's) head: token values after the PCA, and hidden units. */
   public static final int DIM = 16;
 
   public static final int HIDDEN = 16;
+  /** Images per micro-batch ciphertext: 8192 slots / (16 tokens x DIM values). */
+  static final int MICRO_BATCH = 32;
   static final double CLIP = 3;
   static final int[] COEFF_BITS = {60, 40, 40, 40, 40, 40, 40, 40, 60};
 
@@ -101,8 +108,21 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
-    if (epochs < 1 || batch < 1 || checkpointEvery < 1 || (limitTrain != null && limitTrain < 1)) {
-      throw new IllegalArgumentException("--epochs, --batch, --checkpoint-every and --limit-train must be >= 1");
+    OptionChecks.positive("--epochs", epochs);
+    OptionChecks.positive("--batch", batch);
+    if (batch % MICRO_BATCH != 0) {
+      throw new IllegalArgumentException("--batch " + batch + " is not a multiple of " + MICRO_BATCH + " (the images"
+          + " one micro-batch ciphertext holds at N = 16384 with " + DIM + " values per token)");
+    }
+    OptionChecks.positive("--checkpoint-every", checkpointEvery);
+    if (limitTrain != null) {
+      OptionChecks.positive("--limit-train", limitTrain);
+    }
+    if (report != null) {
+      OptionChecks.writableFile("--report", report, true);
+    }
+    if (plot != null) {
+      OptionChecks.writableFile("--plot", plot, true);
     }
     long t0 = System.nanoTime();
     DatasetSource src = new DatasetSource();
@@ -136,10 +156,12 @@ public final class DemoCommand implements Callable<Integer> {
           + " both sides from the announcement%n", job.spec().jobId(), steps, job.spec().microBatchesPerStep(),
           job.hospital().plan().rotationSteps().length);
       o.flush();
-      HeadParameters floatParams = new PlainTrainer(cfg).train(tokens.shape(), HeadFunctions.exact(),
-          tokens.train(), s -> {});
-      HeadParameters twinParams = new PlainTrainer(cfg).train(tokens.shape(),
-          HeadFunctions.polynomial(tokens.shape().classes()), tokens.train(), s -> {});
+      List<EpochMetrics> floatHistory = new ArrayList<>();
+      List<EpochMetrics> twinHistory = new ArrayList<>();
+      HeadParameters floatParams = TrainingService.plainScored(cfg, tokens.shape(), HeadFunctions.exact(),
+          tokens.train(), tokens.test(), floatHistory, () -> {});
+      HeadParameters twinParams = TrainingService.plainScored(cfg, tokens.shape(),
+          HeadFunctions.polynomial(tokens.shape().classes()), tokens.train(), tokens.test(), twinHistory, () -> {});
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
       HospitalJob.Opened encrypted;
       HospitalJob.Predictions inference;
@@ -227,7 +249,21 @@ public final class DemoCommand implements Callable<Integer> {
       rep.put("inference_refresh_round_trips", inferenceRoundTrips);
       rep.put("inference_agreement_with_released_model", (double) agree / inferenceIndex.length);
       rep.put("inference_accuracy", (double) correct / inferenceIndex.length);
+      // The encrypted model is opened once, at the end: its curve is that one point.
+      List<EpochMetrics> encryptedHistory = List.of(TrainingService.score(epochs, Double.NaN,
+          HeadFunctions.polynomial(classes), encrypted.parameters(), tokens.test()));
+      Map<String, Object> history = new LinkedHashMap<>();
+      history.put("float", floatHistory.stream().map(EpochMetrics::toJson).toList());
+      history.put("twin", twinHistory.stream().map(EpochMetrics::toJson).toList());
+      history.put("encrypted", encryptedHistory.stream().map(EpochMetrics::toJson).toList());
+      rep.put("history", history);
       rep.put("total_seconds", seconds);
+      if (plot != null) {
+        TrainingPlot.write(plot, new TrainingPlot.Curves(dataset + ", " + tokens.train().size() + " train / "
+            + tokens.test().size() + " test images, encrypted via Kafka", epochs, floatHistory, twinHistory,
+            encryptedHistory));
+        o.println("plot      " + plot);
+      }
       o.printf(Locale.ROOT, "done      in %.1f s%n", seconds);
     } finally {
       deleteTree(work);

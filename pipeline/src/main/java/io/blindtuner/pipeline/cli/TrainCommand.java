@@ -187,7 +187,7 @@ public final class TrainCommand implements Callable<Integer> {
       o.println("report    " + report);
     }
     if (plot != null) {
-      TrainingPlot.write(plot, rep);
+      TrainingPlot.write(plot, TrainingPlot.Curves.of(rep));
       o.println("plot      " + plot);
     }
     if (saveModel != null) {

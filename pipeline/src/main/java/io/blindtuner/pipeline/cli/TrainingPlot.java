@@ -18,7 +18,7 @@ import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 /**
- * {@code train --plot FILE}: the training curves as a PNG, three panels side by side — test loss, test accuracy and
+ * {@code train --plot FILE} and {@code demo --plot FILE}: the training curves as a PNG, three panels side by side — test loss, test accuracy and
  * test AUC after every epoch — with a line per run (float reference, plaintext twin) and the encrypted run's end
  * point. Drawn headless with the JDK's own imaging.
  */
@@ -33,11 +33,25 @@ final class TrainingPlot {
   private TrainingPlot() {}
 
   /**
-   * Draws the report's histories into {@code file}.
+   * What a plot shows: each run's points after every epoch (the encrypted run's only where its model was opened).
+   *
+   * @param caption the data the runs were scored on, e.g. "breastmnist, 546 train / 156 test images"
+   */
+  record Curves(String caption, int epochs, List<EpochMetrics> floatHistory, List<EpochMetrics> twinHistory,
+      List<EpochMetrics> encryptedHistory) {
+
+    static Curves of(TrainingReport rep) {
+      return new Curves(rep.dataset() + ", " + rep.trainImages() + " train / " + rep.testImages() + " test images",
+          rep.config().epochs(), rep.floatHistory(), rep.twinHistory(), rep.encryptedHistory());
+    }
+  }
+
+  /**
+   * Draws the curves into {@code file}.
    *
    * @throws IOException if the file cannot be written
    */
-  static void write(Path file, TrainingReport rep) throws IOException {
+  static void write(Path file, Curves rep) throws IOException {
     System.setProperty("java.awt.headless", "true");
     BufferedImage img = draw(rep);
     Path parent = file.toAbsolutePath().getParent();
@@ -49,7 +63,7 @@ final class TrainingPlot {
     }
   }
 
-  static BufferedImage draw(TrainingReport rep) {
+  static BufferedImage draw(Curves rep) {
     BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     try {
@@ -58,7 +72,7 @@ final class TrainingPlot {
       g.fillRect(0, 0, WIDTH, HEIGHT);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
       int panel = WIDTH / 3;
-      int epochs = rep.config().epochs();
+      int epochs = rep.epochs();
       panel(g, rep, 0, panel, epochs, "test loss (cross-entropy)", EpochMetrics::testLoss, false);
       panel(g, rep, panel, panel, epochs, "test accuracy", m -> m.test().accuracy(), true);
       panel(g, rep, 2 * panel, panel, epochs, "test AUC", m -> m.test().auc(), true);
@@ -69,7 +83,7 @@ final class TrainingPlot {
     return img;
   }
 
-  private static void panel(Graphics2D g, TrainingReport rep, int x0, int w, int epochs, String title,
+  private static void panel(Graphics2D g, Curves rep, int x0, int w, int epochs, String title,
       ToDoubleFunction<EpochMetrics> value, boolean unitRange) {
     int left = x0 + MARGIN;
     int right = x0 + w - 15;
@@ -144,7 +158,7 @@ final class TrainingPlot {
     g.setStroke(new BasicStroke(1f));
   }
 
-  private static void legend(Graphics2D g, TrainingReport rep) {
+  private static void legend(Graphics2D g, Curves rep) {
     int x = MARGIN;
     int y = HEIGHT - 12;
     FontMetrics fm = g.getFontMetrics();
@@ -158,7 +172,7 @@ final class TrainingPlot {
       g.drawString(names[i], x + 24, y);
       x += 24 + fm.stringWidth(names[i]) + 30;
     }
-    String what = rep.dataset() + ", " + rep.trainImages() + " train / " + rep.testImages() + " test images";
+    String what = rep.caption();
     g.drawString(what, WIDTH - fm.stringWidth(what) - 15, y);
   }
 

@@ -139,21 +139,34 @@ public final class TrainingService {
   /** A plaintext run, scored after every epoch into {@code history}. */
   private static HeadParameters plain(PreparedTraining job, HeadFunctions functions, Phase phase,
       TrainingListener listener, List<EpochMetrics> history) {
-    int perEpoch = job.stepsPerEpoch();
-    double[] lossSum = new double[1];
     listener.started(phase, job.steps());
     try {
-      return new PlainTrainer(job.request().config()).train(job.shape(), functions, job.train(), (s, loss, p) -> {
-        lossSum[0] += loss;
-        if ((s + 1) % perEpoch == 0) {
-          history.add(score((s + 1) / perEpoch, lossSum[0] / perEpoch, functions, p, job.test()));
-          lossSum[0] = 0;
-        }
-        listener.stepped(phase);
-      });
+      return plainScored(job.request().config(), job.shape(), functions, job.train(), job.test(), history,
+          () -> listener.stepped(phase));
     } finally {
       listener.finished(phase);
     }
+  }
+
+  /**
+   * Trains a plaintext head (float reference or twin, by {@code functions}) and scores it on {@code test} after
+   * every epoch into {@code history}, with the epoch's mean batch loss.
+   *
+   * @param onStep called after every step
+   */
+  public static HeadParameters plainScored(TrainingConfig config, HeadShape shape, HeadFunctions functions,
+      TokenSet train, TokenSet test, List<EpochMetrics> history, Runnable onStep) {
+    int perEpoch = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed()).steps()
+        / config.epochs();
+    double[] lossSum = new double[1];
+    return new PlainTrainer(config).train(shape, functions, train, (s, loss, p) -> {
+      lossSum[0] += loss;
+      if ((s + 1) % perEpoch == 0) {
+        history.add(score((s + 1) / perEpoch, lossSum[0] / perEpoch, functions, p, test));
+        lossSum[0] = 0;
+      }
+      onStep.run();
+    });
   }
 
   private EncryptedTrainingRun.Result encrypted(PreparedTraining job, TrainingListener listener) {
@@ -178,7 +191,8 @@ public final class TrainingService {
    * The test metrics and loss of a head from its logits, with exact softmax scores (so heads with different output
    * functions rank and score comparably).
    */
-  static EpochMetrics score(int epoch, double trainLoss, HeadFunctions functions, HeadParameters p, TokenSet test) {
+  /** The head {@code p} scored on {@code test} as the point after {@code epoch} epochs. */
+  public static EpochMetrics score(int epoch, double trainLoss, HeadFunctions functions, HeadParameters p, TokenSet test) {
     double[][] probs = Metrics.probabilities(functions, p, test);
     return new EpochMetrics(epoch, trainLoss, crossEntropy(probs, test.labels()), Metrics.of(probs, test.labels()));
   }

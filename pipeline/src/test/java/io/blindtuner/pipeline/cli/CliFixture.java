@@ -35,4 +35,15 @@ final class CliFixture {
     throw new IllegalStateException("shared MedMNIST data missing: expected ../shared/data from the project root"
         + " (looked from " + cwd + ")");
   }
+
+  /** How many pixels of the image have exactly the colour rgb. */
+  static int pixels(java.awt.image.BufferedImage img, int rgb) {
+    int n = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        n += (img.getRGB(x, y) & 0xffffff) == (rgb & 0xffffff) ? 1 : 0;
+      }
+    }
+    return n;
+  }
 }

@@ -2,10 +2,12 @@ package io.blindtuner.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,8 +17,9 @@ class DemoCommandTest {
   @Test
   void theEdgeAndTheTrainerMeetThroughKafkaAndTheEncryptedModelIsTheTwin(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("demo.json");
+    Path plot = dir.resolve("curves.png");
     CliFixture.Run r = CliFixture.run("demo", "--data", CliFixture.data().toString(), "--limit-train", "64",
-        "--report", report.toString());
+        "--report", report.toString(), "--plot", plot.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("in-process Kafka (KRaft)").contains("1 steps of 2 micro-batches");
     // the released parameters are flooded (IND-CPA-D), so the encrypted head equals the twin up to the issue's
@@ -36,6 +39,18 @@ class DemoCommandTest {
         .compile("\"inference_agreement_with_released_model\": ([0-9.]+)").matcher(json);
     assertThat(agree.find()).isTrue();
     assertThat(Double.parseDouble(agree.group(1))).isGreaterThanOrEqualTo(0.9);
+    assertThat(json).contains("\"history\"");
+    BufferedImage img = ImageIO.read(plot.toFile());
+    assertThat(CliFixture.pixels(img, TrainingPlot.TWIN.getRGB())).as("twin curve").isPositive();
+    assertThat(CliFixture.pixels(img, TrainingPlot.ENCRYPTED.getRGB())).as("encrypted model's point").isPositive();
+  }
+
+  @Test
+  void aBatchThatNoMicroBatchDividesIsRefusedBeforeAnyWork(@TempDir Path dir) throws Exception {
+    CliFixture.Run r = CliFixture.run("demo", "--data", CliFixture.data().toString(), "--batch", "48");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("--batch 48 is not a multiple of 32").doesNotContain("broker");
+    assertThat(r.out()).doesNotContain("broker");
   }
 
   /** Accuracy (%), balanced accuracy (%) and AUC of a row of the table. */

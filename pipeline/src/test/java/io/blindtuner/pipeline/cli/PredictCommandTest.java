@@ -71,9 +71,9 @@ class PredictCommandTest {
     BufferedImage img = ImageIO.read(plot.toFile());
     assertThat(img.getWidth()).isEqualTo(TrainingPlot.WIDTH);
     assertThat(img.getHeight()).isEqualTo(TrainingPlot.HEIGHT);
-    assertThat(count(img, TrainingPlot.FLOAT.getRGB())).as("float reference curve").isPositive();
-    assertThat(count(img, TrainingPlot.TWIN.getRGB())).as("twin curve").isPositive();
-    assertThat(count(img, TrainingPlot.ENCRYPTED.getRGB())).as("no encrypted run, no encrypted colour").isZero();
+    assertThat(CliFixture.pixels(img, TrainingPlot.FLOAT.getRGB())).as("float reference curve").isPositive();
+    assertThat(CliFixture.pixels(img, TrainingPlot.TWIN.getRGB())).as("twin curve").isPositive();
+    assertThat(CliFixture.pixels(img, TrainingPlot.ENCRYPTED.getRGB())).as("no encrypted run, no encrypted colour").isZero();
 
     Run again = run("train", "--dataset", "breastmnist", "--data", data().toString(), "--limit-train", "64",
         "--epochs", "1", "--save-model", model.toString());
@@ -99,17 +99,5 @@ class PredictCommandTest {
     Run r = run("predict", "--model", bad.toString(), "--data", data().toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains(bad + ": not a blindtuner model file (bad magic)");
-  }
-
-  private static int count(BufferedImage img, int rgb) {
-    int n = 0;
-    for (int y = 0; y < img.getHeight(); y++) {
-      for (int x = 0; x < img.getWidth(); x++) {
-        if ((img.getRGB(x, y) & 0xffffff) == (rgb & 0xffffff)) {
-          n++;
-        }
-      }
-    }
-    return n;
   }
 }

@@ -36,17 +36,19 @@ public final class HospitalJob {
   private final TrainingPlan plan;
   private final HeadShape shape;
   private final TrainingConfig config;
+  private final HeadParameters start;
   private final BatchOrder order;
   private final KeyHolder keys;
   private final BatchEncryptor batches;
   private final RefreshAgreement agreement;
 
   private HospitalJob(CkksParameters params, TrainingPlan plan, HeadShape shape, TrainingConfig config,
-      TokenSet train, Parallelism parallelism) {
+      TokenSet train, HeadParameters start, Parallelism parallelism) {
     this.params = params;
     this.plan = plan;
     this.shape = shape;
     this.config = config;
+    this.start = start;
     this.order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
     this.keys = new KeyHolder(params, plan.rotationSteps(), parallelism);
     this.batches = new BatchEncryptor(keys, plan, train, order, config.batchSize());
@@ -62,12 +64,27 @@ public final class HospitalJob {
    */
   public static HospitalJob create(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
       Parallelism parallelism) {
+    return create(params, shape, config, train, HeadParameters.initial(shape, config.seed()), parallelism);
+  }
+
+  /**
+   * As {@link #create(CkksParameters, HeadShape, TrainingConfig, TokenSet, Parallelism)}, training on from
+   * {@code start} instead of the shared initialisation (fine-tuning a model the hospital already has, e.g. the
+   * previous version when new images arrive); the velocities start at zero.
+   *
+   * @throws IllegalArgumentException also if {@code start} is for another shape
+   */
+  public static HospitalJob create(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
+      HeadParameters start, Parallelism parallelism) {
+    if (!start.shape().equals(shape)) {
+      throw new IllegalArgumentException("start parameters are for " + start.shape() + ", the job is " + shape);
+    }
     if (train.dim() != shape.dim() || train.tokens() != shape.tokens() || train.classes() != shape.classes()) {
       throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
           + train.classes() + ") does not match " + shape);
     }
     TrainingPlan plan = TrainingPlan.forHead(params, shape, config);
-    return new HospitalJob(params, plan, shape, config, train, parallelism);
+    return new HospitalJob(params, plan, shape, config, train, start, parallelism);
   }
 
   public CkksParameters parameters() {
@@ -127,10 +144,10 @@ public final class HospitalJob {
     return out;
   }
 
-  /** The shared initialisation and zero velocities, encrypted in seeded form at their planned levels. */
+  /** The start parameters and zero velocities, encrypted in seeded form at their planned levels. */
   public Map<Operand, SeededCiphertext> initialWeights() {
     SlotLayout lay = plan.spec().layout();
-    double[][] packed = lay.pack(HeadParameters.initial(shape, config.seed()));
+    double[][] packed = lay.pack(start);
     Map<Operand, SeededCiphertext> w = new EnumMap<>(Operand.class);
     for (int i = 0; i < Operand.PARAMETERS.size(); i++) {
       Operand p = Operand.PARAMETERS.get(i);

@@ -43,6 +43,22 @@ public final class PlainTrainer {
    * @throws IllegalArgumentException if the data cannot fill a batch or its sizes disagree with the shape
    */
   public HeadParameters train(HeadShape shape, HeadFunctions functions, TokenSet train, StepListener listener) {
+    return train(shape, functions, train, HeadParameters.initial(shape, config.seed()), listener);
+  }
+
+  /**
+   * Runs every step of the shared batch order from {@code start} with zero velocities: the twin of a job that
+   * fine-tunes a model the hospital already has.
+   *
+   * @param listener called after each step with its loss and the updated parameters
+   * @throws IllegalArgumentException if the data cannot fill a batch, its sizes disagree with the shape, or
+   *     {@code start} is for another shape
+   */
+  public HeadParameters train(HeadShape shape, HeadFunctions functions, TokenSet train, HeadParameters start,
+      StepListener listener) {
+    if (!start.shape().equals(shape)) {
+      throw new IllegalArgumentException("start parameters are for " + start.shape() + ", training " + shape);
+    }
     if (train.dim() != shape.dim() || train.tokens() != shape.tokens() || train.classes() != shape.classes()) {
       throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
           + train.classes() + ") does not match " + shape);
@@ -51,7 +67,7 @@ public final class PlainTrainer {
     LearningRateSchedule lr = new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
     PlainHead head = new PlainHead(functions);
     Nesterov opt = new Nesterov(config.momentum(), config.weightDecay(), shape.parameterCount());
-    HeadParameters p = HeadParameters.initial(shape, config.seed());
+    HeadParameters p = start;
     for (int s = 0; s < order.steps(); s++) {
       PlainHead.StepResult r = head.step(p, train, order.batch(s));
       p = opt.step(p, r.gradient(), lr.rate(s));

@@ -2,6 +2,7 @@ package io.blindtuner.pipeline.cli;
 
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
+import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.model.hospital.HospitalJob;
@@ -10,6 +11,8 @@ import io.blindtuner.model.hospital.RefreshLedger;
 import io.blindtuner.pipeline.hospital.EdgeJob;
 import io.blindtuner.pipeline.hospital.EdgeService;
 import io.blindtuner.pipeline.hospital.HospitalTokens;
+import io.blindtuner.pipeline.hospital.ImageInbox;
+import io.blindtuner.pipeline.hospital.StreamingEdge;
 import io.blindtuner.pipeline.hospital.TrainingData;
 import io.blindtuner.pipeline.hospital.TrainingReport;
 import io.blindtuner.pipeline.kafka.Topic;
@@ -17,7 +20,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -68,33 +74,80 @@ public final class EdgeCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path report;
 
+  @Option(names = "--watch", paramLabel = "DIR", description = "After the first model, keep fine-tuning on new"
+      + " labelled images arriving in DIR (PNG/JPEG in a folder per class, or .npz with 'images' and 'labels'):"
+      + " every --version-every new images a new version trains on the newest --window images, from the last model.")
+  Path watch;
+
+  @Option(names = "--version-every", paramLabel = "N", defaultValue = "64",
+      description = "New images per model version with --watch (default ${DEFAULT-VALUE}).")
+  int versionEvery;
+
+  @Option(names = "--window", paramLabel = "N", defaultValue = "256",
+      description = "Images each version trains on, the newest, with --watch; at least --batch (default"
+          + " ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(names = "--versions", paramLabel = "K", defaultValue = "0",
+      description = "Stop after K new versions with --watch; 0 goes on until stopped (default ${DEFAULT-VALUE}).")
+  int versions;
+
+  @Option(names = "--poll-seconds", paramLabel = "S", defaultValue = "2",
+      description = "How often --watch looks for new images (default ${DEFAULT-VALUE}).")
+  int pollSeconds;
+
   @Override
   public Integer call() throws Exception {
     String id = jobId != null ? jobId : "edge-" + source.name().toLowerCase(Locale.ROOT);
     if (!JOB_ID.matcher(id).matches()) {
       throw new IllegalArgumentException("--job-id must be 1 to 64 of [A-Za-z0-9._-], got " + id);
     }
-    if (epochs < 1 || batch < 1 || (limitTrain != null && limitTrain < 1)) {
-      throw new IllegalArgumentException("--epochs, --batch and --limit-train must be >= 1");
+    OptionChecks.positive("--epochs", epochs);
+    OptionChecks.positive("--batch", batch);
+    if (limitTrain != null) {
+      OptionChecks.positive("--limit-train", limitTrain);
+    }
+    if (report != null) {
+      OptionChecks.writableFile("--report", report, true);
+    }
+    StreamingEdge.Settings streaming = null;
+    if (watch != null) {
+      if (Files.exists(watch) && !Files.isDirectory(watch)) {
+        throw new IllegalArgumentException("--watch " + watch + " is a file, not a folder");
+      }
+      if (window < batch) {
+        throw new IllegalArgumentException("--window " + window + " is less than one --batch (" + batch + ")");
+      }
+      OptionChecks.positive("--poll-seconds", pollSeconds);
+      try {
+        streaming = new StreamingEdge.Settings(versionEvery, window, versions, Duration.ofSeconds(pollSeconds));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + e.getMessage(), e);
+      }
+      if (id.length() > 48) {
+        throw new IllegalArgumentException("--job-id " + id + " is too long for --watch (at most 48 characters: each"
+            + " version's job id adds a suffix)");
+      }
     }
     if (!source.hasData()) {
       throw new IllegalArgumentException("--data is required: the edge reads the hospital's own files");
     }
     PrintWriter o = spec.commandLine().getOut();
     DatasetSource.Loaded loaded = source.load(spec.commandLine().getErr(), null);
-    HospitalTokens tokens = HospitalTokens.prepare(TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
-        TrainingData.numberedClasses(loaded.dataset().classes())), DemoCommand.DIM, DemoCommand.HIDDEN, DemoCommand.CLIP);
+    TrainingData data = TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
+        TrainingData.numberedClasses(loaded.dataset().classes()));
+    HospitalTokens tokens = HospitalTokens.prepare(data, DemoCommand.DIM, DemoCommand.HIDDEN, DemoCommand.CLIP);
     TrainingConfig cfg = new TrainingConfig(epochs, batch, 0.1, 0.1, 0.9, 1e-3, 7);
     try (ServiceRuntime rt = ServiceRuntime.start(config)) {
       Path state = rt.services.edgeStateDir();
       Files.createDirectories(state);
-      EdgeJob job = EdgeJob.create(id, 16384, DemoCommand.COEFF_BITS, false, tokens.shape(), cfg, tokens.train(),
-          budget -> ledger(state.resolve(id + ".ledger"), budget),
+      StreamingEdge.JobFactory jobs = (jobId, train, start) -> EdgeJob.create(jobId, 16384, DemoCommand.COEFF_BITS,
+          false, tokens.shape(), cfg, train, start, budget -> ledger(state.resolve(jobId + ".ledger"), budget),
           (rid, why) -> {
             rt.metrics.counter("blindtuner.refresh.refused").increment();
-            LOG.warn("job {}: refused refresh {}: {}", id, rid, why);
-          }, Topic.BATCHES.maxRecordBytes(),
-          Parallelism.SERIAL);
+            LOG.warn("job {}: refused refresh {}: {}", jobId, rid, why);
+          }, Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
+      EdgeJob job = jobs.create(id, tokens.train(), HeadParameters.initial(tokens.shape(), cfg.seed()));
       try (EdgeService edge = new EdgeService(rt.config, rt.kafka, rt.blobs, rt.metrics);
           EdgeService.Run run = edge.start(job)) {
         rt.ready.set(true);
@@ -111,13 +164,36 @@ public final class EdgeCommand implements Callable<Integer> {
         ModelTable.header(o);
         ModelTable.row(o, "encrypted (Kafka)", m);
         ModelTable.chanceNote(o, "encrypted model", m, tokens.shape().classes());
+        Map<String, Object> rep = new LinkedHashMap<>();
+        rep.put("job_id", id);
+        rep.put("dataset", source.name());
+        rep.put("steps", job.spec().steps());
+        TrainingReport.put(rep, "encrypted", m);
+        rep.put("release_flooding_sigma", model.floodingSigma());
+        if (streaming != null) {
+          List<Map<String, Object>> made = new ArrayList<>();
+          rep.put("versions", made);
+          ImageInbox inbox = new ImageInbox(watch, data.classNames(), data.featurizer().height(),
+              data.featurizer().width());
+          o.printf(Locale.ROOT, "watch     %s: a new version every %d new images, on the newest %d%s%n", watch,
+              versionEvery, window, versions == 0 ? ", until stopped" : ", " + versions + " versions");
+          o.flush();
+          new StreamingEdge(edge, inbox, tokens, data.featurizer(), jobs, streaming, rt.services.timeout())
+              .run(id, model.parameters(), v -> {
+                ModelTable.row(o, "version " + v.version(), v.test());
+                o.printf(Locale.ROOT, "          job %s: %d new images, trained on %d%n", v.jobId(), v.newImages(),
+                    v.windowImages());
+                o.flush();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("version", v.version());
+                row.put("job_id", v.jobId());
+                row.put("new_images", v.newImages());
+                row.put("window_images", v.windowImages());
+                TrainingReport.put(row, "encrypted", v.test());
+                made.add(row);
+              });
+        }
         if (report != null) {
-          Map<String, Object> rep = new LinkedHashMap<>();
-          rep.put("job_id", id);
-          rep.put("dataset", source.name());
-          rep.put("steps", job.spec().steps());
-          TrainingReport.put(rep, "encrypted", m);
-          rep.put("release_flooding_sigma", model.floodingSigma());
           JsonReport.write(report, rep);
           o.println("report    " + report);
         }

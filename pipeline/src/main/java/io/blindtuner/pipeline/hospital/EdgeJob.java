@@ -5,6 +5,7 @@ import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.seal.SealCodec;
 import io.blindtuner.he.seal.SealComprMode;
+import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.Operand;
@@ -59,8 +60,21 @@ public final class EdgeJob {
   public static EdgeJob create(String jobId, int polyDegree, int[] coeffBits, boolean insecure, HeadShape shape,
       TrainingConfig config, TokenSet train, LongFunction<RefreshLedger> ledger,
       BiConsumer<RefreshId, String> onRefusal, int maxRecordBytes, Parallelism parallelism) {
+    return create(jobId, polyDegree, coeffBits, insecure, shape, config, train,
+        HeadParameters.initial(shape, config.seed()), ledger, onRefusal, maxRecordBytes, parallelism);
+  }
+
+  /**
+   * As the other {@code create}, training on from {@code start} (a model the hospital already has: fine-tuning)
+   * instead of the shared initialisation.
+   *
+   * @throws IllegalArgumentException also if {@code start} is for another shape
+   */
+  public static EdgeJob create(String jobId, int polyDegree, int[] coeffBits, boolean insecure, HeadShape shape,
+      TrainingConfig config, TokenSet train, HeadParameters start, LongFunction<RefreshLedger> ledger,
+      BiConsumer<RefreshId, String> onRefusal, int maxRecordBytes, Parallelism parallelism) {
     JobSpec draft = new JobSpec(jobId, polyDegree, coeffBits, insecure, shape, config, 1, 1);
-    HospitalJob h = HospitalJob.create(draft.parameters(), shape, config, train, parallelism);
+    HospitalJob h = HospitalJob.create(draft.parameters(), shape, config, train, start, parallelism);
     JobSpec spec = new JobSpec(jobId, polyDegree, coeffBits, insecure, shape, config, h.microBatches(), h.steps());
     return new EdgeJob(spec, h, h.guard(ledger.apply(h.agreement().budget()), onRefusal), maxRecordBytes);
   }

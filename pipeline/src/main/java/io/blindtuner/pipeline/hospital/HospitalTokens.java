@@ -3,7 +3,9 @@ package io.blindtuner.pipeline.hospital;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.data.TokenScaling;
 import io.blindtuner.model.data.TokenSet;
+import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.features.FeatureSet;
+import io.blindtuner.vision.features.PatchFeaturizer;
 import io.blindtuner.vision.features.Pca;
 import java.util.Locale;
 
@@ -46,5 +48,26 @@ public record HospitalTokens(TokenSet train, TokenSet test, HeadShape shape, Str
     return new HospitalTokens(scaling.apply(train.values(), train.n(), train.tokens(), train.labels(), classes),
         scaling.apply(test.values(), test.n(), test.tokens(), test.labels(), classes),
         new HeadShape(train.tokens(), dim, hidden, classes), reduction, data.source(), pca, scaling);
+  }
+
+  /**
+   * Tokens of new images through the same fitted chain as the training split: {@code featurizer} (the one fitted
+   * on the training images), then this PCA and scaling.
+   *
+   * @throws IllegalArgumentException if the images differ in size or channels from the featurizer's, or a label is
+   *     outside the classes
+   */
+  public TokenSet tokens(PatchFeaturizer featurizer, ImageSplit images) {
+    FeatureSet f = featurizer.featurize(images, n -> {});
+    if (pca != null) {
+      f = pca.apply(f);
+    }
+    for (int label : f.labels()) {
+      if (label < 0 || label >= shape.classes()) {
+        throw new IllegalArgumentException(images.name() + ": label " + label + " is outside the " + shape.classes()
+            + " classes");
+      }
+    }
+    return scaling.apply(f.values(), f.n(), f.tokens(), f.labels(), shape.classes());
   }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** What the CLI tests share: running the real command line in-process, and the shared MedMNIST folder. */
-final class CliFixture {
+public final class CliFixture {
   private CliFixture() {}
 
   /** Exit code and everything the command printed. */
@@ -25,7 +25,7 @@ final class CliFixture {
   }
 
   /** The shared MedMNIST folder, from the module directory or the project root. */
-  static Path data() {
+  public static Path data() {
     Path cwd = Path.of("").toAbsolutePath();
     for (Path p : new Path[] {cwd.resolve("../../shared/data"), cwd.resolve("../shared/data")}) {
       if (Files.isRegularFile(p.resolve("breastmnist.npz"))) {

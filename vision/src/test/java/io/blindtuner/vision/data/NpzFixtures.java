@@ -17,7 +17,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Writes small .npy/.npz files the way numpy does, so tests can build good and broken fixtures. */
-final class NpzFixtures {
+public final class NpzFixtures {
   private NpzFixtures() {}
 
   /** A .npy v1.0 entry with the given header dict text (padded like numpy) and raw data. */
@@ -37,7 +37,7 @@ final class NpzFixtures {
   }
 
   /** A uint8 C-order .npy of the given shape. */
-  static byte[] npyU8(byte[] data, int... shape) {
+  public static byte[] npyU8(byte[] data, int... shape) {
     String tuple = shape.length == 1 ? "(" + shape[0] + ",)"
         : java.util.Arrays.stream(shape).mapToObj(Integer::toString)
             .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
@@ -45,7 +45,7 @@ final class NpzFixtures {
   }
 
   /** Writes a deflated zip of the entries (name -> content) to {@code file}. */
-  static Path zip(Path file, Map<String, byte[]> entries) throws IOException {
+  public static Path zip(Path file, Map<String, byte[]> entries) throws IOException {
     try (OutputStream fo = Files.newOutputStream(file); ZipOutputStream z = new ZipOutputStream(fo)) {
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {
         z.putNextEntry(new ZipEntry(e.getKey()));

@@ -89,7 +89,7 @@ class TrainingServiceTest {
         "test_images", "classes", "tokens", "dim", "hidden", "epochs", "batch", "steps", "learning_rate", "momentum",
         "weight_decay", "clip", "seed", "attention", "activation", "softmax", "float_accuracy",
         "float_balanced_accuracy", "float_auc", "twin_accuracy", "twin_balanced_accuracy", "twin_auc", "domain_seen",
-        "total_seconds");
+        "domain_warnings", "total_seconds");
     assertThat(json).containsKeys("history", "phase_seconds");
   }
 

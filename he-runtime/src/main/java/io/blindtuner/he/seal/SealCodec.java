@@ -67,8 +67,18 @@ public final class SealCodec {
     }
   }
 
-  /** The codec for engine parameters. */
+  /**
+   * The codec for engine parameters.
+   *
+   * @throws IllegalArgumentException if the parameters use hybrid key switching: SEAL has one special prime and
+   *     one key-switching digit per data prime, so it can read neither their keys nor their key-level objects
+   */
   public static SealCodec of(CkksParameters p) {
+    if (!p.keySwitchLayout().isSeal()) {
+      throw new IllegalArgumentException("SealCodec: " + p + " switches keys in the hybrid layout "
+          + p.keySwitchLayout() + ", which SEAL cannot read (it has one special prime and one digit per data"
+          + " prime); use parameters in SEAL's layout (a CkksSpec without withKeySwitching) for SEAL clients");
+    }
     return new SealCodec(SealEncryptionParameters.ckks(p.n(), p.primes()), p);
   }
 

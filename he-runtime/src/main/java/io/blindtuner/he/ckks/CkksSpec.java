@@ -46,9 +46,14 @@ public record CkksSpec(int polyModulusDegree, int[] coeffModulusBits, long[] pri
      * layout, P (the product of the special primes) should be about as large as the widest digit. Validated by
      * {@link CkksParameters#create}, which counts the special primes in the 128-bit bound.
      *
-     * @throws HeException if this spec gives explicit primes instead of bit sizes, or has no data prime left
+     * @throws HeException if digits &lt; 1 (more than the data primes is refused by create), there is no special
+     *     prime, this spec gives explicit primes instead of bit sizes, or it has no data prime left
      */
     public CkksSpec withKeySwitching(int digits, int... specialPrimeBits) {
+        if (digits < 1 || specialPrimeBits.length < 1) {
+            throw new HeException("withKeySwitching needs at least one digit and one special prime, got " + digits
+                    + " digits and " + specialPrimeBits.length + " special primes");
+        }
         if (coeffModulusBits == null) {
             throw new HeException("withKeySwitching needs a spec of prime bit sizes (CkksSpec.of), not explicit primes");
         }

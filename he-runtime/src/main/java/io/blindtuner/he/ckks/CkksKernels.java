@@ -246,7 +246,7 @@ final class CkksKernels {
     private void keySwitch(Workspace w, long[][] target, int level, KeySwitchKey key, long[][] out0, long[][] out1,
             boolean accumulate1) {
         if (hybrid != null) {
-            hybrid.keySwitch(target, level, key, null, out0, out1, accumulate1);
+            hybrid.keySwitch(target, level, key, out0, out1, accumulate1);
             return;
         }
         long[][][] t = keySwitchProducts(w, target, level, key);

@@ -25,11 +25,9 @@ final class HybridKeySwitch {
     private final BufferPool<long[][]> scratch;
     private final BufferPool<Workspace> workspaces = new BufferPool<>(CkksKernels.WORKSPACES_KEPT, Workspace::new);
 
-    /** Buffers of one operation: scaled input digits, extended digits, key products, scaled dropped limbs. */
+    /** Buffers of one operation: scaled input digits, key products, scaled dropped limbs. */
     private final class Workspace {
         long[][] scaled;
-        /** extBuf[j][k]: the workspace's own array for extended digit j at position k, made on first use. */
-        long[][][] extBuf;
         long[][] t0;
         long[][] t1;
         long[][] drop0;
@@ -76,83 +74,101 @@ final class HybridKeySwitch {
         return withLast ? mask | (1L << level) : mask;
     }
 
-    /**
-     * ModUp of target (NTT form, level+1 limbs) into ext[j][k] (NTT form, lazy in [0, 4q)) for every digit j at the
-     * level and target position k; where k is a prime of digit j, ext[j][k] is target[k] itself. The arrays are new:
-     * a hoisted decomposition that the caller keeps for several rotations.
-     */
-    long[][][] decompose(long[][] target, int level) {
-        Workspace w = workspaces.acquire();
-        try {
-            return decompose(w, target, level, false);
-        } finally {
-            workspaces.release(w);
-        }
-    }
+    /** The input's digits in coefficient form, scaled for their basis conversions: the first half of ModUp. */
+    private record Digits(BasisConversion[] conv, long[][][] sources) {}
 
-    /** As {@link #decompose(long[][], int)}, into the workspace's own arrays when {@code inWorkspace}. */
-    private long[][][] decompose(Workspace w, long[][] target, int level, boolean inWorkspace) {
+    /** Inverse NTT of the level+1 limbs of target into the workspace, each scaled by its digit's (Q_j/q_i)^-1. */
+    private Digits prepare(Workspace w, long[][] target, int level) {
         int digits = layout.digitsAt(level);
-        int positions = level + 1 + specialCount;
-        long[][][] ext = new long[digits][positions][];
-        if (inWorkspace && w.extBuf == null) {
-            w.extBuf = new long[layout.digitCount()][params.keyLimbCount()][];
-        }
         w.scaled = w.grow(w.scaled, level + 1);
         long[][] scaled = w.scaled;
-        parallelism.forEach(level + 1, i -> {
-            System.arraycopy(target[i], 0, scaled[i], 0, n);
-            ntt[i].inverse(scaled[i]);
-        });
         BasisConversion[] conv = new BasisConversion[digits];
         long[][][] sources = new long[digits][][];
         for (int j = 0; j < digits; j++) {
             conv[j] = params.conversion(digitMask(j, level));
             sources[j] = new long[conv[j].sourceCount()][];
             for (int s = 0; s < sources[j].length; s++) {
-                int i = conv[j].source(s);
-                conv[j].scale(s, scaled[i], scaled[i]);
-                sources[j][s] = scaled[i];
+                sources[j][s] = scaled[conv[j].source(s)];
             }
         }
-        parallelism.forEach(digits * positions, task -> {
-            int j = task / positions;
-            int k = task % positions;
-            if (k >= layout.digitStart(j) && k < Math.min(layout.digitEnd(j), level + 1)) {
-                ext[j][k] = target[k];
-                return;
-            }
-            int mod = modulusAt(k, level);
-            long[] d;
-            if (!inWorkspace) {
-                d = new long[n];
-            } else {
-                if (w.extBuf[j][k] == null) {
-                    w.extBuf[j][k] = new long[n];
-                }
-                d = w.extBuf[j][k];
-            }
-            conv[j].convert(sources[j], mod, d);
-            ntt[mod].forwardLazy(d);
-            ext[j][k] = d;
+        parallelism.forEach(level + 1, i -> {
+            System.arraycopy(target[i], 0, scaled[i], 0, n);
+            ntt[i].inverse(scaled[i]);
+            int j = digitOf(i);
+            conv[j].scale(i - layout.digitStart(j), scaled[i], scaled[i]);
         });
-        return ext;
+        return new Digits(conv, sources);
+    }
+
+    private int digitOf(int prime) {
+        int j = 0;
+        while (layout.digitEnd(j) <= prime) {
+            j++;
+        }
+        return j;
     }
 
     /**
-     * The products t0, t1 = sum over digits of ext[j] * key_j at every target position, each digit read through
-     * {@code perm} when it is not null (a hoisted rotation permutes the extended digits, not the input).
+     * Digit j extended to target position k in NTT form (lazy, [0, 4q)): target[k] itself where k is a prime of the
+     * digit, otherwise its basis conversion transformed in {@code buf}.
      */
-    private void innerProduct(long[][][] ext, int level, KeySwitchKey key, int[] perm, long[][] t0, long[][] t1) {
+    private long[] extend(Digits d, long[][] target, int j, int k, int level, long[] buf) {
+        if (k >= layout.digitStart(j) && k < Math.min(layout.digitEnd(j), level + 1)) {
+            return target[k];
+        }
+        int mod = modulusAt(k, level);
+        d.conv()[j].convert(d.sources()[j], mod, buf);
+        ntt[mod].forwardLazy(buf);
+        return buf;
+    }
+
+    /**
+     * ModUp of target (NTT form, level+1 limbs) into ext[j][k] for every digit j at the level and target position k
+     * (see {@link #extend}), in new arrays: a hoisted decomposition that the caller keeps for several rotations.
+     */
+    long[][][] decompose(long[][] target, int level) {
+        Workspace w = workspaces.acquire();
+        try {
+            Digits d = prepare(w, target, level);
+            int digits = layout.digitsAt(level);
+            int positions = level + 1 + specialCount;
+            long[][][] ext = new long[digits][positions][];
+            parallelism.forEach(digits * positions, task -> {
+                int j = task / positions;
+                int k = task % positions;
+                long[] buf = new long[n];
+                long[] e = extend(d, target, j, k, level, buf);
+                ext[j][k] = e == buf ? buf : e.clone();
+            });
+            return ext;
+        } finally {
+            workspaces.release(w);
+        }
+    }
+
+    /**
+     * The products t0, t1 (in the workspace) = sum over digits of ext_j * key_j at every target position, with ext_j
+     * taken from {@code ext} (each digit read through perm when it is not null: a hoisted rotation permutes the
+     * extended digits, not the input) or, when ext is null, extended from {@code d} and target on the fly, one
+     * position at a time, so the extended digits never leave the cache.
+     */
+    private void products(Workspace w, long[][][] ext, Digits d, long[][] target, int level, KeySwitchKey key,
+            int[] perm) {
         int digits = layout.digitsAt(level);
-        parallelism.forEach(level + 1 + specialCount, k -> {
+        int positions = level + 1 + specialCount;
+        w.t0 = w.grow(w.t0, positions);
+        w.t1 = w.grow(w.t1, positions);
+        long[][] t0 = w.t0;
+        long[][] t1 = w.t1;
+        parallelism.forEach(positions, k -> {
             int mod = modulusAt(k, level);
             long[][] s = scratch.acquire();
             try {
                 boolean productRange = CkksKernels.inProductRange(moduli[mod], digits);
                 for (int j = 0; j < digits; j++) {
-                    CkksKernels.accumulate(ext[j][k], perm, key.digit(j, 0).limb(mod), key.digit(j, 1).limb(mod), s,
-                            j == 0, j == digits - 1, moduli[mod], productRange, t0[k], t1[k]);
+                    long[] e = ext != null ? ext[j][k] : extend(d, target, j, k, level, s[0]);
+                    CkksKernels.accumulate(e, perm, key.digit(j, 0).limb(mod), key.digit(j, 1).limb(mod), s, j == 0,
+                            j == digits - 1, moduli[mod], productRange, t0[k], t1[k]);
                 }
             } finally {
                 scratch.release(s);
@@ -161,27 +177,25 @@ final class HybridKeySwitch {
     }
 
     /**
-     * Key switching of target (NTT form, level+1 limbs), each extended digit read through perm (null: identity):
-     * adds ks0 to out0 and writes (or, with accumulate1, adds) ks1 to out1.
+     * Key switching of target (NTT form, level+1 limbs): adds ks0 to out0 and writes (or, with accumulate1, adds) ks1
+     * to out1.
      */
-    void keySwitch(long[][] target, int level, KeySwitchKey key, int[] perm, long[][] out0, long[][] out1,
-            boolean accumulate1) {
+    void keySwitch(long[][] target, int level, KeySwitchKey key, long[][] out0, long[][] out1, boolean accumulate1) {
         Workspace w = workspaces.acquire();
         try {
-            long[][][] ext = decompose(w, target, level, true);
-            products(w, ext, level, key, perm);
+            products(w, null, prepare(w, target, level), target, level, key, null);
             modDown(w, level, false, out0, out1, true, accumulate1);
         } finally {
             workspaces.release(w);
         }
     }
 
-    /** Key switching from a {@link #decompose hoisted decomposition}, as {@link #keySwitch(long[][], int, KeySwitchKey, int[], long[][], long[][], boolean)}. */
+    /** Key switching from a {@link #decompose hoisted decomposition}, each extended digit read through perm. */
     void keySwitch(long[][][] ext, int level, KeySwitchKey key, int[] perm, long[][] out0, long[][] out1,
             boolean accumulate1) {
         Workspace w = workspaces.acquire();
         try {
-            products(w, ext, level, key, perm);
+            products(w, ext, null, null, level, key, perm);
             modDown(w, level, false, out0, out1, true, accumulate1);
         } finally {
             workspaces.release(w);
@@ -197,8 +211,7 @@ final class HybridKeySwitch {
             long[][] out1) {
         Workspace w = workspaces.acquire();
         try {
-            long[][][] ext = decompose(w, c2, level, true);
-            products(w, ext, level, key, null);
+            products(w, null, prepare(w, c2, level), c2, level, key, null);
             long[][][] t = {w.t0, w.t1};
             long[][][] c = {c0, c1};
             parallelism.forEach(2 * (level + 1), task -> {
@@ -217,12 +230,6 @@ final class HybridKeySwitch {
         } finally {
             workspaces.release(w);
         }
-    }
-
-    private void products(Workspace w, long[][][] ext, int level, KeySwitchKey key, int[] perm) {
-        w.t0 = w.grow(w.t0, level + 1 + specialCount);
-        w.t1 = w.grow(w.t1, level + 1 + specialCount);
-        innerProduct(ext, level, key, perm, w.t0, w.t1);
     }
 
     /**

@@ -42,15 +42,20 @@ final class CkksKernels {
         long[][] rounded;
 
         long[][] grow(long[][] current, int count) {
-            if (current != null && current.length >= count) {
-                return current;
-            }
-            long[][] next = new long[count][];
-            for (int i = 0; i < count; i++) {
-                next[i] = current != null && i < current.length ? current[i] : new long[n];
-            }
-            return next;
+            return CkksKernels.grow(current, count, n);
         }
+    }
+
+    /** {@code current} if it has at least {@code count} limbs of n, else a longer array keeping its limbs. */
+    static long[][] grow(long[][] current, int count, int n) {
+        if (current != null && current.length >= count) {
+            return current;
+        }
+        long[][] next = new long[count][];
+        for (int i = 0; i < count; i++) {
+            next[i] = current != null && i < current.length ? current[i] : new long[n];
+        }
+        return next;
     }
 
     CkksKernels(CkksParameters params, Parallelism parallelism) {

@@ -34,14 +34,7 @@ final class HybridKeySwitch {
         long[][] drop1;
 
         long[][] grow(long[][] current, int count) {
-            if (current != null && current.length >= count) {
-                return current;
-            }
-            long[][] next = new long[count][];
-            for (int i = 0; i < count; i++) {
-                next[i] = current != null && i < current.length ? current[i] : new long[n];
-            }
-            return next;
+            return CkksKernels.grow(current, count, n);
         }
     }
 
@@ -100,6 +93,11 @@ final class HybridKeySwitch {
         return new Digits(conv, sources);
     }
 
+    /** Whether target position k is a prime of digit j at the level (the digit's residue there is the input's). */
+    private boolean inDigit(int j, int k, int level) {
+        return k >= layout.digitStart(j) && k < Math.min(layout.digitEnd(j), level + 1);
+    }
+
     private int digitOf(int prime) {
         int j = 0;
         while (layout.digitEnd(j) <= prime) {
@@ -113,7 +111,7 @@ final class HybridKeySwitch {
      * digit, otherwise its basis conversion transformed in {@code buf}.
      */
     private long[] extend(Digits d, long[][] target, int j, int k, int level, long[] buf) {
-        if (k >= layout.digitStart(j) && k < Math.min(layout.digitEnd(j), level + 1)) {
+        if (inDigit(j, k, level)) {
             return target[k];
         }
         int mod = modulusAt(k, level);
@@ -136,9 +134,7 @@ final class HybridKeySwitch {
             parallelism.forEach(digits * positions, task -> {
                 int j = task / positions;
                 int k = task % positions;
-                long[] buf = new long[n];
-                long[] e = extend(d, target, j, k, level, buf);
-                ext[j][k] = e == buf ? buf : e.clone();
+                ext[j][k] = inDigit(j, k, level) ? target[k].clone() : extend(d, target, j, k, level, new long[n]);
             });
             return ext;
         } finally {

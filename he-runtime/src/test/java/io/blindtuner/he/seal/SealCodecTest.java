@@ -41,6 +41,14 @@ class SealCodecTest {
         .hasMessageContaining("switches keys in the hybrid layout hybrid[digits=q0..q1, special primes=1], which SEAL"
             + " cannot read")
         .hasMessageContaining("a CkksSpec without withKeySwitching");
+    KeyGenerator keygen = new KeyGenerator(hybrid);
+    RelinKeys rk = keygen.createRelinKeys();
+    GaloisKeys gk = keygen.createGaloisKeys(new int[] {1}, false);
+    assertThatThrownBy(() -> CODEC.write(rk, SealComprMode.NONE)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("relinearization keys are in the hybrid key-switching layout hybrid[")
+        .hasMessageContaining("which SEAL cannot read");
+    assertThatThrownBy(() -> CODEC.writeSeeded(gk, SealComprMode.NONE)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Galois keys are in the hybrid key-switching layout hybrid[");
   }
 
   @ParameterizedTest

@@ -11,12 +11,14 @@ import io.blindtuner.he.ckks.ParameterMismatchException;
 import io.blindtuner.he.ckks.PublicKey;
 import io.blindtuner.he.ckks.RelinKeys;
 import io.blindtuner.he.ckks.SecretKey;
+import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Csprng;
 import io.blindtuner.he.ring.Modulus;
 import io.blindtuner.he.ring.RnsPoly;
 import io.blindtuner.he.ring.Samplers;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,8 +40,9 @@ public final class EngineCodec {
     private static final byte SECRET_KEY = 4;
     private static final byte RELIN_KEYS = 5;
     private static final byte GALOIS_KEYS = 6;
+    private static final byte SEEDED_CIPHERTEXT = 7;
     private static final String[] KINDS = {"?", "parameters", "ciphertext", "public key", "secret key",
-        "relinearization keys", "Galois keys"};
+        "relinearization keys", "Galois keys", "seeded ciphertext"};
     /** Magic, version, kind. */
     private static final int HEADER = 6;
     private static final String WRITE = "EngineCodec.write";
@@ -55,7 +58,7 @@ public final class EngineCodec {
         }
     }
 
-    /** The codec for objects of these parameters (SEAL's layout or hybrid). */
+    /** The codec for objects of these parameters (SEAL's layout or hybrid; every kind is the same in both). */
     public static EngineCodec of(CkksParameters params) {
         return new EngineCodec(params);
     }
@@ -150,6 +153,62 @@ public final class EngineCodec {
             return ct;
         } catch (BufferUnderflowException e) {
             throw truncated(CIPHERTEXT, e);
+        }
+    }
+
+    /**
+     * The bytes of a symmetric ciphertext in seeded form (level, scale, c0 and the 32-byte seed of c1: half the
+     * bytes), as made by an Encryptor with the engine's AES-CTR seed generator (the default).
+     *
+     * @throws IllegalArgumentException if the seed does not expand to the ciphertext's c1 with AES-CTR (a ciphertext
+     *     seeded with another generator, such as SEAL's, or changed after encryption: write it full)
+     * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this codec's
+     */
+    public byte[] write(SeededCiphertext seeded) {
+        Ciphertext ct = seeded.ciphertext();
+        params.check(ct.parametersId(), "seeded ciphertext", WRITE);
+        byte[] seed = seeded.seed();
+        Ciphertext expanded = SeededCiphertext.expand(params, ct.poly(0).limbs(), ct.level(), ct.scale(), seed,
+                Csprng.AES_CTR);
+        for (int j = 0; j <= ct.level(); j++) {
+            if (!Arrays.equals(expanded.poly(1).limb(j), ct.poly(1).limb(j))) {
+                throw new IllegalArgumentException(WRITE + ": the seed of this ciphertext does not expand to its c1 with"
+                        + " the engine's AES-CTR (seeded with another generator, or changed since): write it full");
+            }
+        }
+        ByteBuffer out = object(SEEDED_CIPHERTEXT, 4 + 8 + polyBytes(ct.level() + 1) + seed.length);
+        out.putInt(ct.level()).putDouble(ct.scale());
+        putPoly(out, ct.poly(0));
+        out.put(seed);
+        return out.array();
+    }
+
+    /**
+     * Reads a seeded ciphertext, expanding c1 from its seed with AES-CTR.
+     *
+     * @throws EngineFormatException if malformed or of other parameters
+     */
+    public Ciphertext readSeededCiphertext(byte[] data) {
+        ByteBuffer in = openObject(data, SEEDED_CIPHERTEXT);
+        try {
+            int level = in.getInt();
+            double scale = in.getDouble();
+            if (level < 0 || level > params.maxLevel()) {
+                throw new EngineFormatException("seeded ciphertext: level " + level + " is not in [0, " + params.maxLevel()
+                        + "]");
+            }
+            RnsPoly c0 = new RnsPoly(params.n(), level + 1, true);
+            getPoly(in, c0, "seeded ciphertext c0");
+            byte[] seed = new byte[Csprng.SEED_BYTES];
+            in.get(seed);
+            end(in, SEEDED_CIPHERTEXT);
+            try {
+                return SeededCiphertext.expand(params, c0.limbs(), level, scale, seed, Csprng.AES_CTR);
+            } catch (HeException e) {
+                throw new EngineFormatException("seeded ciphertext: " + e.getMessage(), e);
+            }
+        } catch (BufferUnderflowException e) {
+            throw truncated(SEEDED_CIPHERTEXT, e);
         }
     }
 

@@ -18,6 +18,7 @@ import io.blindtuner.he.ckks.ParameterMismatchException;
 import io.blindtuner.he.ckks.PublicKey;
 import io.blindtuner.he.ckks.RelinKeys;
 import io.blindtuner.he.ckks.SecretKey;
+import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.ring.RnsPoly;
 import io.blindtuner.he.seal.SealPrngFactory;
@@ -101,6 +102,19 @@ class EngineCodecTest {
         for (int p = 0; p < 2; p++) {
             assertSamePoly(back.poly(p), ct.poly(p), "ciphertext " + p);
         }
+        Encryptor symmetric = new Encryptor(HYBRID, sk);
+        SeededCiphertext seeded = symmetric.encryptSymmetricSeeded(encoder.encode(x, 1, SCALE));
+        byte[] seededBytes = CODEC.write(seeded);
+        assertThat(CODEC.write(seeded.ciphertext()).length - seededBytes.length).isEqualTo(2 * 64 * 8 + 4 - 32); // c1 and the size field, for the seed
+        Ciphertext seededBack = CODEC.readSeededCiphertext(seededBytes);
+        for (int p = 0; p < 2; p++) {
+            assertSamePoly(seededBack.poly(p), seeded.ciphertext().poly(p), "seeded ciphertext " + p);
+        }
+        Encryptor sealSeeds = new Encryptor(HYBRID, null, sk, new SealPrngFactory(SealPrngType.SHAKE256),
+                Parallelism.SERIAL);
+        SeededCiphertext foreign = sealSeeds.encryptSymmetricSeeded(encoder.encode(x, 1, SCALE));
+        assertThatThrownBy(() -> CODEC.write(foreign)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not expand to its c1 with the engine's AES-CTR");
         Evaluator ev = new Evaluator(HYBRID);
         RelinKeys rkBack = CODEC.readRelinKeys(CODEC.write(rk, true));
         GaloisKeys gkBack = CODEC.readGaloisKeys(CODEC.write(gk, true));

@@ -168,6 +168,11 @@ public final class EngineCodec {
         Ciphertext ct = seeded.ciphertext();
         params.check(ct.parametersId(), "seeded ciphertext", WRITE);
         byte[] seed = seeded.seed();
+        if (seed.length != Csprng.SEED_BYTES) {
+            throw new IllegalArgumentException(WRITE + ": the seed of this ciphertext has " + seed.length + " bytes, not"
+                    + " AES-CTR's " + Csprng.SEED_BYTES + ", so it does not expand to its c1 with the engine's AES-CTR"
+                    + " (seeded with another generator): write it full");
+        }
         Ciphertext expanded = SeededCiphertext.expand(params, ct.poly(0).limbs(), ct.level(), ct.scale(), seed,
                 Csprng.AES_CTR);
         for (int j = 0; j <= ct.level(); j++) {

@@ -67,14 +67,30 @@ public final class KeySwitchLayout {
         return digitStarts[digitStarts.length - 1];
     }
 
-    /** Index of the first data prime of digit j. */
+    /**
+     * Index of the first data prime of digit j.
+     *
+     * @throws IndexOutOfBoundsException if j is not in [0, digitCount())
+     */
     public int digitStart(int j) {
+        checkDigit(j);
         return digitStarts[j];
     }
 
-    /** One past the index of the last data prime of digit j. */
+    /**
+     * One past the index of the last data prime of digit j.
+     *
+     * @throws IndexOutOfBoundsException if j is not in [0, digitCount())
+     */
     public int digitEnd(int j) {
+        checkDigit(j);
         return digitStarts[j + 1];
+    }
+
+    private void checkDigit(int j) {
+        if (j < 0 || j >= digitCount()) {
+            throw new IndexOutOfBoundsException("digit " + j + " is not in [0, " + digitCount() + ")");
+        }
     }
 
     /** Number of digits that have a prime at {@code level} (the last of them may be cut short by the level). */

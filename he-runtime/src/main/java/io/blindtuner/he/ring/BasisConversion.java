@@ -77,12 +77,20 @@ public final class BasisConversion {
         return source.length;
     }
 
-    /** Index (into the moduli) of source prime s. */
+    /**
+     * Index (into the moduli) of source prime s.
+     *
+     * @throws ArrayIndexOutOfBoundsException if s is not in [0, sourceCount())
+     */
     public int source(int s) {
         return source[s];
     }
 
-    /** out = in * (Q_S/q_s)^-1 mod q_s, the y_s of source prime s, for in of any unsigned value; out may be in. */
+    /**
+     * out = in * (Q_S/q_s)^-1 mod q_s, the y_s of source prime s, for in of any unsigned value; out may be in.
+     *
+     * @throws ArrayIndexOutOfBoundsException if s is not in [0, sourceCount()) or in is shorter than out
+     */
     public void scale(int s, long[] in, long[] out) {
         Modulus q = moduli[source[s]];
         long w = hatInv[s];
@@ -95,6 +103,9 @@ public final class BasisConversion {
     /**
      * out = x' mod moduli[target], in [0, moduli[target]), from y[s] = the {@link #scale scaled} residue of source
      * prime s (in [0, q_s)).
+     *
+     * @throws ArrayIndexOutOfBoundsException if target is not an index of the moduli, or y has fewer than
+     *     sourceCount() limbs or limbs shorter than out
      */
     public void convert(long[][] y, int target, long[] out) {
         Modulus m = moduli[target];
@@ -120,12 +131,20 @@ public final class BasisConversion {
         }
     }
 
-    /** Q_S^-1 mod moduli[target] (target not a source prime). */
+    /**
+     * Q_S^-1 mod moduli[target] (0 for a source prime, which has no inverse).
+     *
+     * @throws ArrayIndexOutOfBoundsException if target is not an index of the moduli
+     */
     public long productInverse(int target) {
         return productInv[target];
     }
 
-    /** Shoup constant of {@link #productInverse}. */
+    /**
+     * Shoup constant of {@link #productInverse}.
+     *
+     * @throws ArrayIndexOutOfBoundsException if target is not an index of the moduli
+     */
     public long productInverseShoup(int target) {
         return productInvShoup[target];
     }

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Creates the secret key (ternary, from a CSPRNG) and the keys derived from it, in SEAL's layouts. Hospital-side.
+ * Creates the secret key (ternary, from a CSPRNG) and the keys derived from it, in SEAL's layouts (key-switching keys
+ * in the parameters' {@link KeySwitchLayout}: SEAL's unless the spec asked for the hybrid one). Hospital-side.
  * Each key ciphertext's uniform part a is expanded from a fresh SecureRandom seed with the generator's seed PRNG
  * (default AES-CTR; the SEAL wire format plugs in SEAL's), and the seed is kept with the key ({@link KeySeed}) so
  * the key can be sent in seeded form. Seeds come from SecureRandom; s and e from SecureRandom-seeded AES-CTR streams.

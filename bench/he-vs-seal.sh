@@ -5,6 +5,7 @@
 # N=8192 [60,40,40,60] and N=16384 [60,40x6,60], scale 2^40; ours with 1 and 2 threads.
 #
 # Usage: bench/he-vs-seal.sh [--quick] [--n 8192,16384] [--rounds K] [--priority] [--reference PROGRAM]
+#                           [--report FILE]
 #   --quick   fewer repetitions (smoke run, noisier numbers)
 #   --n       polynomial degrees (default both)
 #   --rounds  run everything K times and keep each op's best median (default 1; other processes on a
@@ -17,6 +18,11 @@
 #             stdin/stdout when started without arguments (info, setup, run, quit), such as the native SEAL
 #             servers in ../shared/tools/native-seal/; the table is labelled with what its info answers and
 #             shows no targets (they are set against node-seal); the last TSV column is then reference_ms
+#   --report  also write every row of the table (ours 1 and 2 threads, the reference, ratios) and the run's
+#             context as JSON to FILE (relative paths, as for --reference, from the repository root)
+# Besides the SEAL-layout ops, the table has the training path: multiply_relin_rescale_training and
+# rotate_training time our engine with the keys our own clients make (hybrid key switching at N=16384, see
+# BenchParams.trainingParameters); their reference column is the reference's SEAL-layout op.
 # Works from a clean checkout: installs Node 22 + node-seal into .cache/node-seal (ignored) and
 # builds benchmarks/target/benchmarks.jar. Progress on stderr; the table and a TSV block
 #   BENCH<TAB>op<TAB>N<TAB>ours_1thread_ms<TAB>ours_2threads_ms<TAB>nodeseal_ms
@@ -32,6 +38,7 @@ ns="8192,16384"
 rounds=1
 priority=0
 reference=""
+report=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --priority) priority=1; shift ;;
@@ -39,7 +46,8 @@ while [ $# -gt 0 ]; do
     --n) ns="${2:?--n needs a list such as 8192,16384}"; shift 2 ;;
     --rounds) rounds="${2:?--rounds needs a count}"; shift 2 ;;
     --reference) reference="${2:?--reference needs a program}"; shift 2 ;;
-    *) echo "he-vs-seal.sh: unknown argument '$1' (expected --quick, --n LIST, --rounds K, --priority, --reference PROGRAM)" >&2; exit 2 ;;
+    --report) report="${2:?--report needs a file}"; shift 2 ;;
+    *) echo "he-vs-seal.sh: unknown argument '$1' (expected --quick, --n LIST, --rounds K, --priority, --reference PROGRAM, --report FILE)" >&2; exit 2 ;;
   esac
 done
 if ! [[ "$rounds" =~ ^[1-9]$ ]]; then
@@ -52,6 +60,13 @@ if [ -n "$reference" ]; then
     exit 2
   fi
   reference="$(cd "$(dirname "$reference")" && pwd)/$(basename "$reference")" # the run below is from the root
+fi
+
+if [ -n "$report" ]; then
+  mkdir -p "$(dirname "$report")"
+  report_file_args=(--report "$report")
+else
+  report_file_args=()
 fi
 
 log() { echo "[he-vs-seal $(date -u +%H:%M:%S)] $*" >&2; }
@@ -106,4 +121,4 @@ done
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "our JDK: $java"
 if [ "$priority" = 1 ]; then echo "scheduling: this session's autogroup at nice -20 during the run (--priority)"; fi
-"$node" bench/node/report.js "${report_args[@]}" --ours "${ours_files[@]}" --seal "${seal_files[@]}"
+"$node" bench/node/report.js "${report_args[@]}" "${report_file_args[@]}" --ours "${ours_files[@]}" --seal "${seal_files[@]}"

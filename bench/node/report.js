@@ -1,8 +1,9 @@
 // Joins the JSON of our engine (io.blindtuner.bench.he.HeVsSealRunner) and of node-seal
 // (seal-bench.js) into the readable table and the TSV block printed by bench/he-vs-seal.sh.
 //
-// Usage: node report.js [--reference] --ours OURS.json... --seal REFERENCE.json...
-// (--reference: the reference side is a program run in node-seal's place, see he-vs-seal.sh --reference)
+// Usage: node report.js [--reference] [--report FILE] --ours OURS.json... --seal REFERENCE.json...
+// (--reference: the reference side is a program run in node-seal's place, see he-vs-seal.sh --reference;
+// --report: also write every row of the table, with the run's context, as JSON to FILE)
 // With several rounds per side, each cell is the best (lowest) median over the rounds: load from other
 // processes on a shared machine only ever slows a run down.
 // Ratios: "vs node-seal" = node-seal ms / ours ms with 1 thread (> 1 means we are faster);
@@ -31,12 +32,21 @@ const PARTS = [
   ['relinearize', 'relinearize', 'relinearize'],
   ['rescale', 'rescale', 'rescale'],
 ];
+// The training path: the same ops with the keys our own clients make (BenchParams.trainingParameters, hybrid key
+// switching at N=16384), against the reference's SEAL-layout op, which is what a user would otherwise run:
+// [our key, label, reference key].
+const TRAINING = [
+  ['multiply_relin_rescale_training', 'multiply + relin + rescale', 'multiply_relin_rescale'],
+  ['rotate_training', 'rotate by 1', 'rotate'],
+];
 // Not HE: two equal chunks of integer work through the engine's Parallelism. Its "2t speedup" is what
 // this run could get from a second core at all (about 2x on an idle 2-core machine, ~1x when other
 // sessions keep the CPUs busy), the yardstick for the 2-thread column.
 const CONTROL = ['parallel_control', 'control: parallel loop (no HE)'];
 // Ops whose 2-thread speedup is a target.
-const SPEEDUP_TARGETS = { multiply_relin_rescale: 1.7, rotate: 1.7 };
+const SPEEDUP_TARGETS = {
+  multiply_relin_rescale: 1.7, rotate: 1.7, multiply_relin_rescale_training: 1.7, rotate_training: 1.7,
+};
 
 function load(file, what) {
   let text;
@@ -94,14 +104,18 @@ function best(rounds) {
   return merged;
 }
 
-const USAGE = 'usage: node report.js [--reference] --ours OURS.json... --seal REFERENCE.json...';
+const USAGE = 'usage: node report.js [--reference] [--report FILE] --ours OURS.json... --seal REFERENCE.json...';
 
 function parseArgs(argv) {
-  const files = { ours: [], seal: [], reference: false };
+  const files = { ours: [], seal: [], reference: false, report: null };
   let side = null;
-  for (const a of argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === '--reference' && side === null) files.reference = true;
-    else if (a === '--ours') side = 'ours';
+    else if (a === '--report' && side === null) {
+      if (i + 1 >= argv.length) throw new Error(`--report needs a file: ${USAGE}`);
+      files.report = argv[++i];
+    } else if (a === '--ours') side = 'ours';
     else if (a === '--seal') side = 'seal';
     else if (side) files[side].push(a);
     else throw new Error(`unexpected '${a}': ${USAGE}`);
@@ -119,6 +133,7 @@ function main() {
   const seal = best(files.seal.map((f) => load(f, refName)));
   const lines = [];
   const tsv = [];
+  const rows = [];
   const ns = Object.keys(ours.results).filter((n) => seal.results[n]).sort((a, b) => a - b);
   if (ns.length === 0) throw new Error('no polynomial degree was measured by both engines');
 
@@ -136,7 +151,7 @@ function main() {
     lines.push(`N=${n}, primes [${ours.results[n].primes.join(',')}], scale 2^40`);
     lines.push(header);
     lines.push('-'.repeat(header.length));
-    const row = (key, label, target, sealKey = key) => {
+    const row = (key, label, target, sealKey = key, section = 'table') => {
       const one = o[key] && o[key]['1'] ? o[key]['1'].ms : undefined;
       const two = o[key] && o[key]['2'] ? o[key]['2'].ms : undefined;
       const ref = s[sealKey] ? s[sealKey].ms : undefined;
@@ -151,19 +166,39 @@ function main() {
       if (st !== undefined && speedup !== undefined) sp += ` [${st}x ${speedup >= st ? 'met' : 'MISSED'}]`;
       lines.push([pad(label, 30, true), pad(n, 6), pad(fmtMs(one), 10), pad(fmtMs(two), 10),
         pad(fmtMs(ref), 10), pad(vs, 18), pad(sp, 16)].join(' '));
+      rows.push({
+        section, op: key, label: label.trim(), n: Number(n), ours_1thread_ms: one ?? null, ours_2threads_ms: two ?? null,
+        reference_op: sealKey, reference_ms: ref ?? null, reference_over_ours: ratio ?? null, speedup_2threads: speedup ?? null,
+      });
       return { one, two, ref };
     };
     for (const [key, label, target] of OPS) {
       const r = row(key, label, target);
       tsv.push(['BENCH', key, n, fmtTsv(r.one), fmtTsv(r.two), fmtTsv(r.ref)].join('\t'));
     }
+    if (TRAINING.some(([key]) => o[key])) {
+      lines.push(`  training path (${ours.results[n].trainingParameters || 'training keys'}), vs the ${refName} SEAL-layout op:`);
+      for (const [key, label, sealKey] of TRAINING) {
+        const r = row(key, '  ' + label, undefined, sealKey, 'training');
+        tsv.push(['BENCH', key, n, fmtTsv(r.one), fmtTsv(r.two), fmtTsv(r.ref)].join('\t'));
+      }
+    }
     lines.push('  multiply + relin + rescale above is our fused call; its parts:');
-    for (const [key, label, sealKey] of PARTS) row(key, '  ' + label, undefined, sealKey);
-    if (o[CONTROL[0]]) row(CONTROL[0], CONTROL[1]);
+    for (const [key, label, sealKey] of PARTS) row(key, '  ' + label, undefined, sealKey, 'parts');
+    if (o[CONTROL[0]]) row(CONTROL[0], CONTROL[1], undefined, CONTROL[0], 'control');
   }
   lines.push('');
   lines.push(`TSV (BENCH op N ours_1thread_ms ours_2threads_ms ${files.reference ? 'reference' : 'nodeseal'}_ms):`);
   process.stdout.write(lines.join('\n') + '\n' + tsv.join('\n') + '\n');
+  if (files.report) {
+    const report = {
+      ours: { engine: ours.engine, jvm: ours.jvm, rounds: ours.rounds || 1 },
+      reference: { kind: refName, engine: seal.engine, runtime: seal.node, rounds: seal.rounds || 1 },
+      trainingParameters: Object.fromEntries(ns.map((n) => [n, ours.results[n].trainingParameters || null])),
+      rows,
+    };
+    fs.writeFileSync(files.report, JSON.stringify(report, null, 2) + '\n');
+  }
 }
 
 function fmtTsv(ms) {

@@ -39,10 +39,13 @@ import java.util.Map;
  * [--seal-out FILE]}.
  */
 public final class HeVsSealRunner {
-    /** The table, then the parts of multiply+relin+rescale, then the parallelism control. */
+    /**
+     * The issue's table, the same two key-switching ops on the training path (BenchParams.trainingParameters: keys in
+     * the layout our own clients make; the reference has no such op and is compared with its SEAL-layout one), then
+     * the parts of multiply+relin+rescale, then the parallelism control. */
     static final List<String> FAST_OPS = List.of("encode", "encrypt", "decrypt_decode", "add", "multiply_plain",
-            "multiply_relin_rescale", "rotate", "multiply_relin_rescale_3calls", "multiply", "relinearize", "rescale",
-            "parallel_control");
+            "multiply_relin_rescale", "rotate", "multiply_relin_rescale_training", "rotate_training",
+            "multiply_relin_rescale_3calls", "multiply", "relinearize", "rescale", "parallel_control");
     /** Iterations of one chunk of the parallelism control: about 1 ms of dependent integer work. */
     private static final int CONTROL_ITERATIONS = 300_000;
     /** Where the control's results go, so the JIT cannot drop the work. */
@@ -126,6 +129,7 @@ public final class HeVsSealRunner {
         PublicKey pk = keygen.createPublicKey();
         RelinKeys rk = keygen.createRelinKeys();
         GaloisKeys gk = keygen.createGaloisKeys();
+        Training training = Training.create(n);
 
         SecureRandom random = new SecureRandom();
         double[] x = new double[params.slots()];
@@ -140,7 +144,7 @@ public final class HeVsSealRunner {
             for (int threads : threadCounts) {
                 Parallelism par = Parallelism.withThreads(threads);
                 pools.add(par);
-                sides.add(oursSide(n, threads, par, params, sk, pk, rk, gk, x, y));
+                sides.add(oursSide(n, threads, par, params, sk, pk, rk, gk, training, x, y));
             }
             if (sealProcess != null) {
                 progress("N=%d: reference setup", n);
@@ -166,7 +170,7 @@ public final class HeVsSealRunner {
 
     /** Our engine with one thread count: encoder, encryptor, evaluator and key generator sharing {@code par}. */
     private static InterleavedTimer.Side oursSide(int n, int threads, Parallelism par, CkksParameters params,
-            SecretKey sk, PublicKey pk, RelinKeys rk, GaloisKeys gk, double[] x, double[] y) {
+            SecretKey sk, PublicKey pk, RelinKeys rk, GaloisKeys gk, Training training, double[] x, double[] y) {
         int top = params.maxLevel();
         CkksEncoder encoder = new CkksEncoder(params, par);
         Encryptor encryptor = new Encryptor(params, pk, null, Csprng.AES_CTR, par);
@@ -179,6 +183,14 @@ public final class HeVsSealRunner {
         Ciphertext cx = encryptor.encryptNew(px);
         Ciphertext cy = encryptor.encryptNew(py);
         selfCheck(n, threads, params, encoder, decryptor, evaluator, rk, gk, cx, cy, x, y);
+        CkksEncoder trainingEncoder = new CkksEncoder(training.params(), par);
+        Encryptor trainingEncryptor = new Encryptor(training.params(), training.pk(), null, Csprng.AES_CTR, par);
+        Evaluator trainingEvaluator = new Evaluator(training.params(), par);
+        Ciphertext tx = trainingEncryptor.encryptNew(trainingEncoder.encode(x, top, BenchParams.SCALE));
+        Ciphertext ty = trainingEncryptor.encryptNew(trainingEncoder.encode(y, top, BenchParams.SCALE));
+        selfCheck(n, threads, training.params(), trainingEncoder, new Decryptor(training.params(), training.sk()),
+                trainingEvaluator, training.rk(), training.gk(), tx, ty, x, y);
+        Ciphertext trainingOut = new Ciphertext(training.params());
 
         Plaintext pt = new Plaintext(params, top, BenchParams.SCALE);
         Ciphertext out = new Ciphertext(params);
@@ -196,6 +208,9 @@ public final class HeVsSealRunner {
         // three calls, which are timed too (multiply_relin_rescale_3calls).
         ops.put("multiply_relin_rescale", () -> evaluator.multiplyRelinRescale(cx, cy, rk, out));
         ops.put("rotate", () -> evaluator.rotate(cx, 1, gk, out));
+        ops.put("multiply_relin_rescale_training",
+                () -> trainingEvaluator.multiplyRelinRescale(tx, ty, training.rk(), trainingOut));
+        ops.put("rotate_training", () -> trainingEvaluator.rotate(tx, 1, training.gk(), trainingOut));
         ops.put("multiply_relin_rescale_3calls", () -> {
             evaluator.multiply(cx, cy, out);
             evaluator.relinearize(out, rk, out);
@@ -211,6 +226,17 @@ public final class HeVsSealRunner {
         // core this run actually got.
         ops.put("parallel_control", () -> par.forEach(2, i -> CONTROL_SINK[i] = spin(i, CONTROL_ITERATIONS)));
         return new OursSide("ours" + threads, ops);
+    }
+
+    /** Keys of the training path for one N (the rotation key of step 1 only: the one op that uses it). */
+    private record Training(CkksParameters params, SecretKey sk, PublicKey pk, RelinKeys rk, GaloisKeys gk) {
+        static Training create(int n) {
+            CkksParameters params = BenchParams.trainingParameters(n);
+            progress("N=%d: training path %s; generating keys", n, params);
+            KeyGenerator keygen = new KeyGenerator(params);
+            return new Training(params, keygen.secretKey(), keygen.createPublicKey(), keygen.createRelinKeys(),
+                    keygen.createGaloisKeys(new int[] {1}, false));
+        }
     }
 
     /** The reference (node-seal or --reference) in its child process, for the ops its setup announced. */
@@ -290,7 +316,7 @@ public final class HeVsSealRunner {
             maxErr = Math.max(maxErr, Math.abs(rot[i] - x[(i + 1) % slots]));
         }
         if (!(maxErr < 1e-4)) {
-            throw new IllegalStateException("self-check failed at N=" + n + " with " + threads
+            throw new IllegalStateException("self-check failed for " + params + " with " + threads
                     + " threads: max error " + maxErr + " on multiply+relinearize+rescale (fused or not) / rotate by 1");
         }
     }
@@ -311,7 +337,12 @@ public final class HeVsSealRunner {
             Map<String, Map<String, InterleavedTimer.Result>> results, int[] threads, String sideName) {
         json.append(first ? "\n" : ",\n");
         json.append("    \"").append(n).append("\": {\n      \"primes\": ")
-                .append(Arrays.toString(BenchParams.bits(n))).append(",\n      \"ops\": {");
+                .append(Arrays.toString(BenchParams.bits(n))).append(",\n");
+        if (threads != null) {
+            json.append("      \"trainingParameters\": ").append(quote(BenchParams.trainingParameters(n).toString()))
+                    .append(",\n");
+        }
+        json.append("      \"ops\": {");
         int o = 0;
         for (Map.Entry<String, Map<String, InterleavedTimer.Result>> op : results.entrySet()) {
             if (threads != null) {

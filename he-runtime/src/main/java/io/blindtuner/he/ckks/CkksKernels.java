@@ -11,7 +11,8 @@ import java.util.Arrays;
 /**
  * The RNS building blocks shared by key generation, encryption and evaluation: symmetric zero encryption,
  * division by the last prime with rounding, and SEAL's key switching (decompose, multiply-accumulate with the key,
- * mod down by P). Immutable apart from pools of scratch buffers: each operation checks a {@link Workspace} out of
+ * mod down by P); parameters of the hybrid layout hand key switching to {@link HybridKeySwitch}. Immutable apart
+ * from pools of scratch buffers: each operation checks a {@link Workspace} out of
  * a small pool and each of its parallel tasks a scratch set, and gives them back when done, so concurrent callers
  * never share one and the memory kept is bounded whatever threads call (a thread-local would keep a set for every
  * thread of, say, an actor dispatcher, for as long as the thread lives).
@@ -22,6 +23,8 @@ final class CkksKernels {
     private final NttTables[] ntt;
     private final Parallelism parallelism;
     private final int n;
+    /** The key switching of the hybrid layout; null in SEAL's layout, which the methods here implement. */
+    private final HybridKeySwitch hybrid;
     /** Workspaces kept between operations: more concurrent operations allocate their own and drop them after. */
     static final int WORKSPACES_KEPT = 2;
     /** Scratch sets of one task: [0] a transformed digit, [1..4] the 128-bit accumulators (hi0, lo0, hi1, lo1). */
@@ -39,15 +42,20 @@ final class CkksKernels {
         long[][] rounded;
 
         long[][] grow(long[][] current, int count) {
-            if (current != null && current.length >= count) {
-                return current;
-            }
-            long[][] next = new long[count][];
-            for (int i = 0; i < count; i++) {
-                next[i] = current != null && i < current.length ? current[i] : new long[n];
-            }
-            return next;
+            return CkksKernels.grow(current, count, n);
         }
+    }
+
+    /** {@code current} if it has at least {@code count} limbs of n, else a longer array keeping its limbs. */
+    static long[][] grow(long[][] current, int count, int n) {
+        if (current != null && current.length >= count) {
+            return current;
+        }
+        long[][] next = new long[count][];
+        for (int i = 0; i < count; i++) {
+            next[i] = current != null && i < current.length ? current[i] : new long[n];
+        }
+        return next;
     }
 
     CkksKernels(CkksParameters params, Parallelism parallelism) {
@@ -58,6 +66,7 @@ final class CkksKernels {
         this.n = params.n();
         // One scratch set per task running at once: threads per operation, for as many operations as keep a workspace.
         this.scratch = new BufferPool<>(WORKSPACES_KEPT * parallelism.threads(), () -> new long[5][params.n()]);
+        this.hybrid = params.keySwitchLayout().isSeal() ? null : new HybridKeySwitch(params, parallelism);
     }
 
     Parallelism parallelism() {
@@ -200,6 +209,9 @@ final class CkksKernels {
      * diagonal is target[i] itself.
      */
     long[][][] decompose(long[][] target, int level) {
+        if (hybrid != null) {
+            return hybrid.decompose(target, level);
+        }
         Workspace w = workspaces.acquire();
         try {
             long[][] coef = digitsInCoefficientForm(w, target, level);
@@ -238,6 +250,10 @@ final class CkksKernels {
 
     private void keySwitch(Workspace w, long[][] target, int level, KeySwitchKey key, long[][] out0, long[][] out1,
             boolean accumulate1) {
+        if (hybrid != null) {
+            hybrid.keySwitch(target, level, key, out0, out1, accumulate1);
+            return;
+        }
         long[][][] t = keySwitchProducts(w, target, level, key);
         modDown(t[0], t[1], level, out0, out1, accumulate1);
     }
@@ -250,6 +266,10 @@ final class CkksKernels {
      */
     void relinearizeRescale(long[][] c0, long[][] c1, long[][] c2, int level, KeySwitchKey key, long[][] out0,
             long[][] out1) {
+        if (hybrid != null) {
+            hybrid.relinearizeRescale(c0, c1, c2, level, key, out0, out1);
+            return;
+        }
         Workspace w = workspaces.acquire();
         try {
             relinearizeRescale(w, c0, c1, c2, level, key, out0, out1);
@@ -404,6 +424,10 @@ final class CkksKernels {
     /** Key switching from a precomputed decomposition, each digit permuted by {@code perm} (null: identity). */
     void keySwitch(long[][][] ext, int level, KeySwitchKey key, int[] perm, long[][] out0, long[][] out1,
             boolean accumulate1) {
+        if (hybrid != null) {
+            hybrid.keySwitch(ext, level, key, perm, out0, out1, accumulate1);
+            return;
+        }
         int special = params.specialIndex();
         Workspace w = workspaces.acquire();
         try {
@@ -435,8 +459,9 @@ final class CkksKernels {
      * accumulators; the last one reduces straight into out0/out1 instead of writing them back. {@code d} is read
      * through {@code perm} when it is not null.
      */
-    private void accumulate(long[] d, int[] perm, long[] b, long[] a, long[][] s, boolean first, boolean last,
+    static void accumulate(long[] d, int[] perm, long[] b, long[] a, long[][] s, boolean first, boolean last,
             Modulus q, boolean productRange, long[] out0, long[] out1) {
+        int n = b.length;
         long[] h0 = s[1];
         long[] l0 = s[2];
         long[] h1 = s[3];
@@ -492,7 +517,7 @@ final class CkksKernels {
      * Whether sums of {@code digits} products d*key (d &lt; 4q, key &lt; q), below 4*digits*q^2, are in
      * reduceProduct's range 2^(bits(q)+61): true when 4*digits*q &lt; 2^61.
      */
-    private static boolean inProductRange(Modulus q, int digits) {
+    static boolean inProductRange(Modulus q, int digits) {
         return q.value() < (1L << 61) / (4L * digits);
     }
 

@@ -1,5 +1,6 @@
 package io.blindtuner.he.ckks;
 
+import io.blindtuner.he.ring.BasisConversion;
 import io.blindtuner.he.ring.CoeffModulus;
 import io.blindtuner.he.ring.Modulus;
 import io.blindtuner.he.ring.NttTables;
@@ -15,9 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Validated, immutable CKKS parameters with the precomputation every other class shares.
  *
- * <p>Moduli are ordered {@code q_0, ..., q_L, P}: the first {@code L+1} are data primes, the last is the
- * special prime used only by key switching. Level l uses q_0..q_l; fresh ciphertexts are at {@link #maxLevel()}
- * = L; keys live at the key level (all L+2 moduli). Thread-safe.
+ * <p>Moduli are ordered {@code q_0, ..., q_L, p_1, ..., p_k}: the first {@code L+1} are data primes, the last k
+ * are the special primes used only by key switching (k = 1 in SEAL's layout; see {@link #keySwitchLayout()}).
+ * Level l uses q_0..q_l; fresh ciphertexts are at {@link #maxLevel()} = L; keys live at the key level (all
+ * moduli). Thread-safe.
  */
 public final class CkksParameters {
     /** HE-standard maximal log2(QP) for 128-bit security with ternary secrets, for N = 1024 .. 65536. */
@@ -30,6 +32,7 @@ public final class CkksParameters {
     public static final int MAX_PRIMES = 60;
 
     private final CkksSpec spec;
+    private final KeySwitchLayout layout;
     private final int n;
     private final int logN;
     final Modulus[] moduli;
@@ -41,10 +44,13 @@ public final class CkksParameters {
     final long[][] invShoup;
     /** half[k][j] = floor(moduli[k] / 2) mod moduli[j] for j &lt; k. */
     final long[][] half;
-    /** P mod q_i for each data prime, with Shoup constants. */
+    /** P mod q_i for each data prime (P the product of the special primes), with Shoup constants. */
     final long[] specialModData;
     final long[] specialModDataShoup;
-    /** Fused mod-down and rescale at level l (see CkksKernels.modDownRescale): h = floor(P*q_l/2). */
+    /**
+     * Fused mod-down and rescale at level l in SEAL's layout (see CkksKernels.relinearizeRescale): h = floor(P*q_l/2).
+     * Null in the hybrid layout, whose mod-down converts bases instead.
+     */
     final long[] fusedHalfModP;
     final long[] fusedHalfModLast;
     final long[][] fusedHalfModData;
@@ -55,9 +61,12 @@ public final class CkksParameters {
     final long[] specialInvLast;
     final long[] specialInvLastShoup;
     private final ConcurrentHashMap<Integer, int[]> galoisTables = new ConcurrentHashMap<>();
+    /** Basis conversions of hybrid key switching, by the bit mask of their source primes. */
+    private final ConcurrentHashMap<Long, BasisConversion> conversions = new ConcurrentHashMap<>();
 
-    private CkksParameters(CkksSpec spec, long[] primes) {
+    private CkksParameters(CkksSpec spec, long[] primes, KeySwitchLayout layout) {
         this.spec = spec;
+        this.layout = layout;
         this.n = spec.polyModulusDegree();
         this.logN = Integer.numberOfTrailingZeros(n);
         int k = primes.length;
@@ -83,13 +92,28 @@ public final class CkksParameters {
                 half[a][j] = moduli[j].reduce(primes[a] >>> 1);
             }
         }
-        specialModData = new long[k - 1];
-        specialModDataShoup = new long[k - 1];
-        for (int i = 0; i < k - 1; i++) {
-            specialModData[i] = moduli[i].reduce(primes[k - 1]);
+        int levels = layout.dataPrimeCount();
+        specialModData = new long[levels];
+        specialModDataShoup = new long[levels];
+        for (int i = 0; i < levels; i++) {
+            long p = 1;
+            for (int sp = levels; sp < k; sp++) {
+                p = moduli[i].mulReduced(p, moduli[i].reduce(primes[sp]));
+            }
+            specialModData[i] = p;
             specialModDataShoup[i] = moduli[i].shoup(specialModData[i]);
         }
-        int levels = k - 1;
+        if (!layout.isSeal()) {
+            fusedHalfModP = null;
+            fusedHalfModLast = null;
+            fusedHalfModData = null;
+            fusedInv = null;
+            fusedInvShoup = null;
+            specialInvLast = null;
+            specialInvLastShoup = null;
+            id = computeId(n, primes, layout);
+            return;
+        }
         java.math.BigInteger bigP = BigInteger.valueOf(primes[k - 1]);
         fusedHalfModP = new long[levels];
         fusedHalfModLast = new long[levels];
@@ -116,15 +140,16 @@ public final class CkksParameters {
                 fusedInvShoup[l][j] = moduli[j].shoup(fusedInv[l][j]);
             }
         }
-        id = computeId(n, primes);
+        id = computeId(n, primes, layout);
     }
 
     /**
      * Validates a spec.
      *
      * @throws HeException if N is not a power of two in range, there are fewer than 2 primes, a prime is not
-     *         an NTT-friendly prime of at most 60 bits or is repeated, or the set exceeds the 128-bit bound
-     *         without the insecure flag
+     *         an NTT-friendly prime of at most 60 bits or is repeated, the key-switching layout has no data prime,
+     *         no special prime or not 1 to L+1 digits, or the set (every data and special prime counted) exceeds the
+     *         128-bit bound without the insecure flag
      */
     public static CkksParameters create(CkksSpec spec) {
         int n = spec.polyModulusDegree();
@@ -147,6 +172,22 @@ public final class CkksParameters {
         if (primes.length < 2 || primes.length > MAX_PRIMES) {
             throw new HeException("need between 2 and " + MAX_PRIMES + " primes (data primes and the special prime), got "
                     + primes.length);
+        }
+        int special = spec.specialPrimes();
+        if (special < 1 || special >= primes.length) {
+            throw new HeException("need at least one data prime and one special prime, got " + special
+                    + " special primes of " + primes.length);
+        }
+        int data = primes.length - special;
+        KeySwitchLayout layout;
+        if (spec.keySwitchDigits() == 0) {
+            if (special != 1) {
+                throw new HeException("SEAL's key-switching layout has one special prime, got " + special
+                        + "; use CkksSpec.withKeySwitching for more");
+            }
+            layout = KeySwitchLayout.seal(data);
+        } else {
+            layout = KeySwitchLayout.hybrid(data, spec.keySwitchDigits(), special);
         }
         Set<Long> seen = new HashSet<>();
         int bits = 0;
@@ -173,7 +214,7 @@ public final class CkksParameters {
                         + " for N = " + n + "; only an explicitly insecure spec (tests) may use it");
             }
         }
-        return new CkksParameters(spec, primes);
+        return new CkksParameters(spec, primes, layout);
     }
 
     /** HE-standard maximal log2(QP) for 128-bit security (ternary secret) at ring degree n &ge; 1024. */
@@ -185,13 +226,18 @@ public final class CkksParameters {
         return SECURE_BITS[idx];
     }
 
-    private static long computeId(int n, long[] primes) {
+    /** SEAL's layout hashes N and the primes (as it always did); the hybrid layout adds its digits and special primes. */
+    private static long computeId(int n, long[] primes, KeySwitchLayout layout) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            ByteBuffer b = ByteBuffer.allocate(4 + 8 * primes.length);
+            ByteBuffer b = ByteBuffer.allocate(4 + 8 * primes.length + (layout.isSeal() ? 0 : 8));
             b.putInt(n);
             for (long p : primes) {
                 b.putLong(p);
+            }
+            if (!layout.isSeal()) {
+                b.putInt(layout.digitCount());
+                b.putInt(layout.specialPrimeCount());
             }
             return ByteBuffer.wrap(md.digest(b.array())).getLong();
         } catch (NoSuchAlgorithmException e) {
@@ -219,25 +265,43 @@ public final class CkksParameters {
 
     /** L: the level of fresh ciphertexts; there are L+1 data primes. */
     public int maxLevel() {
-        return moduli.length - 2;
+        return layout.dataPrimeCount() - 1;
     }
 
-    /** Number of moduli at the key level: L+2 (all data primes and P). */
+    /** Number of moduli at the key level: L+1+k (all data primes and the k special primes). */
     public int keyLimbCount() {
         return moduli.length;
     }
 
-    /** Index of the special prime P among the moduli. */
+    /** Index of the first special prime among the moduli (L+1; in SEAL's layout the only one, P). */
     public int specialIndex() {
-        return moduli.length - 1;
+        return layout.dataPrimeCount();
     }
 
-    /** Prime i (i = L+1 is P). */
+    /** How key switching decomposes and which special primes it uses: SEAL's layout unless the spec asked otherwise. */
+    public KeySwitchLayout keySwitchLayout() {
+        return layout;
+    }
+
+    /** The basis conversion from the primes whose indices are the set bits of {@code sourceMask}, built once. */
+    BasisConversion conversion(long sourceMask) {
+        return conversions.computeIfAbsent(sourceMask, mask -> {
+            int[] source = new int[Long.bitCount(mask)];
+            long m = mask;
+            for (int s = 0; s < source.length; s++) {
+                source[s] = Long.numberOfTrailingZeros(m);
+                m &= m - 1;
+            }
+            return new BasisConversion(moduli, source);
+        });
+    }
+
+    /** Prime i (i &gt; L are the special primes). */
     public long prime(int i) {
         return moduli[i].value();
     }
 
-    /** All primes, data primes first, P last. */
+    /** All primes, data primes first, special primes last. */
     public long[] primes() {
         long[] p = new long[moduli.length];
         for (int i = 0; i < p.length; i++) {
@@ -343,6 +407,6 @@ public final class CkksParameters {
     @Override
     public String toString() {
         return "CkksParameters[N=" + n + ", primes=" + Arrays.toString(primes()) + ", log2QP=" + totalBits
-                + (isInsecure() ? ", INSECURE" : "") + ", id=" + Long.toHexString(id) + "]";
+                + (layout.isSeal() ? "" : ", key switching " + layout) + (isInsecure() ? ", INSECURE" : "") + ", id=" + Long.toHexString(id) + "]";
     }
 }

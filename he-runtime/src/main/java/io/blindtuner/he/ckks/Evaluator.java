@@ -498,11 +498,12 @@ public final class Evaluator {
      * input is copied.
      *
      * @throws ParameterMismatchException if a, the keys or out belong to other parameters
+     * @throws HeException if the keys are in another key-switching layout than these parameters
      */
     public void relinearize(Ciphertext a, RelinKeys keys, Ciphertext out) {
         checkCt(a, "a", "relinearize");
         checkOut(out, "relinearize");
-        params.check(keys.parametersId(), "relinearization keys", "relinearize");
+        keys.key().checkUsableWith(params, "relinearization keys", "relinearize");
         int level = a.level();
         if (a.size() == 2) {
             copyInto(a, out);
@@ -538,13 +539,13 @@ public final class Evaluator {
      * {@link #relinearize} then {@link #rescale}, same result up to rounding): size 2, level - 1, scale / q_level.
      *
      * @throws ParameterMismatchException if a, the keys or out belong to other parameters
-     * @throws HeException if a is not of size 3
+     * @throws HeException if a is not of size 3 or the keys are in another key-switching layout
      * @throws LevelException if a is at level 0
      */
     public void relinearizeRescale(Ciphertext a, RelinKeys keys, Ciphertext out) {
         checkCt(a, "a", "relinearizeRescale");
         checkOut(out, "relinearizeRescale");
-        params.check(keys.parametersId(), "relinearization keys", "relinearizeRescale");
+        keys.key().checkUsableWith(params, "relinearization keys", "relinearizeRescale");
         if (a.size() != 3) {
             throw new HeException("relinearizeRescale: a has size " + a.size() + ", expected 3");
         }
@@ -578,7 +579,7 @@ public final class Evaluator {
      *
      * @throws ParameterMismatchException if a, b, the keys or out belong to other parameters
      * @throws LevelException if a and b are at different levels or at level 0
-     * @throws HeException if a or b is not of size 2
+     * @throws HeException if a or b is not of size 2 or the keys are in another key-switching layout
      * @throws ScaleException if the product scale does not fit the level
      */
     public void multiplyRelinRescale(Ciphertext a, Ciphertext b, RelinKeys keys, Ciphertext out) {
@@ -726,14 +727,14 @@ public final class Evaluator {
      * NAF of step (as SEAL does).
      *
      * @throws ParameterMismatchException if a, keys or out belong to other parameters
-     * @throws HeException if a is not of size 2
+     * @throws HeException if a is not of size 2 or the keys are in another key-switching layout
      * @throws MissingGaloisKeyException if the step has no key and the evaluator is strict, or neither the step
      *     nor every term of its NAF has a key
      */
     public void rotate(Ciphertext a, int step, GaloisKeys keys, Ciphertext out) {
         checkCt(a, "a", "rotate");
         checkOut(out, "rotate");
-        params.check(keys.parametersId(), "Galois keys", "rotate");
+        keys.checkUsableWith(params, "rotate");
         checkSize2(a, "a", "rotate");
         int slots = params.slots();
         int s = Math.abs(step) < slots ? step : Math.floorMod(step, slots);
@@ -786,13 +787,13 @@ public final class Evaluator {
      * Complex conjugation of every slot (Galois element 2N - 1).
      *
      * @throws ParameterMismatchException if a, keys or out belong to other parameters
-     * @throws HeException if a is not of size 2
+     * @throws HeException if a is not of size 2 or the keys are in another key-switching layout
      * @throws MissingGaloisKeyException if there is no conjugation key
      */
     public void conjugate(Ciphertext a, GaloisKeys keys, Ciphertext out) {
         checkCt(a, "a", "conjugate");
         checkOut(out, "conjugate");
-        params.check(keys.parametersId(), "Galois keys", "conjugate");
+        keys.checkUsableWith(params, "conjugate");
         checkSize2(a, "a", "conjugate");
         int elt = params.conjugationElement();
         if (!keys.has(elt)) {
@@ -818,12 +819,12 @@ public final class Evaluator {
      *
      * @return result[i] = a rotated by steps[i]
      * @throws ParameterMismatchException if a or keys belong to other parameters
-     * @throws HeException if a is not of size 2
+     * @throws HeException if a is not of size 2 or the keys are in another key-switching layout
      * @throws MissingGaloisKeyException if a step has no key
      */
     public Ciphertext[] rotateHoisted(Ciphertext a, int[] steps, GaloisKeys keys) {
         checkCt(a, "a", "rotateHoisted");
-        params.check(keys.parametersId(), "Galois keys", "rotateHoisted");
+        keys.checkUsableWith(params, "rotateHoisted");
         checkSize2(a, "a", "rotateHoisted");
         int[] elts = new int[steps.length];
         for (int i = 0; i < steps.length; i++) {
@@ -853,7 +854,8 @@ public final class Evaluator {
      * With count = slots every slot holds the total. Uses rotations by 1, 2, 4, ..., count/2.
      *
      * @throws ParameterMismatchException if a, keys or out belong to other parameters
-     * @throws HeException if count is not a power of two in [1, slots] or a is not of size 2
+     * @throws HeException if count is not a power of two in [1, slots], a is not of size 2 or the keys are in another
+     *     key-switching layout
      * @throws MissingGaloisKeyException if a power-of-two rotation key is missing
      */
     public void sumSlots(Ciphertext a, int count, GaloisKeys keys, Ciphertext out) {

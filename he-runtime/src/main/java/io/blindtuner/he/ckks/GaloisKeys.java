@@ -8,6 +8,7 @@ import java.util.TreeMap;
 /** Key-switching keys from s(X^g) to s, indexed by Galois element g (SEAL's GaloisKeys). Immutable. */
 public final class GaloisKeys {
     private final long parametersId;
+    private final KeySwitchLayout layout;
     private final Map<Integer, KeySwitchKey> keys;
 
     /**
@@ -23,6 +24,7 @@ public final class GaloisKeys {
             params.check(e.getValue().parametersId(), "Galois key for element " + g, "GaloisKeys");
         }
         this.parametersId = params.id();
+        this.layout = params.keySwitchLayout();
         this.keys = Collections.unmodifiableMap(new TreeMap<>(keys));
     }
 
@@ -54,6 +56,22 @@ public final class GaloisKeys {
 
     public long parametersId() {
         return parametersId;
+    }
+
+    /** The key-switching layout of every key here (that of the parameters they were made with). */
+    public KeySwitchLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Checks that these keys can rotate under {@code params}, the layout first (see KeySwitchKey.checkUsableWith).
+     *
+     * @throws HeException if the keys' layout is not the parameters' layout
+     * @throws ParameterMismatchException if the keys belong to another parameter set of the same layout
+     */
+    void checkUsableWith(CkksParameters params, String op) {
+        params.keySwitchLayout().requireKeys(layout, "Galois keys", op);
+        params.check(parametersId, "Galois keys", op);
     }
 
     public boolean has(int galoisElement) {

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Creates the secret key (ternary, from a CSPRNG) and the keys derived from it, in SEAL's layouts. Hospital-side.
+ * Creates the secret key (ternary, from a CSPRNG) and the keys derived from it, in SEAL's layouts (key-switching keys
+ * in the parameters' {@link KeySwitchLayout}: SEAL's unless the spec asked for the hybrid one). Hospital-side.
  * Each key ciphertext's uniform part a is expanded from a fresh SecureRandom seed with the generator's seed PRNG
  * (default AES-CTR; the SEAL wire format plugs in SEAL's), and the seed is kept with the key ({@link KeySeed}) so
  * the key can be sent in seeded form. Seeds come from SecureRandom; s and e from SecureRandom-seeded AES-CTR streams.
@@ -149,27 +150,31 @@ public final class KeyGenerator {
     }
 
     /**
-     * SEAL's generate_one_kswitch_key: for each data prime i, Enc_s(0) at key level plus [P mod q_i]*s' on limb i,
-     * with the seed of each a_i.
+     * SEAL's generate_one_kswitch_key, per digit of the parameters' layout: for digit j, Enc_s(0) at key level plus
+     * [P mod q_i]*s' on each limb i of the digit (the gadget factor of digit j times P, see {@link KeySwitchKey}),
+     * with the seed of each a_j. In SEAL's layout every digit is one data prime.
      */
     KeySwitchKey createKeySwitchKey(RnsPoly newKey) {
-        int dnum = params.maxLevel() + 1;
+        KeySwitchLayout layout = params.keySwitchLayout();
+        int dnum = layout.digitCount();
         int m = params.keyLimbCount();
         RnsPoly[][] digits = new RnsPoly[dnum][2];
         KeySeed[] seeds = new KeySeed[dnum];
-        for (int i = 0; i < dnum; i++) {
+        for (int j = 0; j < dnum; j++) {
             RnsPoly b = new RnsPoly(params.n(), m, true);
             RnsPoly a = new RnsPoly(params.n(), m, true);
-            seeds[i] = encryptZero(b, a);
-            Modulus qi = params.modulus(i);
-            long factor = params.specialModData[i];
-            long[] bi = b.limb(i);
-            long[] si = newKey.limb(i);
-            for (int x = 0; x < bi.length; x++) {
-                bi[x] = qi.add(bi[x], qi.mul(si[x], factor));
+            seeds[j] = encryptZero(b, a);
+            for (int i = layout.digitStart(j); i < layout.digitEnd(j); i++) {
+                Modulus qi = params.modulus(i);
+                long factor = params.specialModData[i];
+                long[] bi = b.limb(i);
+                long[] si = newKey.limb(i);
+                for (int x = 0; x < bi.length; x++) {
+                    bi[x] = qi.add(bi[x], qi.mul(si[x], factor));
+                }
             }
-            digits[i][0] = b;
-            digits[i][1] = a;
+            digits[j][0] = b;
+            digits[j][1] = a;
         }
         return new KeySwitchKey(params, digits, seeds);
     }

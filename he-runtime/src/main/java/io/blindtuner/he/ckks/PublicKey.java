@@ -15,7 +15,8 @@ public final class PublicKey {
     /**
      * A public key without a recorded seed (e.g. read in full form).
      *
-     * @throws HeException if a polynomial does not have N coefficients and L+2 limbs in NTT form
+     * @throws HeException if a polynomial does not have N coefficients and the key level's limbs (every data and
+     *     special prime) in NTT form
      */
     public PublicKey(CkksParameters params, RnsPoly p0, RnsPoly p1) {
         this(params, p0, p1, null);
@@ -23,7 +24,8 @@ public final class PublicKey {
 
     /**
      * @param seed the seed p1 was expanded from; null if not seeded
-     * @throws HeException if a polynomial does not have N coefficients and L+2 limbs in NTT form
+     * @throws HeException if a polynomial does not have N coefficients and the key level's limbs (every data and
+     *     special prime) in NTT form
      */
     public PublicKey(CkksParameters params, RnsPoly p0, RnsPoly p1, KeySeed seed) {
         KeySwitchKey.checkKeyPoly(params, p0, "public key p0");

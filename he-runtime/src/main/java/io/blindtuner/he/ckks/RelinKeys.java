@@ -1,6 +1,6 @@
 package io.blindtuner.he.ckks;
 
-/** Relinearization key: a key-switching key from s^2 to s. */
+/** Relinearization key: a key-switching key from s^2 to s, in the layout of its parameters. */
 public final class RelinKeys {
     private final KeySwitchKey key;
 

@@ -17,7 +17,8 @@ public final class SecretKey implements Destroyable {
     /**
      * Wraps a key polynomial (e.g. loaded from SEAL's format).
      *
-     * @throws HeException if the polynomial does not have N coefficients and L+2 limbs in NTT form
+     * @throws HeException if the polynomial does not have N coefficients and the key level's limbs (every data and
+     *     special prime) in NTT form
      */
     public SecretKey(CkksParameters params, RnsPoly poly) {
         KeySwitchKey.checkKeyPoly(params, poly, "secret key");

@@ -10,9 +10,11 @@
  * ciphertexts. Every error is a {@link io.blindtuner.he.ckks.HeException} (an IllegalArgumentException) whose
  * subtype and message name the operand at fault.
  *
- * <p>Representation: moduli q_0..q_L then the special prime P; level l uses q_0..q_l; ciphertexts are always in
- * NTT form; keys live at the key level (all L+2 moduli); key switching has one digit per data prime and divides
- * by P with rounding; slot i is the evaluation at zeta^(3^i mod 2N); rotation by step &gt; 0 is to the left with
- * Galois element 3^step mod 2N.
+ * <p>Representation: moduli q_0..q_L then the special primes; level l uses q_0..q_l; ciphertexts are always in
+ * NTT form; keys live at the key level (all moduli); by default key switching is SEAL's (one special prime P, one
+ * digit per data prime, division by P with rounding), and a spec may ask for the hybrid
+ * {@link io.blindtuner.he.ckks.KeySwitchLayout} instead (fewer digits, several special primes; SEAL cannot read it,
+ * so it is for keys our own clients make); slot i is the evaluation at zeta^(3^i mod 2N); rotation by step &gt; 0
+ * is to the left with Galois element 3^step mod 2N.
  */
 package io.blindtuner.he.ckks;

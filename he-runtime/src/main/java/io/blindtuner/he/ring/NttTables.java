@@ -1,5 +1,7 @@
 package io.blindtuner.he.ring;
 
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * SEAL's negacyclic NTT mod a prime q &equiv; 1 mod 2n (ntt_negacyclic_harvey).
  *
@@ -27,6 +29,8 @@ public final class NttTables {
     /** psi^-1 * n^-1 for the merged last inverse stage. */
     private final long lastInv;
     private final long lastInvShoup;
+    /** Transforms run with these tables: what a layout of key switching costs is counted, not estimated. */
+    private final LongAdder transforms = new LongAdder();
 
     /**
      * @throws IllegalArgumentException if n is not a power of two &ge; 2, or q is not a prime &equiv; 1 mod 2n
@@ -113,6 +117,11 @@ public final class NttTables {
         return modulus;
     }
 
+    /** Number of forward and inverse transforms run with these tables so far (all threads). */
+    public long transformCount() {
+        return transforms.sum();
+    }
+
     /** The primitive 2n-th root psi used by the transform. */
     public long root() {
         return root;
@@ -137,6 +146,7 @@ public final class NttTables {
 
     /** Forward NTT, input in [0, 4q), output in [0, 4q). Radix-4 passes (two stages per sweep of the array). */
     public void forwardLazy(long[] a) {
+        transforms.increment();
         final long q = modulus.value();
         final long twoQ = 2 * q;
         final long[] rp = rootPowers;
@@ -219,6 +229,7 @@ public final class NttTables {
 
     /** Inverse NTT, input in [0, 2q), output in [0, 2q). */
     public void inverseLazy(long[] a) {
+        transforms.increment();
         final long q = modulus.value();
         final long twoQ = 2 * q;
         final long[] rp = invRootPowers;

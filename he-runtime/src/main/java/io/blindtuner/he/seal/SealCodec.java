@@ -7,6 +7,7 @@ import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.HeException;
 import io.blindtuner.he.ckks.KeySeed;
 import io.blindtuner.he.ckks.KeySwitchKey;
+import io.blindtuner.he.ckks.KeySwitchLayout;
 import io.blindtuner.he.ckks.ParameterMismatchException;
 import io.blindtuner.he.ckks.Plaintext;
 import io.blindtuner.he.ckks.PublicKey;
@@ -67,8 +68,18 @@ public final class SealCodec {
     }
   }
 
-  /** The codec for engine parameters. */
+  /**
+   * The codec for engine parameters.
+   *
+   * @throws IllegalArgumentException if the parameters use hybrid key switching: SEAL has one special prime and
+   *     one key-switching digit per data prime, so it can read neither their keys nor their key-level objects
+   */
   public static SealCodec of(CkksParameters p) {
+    if (!p.keySwitchLayout().isSeal()) {
+      throw new IllegalArgumentException("SealCodec: " + p + " switches keys in the hybrid layout "
+          + p.keySwitchLayout() + ", which SEAL cannot read (it has one special prime and one digit per data"
+          + " prime); use parameters in SEAL's layout (a CkksSpec without withKeySwitching) for SEAL clients");
+    }
     return new SealCodec(SealEncryptionParameters.ckks(p.n(), p.primes()), p);
   }
 
@@ -240,6 +251,7 @@ public final class SealCodec {
   /**
    * The SEAL bytes of relinearization keys (full form).
    *
+   * @throws IllegalArgumentException if the keys are in the hybrid key-switching layout, which SEAL cannot read
    * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] write(RelinKeys rk, SealComprMode mode) {
@@ -250,7 +262,7 @@ public final class SealCodec {
    * The SEAL bytes of relinearization keys in seeded form (each b_i and the recorded seed of a_i).
    *
    * @throws IllegalArgumentException if the keys have no recorded seeds or were not expanded with SEAL's PRNG
-   *     (make them with a KeyGenerator given a {@link SealPrngFactory})
+   *     (make them with a KeyGenerator given a {@link SealPrngFactory}), or are in the hybrid key-switching layout
    * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] writeSeeded(RelinKeys rk, SealComprMode mode) {
@@ -258,9 +270,18 @@ public final class SealCodec {
   }
 
   private byte[] write(RelinKeys rk, boolean seeded, SealComprMode mode) {
+    requireSealLayout(rk.key().layout(), "relinearization keys");
     ckks.check(rk.parametersId(), "relinearization keys", WRITE);
     return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(),
         List.of(parts(rk.key(), seeded, "relinearization key"))), mode);
+  }
+
+  /** SEAL has one special prime and one key-switching digit per data prime: a hybrid key has no SEAL form. */
+  private static void requireSealLayout(KeySwitchLayout layout, String what) {
+    if (!layout.isSeal()) {
+      throw new IllegalArgumentException(WRITE + ": " + what + " are in the hybrid key-switching layout " + layout
+          + ", which SEAL cannot read; SEAL clients need keys made with parameters in SEAL's layout");
+    }
   }
 
   /**
@@ -282,6 +303,7 @@ public final class SealCodec {
   /**
    * The SEAL bytes of Galois keys (full form).
    *
+   * @throws IllegalArgumentException if the keys are in the hybrid key-switching layout, which SEAL cannot read
    * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] write(GaloisKeys gk, SealComprMode mode) {
@@ -292,7 +314,7 @@ public final class SealCodec {
    * The SEAL bytes of Galois keys in seeded form (each b_i and the recorded seed of a_i).
    *
    * @throws IllegalArgumentException if a key has no recorded seeds or was not expanded with SEAL's PRNG
-   *     (make them with a KeyGenerator given a {@link SealPrngFactory})
+   *     (make them with a KeyGenerator given a {@link SealPrngFactory}), or are in the hybrid key-switching layout
    * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] writeSeeded(GaloisKeys gk, SealComprMode mode) {
@@ -300,6 +322,7 @@ public final class SealCodec {
   }
 
   private byte[] write(GaloisKeys gk, boolean seeded, SealComprMode mode) {
+    requireSealLayout(gk.layout(), "Galois keys");
     ckks.check(gk.parametersId(), "Galois keys", WRITE);
     int max = gk.elements().stream().mapToInt(Integer::intValue).max().orElse(1);
     List<List<SealCiphertextData>> keys = new ArrayList<>();

@@ -48,7 +48,7 @@ class CkksParametersTest {
                 .isInstanceOf(HeException.class).hasMessageContaining("repeated");
         assertThatThrownBy(() -> CkksParameters.create(CkksSpec.ofPrimes(4096, 1099511480321L, 1000003L)))
                 .isInstanceOf(HeException.class).hasMessageContaining("1000003");
-        assertThatThrownBy(() -> CkksParameters.create(new CkksSpec(4096, null, null, false)))
+        assertThatThrownBy(() -> CkksParameters.create(new CkksSpec(4096, null, null, 0, 1, false)))
                 .isInstanceOf(HeException.class);
     }
 

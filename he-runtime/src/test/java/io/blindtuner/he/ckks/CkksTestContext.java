@@ -116,13 +116,28 @@ final class CkksTestContext {
         return (slotBound(encodingVar()) + slotBound(SIGMA * SIGMA)) / scale;
     }
 
-    /** Noise added by one key switch at a level, in slot units at the given scale. */
+    /**
+     * Noise added by one key switch at a level, in slot units at the given scale, in the parameters' layout: each
+     * digit j (alpha_j primes, product Q_j, cut at the level) is extended by a basis conversion whose centered terms
+     * give it variance alpha_j * Q_j^2 / 12, weighing an error e_j of the key, all over P; the mod-down's conversion
+     * from the k special primes rounds with variance k/12 on c0 and on c1 (times s). SEAL's layout is alpha_j = k = 1.
+     */
     double keySwitch(int level, double scale) {
-        double p = params.prime(params.specialIndex());
-        double b = rounding();
-        for (int i = 0; i <= level; i++) {
-            double r = params.prime(i) / p;
-            b += productBound(r * r / 12, SIGMA * SIGMA);
+        KeySwitchLayout layout = params.keySwitchLayout();
+        int k = layout.specialPrimeCount();
+        double logP = 0;
+        for (int i = params.specialIndex(); i < params.keyLimbCount(); i++) {
+            logP += log2(params.prime(i));
+        }
+        double b = slotBound(k / 12.0) + productBound(k / 12.0, 2.0 / 3);
+        for (int j = 0; j < layout.digitsAt(level); j++) {
+            int end = Math.min(layout.digitEnd(j), level + 1);
+            double logQj = 0;
+            for (int i = layout.digitStart(j); i < end; i++) {
+                logQj += log2(params.prime(i));
+            }
+            double r = Math.pow(2, logQj - logP);
+            b += productBound((end - layout.digitStart(j)) * r * r / 12, SIGMA * SIGMA);
         }
         return b / scale;
     }

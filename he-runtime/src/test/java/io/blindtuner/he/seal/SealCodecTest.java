@@ -21,6 +21,7 @@ import io.blindtuner.he.ring.RnsPoly;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,6 +33,23 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SealCodecTest {
   private static final CkksParameters PARAMS = CkksParameters.create(CkksSpec.of(64, 40, 30, 40).asInsecure());
   private static final SealCodec CODEC = SealCodec.of(PARAMS);
+
+  @Test
+  void hybridParametersAreRefusedSinceSealCannotReadTheirKeys() {
+    CkksParameters hybrid = CkksParameters.create(CkksSpec.of(64, 40, 30, 40).withKeySwitching(1, 40).asInsecure());
+    assertThatThrownBy(() -> SealCodec.of(hybrid)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("switches keys in the hybrid layout hybrid[digits=q0..q1, special primes=1], which SEAL"
+            + " cannot read")
+        .hasMessageContaining("a CkksSpec without withKeySwitching");
+    KeyGenerator keygen = new KeyGenerator(hybrid);
+    RelinKeys rk = keygen.createRelinKeys();
+    GaloisKeys gk = keygen.createGaloisKeys(new int[] {1}, false);
+    assertThatThrownBy(() -> CODEC.write(rk, SealComprMode.NONE)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("relinearization keys are in the hybrid key-switching layout hybrid[")
+        .hasMessageContaining("which SEAL cannot read");
+    assertThatThrownBy(() -> CODEC.writeSeeded(gk, SealComprMode.NONE)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Galois keys are in the hybrid key-switching layout hybrid[");
+  }
 
   @ParameterizedTest
   @EnumSource(SealPrngType.class)

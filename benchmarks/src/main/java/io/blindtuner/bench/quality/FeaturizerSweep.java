@@ -3,6 +3,7 @@ package io.blindtuner.bench.quality;
 import com.typesafe.config.ConfigFactory;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.eval.Metrics;
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.pipeline.hospital.TrainingData;
 import io.blindtuner.pipeline.hospital.TrainingListener;
 import io.blindtuner.pipeline.hospital.TrainingReport;
@@ -93,7 +94,7 @@ public final class FeaturizerSweep implements Callable<Integer> {
         FeatureSet train = f.featurize(ds.train(), n -> { });
         FeatureSet val = f.featurize(ds.val(), n -> { });
         // the val split sits where TrainingService expects its evaluation split: nothing here reads test
-        TrainingData td = new TrainingData(name, train, val, ds.classes(), f.description(), null,
+        TrainingData td = new TrainingData(name, train, val, ds.classes(), f.description(), f.name(), null,
             TrainingData.numberedClasses(ds.classes()));
         String label = f instanceof KMeansPatchFeaturizer k ? "kmeans k=" + k.dim() : "patch";
         for (int d : dims) {
@@ -116,7 +117,7 @@ public final class FeaturizerSweep implements Callable<Integer> {
     List<Featurizer> out = new ArrayList<>();
     for (String f : featurizers) {
       if (f.equals("patch")) {
-        out.add(PatchFeaturizer.fit(ds.train(), TrainingData.PATCH_GRID));
+        out.add(PatchFeaturizer.fit(ds.train(), FeaturizerKind.PATCH_GRID));
       } else {
         KMeansSettings def = KMeansSettings.defaults();
         for (int k : centroids) {

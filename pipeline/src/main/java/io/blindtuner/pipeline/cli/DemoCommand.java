@@ -15,6 +15,7 @@ import io.blindtuner.model.plain.PlainTrainer;
 import io.blindtuner.pipeline.cloud.TrainerService;
 import io.blindtuner.pipeline.hospital.EdgeJob;
 import io.blindtuner.pipeline.hospital.EdgeService;
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.pipeline.hospital.HospitalTokens;
 import io.blindtuner.pipeline.hospital.TrainingData;
 import io.blindtuner.pipeline.hospital.TrainingReport;
@@ -110,8 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
     src.data = data;
     DatasetSource.Loaded loaded = src.load(spec.commandLine().getErr(), null);
     HospitalTokens tokens = HospitalTokens.prepare(TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
-        TrainingData.numberedClasses(loaded.dataset().classes())), DIM,
-        HIDDEN, CLIP);
+        FeaturizerKind.DEFAULT, TrainingData.numberedClasses(loaded.dataset().classes())), DIM, HIDDEN, CLIP);
     TrainingConfig cfg = new TrainingConfig(epochs, batch, 0.1, 0.1, 0.9, 1e-3, 7);
     Config config = ConfigFactory.load();
     Path work = Files.createTempDirectory("blindtuner-demo");

@@ -9,6 +9,7 @@ import io.blindtuner.model.hospital.KeyFileException;
 import io.blindtuner.model.hospital.RefreshLedger;
 import io.blindtuner.pipeline.hospital.EdgeJob;
 import io.blindtuner.pipeline.hospital.EdgeService;
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.pipeline.hospital.HospitalTokens;
 import io.blindtuner.pipeline.hospital.TrainingData;
 import io.blindtuner.pipeline.hospital.TrainingReport;
@@ -83,7 +84,8 @@ public final class EdgeCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     DatasetSource.Loaded loaded = source.load(spec.commandLine().getErr(), null);
     HospitalTokens tokens = HospitalTokens.prepare(TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
-        TrainingData.numberedClasses(loaded.dataset().classes())), DemoCommand.DIM, DemoCommand.HIDDEN, DemoCommand.CLIP);
+        FeaturizerKind.DEFAULT, TrainingData.numberedClasses(loaded.dataset().classes())), DemoCommand.DIM,
+        DemoCommand.HIDDEN, DemoCommand.CLIP);
     TrainingConfig cfg = new TrainingConfig(epochs, batch, 0.1, 0.1, 0.9, 1e-3, 7);
     try (ServiceRuntime rt = ServiceRuntime.start(config)) {
       Path state = rt.services.edgeStateDir();

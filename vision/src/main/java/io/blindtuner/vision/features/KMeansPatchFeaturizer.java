@@ -89,6 +89,16 @@ public final class KMeansPatchFeaturizer implements Featurizer {
     return grid;
   }
 
+  /** Image height the featurizer was fitted on. */
+  public int height() {
+    return height;
+  }
+
+  /** Image width the featurizer was fitted on. */
+  public int width() {
+    return width;
+  }
+
   /**
    * {@inheritDoc}
    *

@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.quality.FeaturizerSweep --data ../shared/data \
  *   [--datasets breastmnist,pneumoniamnist,retinamnist] [--featurizers patch,kmeans] [--centroids 64,128] \
- *   [--dims 16] [--hidden 16] [--lr 0.1] [--epochs 10] [--batch 32]
+ *   [--patch-sizes 6] [--grids 4] [--dims 16] [--hidden 16] [--lr 0.1] [--epochs 10] [--batch 32] [--seed 7]
  * </pre>
  */
 @Command(name = "featurizer-sweep", mixinStandardHelpOptions = true,
@@ -54,6 +54,14 @@ public final class FeaturizerSweep implements Callable<Integer> {
   @Option(names = "--centroids", split = ",", defaultValue = "64,128",
       description = "Dictionary sizes tried for kmeans (default ${DEFAULT-VALUE}).")
   List<Integer> centroids;
+
+  @Option(names = "--patch-sizes", split = ",", defaultValue = "6",
+      description = "Dictionary patch sides tried for kmeans (default ${DEFAULT-VALUE}).")
+  List<Integer> patchSizes;
+
+  @Option(names = "--grids", split = ",", defaultValue = "4",
+      description = "Pooling grids tried for kmeans, T = grid^2 tokens (default ${DEFAULT-VALUE}).")
+  List<Integer> grids;
 
   @Option(names = "--dims", split = ",", defaultValue = "16") List<Integer> dims;
 
@@ -96,7 +104,8 @@ public final class FeaturizerSweep implements Callable<Integer> {
         // the val split sits where TrainingService expects its evaluation split: nothing here reads test
         TrainingData td = new TrainingData(name, train, val, ds.classes(), f.description(), f.name(), null,
             TrainingData.numberedClasses(ds.classes()));
-        String label = f instanceof KMeansPatchFeaturizer k ? "kmeans k=" + k.dim() : "patch";
+        String label = f instanceof KMeansPatchFeaturizer k ? "kmeans k=" + k.dim() + " p=" + k.dictionary().size()
+            + " g=" + k.grid() : "patch";
         for (int d : dims) {
           for (int m : hidden) {
             for (double lr : lrs) {
@@ -121,8 +130,11 @@ public final class FeaturizerSweep implements Callable<Integer> {
       } else {
         KMeansSettings def = KMeansSettings.defaults();
         for (int k : centroids) {
-          out.add(KMeansPatchFeaturizer.fit(ds.train(),
-              new KMeansSettings(def.patchSize(), k, def.grid(), def.samples(), def.seed())));
+          for (int p : patchSizes) {
+            for (int g : grids) {
+              out.add(KMeansPatchFeaturizer.fit(ds.train(), new KMeansSettings(p, k, g, def.samples(), def.seed())));
+            }
+          }
         }
       }
     }
@@ -130,8 +142,8 @@ public final class FeaturizerSweep implements Callable<Integer> {
   }
 
   private void run(TrainingService service, TrainingData td, String label, int d, int m, double lr, int e, int b) {
-    if (d > td.train().dim()) {
-      return; // the PCA cannot widen tokens
+    if (d > td.train().dim() || m > td.train().tokens()) {
+      return; // the PCA cannot widen tokens, and the encrypted packing needs m <= T
     }
     TrainingConfig cfg = new TrainingConfig(e, b, lr, 0.1, 0.9, 1e-3, seed);
     TrainingReport r = service.train(service.prepare(new TrainingRequest(td, d, m, clip, cfg, null)),

@@ -10,6 +10,7 @@ import io.blindtuner.model.hospital.KeyFileException;
 import io.blindtuner.model.hospital.RefreshLedger;
 import io.blindtuner.pipeline.hospital.EdgeJob;
 import io.blindtuner.pipeline.hospital.EdgeService;
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.pipeline.hospital.HospitalTokens;
 import io.blindtuner.pipeline.hospital.ImageInbox;
 import io.blindtuner.pipeline.hospital.StreamingEdge;
@@ -135,7 +136,7 @@ public final class EdgeCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     DatasetSource.Loaded loaded = source.load(spec.commandLine().getErr(), null);
     TrainingData data = TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
-        TrainingData.numberedClasses(loaded.dataset().classes()));
+        FeaturizerKind.DEFAULT, TrainingData.numberedClasses(loaded.dataset().classes()));
     HospitalTokens tokens = HospitalTokens.prepare(data, DemoCommand.DIM, DemoCommand.HIDDEN, DemoCommand.CLIP);
     TrainingConfig cfg = new TrainingConfig(epochs, batch, 0.1, 0.1, 0.9, 1e-3, 7);
     try (ServiceRuntime rt = ServiceRuntime.start(config)) {
@@ -173,8 +174,8 @@ public final class EdgeCommand implements Callable<Integer> {
         if (streaming != null) {
           List<Map<String, Object>> made = new ArrayList<>();
           rep.put("versions", made);
-          ImageInbox inbox = new ImageInbox(watch, data.classNames(), data.featurizer().height(),
-              data.featurizer().width());
+          ImageInbox inbox = new ImageInbox(watch, data.classNames(), loaded.dataset().train().height(),
+              loaded.dataset().train().width());
           o.printf(Locale.ROOT, "watch     %s: a new version every %d new images, on the newest %d%s%n", watch,
               versionEvery, window, versions == 0 ? ", until stopped" : ", " + versions + " versions");
           o.flush();

@@ -7,6 +7,7 @@ import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.pipeline.hospital.EncryptedRunFacts;
 import io.blindtuner.pipeline.hospital.EncryptionSettings;
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.pipeline.hospital.HospitalModel;
 import io.blindtuner.pipeline.hospital.ModelFile;
 import io.blindtuner.pipeline.hospital.PreparedTraining;
@@ -44,8 +45,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Train the attention + MLP head on a MedMNIST data set: float reference, plaintext twin, and with --encrypted "
             + "the encrypted head on CKKS (128-bit security). Evaluates on the test split.",
-        "Tokens come from the weight-free patch featurizer on --data, or from a token file written by 'featurize' "
-            + "(--tokens); a PCA fitted on train reduces them to --dim values."})
+        "Tokens come from a weight-free featurizer fitted on the train images of --data (--featurizer), or from a "
+            + "token file written by 'featurize' (--tokens); a PCA fitted on train reduces them to --dim values."})
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -54,10 +55,17 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--tokens", paramLabel = "FILE", description = "A token file from 'featurize' instead of --data.")
   Path tokens;
 
+  @Option(names = "--featurizer", paramLabel = "KIND",
+      description = "With --data: kmeans, a k-means patch dictionary learned on the train images with pooling, or patch,"
+          + " raw standardised 7x7 patches (default kmeans, the better on every validation split).")
+  FeaturizerKind featurizer;
+
   @Option(names = "--encrypted", description = "Also train on ciphertexts (CKKS, client-aided refresh).")
   boolean encrypted;
 
-  @Option(names = "--epochs", paramLabel = "E", defaultValue = "10", description = "Epochs (default ${DEFAULT-VALUE}).")
+  // 20: on the val splits (bench/FEATURIZER-SWEEP.md) 10 epochs left BreastMNIST's twin balanced accuracy at
+  // 0.66-0.72 over three seeds, 20 gave 0.74-0.77 and 30 no more; at lr 0.1 the twin never diverged there
+  @Option(names = "--epochs", paramLabel = "E", defaultValue = "20", description = "Epochs (default ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch", paramLabel = "B", defaultValue = "32",
@@ -218,6 +226,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     if (tokens != null) {
       OptionChecks.readableFile("--tokens", tokens);
+      if (featurizer != null) {
+        throw new IllegalArgumentException("--featurizer applies to --data; the featurizer of --tokens ran when the"
+            + " token file was written");
+      }
     }
     if (report != null) {
       OptionChecks.writableFile("--report", report, true);
@@ -242,7 +254,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
     // --data is given (checked above), so nothing is downloaded and no cache folder is needed
     DatasetSource.Loaded loaded = source.load(err, null);
-    return TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain, names(loaded.dataset().classes()));
+    return TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
+        featurizer != null ? featurizer : FeaturizerKind.DEFAULT, names(loaded.dataset().classes()));
   }
 
   private List<String> names(int classes) {

@@ -8,7 +8,7 @@ import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.features.FeatureSet;
-import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.Featurizer;
 import io.blindtuner.vision.features.Pca;
 import java.util.List;
 import java.util.Objects;
@@ -24,13 +24,13 @@ import java.util.Objects;
  * @param shape the head
  * @param parameters its parameters
  * @param classNames one name per class
- * @param featurizer the patch featurizer fitted on the training images; null if it was trained on a token file
+ * @param featurizer the featurizer fitted on the training images; null if it was trained on a token file
  * @param pca the PCA fitted on the training tokens; null if none was needed
  * @param scaling the token scaling fitted on the training tokens
  * @param reportJson the training report as JSON
  */
 public record HospitalModel(String dataset, String trainedBy, String functions, HeadShape shape,
-    HeadParameters parameters, List<String> classNames, PatchFeaturizer featurizer, Pca pca, TokenScaling scaling,
+    HeadParameters parameters, List<String> classNames, Featurizer featurizer, Pca pca, TokenScaling scaling,
     String reportJson) {
 
   public static final String ENCRYPTED = "encrypted";

@@ -5,7 +5,7 @@ import io.blindtuner.model.data.TokenScaling;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.features.FeatureSet;
-import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.Featurizer;
 import io.blindtuner.vision.features.Pca;
 import java.util.Locale;
 
@@ -57,7 +57,7 @@ public record HospitalTokens(TokenSet train, TokenSet test, HeadShape shape, Str
    * @throws IllegalArgumentException if the images differ in size or channels from the featurizer's, or a label is
    *     outside the classes
    */
-  public TokenSet tokens(PatchFeaturizer featurizer, ImageSplit images) {
+  public TokenSet tokens(Featurizer featurizer, ImageSplit images) {
     FeatureSet f = featurizer.featurize(images, n -> {});
     if (pca != null) {
       f = pca.apply(f);

@@ -4,7 +4,11 @@ import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.data.TokenScaling;
 import io.blindtuner.vision.MalformedFileException;
+import io.blindtuner.vision.features.Featurizer;
+import io.blindtuner.vision.features.KMeansPatchFeaturizer;
+import io.blindtuner.vision.features.PatchDictionary;
 import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.PatchWhitening;
 import io.blindtuner.vision.features.Pca;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,15 +30,18 @@ import java.util.List;
  * The hospital's model file ({@link HospitalModel}): written by {@code train --save-model}, read by
  * {@code predict}. It holds plaintext weights, so it is written only at the hospital.
  *
- * <p>Format version 1, little-endian throughout (str = u32 byte length, then UTF-8):
+ * <p>Format version 2, little-endian throughout (str = u32 byte length, then UTF-8):
  * <pre>
  *   8 bytes  magic "BTMODEL\0"
- *   u32      version (1)
+ *   u32      version (2; version 1 files, which can only hold the patch featurizer, are read too)
  *   str      data set, str trained by ("encrypted" | "twin"), str functions ("polynomial" | "exact")
  *   u32 x 4  T, d, m, C
  *   C x str  class names
- *   u8       featurizer present (0 | 1); if 1: u32 grid, height, width, channels;
- *            f32 x (height*width*channels) mean; f32 x (height*width*channels) inverse deviation
+ *   u8       featurizer: 0 none, 1 patch, 2 k-means dictionary (version 2 only)
+ *            if 1: u32 grid, height, width, channels;
+ *                  f32 x (height*width*channels) mean; f32 x (height*width*channels) inverse deviation
+ *            if 2: u32 patch size s, channels c, centroids k, grid, height, width (p = s*s*c);
+ *                  f64 x p whitening mean; f64 x (p*p) ZCA matrix (row after row); f64 x (k*p) centroids
  *   u8       PCA present (0 | 1); if 1: u32 k (= d), u32 input values D; f32 x D mean; f32 x (k*D) components
  *            (row after row); f64 x k variances; f64 total variance
  *   f64      clip; f64 x d scaling mean; f64 x d scaling inverse deviation
@@ -45,13 +52,17 @@ import java.util.List;
  * Every size is checked against its limit and against the bytes left before anything is allocated.
  */
 public final class ModelFile {
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  private static final int NO_FEATURIZER = 0;
+  private static final int PATCH = 1;
+  private static final int KMEANS = 2;
   /** Larger than any head with its featurizer and PCA could need; a bigger file is refused unread. */
   public static final long MAX_FILE_BYTES = 64L << 20;
   static final int MAX_SIZE = 1 << 16;
   static final int MAX_CLASSES = 1 << 12;
   static final int MAX_IMAGE_SIDE = 1 << 12;
   static final int MAX_CHANNELS = 4;
+  static final int MAX_PATCH_SIDE = 64;
   static final int MAX_NAME_BYTES = 4096;
   static final int MAX_REPORT_BYTES = 4 << 20;
   private static final byte[] MAGIC = "BTMODEL\0".getBytes(StandardCharsets.US_ASCII);
@@ -83,16 +94,7 @@ public final class ModelFile {
     for (String n : m.classNames()) {
       o.str(n);
     }
-    PatchFeaturizer f = m.featurizer();
-    o.u8(f == null ? 0 : 1);
-    if (f != null) {
-      o.u32(f.grid());
-      o.u32(f.height());
-      o.u32(f.width());
-      o.u32(f.channels());
-      o.floats(f.mean());
-      o.floats(f.invStd());
-    }
+    writeFeaturizer(o, m.featurizer());
     Pca pca = m.pca();
     o.u8(pca == null ? 0 : 1);
     if (pca != null) {
@@ -161,8 +163,8 @@ public final class ModelFile {
     In in = new In(file, ByteBuffer.wrap(all, 0, bodyLength).slice().order(ByteOrder.LITTLE_ENDIAN));
     in.buf.position(MAGIC.length);
     int version = in.u32("version", Integer.MAX_VALUE);
-    if (version != VERSION) {
-      throw new MalformedFileException(file + ": model file version " + version + " is not supported (expected "
+    if (version != 1 && version != VERSION) {
+      throw new MalformedFileException(file + ": model file version " + version + " is not supported (expected 1 or "
           + VERSION + ")");
     }
     String dataset = in.str("data set", MAX_NAME_BYTES);
@@ -178,17 +180,7 @@ public final class ModelFile {
     for (int c = 0; c < classes; c++) {
       names.add(in.str("class name " + c, MAX_NAME_BYTES));
     }
-    PatchFeaturizer featurizer = null;
-    if (in.flag("featurizer present")) {
-      int grid = in.u32("featurizer grid", MAX_IMAGE_SIDE);
-      int height = in.u32("featurizer image height", MAX_IMAGE_SIDE);
-      int width = in.u32("featurizer image width", MAX_IMAGE_SIDE);
-      int channels = in.u32("featurizer channels", MAX_CHANNELS);
-      int values = height * width * channels; // below 2^28 by the limits above
-      float[] mean = in.floats("featurizer mean", values);
-      float[] invStd = in.floats("featurizer inverse deviation", values);
-      featurizer = in.check("featurizer", () -> PatchFeaturizer.of(grid, height, width, channels, mean, invStd));
-    }
+    Featurizer featurizer = readFeaturizer(in, version == 1 ? PATCH : KMEANS);
     Pca pca = null;
     if (in.flag("PCA present")) {
       int k = in.u32("PCA output values", MAX_SIZE);
@@ -227,9 +219,79 @@ public final class ModelFile {
     }
     HeadParameters params = HeadParameters.fromFlat(shape, flat);
     Pca p = pca;
-    PatchFeaturizer f = featurizer;
+    Featurizer f = featurizer;
     return in.check("model", () -> new HospitalModel(dataset, trainedBy, functions, shape, params, names, f, p,
         scaling, report));
+  }
+
+  private static void writeFeaturizer(Out o, Featurizer f) {
+    if (f == null) {
+      o.u8(NO_FEATURIZER);
+    } else if (f instanceof PatchFeaturizer p) {
+      o.u8(PATCH);
+      o.u32(p.grid());
+      o.u32(p.height());
+      o.u32(p.width());
+      o.u32(p.channels());
+      o.floats(p.mean());
+      o.floats(p.invStd());
+    } else if (f instanceof KMeansPatchFeaturizer k) {
+      PatchDictionary d = k.dictionary();
+      o.u8(KMEANS);
+      o.u32(d.size());
+      o.u32(d.channels());
+      o.u32(d.k());
+      o.u32(k.grid());
+      o.u32(k.height());
+      o.u32(k.width());
+      o.doubles(d.whitening().mean());
+      for (double[] row : d.whitening().matrix()) {
+        o.doubles(row);
+      }
+      for (double[] c : d.centroids()) {
+        o.doubles(c);
+      }
+    } else {
+      throw new IllegalArgumentException("a model file cannot hold the featurizer " + f.name());
+    }
+  }
+
+  /** The featurizer field; {@code maxKind} is the highest kind the file's version knows. */
+  private static Featurizer readFeaturizer(In in, int maxKind) throws MalformedFileException {
+    int kind = in.u8("featurizer", maxKind);
+    if (kind == PATCH) {
+      int grid = in.u32("featurizer grid", MAX_IMAGE_SIDE);
+      int height = in.u32("featurizer image height", MAX_IMAGE_SIDE);
+      int width = in.u32("featurizer image width", MAX_IMAGE_SIDE);
+      int channels = in.u32("featurizer channels", MAX_CHANNELS);
+      int values = height * width * channels; // below 2^28 by the limits above
+      float[] mean = in.floats("featurizer mean", values);
+      float[] invStd = in.floats("featurizer inverse deviation", values);
+      return in.check("featurizer", () -> PatchFeaturizer.of(grid, height, width, channels, mean, invStd));
+    }
+    if (kind == KMEANS) {
+      int size = in.u32("dictionary patch size", MAX_PATCH_SIDE);
+      int channels = in.u32("dictionary channels", MAX_CHANNELS);
+      int k = in.u32("dictionary centroids", MAX_SIZE);
+      int grid = in.u32("k-means grid", MAX_IMAGE_SIDE);
+      int height = in.u32("k-means image height", MAX_IMAGE_SIDE);
+      int width = in.u32("k-means image width", MAX_IMAGE_SIDE);
+      int p = size * size * channels; // at most 64 * 64 * 4 by the limits above
+      double[] mean = in.doubles("whitening mean", p);
+      in.need("whitening matrix", (long) p * p * 8);
+      double[][] matrix = new double[p][];
+      for (int r = 0; r < p; r++) {
+        matrix[r] = in.doubles("whitening matrix row " + r, p);
+      }
+      in.need("dictionary centroids", (long) k * p * 8);
+      double[][] centroids = new double[k][];
+      for (int c = 0; c < k; c++) {
+        centroids[c] = in.doubles("dictionary centroid " + c, p);
+      }
+      return in.check("k-means featurizer", () -> new KMeansPatchFeaturizer(
+          new PatchDictionary(size, channels, new PatchWhitening(mean, matrix), centroids), grid, height, width));
+    }
+    return null;
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
@@ -324,6 +386,16 @@ public final class ModelFile {
             + " is outside 0.." + max);
       }
       return v;
+    }
+
+    /** One byte holding 0..max. */
+    int u8(String field, int max) throws MalformedFileException {
+      need(field, 1);
+      int b = buf.get() & 0xff;
+      if (b > max) {
+        throw new MalformedFileException(file + ": " + field + " is " + b + ", expected 0.." + max);
+      }
+      return b;
     }
 
     boolean flag(String field) throws MalformedFileException {

@@ -5,7 +5,7 @@ import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.model.hospital.HospitalJob;
-import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.Featurizer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ public final class StreamingEdge {
   private final EdgeService edge;
   private final ImageInbox inbox;
   private final HospitalTokens tokens;
-  private final PatchFeaturizer featurizer;
+  private final Featurizer featurizer;
   private final JobFactory jobs;
   private final Settings settings;
   private final Duration stepTimeout;
@@ -87,7 +87,7 @@ public final class StreamingEdge {
    * @param featurizer the featurizer fitted on the first job's training images
    * @param stepTimeout how long a version may take per step before the edge gives up on it
    */
-  public StreamingEdge(EdgeService edge, ImageInbox inbox, HospitalTokens tokens, PatchFeaturizer featurizer,
+  public StreamingEdge(EdgeService edge, ImageInbox inbox, HospitalTokens tokens, Featurizer featurizer,
       JobFactory jobs, Settings settings, Duration stepTimeout) {
     this.edge = Objects.requireNonNull(edge, "edge");
     this.inbox = Objects.requireNonNull(inbox, "inbox");

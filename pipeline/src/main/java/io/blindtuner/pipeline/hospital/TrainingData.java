@@ -3,7 +3,7 @@ package io.blindtuner.pipeline.hospital;
 import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.FeatureSet;
-import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.Featurizer;
 import io.blindtuner.vision.features.TokenFile;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,20 +18,19 @@ import java.util.Objects;
  * @param test test tokens (same T and d)
  * @param classes the class count
  * @param source where the tokens came from, for reports
- * @param featurizer the fitted patch featurizer when the tokens came from images here; null for a token file
+ * @param featurizerName the featurizer's name ({@link Featurizer#name()}, or the token file's), for reports
+ * @param featurizer the fitted featurizer when the tokens came from images here; null for a token file
  *     (its featurizer ran elsewhere, so a model trained on it predicts from token files only)
  * @param classNames one name per class
  */
 public record TrainingData(String dataset, FeatureSet train, FeatureSet test, int classes, String source,
-    PatchFeaturizer featurizer, List<String> classNames) {
-
-  /** Patch grid of the weight-free featurizer: 4 x 4 patches of 7 x 7 pixels on 28 x 28 images. */
-  public static final int PATCH_GRID = 4;
+    String featurizerName, Featurizer featurizer, List<String> classNames) {
 
   /** @throws IllegalArgumentException if the splits differ in shape, or the class names do not match the count */
   public TrainingData {
     Objects.requireNonNull(dataset, "dataset");
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(featurizerName, "featurizerName");
     if (train.tokens() != test.tokens() || train.dim() != test.dim()) {
       throw new IllegalArgumentException("train tokens (T=" + train.tokens() + ", d=" + train.dim()
           + ") and test tokens (T=" + test.tokens() + ", d=" + test.dim() + ") differ");
@@ -48,15 +47,16 @@ public record TrainingData(String dataset, FeatureSet train, FeatureSet test, in
   }
 
   /**
-   * Featurizes a MedMNIST data set with the weight-free patch featurizer fitted on the first {@code limitTrain}
-   * training images (all if null).
+   * Featurizes a MedMNIST data set with a weight-free featurizer fitted on the first {@code limitTrain} training
+   * images (all if null).
    */
-  public static TrainingData fromImages(MedMnistDataset ds, Path file, Integer limitTrain, List<String> classNames) {
+  public static TrainingData fromImages(MedMnistDataset ds, Path file, Integer limitTrain, FeaturizerKind kind,
+      List<String> classNames) {
     ImageSplit trainImages = limitTrain == null || limitTrain >= ds.train().n() ? ds.train()
         : ds.train().head(limitTrain);
-    PatchFeaturizer f = PatchFeaturizer.fit(trainImages, PATCH_GRID);
+    Featurizer f = kind.fit(trainImages);
     return new TrainingData(ds.name(), f.featurize(trainImages, n -> {}), f.featurize(ds.test(), n -> {}),
-        ds.classes(), f.description() + " (" + file + ")", f, classNames);
+        ds.classes(), f.description() + " (" + file + ")", f.name(), f, classNames);
   }
 
   /**
@@ -73,6 +73,6 @@ public record TrainingData(String dataset, FeatureSet train, FeatureSet test, in
           Arrays.copyOf(train.values(), k), Arrays.copyOf(train.labels(), limitTrain));
     }
     return new TrainingData(tf.dataset(), train, tf.split("test"), tf.classes(),
-        tf.description() + " (" + file + ")", null, classNames);
+        tf.description() + " (" + file + ")", tf.featurizer(), null, classNames);
   }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
  *
  * @param dataset the data set name
  * @param tokensSource where the tokens came from
+ * @param featurizer the featurizer's name
  * @param tokenReduction what the PCA did
  * @param trainImages training images
  * @param testImages test images
@@ -37,7 +38,7 @@ import java.util.Map;
  * @param encryptedSeconds wall time of the encrypted run (key generation, encryption, steps, decryption); 0 without
  * @param totalSeconds wall time from preparation to the end
  */
-public record TrainingReport(String dataset, String tokensSource, String tokenReduction, int trainImages,
+public record TrainingReport(String dataset, String tokensSource, String featurizer, String tokenReduction, int trainImages,
     int testImages, HeadShape shape, TrainingConfig config, int steps, double clip, String attention,
     String activation, String softmax, Metrics floatMetrics, Metrics twinMetrics, DomainReport domain,
     List<String> domainWarnings, EncryptedRunFacts encrypted, List<EpochMetrics> floatHistory, List<EpochMetrics> twinHistory,
@@ -56,6 +57,7 @@ public record TrainingReport(String dataset, String tokensSource, String tokenRe
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("dataset", dataset);
     rep.put("tokens_source", tokensSource);
+    rep.put("featurizer", featurizer);
     rep.put("token_reduction", tokenReduction);
     rep.put("train_images", trainImages);
     rep.put("test_images", testImages);

@@ -128,7 +128,8 @@ public final class TrainingService {
     }
     DomainReport domain = DomainReport.measure(poly, twinParams, job.train());
     TrainingData data = r.data();
-    TrainingReport report = new TrainingReport(data.dataset(), data.source(), job.reduction(), job.train().size(),
+    TrainingReport report = new TrainingReport(data.dataset(), data.source(), data.featurizerName(),
+        job.reduction(), job.train().size(),
         job.test().size(), job.shape(), r.config(), job.steps(), r.clip(), poly.pooling().describe(),
         poly.activation().describe(), poly.softmax().describe(), last(floatHistory).test(),
         last(twinHistory).test(), domain, domain.warnings(poly), facts, floatHistory, twinHistory, encHistory, floatSeconds, twinSeconds,

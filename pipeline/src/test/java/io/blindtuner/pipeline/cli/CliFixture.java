@@ -24,16 +24,20 @@ public final class CliFixture {
     return new Run(code, out.toString(), err.toString());
   }
 
-  /** The shared MedMNIST folder, from the module directory or the project root. */
+  /**
+   * The shared MedMNIST folder: {@code shared/data} beside the project root or beside any folder above it (a git
+   * worktree nests deeper than the main checkout), found walking up from the module directory.
+   */
   public static Path data() {
     Path cwd = Path.of("").toAbsolutePath();
-    for (Path p : new Path[] {cwd.resolve("../../shared/data"), cwd.resolve("../shared/data")}) {
-      if (Files.isRegularFile(p.resolve("breastmnist.npz"))) {
-        return p.normalize();
+    for (Path p = cwd; p != null; p = p.getParent()) {
+      Path candidate = p.resolve("shared/data");
+      if (Files.isRegularFile(candidate.resolve("breastmnist.npz"))) {
+        return candidate;
       }
     }
     throw new IllegalStateException("shared MedMNIST data missing: expected ../shared/data from the project root"
-        + " (looked from " + cwd + ")");
+        + " (looked above " + cwd + ")");
   }
 
   /** How many pixels of the image have exactly the colour rgb. */

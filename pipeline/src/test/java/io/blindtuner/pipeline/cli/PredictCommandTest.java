@@ -49,6 +49,7 @@ class PredictCommandTest {
     String tr = Files.readString(trainReport);
     String pr = Files.readString(predReport);
     assertThat(number(pr, "images")).isEqualTo(156);
+    assertThat(tr).contains("\"featurizer\": \"k-means patch dictionary (Coates-Ng, weight-free)\"");
     assertThat(number(pr, "accuracy")).isEqualTo(number(tr, "twin_accuracy"));
     assertThat(number(pr, "balanced_accuracy")).isEqualTo(number(tr, "twin_balanced_accuracy"));
     assertThat(number(pr, "auc")).isEqualTo(number(tr, "twin_auc"));
@@ -91,6 +92,25 @@ class PredictCommandTest {
     assertThat(otherImages.code()).isEqualTo(1);
     assertThat(otherImages.err()).contains("--data " + data().resolve("retinamnist.npz"))
         .contains("breastmnist has 1 channel(s) but the file's images have 3");
+  }
+
+  /** The model file holds either featurizer; the default (k-means) is covered above, the patch featurizer here. */
+  @Test
+  void aModelWithThePatchFeaturizerPredictsWhatTrainingReported() throws IOException {
+    Path model = dir.resolve("patch.model");
+    Path trainReport = dir.resolve("train.json");
+    Run t = run("train", "--dataset", "breastmnist", "--data", data().toString(), "--limit-train", "96",
+        "--epochs", "2", "--featurizer", "patch", "--save-model", model.toString(), "--report", trainReport.toString());
+    assertThat(t.code()).as(t.err()).isZero();
+    Path predReport = dir.resolve("pred.json");
+    Run p = run("predict", "--model", model.toString(), "--data", data().toString(), "--report",
+        predReport.toString());
+    assertThat(p.code()).as(p.err()).isZero();
+    String tr = Files.readString(trainReport);
+    String pr = Files.readString(predReport);
+    assertThat(tr).contains("\"featurizer\": \"patch featurizer (weight-free)\"");
+    assertThat(number(pr, "auc")).isEqualTo(number(tr, "twin_auc"));
+    assertThat(number(pr, "balanced_accuracy")).isEqualTo(number(tr, "twin_balanced_accuracy"));
   }
 
   @Test

@@ -53,7 +53,8 @@ class TrainOptionsTest {
 
   @Test
   void sizesThatOnlyTheDataCanConfirmAreRefusedBeforeTraining() {
-    refused(train("--dim", "64"), "--dim 64 is more than the 51 values the tokens have");
+    refused(train("--dim", "128"), "--dim 128 is more than the 64 values the tokens have");
+    refused(train("--featurizer", "patch", "--dim", "64"), "--dim 64 is more than the 51 values the tokens have");
     refused(train("--batch", "128"), "--batch 128 is more than the 64 training images");
     refused(train("--batch", "16", "--encrypted"), "--batch 16", "must be a multiple of the 32 images");
     refused(train("--encrypted", "--coeff-bits", "60,60,60,60,60,60,60,60,60"), "--poly-degree 16384",
@@ -75,6 +76,8 @@ class TrainOptionsTest {
     Path model = Files.writeString(dir.resolve("m.model"), "x");
     refused(train("--save-model", model.toString()), "--save-model " + model, "already exists");
     refused(run("train", "--dataset", "breastmnist", "--data", missing.toString()), "no such data file: " + missing);
+    refused(run("train", "--dataset", "breastmnist", "--tokens", file.toString(), "--featurizer", "patch"),
+        "--featurizer applies to --data");
   }
 
   @Test
@@ -84,6 +87,10 @@ class TrainOptionsTest {
     assertThat(unknown.err().lines().toList()).hasSize(2);
     assertThat(unknown.err()).contains("train: Unknown options: '--epoch', '3'")
         .contains("Try 'blindtuner train --help' for the options.").doesNotContain("Usage");
+    Run unknownFeaturizer = train("--featurizer", "deit");
+    assertThat(unknownFeaturizer.code()).isEqualTo(2);
+    assertThat(unknownFeaturizer.err()).contains("--featurizer").contains("deit").contains("patch, kmeans")
+        .doesNotContain("Usage");
     Run notANumber = train("--epochs", "three");
     assertThat(notANumber.code()).isEqualTo(2);
     assertThat(notANumber.err()).contains("--epochs").contains("three").doesNotContain("Usage");

@@ -21,7 +21,7 @@ class TrainingServiceTest {
   /** Two classes of 8 tokens of 24 values whose first value carries the class, plus noise. */
   static TrainingData data() {
     return new TrainingData("synthetic", features("train", 96, 1), features("test", 40, 2), 2, "synthetic tokens",
-        null, TrainingData.numberedClasses(2));
+        "synthetic", null, TrainingData.numberedClasses(2));
   }
 
   static FeatureSet features(String split, int n, long seed) {
@@ -85,7 +85,7 @@ class TrainingServiceTest {
     });
     assertThat(rep.twinHistory().get(0).trainLoss()).isEqualTo(sum[0] / 6);
     Map<String, Object> json = rep.toJson();
-    assertThat(json.keySet()).startsWith("dataset", "tokens_source", "token_reduction", "train_images",
+    assertThat(json.keySet()).startsWith("dataset", "tokens_source", "featurizer", "token_reduction", "train_images",
         "test_images", "classes", "tokens", "dim", "hidden", "epochs", "batch", "steps", "learning_rate", "momentum",
         "weight_decay", "clip", "seed", "attention", "activation", "softmax", "float_accuracy",
         "float_balanced_accuracy", "float_auc", "twin_accuracy", "twin_balanced_accuracy", "twin_auc", "domain_seen",

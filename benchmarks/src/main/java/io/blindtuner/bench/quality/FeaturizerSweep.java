@@ -1,0 +1,157 @@
+package io.blindtuner.bench.quality;
+
+import com.typesafe.config.ConfigFactory;
+import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.model.eval.Metrics;
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
+import io.blindtuner.pipeline.hospital.TrainingData;
+import io.blindtuner.pipeline.hospital.TrainingListener;
+import io.blindtuner.pipeline.hospital.TrainingReport;
+import io.blindtuner.pipeline.hospital.TrainingRequest;
+import io.blindtuner.pipeline.hospital.TrainingService;
+import io.blindtuner.vision.data.MedMnistDataset;
+import io.blindtuner.vision.features.FeatureSet;
+import io.blindtuner.vision.features.Featurizer;
+import io.blindtuner.vision.features.KMeansPatchFeaturizer;
+import io.blindtuner.vision.features.KMeansSettings;
+import io.blindtuner.vision.features.PatchFeaturizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Chooses the featurizer and the head's hyper-parameters on the official validation split, never the test split:
+ * for each data set and featurizer it fits the featurizer on the train images, featurizes train and val, and for
+ * every point of the grid trains the float reference and the plaintext twin on train (the same
+ * {@link TrainingService} path as {@code blindtuner train}, PCA and scaling fitted on train) and scores them on val.
+ * Prints one row per run: val AUC and balanced accuracy of both heads.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.quality.FeaturizerSweep --data ../shared/data \
+ *   [--datasets breastmnist,pneumoniamnist,retinamnist] [--featurizers patch,kmeans] [--centroids 64,128] \
+ *   [--patch-sizes 6] [--grids 4] [--dims 16] [--hidden 16] [--lr 0.1] [--epochs 10] [--batch 32] [--seed 7]
+ * </pre>
+ */
+@Command(name = "featurizer-sweep", mixinStandardHelpOptions = true,
+    description = "Val-split sweep of featurizer x dims x hidden x lr x epochs for the float reference and twin.")
+public final class FeaturizerSweep implements Callable<Integer> {
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder of the MedMNIST .npz files.")
+  Path data;
+
+  @Option(names = "--datasets", split = ",", defaultValue = "breastmnist,pneumoniamnist,retinamnist")
+  List<String> datasets;
+
+  @Option(names = "--featurizers", split = ",", defaultValue = "patch,kmeans",
+      description = "patch and/or kmeans (default ${DEFAULT-VALUE}).")
+  List<String> featurizers;
+
+  @Option(names = "--centroids", split = ",", defaultValue = "64,128",
+      description = "Dictionary sizes tried for kmeans (default ${DEFAULT-VALUE}).")
+  List<Integer> centroids;
+
+  @Option(names = "--patch-sizes", split = ",", defaultValue = "6",
+      description = "Dictionary patch sides tried for kmeans (default ${DEFAULT-VALUE}).")
+  List<Integer> patchSizes;
+
+  @Option(names = "--grids", split = ",", defaultValue = "4",
+      description = "Pooling grids tried for kmeans, T = grid^2 tokens (default ${DEFAULT-VALUE}).")
+  List<Integer> grids;
+
+  @Option(names = "--dims", split = ",", defaultValue = "16") List<Integer> dims;
+
+  @Option(names = "--hidden", split = ",", defaultValue = "16") List<Integer> hidden;
+
+  @Option(names = "--lr", split = ",", defaultValue = "0.1") List<Double> lrs;
+
+  @Option(names = "--epochs", split = ",", defaultValue = "10") List<Integer> epochs;
+
+  @Option(names = "--batch", split = ",", defaultValue = "32") List<Integer> batches;
+
+  @Option(names = "--clip", defaultValue = "3") double clip;
+
+  @Option(names = "--seed", defaultValue = "7") long seed;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FeaturizerSweep()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    for (String f : featurizers) {
+      if (!f.equals("patch") && !f.equals("kmeans")) {
+        throw new IllegalArgumentException("--featurizers: unknown featurizer '" + f + "' (patch or kmeans)");
+      }
+    }
+    TrainingService service = new TrainingService(ConfigFactory.load());
+    System.out.println("| data set | featurizer | d | m | lr | epochs | batch | float val AUC | float val bal-acc"
+        + " | twin val AUC | twin val bal-acc |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    for (String name : datasets) {
+      Path file = data.resolve(name + ".npz");
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("--datasets: " + file + " does not exist");
+      }
+      MedMnistDataset ds = MedMnistDataset.load(file, name);
+      for (Featurizer f : featurizersFor(ds)) {
+        FeatureSet train = f.featurize(ds.train(), n -> { });
+        FeatureSet val = f.featurize(ds.val(), n -> { });
+        // the val split sits where TrainingService expects its evaluation split: nothing here reads test
+        TrainingData td = new TrainingData(name, train, val, ds.classes(), f.description(), f.name(), null,
+            TrainingData.numberedClasses(ds.classes()));
+        String label = f instanceof KMeansPatchFeaturizer k ? "kmeans k=" + k.dim() + " p=" + k.dictionary().size()
+            + " g=" + k.grid() : "patch";
+        for (int d : dims) {
+          for (int m : hidden) {
+            for (double lr : lrs) {
+              for (int e : epochs) {
+                for (int b : batches) {
+                  run(service, td, label, d, m, lr, e, b);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  private List<Featurizer> featurizersFor(MedMnistDataset ds) {
+    List<Featurizer> out = new ArrayList<>();
+    for (String f : featurizers) {
+      if (f.equals("patch")) {
+        out.add(PatchFeaturizer.fit(ds.train(), FeaturizerKind.PATCH_GRID));
+      } else {
+        KMeansSettings def = KMeansSettings.defaults();
+        for (int k : centroids) {
+          for (int p : patchSizes) {
+            for (int g : grids) {
+              out.add(KMeansPatchFeaturizer.fit(ds.train(), new KMeansSettings(p, k, g, def.samples(), def.seed())));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private void run(TrainingService service, TrainingData td, String label, int d, int m, double lr, int e, int b) {
+    if (d > td.train().dim() || m > td.train().tokens()) {
+      return; // the PCA cannot widen tokens, and the encrypted packing needs m <= T
+    }
+    TrainingConfig cfg = new TrainingConfig(e, b, lr, 0.1, 0.9, 1e-3, seed);
+    TrainingReport r = service.train(service.prepare(new TrainingRequest(td, d, m, clip, cfg, null)),
+        TrainingListener.NONE).report();
+    Metrics fl = r.floatMetrics();
+    Metrics tw = r.twinMetrics();
+    System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %.3g | %d | %d | %.4f | %.3f | %.4f | %.3f |%n", td.dataset(),
+        label, d, m, lr, e, b, fl.auc(), fl.balancedAccuracy(), tw.auc(), tw.balancedAccuracy());
+    System.out.flush();
+  }
+}

@@ -116,6 +116,12 @@ public final class TrainCommand implements Callable<Integer> {
           + "within the 128-bit bound.")
   int[] coeffBits;
 
+  @Option(names = "--key-switching", paramLabel = "LAYOUT", defaultValue = EncryptionSettings.DEFAULT_KEY_SWITCHING,
+      description = "seal: SEAL's layout (one digit per data prime, the last --coeff-bits prime special); or"
+          + " DIGITS:BITS,BITS...: hybrid, the data primes in DIGITS digits and special primes of BITS in place of the"
+          + " last --coeff-bits prime: fewer NTTs per key switch (default ${DEFAULT-VALUE}).")
+  String keySwitching;
+
   @Option(names = "--pipeline", paramLabel = "MODE", defaultValue = "overlapped",
       description = "overlapped: stage actors with several micro-batches in flight (blindtuner.pipeline settings);"
           + " sequential: one micro-batch at a time on this thread (default ${DEFAULT-VALUE}).")
@@ -149,8 +155,10 @@ public final class TrainCommand implements Callable<Integer> {
   private int run(PrintWriter o, PrintWriter err) throws IOException {
     TrainingConfig cfg = checkOptions();
     TrainingService service = new TrainingService(ConfigFactory.load());
+    int[] layout = EncryptionSettings.parseKeySwitching(keySwitching);
     TrainingData data = load(err);
-    EncryptionSettings enc = encrypted ? new EncryptionSettings(polyDegree, coeffBits, pipeline, threads) : null;
+    EncryptionSettings enc = encrypted ? new EncryptionSettings(polyDegree, coeffBits, layout[0],
+        Arrays.copyOfRange(layout, 1, layout.length), pipeline, threads) : null;
     PreparedTraining job = service.prepare(new TrainingRequest(data, dim, hidden, clip, cfg, enc));
     printSetup(o, job);
     TrainingResult result;
@@ -286,9 +294,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (job.params() != null) {
       CkksParameters params = job.params();
       TrainingPlan plan = job.plan();
-      o.printf(Locale.ROOT, "ckks      N=%d, primes %s (%d bits, 128-bit bound %d), %d slots, top level %d%n",
-          params.n(), Arrays.toString(coeffBits), params.totalBits(), CkksParameters.maxSecureBits(params.n()),
-          params.slots(), params.maxLevel());
+      o.printf(Locale.ROOT, "ckks      N=%d, primes %s (%d bits, 128-bit bound %d), %d slots, top level %d, key"
+          + " switching %s%n", params.n(), Arrays.toString(params.spec().coeffModulusBits()), params.totalBits(),
+          CkksParameters.maxSecureBits(params.n()), params.slots(), params.maxLevel(), params.keySwitchLayout());
       o.printf(Locale.ROOT, "plan      derived by a dry run: %d rotations and %d ciphertext products per step, %d"
           + " Galois keys in all, the attention stage holding %d and the loss %d%n",
           plan.rotationsPerStep(batch / plan.spec().layout().batch()),

@@ -21,7 +21,8 @@ import java.util.Map;
  * @param bytesFromCloud bytes the cloud sent
  * @param peakCiphertextsAlive the most ciphertexts alive at once
  * @param ringDegree N
- * @param primeBits the prime sizes
+ * @param primeBits the prime sizes, data then special
+ * @param keySwitching the key-switching layout ({@link io.blindtuner.he.ckks.KeySwitchLayout})
  * @param totalModulusBits log2(QP)
  * @param securityBits 128, or 0 for test-only insecure parameters
  * @param slots CKKS slots
@@ -32,7 +33,7 @@ import java.util.Map;
 public record EncryptedRunFacts(Metrics metrics, double maxParameterDiff, double releaseFloodingSigma, int steps, int microBatches,
     double secondsPerStep, long rotations, long multiplications, long refreshRoundTrips, long refreshedCiphertexts,
     long bytesToCloud, long bytesFromCloud, long peakCiphertextsAlive, int ringDegree, int[] primeBits,
-    int totalModulusBits, int securityBits, int slots, int topLevel, int threads,
+    String keySwitching, int totalModulusBits, int securityBits, int slots, int topLevel, int threads,
     EncryptionSettings.Pipeline pipeline) {
 
   public EncryptedRunFacts {
@@ -60,6 +61,7 @@ public record EncryptedRunFacts(Metrics metrics, double maxParameterDiff, double
     rep.put("bytes_from_cloud", bytesFromCloud);
     rep.put("poly_modulus_degree", ringDegree);
     rep.put("coeff_modulus_bits", Arrays.stream(primeBits).boxed().toList());
+    rep.put("key_switching", keySwitching);
     rep.put("total_modulus_bits", totalModulusBits);
     rep.put("security_bits", securityBits);
     rep.put("threads", threads);

@@ -3,7 +3,6 @@ package io.blindtuner.pipeline.hospital;
 import com.typesafe.config.Config;
 import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.he.ckks.CkksParameters;
-import io.blindtuner.he.ckks.CkksSpec;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
@@ -71,7 +70,7 @@ public final class TrainingService {
     if (r.encrypted()) {
       EncryptionSettings e = r.encryption();
       try {
-        params = CkksParameters.create(CkksSpec.of(e.ringDegree(), e.primeBits()));
+        params = CkksParameters.create(e.spec());
       } catch (IllegalArgumentException ex) {
         throw new IllegalArgumentException(e.describe() + ": " + ex.getMessage(), ex);
       }
@@ -123,7 +122,7 @@ public final class TrainingService {
       facts = new EncryptedRunFacts(end.test(), maxAbsDiff(encParams, twinParams), enc.floodingSigma(), enc.steps(), enc.microBatches(),
           enc.secondsPerStep(), enc.rotations(), enc.multiplications(), enc.refreshRoundTrips(),
           enc.refreshedCiphertexts(), enc.bytesToCloud(), enc.bytesFromCloud(), enc.peakCiphertextsAlive(), p.n(),
-          e.primeBits(), p.totalBits(), p.isInsecure() ? 0 : 128, p.slots(), p.maxLevel(), e.threads(),
+          p.spec().coeffModulusBits(), p.keySwitchLayout().toString(), p.totalBits(), p.isInsecure() ? 0 : 128, p.slots(), p.maxLevel(), e.threads(),
           e.pipeline());
     }
     DomainReport domain = DomainReport.measure(poly, twinParams, job.train());

@@ -62,6 +62,8 @@ class TrainCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("encrypted (CKKS)").contains("N=16384");
     String json = Files.readString(report);
+    // the training default: hybrid key switching, the special primes counted in the 128-bit bound below
+    assertThat(json).contains("\"key_switching\": \"hybrid[digits=q0..q1,q2..q3,q4..q5,q6..q7, special primes=2]\"");
     assertThat(number(json, "steps")).isEqualTo(2);
     assertThat(number(json, "poly_modulus_degree")).isEqualTo(16384);
     // 128-bit security is the HE standard's bound on the modulus for the ring, not the constant the report writes

@@ -49,6 +49,8 @@ class TrainOptionsTest {
     refused(train("--momentum", "1"), "--momentum must be in [0.0, 0.999]");
     refused(train("--final-lr", "1.5"), "--final-lr must be in [0.0, 1.0]");
     refused(train("--clip", "NaN"), "--clip must be a positive number");
+    refused(train("--key-switching", "hybrid"), "--key-switching must be 'seal' or DIGITS:BITS,BITS... (e.g. 4:49,49),"
+        + " got hybrid");
   }
 
   @Test
@@ -57,9 +59,15 @@ class TrainOptionsTest {
     refused(train("--featurizer", "patch", "--dim", "64"), "--dim 64 is more than the 51 values the tokens have");
     refused(train("--batch", "128"), "--batch 128 is more than the 64 training images");
     refused(train("--batch", "16", "--encrypted"), "--batch 16", "must be a multiple of the 32 images");
+    refused(train("--encrypted", "--key-switching", "4:60,60"), "--key-switching 4:60,60",
+        "log2(QP) = 460 exceeds the HE-standard 128-bit bound 438");
+    refused(train("--encrypted", "--key-switching", "9:49,49"), "--key-switching 9:49,49", "digits");
     refused(train("--encrypted", "--coeff-bits", "60,60,60,60,60,60,60,60,60"), "--poly-degree 16384",
         "--coeff-bits 60,60,60,60,60,60,60,60,60", "128-bit bound");
-    refused(train("--encrypted", "--coeff-bits", "60,40,60"), "cannot run encrypted", "--coeff-bits 60,40,60");
+    refused(train("--encrypted", "--coeff-bits", "60,40,60"), "--coeff-bits 60,40,60 --key-switching 4:49,49",
+        "key switching needs between 1 and 2 digits (the number of data primes), got 4");
+    refused(train("--encrypted", "--coeff-bits", "60,40,60", "--key-switching", "seal"), "cannot run encrypted",
+        "--coeff-bits 60,40,60 --key-switching seal");
     refused(train("--class-names", "benign"), "--class-names gives 1 names, the data has 2 classes");
   }
 

@@ -101,13 +101,14 @@ class TrainingServiceTest {
     TrainingConfig big = new TrainingConfig(1, 128, 0.1, 0.1, 0.9, 1e-3, 7);
     assertThatThrownBy(() -> service.prepare(new TrainingRequest(data(), 8, 8, 3, big, null)))
         .hasMessage("--batch 128 is more than the 96 training images");
-    EncryptionSettings shallow = new EncryptionSettings(16384, new int[] {60, 40, 60},
+    EncryptionSettings shallow = new EncryptionSettings(16384, new int[] {60, 40, 60}, 0, new int[0],
         EncryptionSettings.Pipeline.sequential, 1);
     assertThatThrownBy(() -> service.prepare(new TrainingRequest(data(), 8, 8, 3, CONFIG, shallow)))
-        .hasMessageStartingWith("--batch 16 --dim 8 --hidden 8 --poly-degree 16384 --coeff-bits 60,40,60 cannot run"
-            + " encrypted: ");
-    assertThatThrownBy(() -> new EncryptionSettings(16384, new int[] {60, 60}, EncryptionSettings.Pipeline.overlapped,
-        0)).hasMessage("--threads must be in 1.." + EncryptionSettings.MAX_THREADS + ", got 0");
+        .hasMessageStartingWith("--batch 16 --dim 8 --hidden 8 --poly-degree 16384 --coeff-bits 60,40,60"
+            + " --key-switching seal cannot run encrypted: ");
+    assertThatThrownBy(() -> new EncryptionSettings(16384, new int[] {60, 60}, 0, new int[0],
+        EncryptionSettings.Pipeline.overlapped, 0))
+        .hasMessage("--threads must be in 1.." + EncryptionSettings.MAX_THREADS + ", got 0");
     assertThatThrownBy(() -> new TrainingRequest(data(), 8, 0, 3, CONFIG, null))
         .hasMessage("--hidden must be >= 1, got 0");
   }

@@ -191,7 +191,10 @@ function main() {
   lines.push(`TSV (BENCH op N ours_1thread_ms ours_2threads_ms ${files.reference ? 'reference' : 'nodeseal'}_ms):`);
   process.stdout.write(lines.join('\n') + '\n' + tsv.join('\n') + '\n');
   if (files.report) {
+    const os = require('os');
     const report = {
+      generated: new Date().toISOString(),
+      machine: { cpu: os.cpus()[0].model, cores: os.cpus().length, loadavg: os.loadavg() },
       ours: { engine: ours.engine, jvm: ours.jvm, rounds: ours.rounds || 1 },
       reference: { kind: refName, engine: seal.engine, runtime: seal.node, rounds: seal.rounds || 1 },
       trainingParameters: Object.fromEntries(ns.map((n) => [n, ours.results[n].trainingParameters || null])),

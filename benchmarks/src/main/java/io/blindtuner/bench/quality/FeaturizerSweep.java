@@ -102,7 +102,7 @@ public final class FeaturizerSweep implements Callable<Integer> {
         FeatureSet train = f.featurize(ds.train(), n -> { });
         FeatureSet val = f.featurize(ds.val(), n -> { });
         // the val split sits where TrainingService expects its evaluation split: nothing here reads test
-        TrainingData td = new TrainingData(name, train, val, ds.classes(), f.description(), f.name(), null,
+        TrainingData td = new TrainingData(name, train, val, ds.classes(), f.description(), f.name(), f,
             TrainingData.numberedClasses(ds.classes()));
         String label = f instanceof KMeansPatchFeaturizer k ? "kmeans k=" + k.dim() + " p=" + k.dictionary().size()
             + " g=" + k.grid() : "patch";

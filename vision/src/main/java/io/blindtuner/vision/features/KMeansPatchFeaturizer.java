@@ -50,9 +50,6 @@ public final class KMeansPatchFeaturizer implements Featurizer {
    * @throws IllegalArgumentException naming the setting or field that does not suit the images
    */
   public static KMeansPatchFeaturizer fit(ImageSplit train, KMeansSettings settings) {
-    if (train.n() == 0) {
-      throw new IllegalArgumentException("k-means featurizer train split '" + train.name() + "' is empty");
-    }
     return new KMeansPatchFeaturizer(PatchDictionary.learn(train, settings.patchSize(), settings.centroids(),
         settings.samples(), settings.seed()), settings.grid(), train.height(), train.width());
   }

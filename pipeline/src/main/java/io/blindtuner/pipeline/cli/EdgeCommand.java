@@ -69,6 +69,11 @@ public final class EdgeCommand implements Callable<Integer> {
   @Option(names = "--limit-train", paramLabel = "N", description = "Only the first N training images.")
   Integer limitTrain;
 
+  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "" + DemoCommand.LEARNING_RATE,
+      description = "Peak learning rate (default ${DEFAULT-VALUE}: chosen on val for one epoch of batch 64, as in the"
+          + " demo; lower it for longer runs or --watch versions that fine-tune a trained model).")
+  double lr;
+
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON settings over reference.conf.")
   Path config;
 
@@ -105,6 +110,7 @@ public final class EdgeCommand implements Callable<Integer> {
     }
     OptionChecks.positive("--epochs", epochs);
     OptionChecks.positive("--batch", batch);
+    OptionChecks.positive("--lr", lr);
     if (limitTrain != null) {
       OptionChecks.positive("--limit-train", limitTrain);
     }
@@ -138,7 +144,7 @@ public final class EdgeCommand implements Callable<Integer> {
     TrainingData data = TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
         FeaturizerKind.DEFAULT, TrainingData.numberedClasses(loaded.dataset().classes()));
     HospitalTokens tokens = HospitalTokens.prepare(data, DemoCommand.DIM, DemoCommand.HIDDEN, DemoCommand.CLIP);
-    TrainingConfig cfg = new TrainingConfig(epochs, batch, 0.1, 0.1, 0.9, 1e-3, 7);
+    TrainingConfig cfg = new TrainingConfig(epochs, batch, lr, 0.1, 0.9, 1e-3, 7);
     try (ServiceRuntime rt = ServiceRuntime.start(config)) {
       Path state = rt.services.edgeStateDir();
       Files.createDirectories(state);

@@ -32,6 +32,7 @@ class EdgeOptionsTest {
   void eachOptionIsNamedAlone() throws Exception {
     refused(edge("--epochs", "0"), "--epochs must be at least 1, got 0");
     refused(edge("--batch", "-1"), "--batch must be at least 1");
+    refused(edge("--lr", "0"), "--lr must be a positive number");
     Path inbox = dir.resolve("inbox");
     refused(edge("--watch", inbox.toString(), "--window", "32"), "--window 32 is less than one --batch (64)");
     refused(edge("--watch", inbox.toString(), "--version-every", "0"), "--version-every must be >= 1, got 0");

@@ -136,6 +136,26 @@ final class CkksKernels {
     }
 
     /**
+     * dst = (accumulate ? dst : 0) + (src - tmp) * inv mod q over n coefficients: the last step of dividing by
+     * dropped primes (a rescale's q_last, a key switch's P). src in [0, q), tmp lazily reduced in [0, 4q).
+     */
+    static void subtractScale(Modulus qj, long[] src, long[] tmp, long inv, long invS, long[] dst, boolean accumulate,
+            int n) {
+        long q = qj.value();
+        long fourQ = 4 * q;
+        if (accumulate) {
+            for (int x = 0; x < n; x++) {
+                long r = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS) + dst[x];
+                dst[x] = r >= q ? r - q : r;
+            }
+        } else {
+            for (int x = 0; x < n; x++) {
+                dst[x] = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS);
+            }
+        }
+    }
+
+    /**
      * dst = (accumulate ? dst : 0) + (src - r) * moduli[lastIdx]^-1 mod q_j, where {@code roundedLast} holds
      * r + floor(q_last/2) in coefficient form, r the centered residue mod q_last. src in [0, q_j).
      */
@@ -150,19 +170,7 @@ final class CkksKernels {
                 tmp[x] = qj.reduce(roundedLast[x]) + fix;
             }
             ntt[j].forwardLazy(tmp);
-            long inv = params.inv[lastIdx][j];
-            long invS = params.invShoup[lastIdx][j];
-            long fourQ = 4 * q;
-            if (accumulate) {
-                for (int x = 0; x < n; x++) {
-                    long r = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS) + dst[x];
-                    dst[x] = r >= q ? r - q : r;
-                }
-            } else {
-                for (int x = 0; x < n; x++) {
-                    dst[x] = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS);
-                }
-            }
+            subtractScale(qj, src, tmp, params.inv[lastIdx][j], params.invShoup[lastIdx][j], dst, accumulate, n);
         } finally {
             scratch.release(s);
         }

@@ -257,27 +257,13 @@ final class HybridKeySwitch {
             int cc = task / kept;
             int j = task % kept;
             Modulus qj = moduli[j];
-            long q = qj.value();
             long[][] s = scratch.acquire();
             try {
                 long[] tmp = s[0];
                 conv.convert(y[cc], j, tmp);
                 ntt[j].forwardLazy(tmp);
-                long inv = conv.productInverse(j);
-                long invS = conv.productInverseShoup(j);
-                long fourQ = 4 * q;
-                long[] src = t[cc][j];
-                long[] dst = out[cc][j];
-                if (accumulate[cc]) {
-                    for (int x = 0; x < n; x++) {
-                        long r = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS) + dst[x];
-                        dst[x] = r >= q ? r - q : r;
-                    }
-                } else {
-                    for (int x = 0; x < n; x++) {
-                        dst[x] = qj.mulShoup(src[x] + fourQ - tmp[x], inv, invS);
-                    }
-                }
+                CkksKernels.subtractScale(qj, t[cc][j], tmp, conv.productInverse(j), conv.productInverseShoup(j),
+                        out[cc][j], accumulate[cc], n);
             } finally {
                 scratch.release(s);
             }

@@ -112,13 +112,15 @@ final class TrainingPlot {
     FontMetrics fm = g.getFontMetrics();
     g.drawString(title, left + (right - left - fm.stringWidth(title)) / 2, top - 15);
     g.drawRect(left, top, right - left, bottom - top);
+    // enough decimals that the five ticks (a quarter of the range apart) read differently
+    int decimals = Math.max(2, (int) Math.ceil(-Math.log10((hi - lo) / 4)) + 1);
     for (int i = 0; i <= 4; i++) {
       double v = lo + (hi - lo) * i / 4;
       int y = yOf(v, lo, hi, top, bottom);
       g.setColor(new Color(0xe0e0e0));
       g.drawLine(left + 1, y, right - 1, y);
       g.setColor(Color.BLACK);
-      String s = String.format(Locale.ROOT, "%.3f", v);
+      String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
       g.drawString(s, left - fm.stringWidth(s) - 4, y + fm.getAscent() / 2);
     }
     int tickEvery = Math.max(1, epochs / 10);

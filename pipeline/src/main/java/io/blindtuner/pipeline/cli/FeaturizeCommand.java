@@ -4,6 +4,7 @@ import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.Featurizer;
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.vision.features.PatchFeaturizer;
 import io.blindtuner.vision.features.Pca;
 import io.blindtuner.vision.features.TokenFile;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code blindtuner featurize}: hospital side. Loads a MedMNIST data set, turns every image of every split into
- * T tokens of d values (a DeiT/ViT trunk on safetensors weights, or the weight-free patch featurizer), optionally
+ * T tokens of d values (a DeiT/ViT trunk on safetensors weights, or a weight-free featurizer), optionally
  * reduces d by a PCA fitted on the train split, and writes a token file that training reads.
  */
 @Command(
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Hospital side: turn a MedMNIST data set into tokens (T x d per image) for every split and write them to a "
             + "token file that training reads.",
-        "Without --weights the weight-free patch featurizer is used; with --weights FILE a DeiT/ViT trunk runs on "
+        "Without --weights a weight-free featurizer is fitted on the train split (--featurizer); with --weights FILE a"
+            + " DeiT/ViT trunk runs on "
             + "those safetensors weights (timm or Hugging Face names)."})
 public final class FeaturizeCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
@@ -55,6 +57,11 @@ public final class FeaturizeCommand implements Callable<Integer> {
 
   @Option(names = "--weights", paramLabel = "FILE", description = "DeiT/ViT weights (.safetensors).")
   Path weights;
+
+  @Option(names = "--featurizer", paramLabel = "KIND", defaultValue = "kmeans",
+      description = "Without --weights: the weight-free featurizer, patch or kmeans (default ${DEFAULT-VALUE}, as train"
+          + " uses), fitted on the train split.")
+  FeaturizerKind featurizerKind;
 
   @Option(names = "--random-weights", paramLabel = "ARCH",
       description = "Use a randomly initialised trunk of ARCH (e.g. deit_tiny_patch16_224) instead of --weights: "
@@ -96,6 +103,10 @@ public final class FeaturizeCommand implements Callable<Integer> {
   private int run(PrintWriter o, PrintWriter err) throws IOException {
     if (weights != null && randomArch != null) {
       throw new IllegalArgumentException("give either --weights or --random-weights, not both");
+    }
+    if (grid != null && weights == null && randomArch == null && featurizerKind != FeaturizerKind.patch) {
+      throw new IllegalArgumentException("--grid applies to --featurizer patch and to a trunk (--weights), not to"
+          + " --featurizer " + featurizerKind);
     }
     if (limit != null && limit < 1) {
       throw new IllegalArgumentException("--limit must be >= 1");
@@ -182,7 +193,10 @@ public final class FeaturizeCommand implements Callable<Integer> {
       if (arch != null) {
         throw new IllegalArgumentException("--arch needs --weights");
       }
-      return PatchFeaturizer.fit(train, grid == null ? 4 : grid);
+      if (featurizerKind == FeaturizerKind.patch) {
+        return PatchFeaturizer.fit(train, grid == null ? FeaturizerKind.PATCH_GRID : grid);
+      }
+      return featurizerKind.fit(train);
     }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Path w = weights;

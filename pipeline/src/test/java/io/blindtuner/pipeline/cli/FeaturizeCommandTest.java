@@ -5,6 +5,7 @@ import static io.blindtuner.pipeline.cli.CliFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blindtuner.pipeline.cli.CliFixture.Run;
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.PatchFeaturizer;
@@ -25,8 +26,8 @@ class FeaturizeCommandTest {
   void patchFeaturizerOnBreastMnistWritesEverySplit() throws IOException {
     Path out = dir.resolve("breast.tokens");
     Path report = dir.resolve("r.json");
-    Run r = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--out", out.toString(),
-        "--report", report.toString());
+    Run r = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--featurizer", "patch",
+        "--out", out.toString(), "--report", report.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("patch featurizer (weight-free)").contains("T=16 d=51");
     TokenFile tf = TokenFile.read(out);
@@ -44,6 +45,24 @@ class FeaturizeCommandTest {
     String json = Files.readString(report);
     assertThat(json).contains("\"featurizer\": \"patch featurizer (weight-free)\"").contains("\"tokens\": 16")
         .contains("\"train\": 546");
+  }
+
+  @Test
+  void theKMeansFeaturizerWritesWhatTrainFitsOnTheSameImages() throws IOException {
+    Path out = dir.resolve("breast-kmeans.tokens");
+    Run r = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--limit", "64", "--out",
+        out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    TokenFile tf = TokenFile.read(out);
+    assertThat(tf.featurizer()).contains("k-means");
+    MedMnistDataset ds = MedMnistDataset.load(data().resolve("breastmnist.npz"), "breastmnist");
+    FeatureSet test = FeaturizerKind.kmeans.fit(ds.train().head(64)).featurize(ds.test().head(64), k -> { });
+    assertThat(tf.tokens()).isEqualTo(test.tokens());
+    assertThat(tf.split("test").values()).isEqualTo(test.values());
+    Run grid = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--grid", "2", "--out",
+        dir.resolve("g").toString());
+    assertThat(grid.code()).isEqualTo(1);
+    assertThat(grid.err()).contains("--grid applies to --featurizer patch");
   }
 
   @Test

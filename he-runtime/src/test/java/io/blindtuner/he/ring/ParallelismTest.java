@@ -57,7 +57,9 @@ class ParallelismTest {
         try (Parallelism p = Parallelism.withThreads(2)) {
             for (int call = 0; call < 3000; call++) {
                 if (call % 1000 == 999) {
-                    Thread.sleep(5); // longer than the helper's polling: the next call starts it on the executor again
+                    // once the helpers have stopped polling and given their threads back, the next call starts
+                    // them on the executor again
+                    awaitParkedInPool(helperThreads);
                 }
                 AtomicIntegerArray hits = new AtomicIntegerArray(2);
                 AtomicInteger started = new AtomicInteger();
@@ -111,13 +113,19 @@ class ParallelismTest {
         try {
             // Counted around each helper task rather than read from pool.getActiveCount(), which was seen to report
             // a thread busy for seconds while both pool threads sat idle in getTask().
-            AtomicInteger helping = new AtomicInteger();
+            Object idle = new Object();
+            int[] helping = {0}; // guarded by idle
             Executor counted = r -> pool.execute(() -> {
-                helping.incrementAndGet();
+                synchronized (idle) {
+                    helping[0]++;
+                }
                 try {
                     r.run();
                 } finally {
-                    helping.decrementAndGet();
+                    synchronized (idle) {
+                        helping[0]--;
+                        idle.notifyAll();
+                    }
                 }
             });
             Parallelism p = new Parallelism(counted, 3);
@@ -137,11 +145,13 @@ class ParallelismTest {
                 }
                 // Every item is done when forEach returns, so the helpers are only leaving: the pool must go idle
                 // (5 s is far beyond a helper's few remaining instructions, even on a loaded machine).
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (helping.get() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(0, 100_000);
+                synchronized (idle) {
+                    long deadline = System.nanoTime() + 5_000_000_000L;
+                    for (long left; helping[0] > 0 && (left = deadline - System.nanoTime()) > 0; ) {
+                        idle.wait(Math.max(1, left / 1_000_000));
+                    }
+                    assertThat(helping[0]).as("helpers still holding pool threads after call " + call).isZero();
                 }
-                assertThat(helping.get()).as("helpers still holding pool threads after call " + call).isZero();
             }
             assertThat(ranOn).as("threads that ran items").hasSizeGreaterThan(1);
             // The pool's own tasks still run: the helpers left no thread waiting in it.
@@ -171,5 +181,19 @@ class ParallelismTest {
         assertThat(hits.get(1)).isEqualTo(2);
         assertThat(Parallelism.withThreads(1)).isSameAs(Parallelism.SERIAL);
         assertThatThrownBy(() -> Parallelism.withThreads(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Waits until each thread is parked in its pool waiting for a task: a helper that stopped polling and returned
+     * its thread (a polling helper is runnable).
+     */
+    private static void awaitParkedInPool(Set<Thread> threads) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        for (Thread t : threads) {
+            while (t.getState() != Thread.State.WAITING) {
+                assertThat(System.nanoTime()).as(t.getName() + " parked in its pool").isLessThan(deadline);
+                Thread.yield();
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.blindtuner.pipeline.cli;
 
+import static io.blindtuner.pipeline.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blindtuner.pipeline.kafka.CompactedTopics;
@@ -13,9 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,16 +42,18 @@ class ServiceProcessTest {
           "proc-1", "--config", conf.toString()));
       KafkaConnection kafka = new KafkaConnection(broker.bootstrapServers(), Map.of(), "blindtuner.");
       Process first = trainer(conf, dir.resolve("first.log"));
-      Optional<byte[]> checkpoint = Optional.empty();
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-      while (checkpoint.isEmpty() && first.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-        checkpoint = CompactedTopics.latest(kafka, Topic.CHECKPOINTS, "proc-1".getBytes(StandardCharsets.UTF_8),
-            Duration.ofSeconds(30));
+      byte[][] checkpoint = new byte[1][];
+      ActorTestKit kit = ActorTestKit.create();
+      try {
+        eventually(kit, Duration.ofMinutes(10), () -> checkpoint[0] = CompactedTopics.latest(kafka,
+            Topic.CHECKPOINTS, "proc-1".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30)).orElseThrow(
+                () -> new AssertionError("no checkpoint of proc-1 yet (first trainer alive: " + first.isAlive()
+                    + "; its log: " + dir.resolve("first.log") + ")")));
+      } finally {
+        kit.shutdownTestKit();
       }
-      assertThat(checkpoint).as(Files.readString(dir.resolve("first.log"))).isPresent();
       first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, nothing flushed or committed
-      assertThat(ClaimCheck.parse(checkpoint.get()).version()).isEqualTo(1);
+      assertThat(ClaimCheck.parse(checkpoint[0]).version()).isEqualTo(1);
 
       Process second = trainer(conf, dir.resolve("second.log"));
       assertThat(second.waitFor(10, TimeUnit.MINUTES)).isTrue();

@@ -137,8 +137,8 @@ class FaultSuiteTest {
             firstStep.countDown();
           }));
           assertThat(firstStep.await(3, TimeUnit.MINUTES)).isTrue();
+          // down for as long as a restart takes: close() returns once the broker is gone, its clients cut off
           broker.close();
-          Thread.sleep(2000);
           broker.start();
           report = job.get(5, TimeUnit.MINUTES);
         }

@@ -126,8 +126,8 @@ class TrainerServiceTest {
         }
       }));
       assertThat(firstStep.await(2, TimeUnit.MINUTES)).isTrue();
+      // down for as long as a restart takes: close() returns once the broker is gone, its clients cut off
       broker.close();
-      Thread.sleep(2000);
       broker.start();
       TrainerService.Report report = job.get(5, TimeUnit.MINUTES);
       assertThat(report.jobId()).isEqualTo("kafka-3");

@@ -1,5 +1,6 @@
 package io.blindtuner.pipeline.kafka;
 
+import static io.blindtuner.pipeline.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -94,11 +95,8 @@ class EmbeddedKafkaTest {
               + Topic.BATCHES.maxMessageBytes());
 
       admin.deleteTopics(List.of(Topic.BATCHES.topicName())).all().get();
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (admin.listTopics().names().get().contains(Topic.BATCHES.topicName())) {
-        assertThat(System.nanoTime()).as("topic deleted in time").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      eventually(testKit, TIMEOUT, () -> assertThat(admin.listTopics().names().get()).as("topics after the deletion")
+          .doesNotContain(Topic.BATCHES.topicName()));
       Topics.ensure(admin, Arrays.asList(Topic.values()), TIMEOUT);
       Topics.ensure(admin, Arrays.asList(Topic.values()), TIMEOUT); // idempotent
 

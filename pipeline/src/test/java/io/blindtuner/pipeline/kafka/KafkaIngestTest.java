@@ -1,5 +1,6 @@
 package io.blindtuner.pipeline.kafka;
 
+import static io.blindtuner.pipeline.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Gauge;
@@ -112,25 +113,16 @@ class KafkaIngestTest {
         .viaMat(KillSwitches.single(), Keep.right())
         .mapAsync(1, r -> new CompletableFuture<IngestRecord>())
         .to(Sink.ignore()).run(testKit.system());
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    double lag = Double.NaN;
-    while (System.nanoTime() < deadline) {
-      Gauge g = registry.find("kafka.consumer.fetch.manager.records.lag.max").gauge();
-      lag = g == null ? Double.NaN : g.value();
-      if (lag >= 50) {
-        break;
-      }
-      Thread.sleep(100);
-    }
-    assertThat(lag).as("records-lag-max of a consumer stalled near the start of 100 records").isBetween(50.0, 100.0);
+    String lagMax = "kafka.consumer.fetch.manager.records.lag.max";
+    eventually(testKit, TIMEOUT, () -> {
+      Gauge g = registry.find(lagMax).gauge();
+      assertThat(g).as(lagMax + " bound").isNotNull();
+      assertThat(g.value()).as("records-lag-max of a consumer stalled near the start of 100 records")
+          .isBetween(50.0, 100.0);
+    });
     stalled.shutdown();
-    deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!registry.find("kafka.consumer.fetch.manager.records.lag.max").gauges().isEmpty()
-        && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(registry.find("kafka.consumer.fetch.manager.records.lag.max").gauges()).as("meters of a closed consumer")
-        .isEmpty();
+    eventually(testKit, TIMEOUT, () -> assertThat(registry.find(lagMax).gauges()).as("meters of a closed consumer")
+        .isEmpty());
   }
 
   @Test
@@ -187,35 +179,26 @@ class KafkaIngestTest {
       UniqueKillSwitch a = consume("a", topic, seen.get("a"));
       awaitAll(seen.get("a"), published);
       UniqueKillSwitch b = consume("b", topic, seen.get("b"));
-      // Keep publishing while the group rebalances; every record must be used and committed by someone.
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      for (int round = 1; seen.get("b").isEmpty(); round++) {
-        assertThat(System.nanoTime()).as("the second consumer got partitions in time").isLessThan(deadline);
-        publishRound(publisher, topic, round, published);
-        Thread.sleep(200);
-      }
+      // Keep publishing a round per check while the group rebalances; every record must be used and committed by
+      // someone.
+      int[] round = {0};
+      eventually(testKit, TIMEOUT, () -> {
+        publishRound(publisher, topic, ++round[0], published);
+        assertThat(seen.get("b")).as("records of the second consumer").isNotEmpty();
+      });
       // Both members now hold partitions at once: a last round reaches both.
       Set<String> last = ConcurrentHashMap.newKeySet();
       publishRound(publisher, topic, Integer.MAX_VALUE, last);
       published.addAll(last);
-      Set<String> union = ConcurrentHashMap.newKeySet();
-      while (true) {
-        union.addAll(seen.get("a"));
+      eventually(testKit, TIMEOUT, () -> {
+        Set<String> union = new java.util.HashSet<>(seen.get("a"));
         union.addAll(seen.get("b"));
-        if (union.containsAll(published)) {
-          break;
-        }
-        assertThat(System.nanoTime()).as("every record used in time").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+        assertThat(union).as("records used by either consumer").containsAll(published);
+      });
       assertThat(seen.get("a")).as("the first consumer kept partitions").containsAnyElementsOf(last);
       assertThat(seen.get("b")).as("the second consumer has partitions").containsAnyElementsOf(last);
-      Map<TopicPartition, Long> committed = committed("rebalance", topic);
-      while (!committed.equals(endOffsets(topic))) {
-        assertThat(System.nanoTime()).as("all positions committed in time").isLessThan(deadline);
-        Thread.sleep(100);
-        committed = committed("rebalance", topic);
-      }
+      eventually(testKit, TIMEOUT, () -> assertThat(committed("rebalance", topic)).as("committed positions")
+          .isEqualTo(endOffsets(topic)));
       a.shutdown();
       b.shutdown();
     }
@@ -244,13 +227,10 @@ class KafkaIngestTest {
         .run(testKit.system());
   }
 
-  private static void awaitAll(Set<String> seen, Set<String> expected) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!seen.containsAll(expected)) {
-      assertThat(System.nanoTime()).as("records consumed in time").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+  private static void awaitAll(Set<String> seen, Set<String> expected) {
+    eventually(testKit, TIMEOUT, () -> assertThat(seen).as("records consumed").containsAll(expected));
   }
+
 
   private static Map<TopicPartition, Long> endOffsets(Topic topic) throws Exception {
     try (Admin admin = connection.admin()) {

@@ -135,14 +135,7 @@ public record HospitalModel(String dataset, String trainedBy, String functions, 
       throw new IllegalArgumentException(features.split() + ": tokens are T=" + features.tokens() + " of "
           + features.dim() + " values; the model takes T=" + shape.tokens() + " of " + tokenValues());
     }
-    FeatureSet f = pca != null ? pca.apply(features) : features;
-    for (int label : f.labels()) {
-      if (label < 0 || label >= shape.classes()) {
-        throw new IllegalArgumentException(features.split() + ": label " + label + " is outside the model's "
-            + shape.classes() + " classes");
-      }
-    }
-    return scaling.apply(f.values(), f.n(), f.tokens(), f.labels(), shape.classes());
+    return HospitalTokens.reduce(pca, scaling, shape.classes(), features);
   }
 
   /** Class probabilities of every image: the exact softmax of the head's logits (as the report's AUC uses). */

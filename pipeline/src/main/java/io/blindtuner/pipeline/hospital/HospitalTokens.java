@@ -58,16 +58,22 @@ public record HospitalTokens(TokenSet train, TokenSet test, HeadShape shape, Str
    *     outside the classes
    */
   public TokenSet tokens(Featurizer featurizer, ImageSplit images) {
-    FeatureSet f = featurizer.featurize(images, n -> {});
-    if (pca != null) {
-      f = pca.apply(f);
-    }
+    return reduce(pca, scaling, shape.classes(), featurizer.featurize(images, n -> {}));
+  }
+
+  /**
+   * Featurized tokens through a fitted PCA (if any) and scaling, as the head takes them.
+   *
+   * @throws IllegalArgumentException naming the split if a label is outside the classes
+   */
+  static TokenSet reduce(Pca pca, TokenScaling scaling, int classes, FeatureSet features) {
+    FeatureSet f = pca != null ? pca.apply(features) : features;
     for (int label : f.labels()) {
-      if (label < 0 || label >= shape.classes()) {
-        throw new IllegalArgumentException(images.name() + ": label " + label + " is outside the " + shape.classes()
+      if (label < 0 || label >= classes) {
+        throw new IllegalArgumentException(features.split() + ": label " + label + " is outside the " + classes
             + " classes");
       }
     }
-    return scaling.apply(f.values(), f.n(), f.tokens(), f.labels(), shape.classes());
+    return scaling.apply(f.values(), f.n(), f.tokens(), f.labels(), classes);
   }
 }

@@ -88,7 +88,10 @@ public final class KafkaIngest {
         // meters behind.
         options = options.consumerListener(new MicrometerConsumerListener(metrics));
       }
-      return KafkaReceiver.create(options).receive().map(r -> wrap(r, assigned));
+      // A stopped stream's records can no longer be committed, from the moment it stops rather than when the
+      // consumer has closed (asynchronously, later): its work is not done, the group's next consumer reads them.
+      return KafkaReceiver.create(options).receive().map(r -> wrap(r, assigned))
+          .doFinally(signal -> assigned.values().forEach(PartitionCommits::revoke));
     });
     return Source.fromPublisher(records);
   }

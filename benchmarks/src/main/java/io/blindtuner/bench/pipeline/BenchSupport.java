@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /** What the pipeline benchmarks share: option parsing, medians and their random inputs. */
 final class BenchSupport {
@@ -44,5 +45,25 @@ final class BenchSupport {
       }
     }
     return new TokenSet(mean, centred, labels, s.classes());
+  }
+
+  /** The time between the first and the last step's end: the steady state, setup excluded. */
+  static final class StepClock implements IntConsumer {
+    private long first;
+    private long last;
+    private int count;
+
+    @Override
+    public synchronized void accept(int step) {
+      long now = System.nanoTime();
+      if (count++ == 0) {
+        first = now;
+      }
+      last = now;
+    }
+
+    synchronized double secondsPerStep() {
+      return (last - first) / 1e9 / (count - 1);
+    }
   }
 }

@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.IntConsumer;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -58,8 +57,8 @@ public final class KafkaOverheadBenchmark {
     if (steps < 2 || microBatches < 1 || rounds < 1) {
       throw new IllegalArgumentException("--steps must be >= 2, --micro-batches and --rounds >= 1");
     }
-    int[] bits = DemoCommand.coeffBits();
-    CkksParameters params = CkksParameters.create(CkksSpec.of(16384, bits));
+    CkksSpec ckks = DemoCommand.ckks();
+    CkksParameters params = CkksParameters.create(ckks);
     HeadShape shape = new HeadShape(16, DemoCommand.DIM, DemoCommand.HIDDEN, 2);
     int batch = microBatches * params.slots() / (shape.tokens() * shape.dim());
     TrainingConfig cfg = new TrainingConfig(1, batch, 0.1, 0.1, 0.9, 1e-3, 7);
@@ -82,11 +81,11 @@ public final class KafkaOverheadBenchmark {
       }
       BlobStore blobs = new BlobStore(work.resolve("blobs"), 8L << 30);
       for (int round = 0; round <= rounds; round++) {
-        StepClock inProcess = new StepClock();
+        BenchSupport.StepClock inProcess = new BenchSupport.StepClock();
         EncryptedTrainingRun.run(params, shape, cfg, data, new LocalSchedule(config, FaultInjector.NONE),
             Parallelism.SERIAL, r -> r, inProcess);
-        StepClock viaKafka = new StepClock();
-        EdgeJob job = EdgeJob.create("bench-" + round, 16384, bits, false, shape, cfg, data, RefreshLedger::inMemory,
+        BenchSupport.StepClock viaKafka = new BenchSupport.StepClock();
+        EdgeJob job = EdgeJob.create("bench-" + round, ckks, shape, cfg, data, RefreshLedger::inMemory,
             (id, why) -> {
               throw new IllegalStateException("refused " + id + ": " + why);
             }, Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
@@ -127,26 +126,6 @@ public final class KafkaOverheadBenchmark {
     if (opt.containsKey("--report")) {
       JsonReport.write(Path.of(opt.get("--report")), report);
       System.out.println("report " + opt.get("--report"));
-    }
-  }
-
-  /** The time between the first and the last step's end: the steady state, setup excluded. */
-  private static final class StepClock implements IntConsumer {
-    private long first;
-    private long last;
-    private int count;
-
-    @Override
-    public synchronized void accept(int step) {
-      long now = System.nanoTime();
-      if (count++ == 0) {
-        first = now;
-      }
-      last = now;
-    }
-
-    synchronized double secondsPerStep() {
-      return (last - first) / 1e9 / (count - 1);
     }
   }
 }

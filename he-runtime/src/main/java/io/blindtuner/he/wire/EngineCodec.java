@@ -130,11 +130,15 @@ public final class EngineCodec {
     }
 
     /**
-     * Reads a ciphertext.
+     * Reads a ciphertext, full or seeded (as {@link io.blindtuner.he.seal.SealCodec#readCiphertext} does): a reader
+     * of records need not know which form the sender chose.
      *
      * @throws EngineFormatException if malformed or of other parameters
      */
     public Ciphertext readCiphertext(byte[] data) {
+        if (data.length >= HEADER && data[HEADER - 1] == SEEDED_CIPHERTEXT) {
+            return readSeededCiphertext(data);
+        }
         ByteBuffer in = openObject(data, CIPHERTEXT);
         try {
             int size = in.getInt();

@@ -107,9 +107,13 @@ class EngineCodecTest {
         byte[] seededBytes = CODEC.write(seeded);
         assertThat(CODEC.write(seeded.ciphertext()).length - seededBytes.length).isEqualTo(2 * 64 * 8 + 4 - 32); // c1 and the size field, for the seed
         Ciphertext seededBack = CODEC.readSeededCiphertext(seededBytes);
+        Ciphertext eitherBack = CODEC.readCiphertext(seededBytes);
         for (int p = 0; p < 2; p++) {
             assertSamePoly(seededBack.poly(p), seeded.ciphertext().poly(p), "seeded ciphertext " + p);
+            assertSamePoly(eitherBack.poly(p), seeded.ciphertext().poly(p), "seeded ciphertext read as either form " + p);
         }
+        assertThatThrownBy(() -> CODEC.readSeededCiphertext(CODEC.write(ct))).isInstanceOf(EngineFormatException.class)
+                .hasMessageContaining("expected seeded ciphertext, got ciphertext");
         Encryptor sealSeeds = new Encryptor(HYBRID, null, sk, new SealPrngFactory(SealPrngType.SHAKE256),
                 Parallelism.SERIAL);
         SeededCiphertext foreign = sealSeeds.encryptSymmetricSeeded(encoder.encode(x, 1, SCALE));

@@ -13,7 +13,7 @@ import io.blindtuner.he.ckks.SecretKey;
 import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Csprng;
 import io.blindtuner.he.ring.Parallelism;
-import io.blindtuner.he.seal.SealPrngFactory;
+import io.blindtuner.he.wire.WireCodec;
 import io.blindtuner.model.packing.ScaleLadder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,17 +28,11 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The hospital's key material: a fresh secret key (CSPRNG, inside {@link KeyGenerator}), the public key, and the
  * evaluation keys it hands to the cloud: relinearization keys and Galois keys for exactly the requested steps.
- * Encrypts slot vectors on the {@link ScaleLadder} (public key, or secret key in SEAL's seeded form for what it sends
- * the cloud), decrypts to slot vectors. The secret key never leaves this object.
+ * Encrypts slot vectors on the {@link ScaleLadder} (public key, or secret key in seeded form, seeded for the wire by
+ * {@link WireCodec#seedPrng}, for what it sends the cloud), decrypts to slot vectors. The secret key never leaves
+ * this object.
  */
 public final class KeyHolder {
-  /**
-   * What expands the public seeds of c1 in the seeded ciphertexts and of a_i in the evaluation keys this holder
-   * sends: SEAL's BLAKE2Xb generator, so they travel in SEAL's seeded wire format
-   * ({@link io.blindtuner.he.seal.SealCodec}) and any SEAL reader expands the same polynomials.
-   */
-  public static final SealPrngFactory SEED_PRNG = SealPrngFactory.BLAKE2XB;
-
   private final CkksParameters params;
   private final CkksEncoder encoder;
   private final Encryptor encryptor;
@@ -58,10 +52,10 @@ public final class KeyHolder {
   /** Generates the keys; work inside each operation is spread over RNS limbs by {@code parallelism}. */
   public KeyHolder(CkksParameters params, int[] rotationSteps, Parallelism parallelism) {
     this.params = params;
-    KeyGenerator gen = new KeyGenerator(params, null, SEED_PRNG, parallelism);
+    KeyGenerator gen = new KeyGenerator(params, null, WireCodec.seedPrng(params), parallelism);
     this.encoder = new CkksEncoder(params, parallelism);
     this.encryptor = new Encryptor(params, gen.createPublicKey(), null, Csprng.AES_CTR, parallelism);
-    this.symmetric = new Encryptor(params, null, gen.secretKey(), SEED_PRNG, parallelism);
+    this.symmetric = new Encryptor(params, null, gen.secretKey(), WireCodec.seedPrng(params), parallelism);
     this.decryptor = new Decryptor(params, gen.secretKey());
     this.relinKeys = gen.createRelinKeys();
     this.galoisKeys = gen.createGaloisKeys(rotationSteps, false);

@@ -110,7 +110,7 @@ public final class RefreshGuard implements Refresher {
   }
 
   /**
-   * The refresh in seeded form, for the wire (c0 and SEAL's seed of c1, {@link KeyHolder#SEED_PRNG}).
+   * The refresh in seeded form, for the wire (c0 and the seed of c1, {@link io.blindtuner.he.wire.WireCodec#seedPrng}).
    *
    * @return completes with the fresh ciphertexts, or exceptionally with {@link RefreshRefusedException}
    */

@@ -2,9 +2,8 @@ package io.blindtuner.model.hospital;
 
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.SecretKey;
-import io.blindtuner.he.seal.SealCodec;
-import io.blindtuner.he.seal.SealComprMode;
-import io.blindtuner.he.seal.SealFormatException;
+import io.blindtuner.he.wire.EngineCodec;
+import io.blindtuner.he.wire.EngineFormatException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -26,7 +25,8 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The edge's secret key at rest: SEAL's bytes of the key (one wire format, {@link SealCodec}) sealed with
+ * The edge's secret key at rest: the engine's bytes of the key ({@link EngineCodec}, which holds keys of every
+ * key-switching layout, the hybrid one included) sealed with
  * AES-256-GCM under a key derived from a passphrase by PBKDF2-HMAC-SHA256.
  *
  * <p>Layout (big-endian): magic {@code BTSK}, version (1 byte), KDF id (1 byte, 1 = PBKDF2-HMAC-SHA256),
@@ -48,14 +48,14 @@ public final class SecretKeyFile {
   public static final int MIN_PASSPHRASE_CHARS = 12;
 
   private static final byte[] MAGIC = "BTSK".getBytes(StandardCharsets.US_ASCII);
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2; // 1 held SEAL's bytes, for SEAL's layout only
   private static final byte KDF_PBKDF2_HMAC_SHA256 = 1;
   private static final int SALT_BYTES = 16;
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final int HEADER_BYTES = MAGIC.length + 1 + 1 + 4 + SALT_BYTES + NONCE_BYTES + 8;
-  /** Room for SEAL's header and plaintext metadata beside the key's coefficients. */
-  private static final int SEAL_OVERHEAD_BYTES = 1024;
+  /** Room for the engine's object header beside the key's coefficients. */
+  private static final int OBJECT_OVERHEAD_BYTES = 64;
 
   private SecretKeyFile() {}
 
@@ -63,19 +63,19 @@ public final class SecretKeyFile {
    * Writes {@code key} encrypted under {@code passphrase} to a new file (owner read/write only where the file
    * system has POSIX permissions), through a temporary file moved into place.
    *
-   * @throws IllegalArgumentException if the key belongs to other parameters than the codec's
+   * @throws IllegalArgumentException if the key belongs to other parameters than {@code params}
    * @throws KeyFileException naming the passphrase's source if it is shorter than {@link #MIN_PASSPHRASE_CHARS}
    * @throws FileAlreadyExistsException if {@code file} exists (a key file is never overwritten)
    * @throws IOException if writing fails
    */
-  public static void write(Path file, SecretKey key, SealCodec codec, Passphrase passphrase) throws IOException {
+  public static void write(Path file, SecretKey key, CkksParameters params, Passphrase passphrase)
+      throws IOException {
     byte[] plain = null;
     byte[] derived = null;
     try {
-      CkksParameters params = codec.parameters();
       if (key.parametersId() != params.id()) {
         throw new IllegalArgumentException(file + ": the secret key belongs to parameter set "
-            + Long.toHexString(key.parametersId()) + ", the codec to " + Long.toHexString(params.id()));
+            + Long.toHexString(key.parametersId()) + ", not " + Long.toHexString(params.id()));
       }
       if (passphrase.chars().length < MIN_PASSPHRASE_CHARS) {
         throw new KeyFileException(passphrase.source() + " holds " + passphrase.chars().length
@@ -92,7 +92,7 @@ public final class SecretKeyFile {
       byte[] header = ByteBuffer.allocate(HEADER_BYTES).put(MAGIC).put(VERSION).put(KDF_PBKDF2_HMAC_SHA256)
           .putInt(ITERATIONS).put(salt).put(nonce).putLong(params.id()).array();
       derived = derive(passphrase, salt, ITERATIONS);
-      plain = codec.write(key, SealComprMode.NONE);
+      plain = EngineCodec.of(params).write(key);
       byte[] sealed = aead(Cipher.ENCRYPT_MODE, derived, nonce, header).doFinal(plain);
       Path dir = file.toAbsolutePath().getParent();
       Path tmp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
@@ -118,7 +118,7 @@ public final class SecretKeyFile {
   }
 
   /**
-   * Reads a key file written by {@link #write} for the codec's parameters.
+   * Reads a key file written by {@link #write} for {@code params}.
    *
    * @throws NoSuchFileException if the file does not exist
    * @throws KeyFileException naming the file if it is not a key file, of another version, KDF or parameter set,
@@ -126,15 +126,14 @@ public final class SecretKeyFile {
    *     altered (the two look the same to an AEAD)
    * @throws IOException if reading fails
    */
-  public static SecretKey read(Path file, SealCodec codec, Passphrase passphrase) throws IOException {
+  public static SecretKey read(Path file, CkksParameters params, Passphrase passphrase) throws IOException {
     byte[] plain = null;
     byte[] derived = null;
     try {
       if (!Files.isRegularFile(file)) {
         throw new NoSuchFileException(file.toString(), null, "no such secret key file");
       }
-      CkksParameters params = codec.parameters();
-      long max = HEADER_BYTES + (long) params.n() * params.keyLimbCount() * Long.BYTES + SEAL_OVERHEAD_BYTES
+      long max = HEADER_BYTES + (long) params.n() * params.keyLimbCount() * Long.BYTES + OBJECT_OVERHEAD_BYTES
           + TAG_BITS / 8;
       long size = Files.size(file);
       if (size > max) {
@@ -182,9 +181,9 @@ public final class SecretKeyFile {
             + "), or the file was altered: authentication failed", e);
       }
       try {
-        return codec.readSecretKey(plain);
-      } catch (SealFormatException e) {
-        throw new KeyFileException(file + ": authenticated, but not a SEAL secret key: " + e.getMessage(), e);
+        return EngineCodec.of(params).readSecretKey(plain);
+      } catch (EngineFormatException e) {
+        throw new KeyFileException(file + ": authenticated, but not a secret key: " + e.getMessage(), e);
       }
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-256-GCM or PBKDF2WithHmacSHA256 is unavailable in this JDK", e);

@@ -11,8 +11,7 @@ import io.blindtuner.he.ckks.Decryptor;
 import io.blindtuner.he.ckks.Encryptor;
 import io.blindtuner.he.ckks.KeyGenerator;
 import io.blindtuner.he.ckks.SecretKey;
-import io.blindtuner.he.seal.SealCodec;
-import io.blindtuner.he.seal.SealComprMode;
+import io.blindtuner.he.wire.EngineCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretKeyFileTest {
   private static final String PHRASE = "correct horse battery staple";
   private static CkksParameters params;
-  private static SealCodec codec;
   private static SecretKey key;
   private static Path written;
 
@@ -48,10 +46,9 @@ class SecretKeyFileTest {
   @BeforeAll
   static void writeOnce() throws IOException {
     params = CkksParameters.create(CkksSpec.of(1024, 50, 40, 50).asInsecure());
-    codec = SealCodec.of(params);
     key = new KeyGenerator(params).secretKey();
     written = dir.resolve("edge.key");
-    SecretKeyFile.write(written, key, codec, passphrase(PHRASE));
+    SecretKeyFile.write(written, key, params, passphrase(PHRASE));
   }
 
   private static Path altered(String name, int at, int xor) throws IOException {
@@ -62,7 +59,7 @@ class SecretKeyFileTest {
 
   @Test
   void roundTripsTheKeyAndTheLoadedKeyDecrypts() throws IOException {
-    SecretKey loaded = SecretKeyFile.read(written, codec, passphrase(PHRASE));
+    SecretKey loaded = SecretKeyFile.read(written, params, passphrase(PHRASE));
     for (int j = 0; j < params.keyLimbCount(); j++) {
       assertThat(loaded.poly().limb(j)).isEqualTo(key.poly().limb(j));
     }
@@ -78,13 +75,30 @@ class SecretKeyFileTest {
   }
 
   @Test
+  void holdsAKeyOfTheHybridLayoutWithItsSpecialPrimes() throws IOException {
+    CkksParameters hybrid = CkksParameters.create(CkksSpec.of(1024, 50, 40, 40, 50).asInsecure()
+        .withKeySwitching(2, 49, 49));
+    SecretKey k = new KeyGenerator(hybrid).secretKey();
+    Path f = dir.resolve("hybrid.key");
+    SecretKeyFile.write(f, k, hybrid, passphrase(PHRASE));
+    SecretKey loaded = SecretKeyFile.read(f, hybrid, passphrase(PHRASE));
+    assertThat(hybrid.keyLimbCount()).isEqualTo(5);
+    for (int j = 0; j < hybrid.keyLimbCount(); j++) {
+      assertThat(loaded.poly().limb(j)).isEqualTo(k.poly().limb(j));
+    }
+    // read for SEAL's layout of the same data primes: more bytes than such a key takes, refused before any KDF work
+    assertThatThrownBy(() -> SecretKeyFile.read(f, params, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
+        .hasMessageContaining("more than a secret key of these parameters takes");
+  }
+
+  @Test
   void theFileHidesTheKeyAndIsPrivateToItsOwner() throws IOException {
     byte[] file = Files.readAllBytes(written);
-    byte[] plain = codec.write(key, SealComprMode.NONE);
+    byte[] plain = EngineCodec.of(params).write(key);
     assertThat(new String(file, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("BTSK");
     assertThat(file.length).isEqualTo(DATA_AT + plain.length + 16);
-    // no 16-byte window of the key's SEAL bytes past SEAL's public header appears in the file
-    for (int i = 64; i + 16 <= plain.length; i += 16) {
+    // no 16-byte window of the key's bytes past the engine's public object header appears in the file
+    for (int i = 16; i + 16 <= plain.length; i += 16) {
       byte[] window = Arrays.copyOfRange(plain, i, i + 16);
       for (int j = 0; j + 16 <= file.length; j++) {
         assertThat(Arrays.equals(file, j, j + 16, window, 0, 16)).isFalse();
@@ -99,19 +113,19 @@ class SecretKeyFileTest {
   void wipesThePassphraseOnceUsed() throws IOException {
     Passphrase p = passphrase(PHRASE);
     char[] live = p.chars();
-    SecretKeyFile.read(written, codec, p);
+    SecretKeyFile.read(written, params, p);
     assertThat(live).containsOnly('\0');
   }
 
   @Test
   void aWrongPassphraseOrAnAlteredFileIsOneClearError() throws IOException {
-    assertThatThrownBy(() -> SecretKeyFile.read(written, codec, passphrase("correct horse battery stapler")))
+    assertThatThrownBy(() -> SecretKeyFile.read(written, params, passphrase("correct horse battery stapler")))
         .isInstanceOf(KeyFileException.class).hasMessageContaining(written.toString())
         .hasMessageContaining("wrong passphrase (passphrase file ").hasMessageContaining("authentication failed");
     // the ciphertext, the tag and the salt (which feeds the KDF) are all covered
     for (int at : new int[] {DATA_AT + 100, (int) Files.size(written) - 1, SALT_AT}) {
       Path bad = altered("altered-" + at + ".key", at, 1);
-      assertThatThrownBy(() -> SecretKeyFile.read(bad, codec, passphrase(PHRASE))).as("byte %d", at)
+      assertThatThrownBy(() -> SecretKeyFile.read(bad, params, passphrase(PHRASE))).as("byte %d", at)
           .isInstanceOf(KeyFileException.class).hasMessageContaining(bad.toString())
           .hasMessageContaining("authentication failed");
     }
@@ -120,16 +134,16 @@ class SecretKeyFileTest {
   @Test
   void refusesForeignHeadersBeforeDerivingAnyKey() throws IOException {
     Path magic = altered("magic.key", 0, 0x20);
-    assertThatThrownBy(() -> SecretKeyFile.read(magic, codec, passphrase(PHRASE)))
+    assertThatThrownBy(() -> SecretKeyFile.read(magic, params, passphrase(PHRASE)))
         .hasMessage(magic + ": not a blindtuner secret key file (bad magic)");
     Path version = altered("version.key", VERSION_AT, 3);
-    assertThatThrownBy(() -> SecretKeyFile.read(version, codec, passphrase(PHRASE)))
-        .hasMessage(version + ": format version 2 is not supported (expected 1)");
+    assertThatThrownBy(() -> SecretKeyFile.read(version, params, passphrase(PHRASE)))
+        .hasMessage(version + ": format version 1 is not supported (expected 2)");
     Path ids = altered("params.key", PARAMS_AT + 7, 1);
-    assertThatThrownBy(() -> SecretKeyFile.read(ids, codec, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
+    assertThatThrownBy(() -> SecretKeyFile.read(ids, params, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
         .hasMessageContaining(ids + ": the key belongs to CKKS parameter set ")
         .hasMessageContaining("not " + Long.toHexString(params.id()));
-    SealCodec other = SealCodec.of(CkksParameters.create(CkksSpec.of(1024, 50, 40, 40, 50).asInsecure()));
+    CkksParameters other = CkksParameters.create(CkksSpec.of(1024, 50, 40, 40, 50).asInsecure());
     assertThatThrownBy(() -> SecretKeyFile.read(written, other, passphrase(PHRASE)))
         .isInstanceOf(KeyFileException.class).hasMessageContaining("the key belongs to CKKS parameter set "
             + Long.toHexString(params.id()));
@@ -139,19 +153,19 @@ class SecretKeyFileTest {
   void refusesTruncatedAndOversizedFilesBeforeReadingThem() throws IOException {
     byte[] b = Files.readAllBytes(written);
     Path cut = Files.write(dir.resolve("cut.key"), Arrays.copyOf(b, 20));
-    assertThatThrownBy(() -> SecretKeyFile.read(cut, codec, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
+    assertThatThrownBy(() -> SecretKeyFile.read(cut, params, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
         .hasMessage(cut + ": truncated (20 bytes)");
     Path big = Files.write(dir.resolve("big.key"), Arrays.copyOf(b, b.length + 2048));
-    assertThatThrownBy(() -> SecretKeyFile.read(big, codec, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
+    assertThatThrownBy(() -> SecretKeyFile.read(big, params, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
         .hasMessageContaining(big + ": " + (b.length + 2048) + " bytes, more than a secret key of these parameters");
   }
 
   @Test
   void neverOverwritesAndRefusesShortPassphrases() throws IOException {
-    assertThatThrownBy(() -> SecretKeyFile.write(written, key, codec, passphrase(PHRASE)))
+    assertThatThrownBy(() -> SecretKeyFile.write(written, key, params, passphrase(PHRASE)))
         .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining(written.toString());
     Passphrase shortOne = passphrase("hunter2");
-    assertThatThrownBy(() -> SecretKeyFile.write(dir.resolve("new.key"), key, codec, shortOne))
+    assertThatThrownBy(() -> SecretKeyFile.write(dir.resolve("new.key"), key, params, shortOne))
         .isInstanceOf(KeyFileException.class)
         .hasMessage(shortOne.source() + " holds 7 characters; a key file needs at least 12");
     assertThat(dir.resolve("new.key")).doesNotExist();

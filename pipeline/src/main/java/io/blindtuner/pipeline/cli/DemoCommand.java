@@ -3,6 +3,7 @@ package io.blindtuner.pipeline.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.blindtuner.actors.FaultInjector;
+import io.blindtuner.he.ckks.CkksSpec;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
@@ -14,6 +15,7 @@ import io.blindtuner.model.plain.PlainHead;
 import io.blindtuner.pipeline.cloud.TrainerService;
 import io.blindtuner.pipeline.hospital.EdgeJob;
 import io.blindtuner.pipeline.hospital.EdgeService;
+import io.blindtuner.pipeline.hospital.EncryptionSettings;
 import io.blindtuner.pipeline.hospital.EpochMetrics;
 import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.pipeline.hospital.HospitalTokens;
@@ -33,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,11 +109,16 @@ public final class DemoCommand implements Callable<Integer> {
   /** Images per micro-batch ciphertext: 8192 slots / (16 tokens x DIM values). */
   static final int MICRO_BATCH = 32;
   static final double CLIP = 3;
-  static final int[] COEFF_BITS = {60, 40, 40, 40, 40, 40, 40, 40, 60};
+  private static final int[] COEFF_BITS = {60, 40, 40, 40, 40, 40, 40, 40, 60};
 
-  /** The demo's prime sizes at N = 16384 (400 bits: 128-bit security). */
-  public static int[] coeffBits() {
-    return COEFF_BITS.clone();
+  /**
+   * The demo's (and the edge's) parameters at N = 16384: these primes in the hybrid key-switching layout that
+   * {@code train --encrypted} uses by default ({@link EncryptionSettings#DEFAULT_KEY_SWITCHING}, 438 bits: 128-bit
+   * security); both ends of the job run our engine, so the keys need not be SEAL's.
+   */
+  public static CkksSpec ckks() {
+    int[] layout = EncryptionSettings.parseKeySwitching(EncryptionSettings.DEFAULT_KEY_SWITCHING);
+    return CkksSpec.of(16384, COEFF_BITS).withKeySwitching(layout[0], Arrays.copyOfRange(layout, 1, layout.length));
   }
 
   @Override
@@ -155,8 +163,8 @@ public final class DemoCommand implements Callable<Integer> {
           tokens.train().size(), tokens.test().size(), tokens.shape().tokens(), DIM, tokens.reduction());
       o.flush();
       List<String> refusals = new CopyOnWriteArrayList<>();
-      EdgeJob job = EdgeJob.create("demo-" + dataset, 16384, COEFF_BITS, false, tokens.shape(), cfg,
-          tokens.train(), RefreshLedger::inMemory, (id, why) -> refusals.add(id + ": " + why),
+      EdgeJob job = EdgeJob.create("demo-" + dataset, ckks(), tokens.shape(), cfg, tokens.train(),
+          RefreshLedger::inMemory, (id, why) -> refusals.add(id + ": " + why),
           Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
       int steps = Math.toIntExact(job.spec().steps());
       o.printf(Locale.ROOT, "job       %s: %d steps of %d micro-batches, N=16384, %d Galois keys; plan derived on"

@@ -148,8 +148,8 @@ public final class EdgeCommand implements Callable<Integer> {
     try (ServiceRuntime rt = ServiceRuntime.start(config)) {
       Path state = rt.services.edgeStateDir();
       Files.createDirectories(state);
-      StreamingEdge.JobFactory jobs = (jobId, train, start) -> EdgeJob.create(jobId, 16384, DemoCommand.COEFF_BITS,
-          false, tokens.shape(), cfg, train, start, budget -> ledger(state.resolve(jobId + ".ledger"), budget),
+      StreamingEdge.JobFactory jobs = (jobId, train, start) -> EdgeJob.create(jobId, DemoCommand.ckks(),
+          tokens.shape(), cfg, train, start, budget -> ledger(state.resolve(jobId + ".ledger"), budget),
           (rid, why) -> {
             rt.metrics.counter("blindtuner.refresh.refused").increment();
             LOG.warn("job {}: refused refresh {}: {}", jobId, rid, why);

@@ -7,7 +7,7 @@ import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.HeException;
 import io.blindtuner.he.ckks.RelinKeys;
 import io.blindtuner.he.ring.Parallelism;
-import io.blindtuner.he.seal.SealCodec;
+import io.blindtuner.he.wire.WireCodec;
 import io.blindtuner.model.cloud.BatchFeed;
 import io.blindtuner.model.cloud.Checkpointer;
 import io.blindtuner.model.cloud.EncryptedPredictor;
@@ -43,7 +43,7 @@ public final class CloudJob {
   private final JobSpec spec;
   private final CkksParameters params;
   private final TrainingPlan plan;
-  private final SealCodec codec;
+  private final WireCodec codec;
   private final CkksEncoder encoder;
   private final Map<StageKind, StageKeys> keys;
   private final Values<Ciphertext> initialWeights;
@@ -54,7 +54,7 @@ public final class CloudJob {
     this.spec = spec;
     this.params = params;
     this.plan = plan;
-    this.codec = SealCodec.of(params);
+    this.codec = WireCodec.of(params);
     this.encoder = new CkksEncoder(params);
     this.keys = keys;
     this.initialWeights = initialWeights;
@@ -83,7 +83,7 @@ public final class CloudJob {
           + " micro-batches per step but its batch size makes " + perStep);
     }
     JobBundle bundle = JobBundle.parse(bundleBlob);
-    SealCodec codec = SealCodec.of(params);
+    WireCodec codec = WireCodec.of(params);
     RelinKeys relin = bundle.relinKeys(codec);
     GaloisKeys galois = bundle.galoisKeys(codec);
     Map<StageKind, StageKeys> keys = new EnumMap<>(StageKind.class);

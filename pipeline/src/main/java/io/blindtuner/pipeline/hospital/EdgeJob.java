@@ -1,10 +1,10 @@
 package io.blindtuner.pipeline.hospital;
 
 import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.CkksSpec;
 import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
-import io.blindtuner.he.seal.SealCodec;
-import io.blindtuner.he.seal.SealComprMode;
+import io.blindtuner.he.wire.WireCodec;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
@@ -13,7 +13,6 @@ import io.blindtuner.model.cloud.RefreshId;
 import io.blindtuner.model.cloud.Values;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.hospital.HospitalJob;
-import io.blindtuner.model.hospital.KeyHolder;
 import io.blindtuner.model.hospital.RefreshGuard;
 import io.blindtuner.model.hospital.RefreshLedger;
 import io.blindtuner.pipeline.kafka.MalformedRecordException;
@@ -37,14 +36,14 @@ import java.util.function.LongFunction;
 public final class EdgeJob {
   private final JobSpec spec;
   private final HospitalJob job;
-  private final SealCodec codec;
+  private final WireCodec codec;
   private final RefreshGuard guard;
   private final int maxRecordBytes;
 
   private EdgeJob(JobSpec spec, HospitalJob job, RefreshGuard guard, int maxRecordBytes) {
     this.spec = spec;
     this.job = job;
-    this.codec = SealCodec.of(job.parameters());
+    this.codec = WireCodec.of(job.parameters());
     this.guard = guard;
     this.maxRecordBytes = maxRecordBytes;
   }
@@ -57,10 +56,10 @@ public final class EdgeJob {
    * @param maxRecordBytes the record limit of ciphertext topics
    * @throws IllegalArgumentException naming what does not fit, before any key is generated
    */
-  public static EdgeJob create(String jobId, int polyDegree, int[] coeffBits, boolean insecure, HeadShape shape,
-      TrainingConfig config, TokenSet train, LongFunction<RefreshLedger> ledger,
-      BiConsumer<RefreshId, String> onRefusal, int maxRecordBytes, Parallelism parallelism) {
-    return create(jobId, polyDegree, coeffBits, insecure, shape, config, train,
+  public static EdgeJob create(String jobId, CkksSpec ckks, HeadShape shape, TrainingConfig config, TokenSet train,
+      LongFunction<RefreshLedger> ledger, BiConsumer<RefreshId, String> onRefusal, int maxRecordBytes,
+      Parallelism parallelism) {
+    return create(jobId, ckks, shape, config, train,
         HeadParameters.initial(shape, config.seed()), ledger, onRefusal, maxRecordBytes, parallelism);
   }
 
@@ -70,12 +69,12 @@ public final class EdgeJob {
    *
    * @throws IllegalArgumentException also if {@code start} is for another shape
    */
-  public static EdgeJob create(String jobId, int polyDegree, int[] coeffBits, boolean insecure, HeadShape shape,
-      TrainingConfig config, TokenSet train, HeadParameters start, LongFunction<RefreshLedger> ledger,
-      BiConsumer<RefreshId, String> onRefusal, int maxRecordBytes, Parallelism parallelism) {
-    JobSpec draft = new JobSpec(jobId, polyDegree, coeffBits, insecure, shape, config, 1, 1);
+  public static EdgeJob create(String jobId, CkksSpec ckks, HeadShape shape, TrainingConfig config, TokenSet train,
+      HeadParameters start, LongFunction<RefreshLedger> ledger, BiConsumer<RefreshId, String> onRefusal,
+      int maxRecordBytes, Parallelism parallelism) {
+    JobSpec draft = new JobSpec(jobId, ckks, shape, config, 1, 1);
     HospitalJob h = HospitalJob.create(draft.parameters(), shape, config, train, start, parallelism);
-    JobSpec spec = new JobSpec(jobId, polyDegree, coeffBits, insecure, shape, config, h.microBatches(), h.steps());
+    JobSpec spec = new JobSpec(jobId, ckks, shape, config, h.microBatches(), h.steps());
     return new EdgeJob(spec, h, h.guard(ledger.apply(h.agreement().budget()), onRefusal), maxRecordBytes);
   }
 
@@ -96,16 +95,15 @@ public final class EdgeJob {
     for (Operand op : CipherMessage.WEIGHT_ORDER) {
       w.add(initial.get(op));
     }
-    byte[] weights = CipherMessage.seeded(CipherMessage.Kind.WEIGHTS, spec.jobId(), 0, 0, null, w, codec,
-        KeyHolder.SEED_PRNG);
-    return new JobBundle(codec.writeSeeded(job.keys().relinKeys(), SealComprMode.NONE),
-        codec.writeSeeded(job.keys().galoisKeys(), SealComprMode.NONE), weights).toBytes();
+    byte[] weights = CipherMessage.seeded(CipherMessage.Kind.WEIGHTS, spec.jobId(), 0, 0, null, w, codec);
+    return new JobBundle(codec.writeSeeded(job.keys().relinKeys()), codec.writeSeeded(job.keys().galoisKeys()),
+        weights).toBytes();
   }
 
   /** The record of micro-batch {@code microBatch} of step {@code step}: tokens, means, labels, seeded. */
   public byte[] batch(int step, int microBatch) {
     return CipherMessage.seeded(CipherMessage.Kind.BATCH, spec.jobId(), step, microBatch, null,
-        job.batches().encryptSeeded(step, microBatch), codec, KeyHolder.SEED_PRNG);
+        job.batches().encryptSeeded(step, microBatch), codec);
   }
 
   /**
@@ -122,7 +120,7 @@ public final class EdgeJob {
     RefreshId id = m.refreshId();
     return guard.answer(id, m.ciphertexts(), m.levels()).handle((fresh, refused) -> refused == null
         ? CipherMessage.seeded(CipherMessage.Kind.REFRESH_REPLY, spec.jobId(), id.step(), id.microBatch(),
-            id.after(), fresh, codec, KeyHolder.SEED_PRNG)
+            id.after(), fresh, codec)
         : new CipherMessage(CipherMessage.Kind.REFRESH_REFUSED, spec.jobId(), id.step(), id.microBatch(),
             id.after(), null, List.of()).toBytes(codec));
   }
@@ -137,8 +135,7 @@ public final class EdgeJob {
   public byte[] inferenceRequest(long request, TokenSet data, int[] index) {
     List<SeededCiphertext> images = job.encryptForInference(data, index);
     guard.expectInference(request);
-    return CipherMessage.seeded(CipherMessage.Kind.INFERENCE_REQUEST, spec.jobId(), request, 0, null, images, codec,
-        KeyHolder.SEED_PRNG);
+    return CipherMessage.seeded(CipherMessage.Kind.INFERENCE_REQUEST, spec.jobId(), request, 0, null, images, codec);
   }
 
   /** An inference reply as read: the request it answers and the encrypted logits. */

@@ -25,8 +25,8 @@ public record EncryptionSettings(int ringDegree, int[] primeBits, int keySwitchD
    * The training default, hybrid key switching with 4 digits and special primes of 49 + 49 bits: with the default
    * primes (60 + 7 x 40 data bits) exactly the 438-bit bound at N = 16384, P as wide as the widest digit (two data
    * primes, up to 100 bits), and 54 NTTs per key switch against SEAL's 72 (bench/key-switch-layouts.md). Keys in
-   * this layout never leave our own engine (SEAL cannot read them); the services, whose keys cross Kafka in SEAL's
-   * format, keep SEAL's layout.
+   * this layout are read by our own engine only (SEAL cannot read them): {@code train} and the services, whose
+   * both ends are ours, use it.
    */
   public static final String DEFAULT_KEY_SWITCHING = "4:49,49";
 

@@ -2,9 +2,7 @@ package io.blindtuner.pipeline.wire;
 
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.SeededCiphertext;
-import io.blindtuner.he.seal.SealCodec;
-import io.blindtuner.he.seal.SealComprMode;
-import io.blindtuner.he.seal.SealPrngFactory;
+import io.blindtuner.he.wire.WireCodec;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.Phase;
 import io.blindtuner.model.cloud.RefreshId;
@@ -22,11 +20,12 @@ import java.util.stream.Stream;
 
 /**
  * The value of every record that carries ciphertexts: what it is, which job, step, micro-batch and phase it
- * belongs to, the levels asked for (refresh requests), and the ciphertexts in SEAL's wire format (seeded where the
- * sender encrypted them fresh), so there is one wire format for SEAL clients and for our services.
+ * belongs to, the levels asked for (refresh requests), and the ciphertexts in the job's wire format
+ * ({@link WireCodec}: SEAL's for SEAL's key-switching layout, so SEAL clients can take part; the engine's for the
+ * hybrid layout), seeded where the sender encrypted them fresh.
  *
  * <p>Reading checks every length before allocating: at most {@link #MAX_CIPHERTEXTS} ciphertexts, the total no
- * larger than the record limit, each one parsed by {@link SealCodec} against the job's parameters (foreign
+ * larger than the record limit, each one parsed by the {@link WireCodec} against the job's parameters (foreign
  * parameters, truncation and oversize are refused there).
  *
  * @param kind what the record is
@@ -94,22 +93,26 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
   }
 
   /** The record value, ciphertexts in full form. */
-  public byte[] toBytes(SealCodec codec) {
+  public byte[] toBytes(WireCodec codec) {
     List<byte[]> payload = new ArrayList<>();
     for (Ciphertext c : ciphertexts) {
-      payload.add(codec.write(c, SealComprMode.NONE));
+      payload.add(codec.write(c));
     }
     return encode(payload);
   }
 
-  /** The record value of fresh seeded ciphertexts in SEAL's seeded form (about half the bytes). */
+  /**
+   * The record value of fresh ciphertexts in seeded form (about half the bytes).
+   *
+   * @throws IllegalArgumentException if a seed is not of the codec's generator ({@link WireCodec#seedPrng})
+   */
   public static byte[] seeded(Kind kind, String jobId, long step, int microBatch, Phase phase,
-      List<SeededCiphertext> fresh, SealCodec codec, SealPrngFactory prng) {
+      List<SeededCiphertext> fresh, WireCodec codec) {
     CipherMessage head = new CipherMessage(kind, jobId, step, microBatch, phase, null,
         fresh.stream().map(SeededCiphertext::ciphertext).toList());
     List<byte[]> payload = new ArrayList<>();
     for (SeededCiphertext c : fresh) {
-      payload.add(codec.write(c, prng, SealComprMode.NONE));
+      payload.add(codec.write(c));
     }
     return head.encode(payload);
   }
@@ -144,7 +147,7 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
    * @param maxBytes the record limit
    * @throws MalformedRecordException saying what is wrong
    */
-  public static CipherMessage parse(byte[] value, SealCodec codec, int maxBytes) {
+  public static CipherMessage parse(byte[] value, WireCodec codec, int maxBytes) {
     if (value == null || value.length > maxBytes) {
       throw new MalformedRecordException("record is " + (value == null ? "empty" : value.length + " bytes, above "
           + maxBytes));

@@ -2,7 +2,7 @@ package io.blindtuner.pipeline.wire;
 
 import io.blindtuner.he.ckks.GaloisKeys;
 import io.blindtuner.he.ckks.RelinKeys;
-import io.blindtuner.he.seal.SealCodec;
+import io.blindtuner.he.wire.WireCodec;
 import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,12 +13,12 @@ import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
- * What the hospital hands the cloud for a job, once, as a claim-checked blob: the evaluation keys (SEAL's
- * relinearization and Galois keys, seeded) and the initial encrypted weights (a {@link CipherMessage} of kind
+ * What the hospital hands the cloud for a job, once, as a claim-checked blob: the evaluation keys
+ * (relinearization and Galois keys, seeded, in the job's {@link WireCodec} format) and the initial encrypted weights (a {@link CipherMessage} of kind
  * WEIGHTS). Each stage then gets only its share of the Galois keys, restricted by the plan both sides derive.
  *
- * @param relinKeys SEAL bytes of the relinearization keys
- * @param galoisKeys SEAL bytes of the Galois keys for every step of the plan
+ * @param relinKeys the relinearization keys' bytes
+ * @param galoisKeys the Galois keys' bytes, for every step of the plan
  * @param weights the initial weights' record value
  */
 public record JobBundle(byte[] relinKeys, byte[] galoisKeys, byte[] weights) {
@@ -79,7 +79,7 @@ public record JobBundle(byte[] relinKeys, byte[] galoisKeys, byte[] weights) {
    *
    * @throws MalformedRecordException if they are malformed or of other parameters
    */
-  public RelinKeys relinKeys(SealCodec codec) {
+  public RelinKeys relinKeys(WireCodec codec) {
     try {
       return codec.readRelinKeys(relinKeys);
     } catch (RuntimeException e) {
@@ -92,7 +92,7 @@ public record JobBundle(byte[] relinKeys, byte[] galoisKeys, byte[] weights) {
    *
    * @throws MalformedRecordException if they are malformed or of other parameters
    */
-  public GaloisKeys galoisKeys(SealCodec codec) {
+  public GaloisKeys galoisKeys(WireCodec codec) {
     try {
       return codec.readGaloisKeys(galoisKeys);
     } catch (RuntimeException e) {

@@ -11,7 +11,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -21,41 +20,41 @@ import java.util.regex.Pattern;
  * plan itself is not sent: both sides derive it from these fields, so they cannot disagree about it.
  *
  * @param jobId letters, digits, '-', '_' and '.', 1 to 64 characters
- * @param polyDegree the ring degree N
- * @param coeffBits prime sizes (data primes, then the special prime)
- * @param insecure whether the parameters may be below 128-bit security (tests only)
+ * @param ckks the CKKS parameters as prime sizes: ring degree, data and special primes, key-switching layout (SEAL's
+ *     or hybrid) and whether they may be below 128-bit security (tests only)
  * @param shape the head
  * @param config the hyper-parameters (epochs, batch, learning rate, momentum, weight decay, seed)
  * @param microBatchesPerStep ciphertext batches per weight version
  * @param steps weight versions of the whole job
  */
-public record JobSpec(String jobId, int polyDegree, int[] coeffBits, boolean insecure, HeadShape shape,
-    TrainingConfig config, int microBatchesPerStep, long steps) {
+public record JobSpec(String jobId, CkksSpec ckks, HeadShape shape, TrainingConfig config, int microBatchesPerStep,
+    long steps) {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final int MAGIC = 0x42544a31; // "BTJ1"
+  private static final int MAGIC = 0x42544a32; // "BTJ2"
   /** Far above any record this writes; checked before parsing. */
   public static final int MAX_BYTES = 4096;
 
   /** @throws IllegalArgumentException naming the field that is out of range */
   public JobSpec {
+    Objects.requireNonNull(ckks, "ckks");
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(config, "config");
     if (jobId == null || !ID.matcher(jobId).matches()) {
       throw new IllegalArgumentException("job id must be 1 to 64 of [A-Za-z0-9._-], got " + jobId);
     }
-    if (coeffBits == null || coeffBits.length < 2 || coeffBits.length > CkksParameters.MAX_PRIMES) {
+    int[] bits = ckks.coeffModulusBits();
+    if (bits == null || bits.length < 2 || bits.length > CkksParameters.MAX_PRIMES) {
       throw new IllegalArgumentException("coeff bits must list 2 to " + CkksParameters.MAX_PRIMES + " primes");
     }
-    coeffBits = coeffBits.clone();
+    if (ckks.specialPrimes() < 1 || ckks.specialPrimes() >= bits.length || ckks.keySwitchDigits() < 0
+        || (ckks.keySwitchDigits() == 0 && ckks.specialPrimes() != 1)) {
+      throw new IllegalArgumentException("key switching: " + ckks.keySwitchDigits() + " digits with "
+          + ckks.specialPrimes() + " special primes of " + bits.length + " primes");
+    }
     if (microBatchesPerStep < 1 || steps < 1) {
       throw new IllegalArgumentException("micro-batches per step and steps must be >= 1, got " + microBatchesPerStep
           + ", " + steps);
     }
-  }
-
-  @Override
-  public int[] coeffBits() {
-    return coeffBits.clone();
   }
 
   /**
@@ -64,8 +63,7 @@ public record JobSpec(String jobId, int polyDegree, int[] coeffBits, boolean ins
    * @throws IllegalArgumentException if the fields do not make a valid (and, unless insecure, 128-bit) set
    */
   public CkksParameters parameters() {
-    CkksSpec spec = CkksSpec.of(polyDegree, coeffBits);
-    return CkksParameters.create(insecure ? spec.asInsecure() : spec);
+    return CkksParameters.create(ckks);
   }
 
   /** The record value. */
@@ -74,12 +72,15 @@ public record JobSpec(String jobId, int polyDegree, int[] coeffBits, boolean ins
     try (DataOutputStream o = new DataOutputStream(b)) {
       o.writeInt(MAGIC);
       o.writeUTF(jobId);
-      o.writeInt(polyDegree);
-      o.writeByte(coeffBits.length);
-      for (int bits : coeffBits) {
-        o.writeByte(bits);
+      int[] bits = ckks.coeffModulusBits();
+      o.writeInt(ckks.polyModulusDegree());
+      o.writeByte(bits.length);
+      for (int prime : bits) {
+        o.writeByte(prime);
       }
-      o.writeBoolean(insecure);
+      o.writeByte(ckks.keySwitchDigits());
+      o.writeByte(ckks.specialPrimes());
+      o.writeBoolean(ckks.insecure());
       o.writeInt(shape.tokens());
       o.writeInt(shape.dim());
       o.writeInt(shape.hidden());
@@ -119,11 +120,11 @@ public record JobSpec(String jobId, int polyDegree, int[] coeffBits, boolean ins
       for (int i = 0; i < bits.length; i++) {
         bits[i] = in.readUnsignedByte();
       }
-      boolean insecure = in.readBoolean();
+      CkksSpec ckks = new CkksSpec(n, bits, null, in.readUnsignedByte(), in.readUnsignedByte(), in.readBoolean());
       HeadShape shape = new HeadShape(in.readInt(), in.readInt(), in.readInt(), in.readInt());
       TrainingConfig cfg = new TrainingConfig(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
           in.readDouble(), in.readDouble(), in.readLong());
-      JobSpec spec = new JobSpec(id, n, bits, insecure, shape, cfg, in.readInt(), in.readLong());
+      JobSpec spec = new JobSpec(id, ckks, shape, cfg, in.readInt(), in.readLong());
       if (in.available() != 0) {
         throw new MalformedRecordException("job spec has " + in.available() + " trailing bytes");
       }
@@ -137,16 +138,4 @@ public record JobSpec(String jobId, int polyDegree, int[] coeffBits, boolean ins
     }
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof JobSpec j && jobId.equals(j.jobId) && polyDegree == j.polyDegree
-        && Arrays.equals(coeffBits, j.coeffBits) && insecure == j.insecure && shape.equals(j.shape)
-        && config.equals(j.config) && microBatchesPerStep == j.microBatchesPerStep && steps == j.steps;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(jobId, polyDegree, Arrays.hashCode(coeffBits), insecure, shape, config,
-        microBatchesPerStep, steps);
-  }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigFactory;
 import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.CkksSpec;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
@@ -31,7 +32,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The edge and the cloud meeting only through record bytes (what Kafka carries), on OverlappedScheduleTest's
@@ -65,11 +69,15 @@ class CloudJobTest {
     return r.weights();
   }
 
-  @Test
-  void theEdgeAndTheCloudMeetOnlyThroughRecordsAndAResumedJobEndsExactlyWhereTheUninterruptedOneDoes() {
+  static Stream<CkksSpec> layouts() {
+    return Stream.of(OverlappedScheduleTest.SPEC, OverlappedScheduleTest.HYBRID_SPEC);
+  }
+
+  @ParameterizedTest
+  @MethodSource("layouts")
+  void theEdgeAndTheCloudMeetOnlyThroughRecordsAndAResumedJobEndsExactlyWhereTheUninterruptedOneDoes(CkksSpec ckks) {
     List<String> refusals = new ArrayList<>();
-    EdgeJob edge = EdgeJob.create("wire-1", 1024, new int[] {60, 40, 40, 40, 40, 40, 40, 40, 60}, true,
-        OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG, OverlappedScheduleTest.DATA,
+    EdgeJob edge = EdgeJob.create("wire-1", ckks, OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG, OverlappedScheduleTest.DATA,
         RefreshLedger::inMemory, (id, why) -> refusals.add(id + ": " + why), LIMIT, Parallelism.SERIAL);
     JobSpec announced = JobSpec.parse(edge.spec().toBytes());
     CloudJob cloud = CloudJob.create(announced, edge.bundle(), LIMIT);
@@ -100,8 +108,7 @@ class CloudJobTest {
 
   @Test
   void recordsOfAnotherKindJobOrShapeAreRefusedSayingWhy() {
-    EdgeJob edge = EdgeJob.create("wire-2", 1024, new int[] {60, 40, 40, 40, 40, 40, 40, 40, 60}, true,
-        OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG, OverlappedScheduleTest.DATA,
+    EdgeJob edge = EdgeJob.create("wire-2", OverlappedScheduleTest.HYBRID_SPEC, OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG, OverlappedScheduleTest.DATA,
         RefreshLedger::inMemory, (id, why) -> {}, LIMIT, Parallelism.SERIAL);
     CloudJob cloud = CloudJob.create(edge.spec(), edge.bundle(), LIMIT);
     byte[] batch = edge.batch(0, 0);
@@ -112,8 +119,8 @@ class CloudJobTest {
         .hasMessageContaining("not a refresh request");
     byte[] cut = Arrays.copyOf(batch, batch.length / 2);
     assertThatThrownBy(() -> cloud.batch(cut)).isInstanceOf(MalformedRecordException.class);
-    JobSpec wrongBatches = new JobSpec("wire-2", 1024, edge.spec().coeffBits(), true, edge.spec().shape(),
-        edge.spec().config(), 3, edge.spec().steps());
+    JobSpec wrongBatches = new JobSpec("wire-2", edge.spec().ckks(), edge.spec().shape(), edge.spec().config(), 3,
+        edge.spec().steps());
     assertThatThrownBy(() -> CloudJob.create(wrongBatches, edge.bundle(), LIMIT))
         .hasMessageContaining("announces 3 micro-batches per step but its batch size makes 2");
   }

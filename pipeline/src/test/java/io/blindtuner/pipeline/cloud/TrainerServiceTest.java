@@ -67,8 +67,7 @@ class TrainerServiceTest {
   }
 
   static EdgeJob edgeJob(String id, List<String> refusals) {
-    return EdgeJob.create(id, 1024, new int[] {60, 40, 40, 40, 40, 40, 40, 40, 60}, true,
-        OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG, OverlappedScheduleTest.DATA,
+    return EdgeJob.create(id, OverlappedScheduleTest.HYBRID_SPEC, OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG, OverlappedScheduleTest.DATA,
         RefreshLedger::inMemory, (rid, why) -> refusals.add(rid + ": " + why), Topic.BATCHES.maxRecordBytes(),
         Parallelism.SERIAL);
   }

@@ -61,8 +61,8 @@ class StreamingEdgeTest {
     List<String> refusals = new CopyOnWriteArrayList<>();
     StreamingEdge.JobFactory jobs = (id, train, start) -> {
       starts.add(start);
-      return EdgeJob.create(id, 1024, new int[] {60, 40, 40, 40, 40, 40, 40, 40, 60}, true, tokens.shape(), cfg,
-          train, start, RefreshLedger::inMemory, (rid, why) -> refusals.add(rid + ": " + why),
+      return EdgeJob.create(id, OverlappedScheduleTest.HYBRID_SPEC, tokens.shape(), cfg, train, start,
+          RefreshLedger::inMemory, (rid, why) -> refusals.add(rid + ": " + why),
           Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
     };
     Config config = ConfigFactory.load();

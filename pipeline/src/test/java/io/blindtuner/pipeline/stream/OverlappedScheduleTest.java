@@ -38,8 +38,10 @@ import org.junit.jupiter.api.Test;
  * runs use different keys and refresh randomness, so they agree within the sum of their bounds.
  */
 public class OverlappedScheduleTest {
-  public static final CkksParameters PARAMS =
-      CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
+  /** SEAL's key-switching layout; {@link #HYBRID_SPEC} the same primes in the services' default hybrid layout. */
+  public static final CkksSpec SPEC = CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure();
+  public static final CkksSpec HYBRID_SPEC = SPEC.withKeySwitching(4, 49, 49);
+  public static final CkksParameters PARAMS = CkksParameters.create(SPEC);
   public static final HeadShape SHAPE = new HeadShape(4, 8, 4, 2);
   static final int BATCH = 2 * PARAMS.slots() / (SHAPE.tokens() * SHAPE.dim());
   public static final TrainingConfig CONFIG = new TrainingConfig(2, BATCH, 0.1, 0.1, 0.9, 1e-3, 5);

@@ -3,6 +3,7 @@ package io.blindtuner.model.hospital;
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.NoiseFlooding;
+import io.blindtuner.he.ckks.SecretKey;
 import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadParameters;
@@ -43,14 +44,14 @@ public final class HospitalJob {
   private final RefreshAgreement agreement;
 
   private HospitalJob(CkksParameters params, TrainingPlan plan, HeadShape shape, TrainingConfig config,
-      TokenSet train, HeadParameters start, Parallelism parallelism) {
+      TokenSet train, HeadParameters start, SecretKey secretKey, Parallelism parallelism) {
     this.params = params;
     this.plan = plan;
     this.shape = shape;
     this.config = config;
     this.start = start;
     this.order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
-    this.keys = new KeyHolder(params, plan.rotationSteps(), parallelism);
+    this.keys = new KeyHolder(params, plan.rotationSteps(), secretKey, parallelism);
     this.batches = new BatchEncryptor(keys, plan, train, order, config.batchSize());
     this.agreement = new RefreshAgreement(plan, batches.microBatches(), order.steps());
   }
@@ -76,6 +77,17 @@ public final class HospitalJob {
    */
   public static HospitalJob create(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
       HeadParameters start, Parallelism parallelism) {
+    return create(params, shape, config, train, start, null, parallelism);
+  }
+
+  /**
+   * As {@link #create(CkksParameters, HeadShape, TrainingConfig, TokenSet, HeadParameters, Parallelism)}, with the
+   * secret key a restarted edge kept for this job ({@link KeyHolder#writeSecretKey}), or a fresh one if null.
+   *
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException also if the key belongs to other parameters
+   */
+  public static HospitalJob create(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
+      HeadParameters start, SecretKey secretKey, Parallelism parallelism) {
     if (!start.shape().equals(shape)) {
       throw new IllegalArgumentException("start parameters are for " + start.shape() + ", the job is " + shape);
     }
@@ -84,7 +96,7 @@ public final class HospitalJob {
           + train.classes() + ") does not match " + shape);
     }
     TrainingPlan plan = TrainingPlan.forHead(params, shape, config);
-    return new HospitalJob(params, plan, shape, config, train, start, parallelism);
+    return new HospitalJob(params, plan, shape, config, train, start, secretKey, parallelism);
   }
 
   public CkksParameters parameters() {

@@ -15,8 +15,10 @@ import io.blindtuner.he.ring.Csprng;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.wire.WireCodec;
 import io.blindtuner.model.packing.ScaleLadder;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,6 +45,7 @@ public final class KeyHolder {
   private final ScaleLadder ladder;
   private final byte[] refreshCoinKey;
   private final NoiseFlooding release;
+  private final SecretKey secretKey;
 
   /** Generates the keys on one thread; Galois keys for {@code rotationSteps} only (no conjugation). */
   public KeyHolder(CkksParameters params, int[] rotationSteps) {
@@ -51,8 +54,20 @@ public final class KeyHolder {
 
   /** Generates the keys; work inside each operation is spread over RNS limbs by {@code parallelism}. */
   public KeyHolder(CkksParameters params, int[] rotationSteps, Parallelism parallelism) {
+    this(params, rotationSteps, null, parallelism);
+  }
+
+  /**
+   * Holds {@code secretKey} (a fresh one if null) and generates the other keys from it: a restarted edge resumes a
+   * job with the secret key it kept ({@link #writeSecretKey}); the evaluation keys it makes again are new
+   * encryptions of the same key material, as valid as the first.
+   *
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if the secret key belongs to other parameters
+   */
+  public KeyHolder(CkksParameters params, int[] rotationSteps, SecretKey secretKey, Parallelism parallelism) {
     this.params = params;
-    KeyGenerator gen = new KeyGenerator(params, null, WireCodec.seedPrng(params), parallelism);
+    KeyGenerator gen = new KeyGenerator(params, secretKey, WireCodec.seedPrng(params), parallelism);
+    this.secretKey = gen.secretKey();
     this.encoder = new CkksEncoder(params, parallelism);
     this.encryptor = new Encryptor(params, gen.createPublicKey(), null, Csprng.AES_CTR, parallelism);
     this.symmetric = new Encryptor(params, null, gen.secretKey(), WireCodec.seedPrng(params), parallelism);
@@ -89,6 +104,18 @@ public final class KeyHolder {
 
   public CkksParameters parameters() {
     return params;
+  }
+
+  /**
+   * Writes the secret key to {@code file}, encrypted under {@code passphrase} ({@link SecretKeyFile}): the one way
+   * it leaves this object, so that a restarted edge can finish the job.
+   *
+   * @throws KeyFileException naming the passphrase's source if it is too short
+   * @throws java.nio.file.FileAlreadyExistsException if the file exists
+   * @throws IOException if writing fails
+   */
+  public void writeSecretKey(Path file, Passphrase passphrase) throws IOException {
+    SecretKeyFile.write(file, secretKey, params, passphrase);
   }
 
   public CkksEncoder encoder() {

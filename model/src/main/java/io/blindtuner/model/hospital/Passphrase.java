@@ -95,6 +95,11 @@ public final class Passphrase implements AutoCloseable {
     return chars;
   }
 
+  /** How many characters it has (checked against {@link SecretKeyFile#MIN_PASSPHRASE_CHARS} before work). */
+  public int length() {
+    return chars.length;
+  }
+
   /** Where it came from, for messages: "passphrase file F" or "environment variable V". */
   public String source() {
     return source;

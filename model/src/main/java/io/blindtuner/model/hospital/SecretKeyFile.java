@@ -77,10 +77,7 @@ public final class SecretKeyFile {
         throw new IllegalArgumentException(file + ": the secret key belongs to parameter set "
             + Long.toHexString(key.parametersId()) + ", not " + Long.toHexString(params.id()));
       }
-      if (passphrase.chars().length < MIN_PASSPHRASE_CHARS) {
-        throw new KeyFileException(passphrase.source() + " holds " + passphrase.chars().length
-            + " characters; a key file needs at least " + MIN_PASSPHRASE_CHARS);
-      }
+      checkStrength(passphrase);
       if (Files.exists(file)) {
         throw new FileAlreadyExistsException(file.toString(), null, "refusing to overwrite a secret key file");
       }
@@ -114,6 +111,18 @@ public final class SecretKeyFile {
       wipe(plain);
       wipe(derived);
       passphrase.close();
+    }
+  }
+
+  /**
+   * Checks that a passphrase may seal a key file (before any work that would need it).
+   *
+   * @throws KeyFileException naming its source if it is shorter than {@link #MIN_PASSPHRASE_CHARS}
+   */
+  public static void checkStrength(Passphrase passphrase) throws KeyFileException {
+    if (passphrase.length() < MIN_PASSPHRASE_CHARS) {
+      throw new KeyFileException(passphrase.source() + " holds " + passphrase.length()
+          + " characters; a key file needs at least " + MIN_PASSPHRASE_CHARS);
     }
   }
 

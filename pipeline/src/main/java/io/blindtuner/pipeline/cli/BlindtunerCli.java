@@ -1,6 +1,7 @@
 package io.blindtuner.pipeline.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +41,9 @@ public final class BlindtunerCli {
       err.flush();
       return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }).setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof UncheckedIOException u) {
+        e = u.getCause(); // e.g. a refresh ledger or key file that cannot be used, named in the message
+      }
       if (e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
         PrintWriter err = cmd.getErr();
         err.println(cmd.getCommandName() + ": " + e.getMessage());

@@ -7,8 +7,11 @@ import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.eval.Metrics;
 import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.model.hospital.KeyFileException;
+import io.blindtuner.model.hospital.Passphrase;
 import io.blindtuner.model.hospital.RefreshLedger;
+import io.blindtuner.model.hospital.SecretKeyFile;
 import io.blindtuner.pipeline.hospital.EdgeJob;
+import io.blindtuner.pipeline.hospital.EdgeKeys;
 import io.blindtuner.pipeline.hospital.EdgeService;
 import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.pipeline.hospital.HospitalTokens;
@@ -17,6 +20,7 @@ import io.blindtuner.pipeline.hospital.StreamingEdge;
 import io.blindtuner.pipeline.hospital.TrainingData;
 import io.blindtuner.pipeline.hospital.TrainingReport;
 import io.blindtuner.pipeline.kafka.Topic;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -102,6 +106,16 @@ public final class EdgeCommand implements Callable<Integer> {
       description = "How often --watch looks for new images (default ${DEFAULT-VALUE}).")
   int pollSeconds;
 
+  @Option(names = "--key-passphrase-file", paramLabel = "FILE", description = "Keep each job's secret key on disk"
+      + " (blindtuner.services.edge.state-dir/keys, AES-256-GCM under a PBKDF2 key from the passphrase in FILE, e.g. a"
+      + " mounted secret), so that an edge restarted mid-job takes the job up again. Without it or"
+      + " --key-passphrase-env, keys live in memory only and a restarted edge cannot finish its job.")
+  Path passphraseFile;
+
+  @Option(names = "--key-passphrase-env", paramLabel = "VAR",
+      description = "As --key-passphrase-file, the passphrase from environment variable VAR.")
+  String passphraseEnv;
+
   @Override
   public Integer call() throws Exception {
     String id = jobId != null ? jobId : "edge-" + source.name().toLowerCase(Locale.ROOT);
@@ -139,6 +153,7 @@ public final class EdgeCommand implements Callable<Integer> {
     if (!source.hasData()) {
       throw new IllegalArgumentException("--data is required: the edge reads the hospital's own files");
     }
+    EdgeKeys.PassphraseSource passphrase = passphraseSource();
     PrintWriter o = spec.commandLine().getOut();
     DatasetSource.Loaded loaded = source.load(spec.commandLine().getErr(), null);
     TrainingData data = TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
@@ -148,8 +163,13 @@ public final class EdgeCommand implements Callable<Integer> {
     try (ServiceRuntime rt = ServiceRuntime.start(config)) {
       Path state = rt.services.edgeStateDir();
       Files.createDirectories(state);
+      EdgeKeys keys = passphrase == null ? EdgeKeys.inMemory() : EdgeKeys.onDisk(state.resolve("keys"), passphrase);
+      if (!keys.persistent()) {
+        LOG.warn("secret keys are kept in memory only: if this edge stops before a job's model arrives, the job"
+            + " cannot be finished (keep them on disk with --key-passphrase-file or --key-passphrase-env)");
+      }
       StreamingEdge.JobFactory jobs = (jobId, train, start) -> EdgeJob.create(jobId, DemoCommand.ckks(),
-          tokens.shape(), cfg, train, start, budget -> ledger(state.resolve(jobId + ".ledger"), budget),
+          tokens.shape(), cfg, train, start, keys, budget -> ledger(state.resolve(jobId + ".ledger"), budget),
           (rid, why) -> {
             rt.metrics.counter("blindtuner.refresh.refused").increment();
             LOG.warn("job {}: refused refresh {}: {}", jobId, rid, why);
@@ -208,6 +228,26 @@ public final class EdgeCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Where the key files' passphrase comes from, read and checked now (before any work), or null for keys in memory.
+   *
+   * @throws IllegalArgumentException naming the options if both are given
+   * @throws IOException naming the file or variable if it cannot be read or is too short
+   */
+  private EdgeKeys.PassphraseSource passphraseSource() throws IOException {
+    if (passphraseFile != null && passphraseEnv != null) {
+      throw new IllegalArgumentException("--key-passphrase-file and --key-passphrase-env: give one");
+    }
+    EdgeKeys.PassphraseSource s = passphraseFile != null ? () -> Passphrase.fromFile(passphraseFile)
+        : passphraseEnv != null ? () -> Passphrase.fromEnvironment(passphraseEnv) : null;
+    if (s != null) {
+      try (Passphrase p = s.read()) {
+        SecretKeyFile.checkStrength(p);
+      }
+    }
+    return s;
   }
 
   private static RefreshLedger ledger(Path file, long budget) {

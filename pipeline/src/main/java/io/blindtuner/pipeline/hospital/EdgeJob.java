@@ -1,7 +1,9 @@
 package io.blindtuner.pipeline.hospital;
 
 import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.CkksSpec;
+import io.blindtuner.he.ckks.SecretKey;
 import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.wire.WireCodec;
@@ -19,10 +21,12 @@ import io.blindtuner.pipeline.kafka.MalformedRecordException;
 import io.blindtuner.pipeline.wire.CipherMessage;
 import io.blindtuner.pipeline.wire.JobBundle;
 import io.blindtuner.pipeline.wire.JobSpec;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.LongFunction;
@@ -39,9 +43,11 @@ public final class EdgeJob {
   private final WireCodec codec;
   private final RefreshGuard guard;
   private final int maxRecordBytes;
+  private final boolean resumed;
 
-  private EdgeJob(JobSpec spec, HospitalJob job, RefreshGuard guard, int maxRecordBytes) {
+  private EdgeJob(JobSpec spec, HospitalJob job, RefreshGuard guard, int maxRecordBytes, boolean resumed) {
     this.spec = spec;
+    this.resumed = resumed;
     this.job = job;
     this.codec = WireCodec.of(job.parameters());
     this.guard = guard;
@@ -49,7 +55,7 @@ public final class EdgeJob {
   }
 
   /**
-   * Plans the job and generates its keys (the plan is checked first).
+   * Plans the job and generates its keys (the plan is checked first), kept in memory only.
    *
    * @param ledger opens the job's refresh ledger for the agreement's budget (a file at a real edge)
    * @param onRefusal told the reason of every refused refresh (the hospital's log and metrics)
@@ -59,28 +65,47 @@ public final class EdgeJob {
   public static EdgeJob create(String jobId, CkksSpec ckks, HeadShape shape, TrainingConfig config, TokenSet train,
       LongFunction<RefreshLedger> ledger, BiConsumer<RefreshId, String> onRefusal, int maxRecordBytes,
       Parallelism parallelism) {
-    return create(jobId, ckks, shape, config, train,
-        HeadParameters.initial(shape, config.seed()), ledger, onRefusal, maxRecordBytes, parallelism);
+    try {
+      return create(jobId, ckks, shape, config, train, HeadParameters.initial(shape, config.seed()),
+          EdgeKeys.inMemory(), ledger, onRefusal, maxRecordBytes, parallelism);
+    } catch (IOException e) {
+      throw new IllegalStateException("keys in memory cannot fail to be read or kept", e);
+    }
   }
 
   /**
    * As the other {@code create}, training on from {@code start} (a model the hospital already has: fine-tuning)
-   * instead of the shared initialisation.
+   * instead of the shared initialisation, with the secret key in {@code keys}: the one kept for this job id if
+   * there is one (a restarted edge resumes the job: {@link #resumed()}), else a fresh one, kept there before
+   * anything of the job leaves the edge.
    *
    * @throws IllegalArgumentException also if {@code start} is for another shape
+   * @throws IOException (a {@link io.blindtuner.model.hospital.KeyFileException} naming the file) if the kept key
+   *     cannot be opened (wrong passphrase, altered file, other parameters) or a new one cannot be kept
    */
   public static EdgeJob create(String jobId, CkksSpec ckks, HeadShape shape, TrainingConfig config, TokenSet train,
-      HeadParameters start, LongFunction<RefreshLedger> ledger, BiConsumer<RefreshId, String> onRefusal,
-      int maxRecordBytes, Parallelism parallelism) {
+      HeadParameters start, EdgeKeys keys, LongFunction<RefreshLedger> ledger,
+      BiConsumer<RefreshId, String> onRefusal, int maxRecordBytes, Parallelism parallelism) throws IOException {
     JobSpec draft = new JobSpec(jobId, ckks, shape, config, 1, 1);
-    HospitalJob h = HospitalJob.create(draft.parameters(), shape, config, train, start, parallelism);
+    CkksParameters params = draft.parameters();
+    Optional<SecretKey> kept = keys.stored(jobId, params);
+    HospitalJob h = HospitalJob.create(params, shape, config, train, start, kept.orElse(null), parallelism);
+    if (kept.isEmpty()) {
+      keys.keep(jobId, h.keys());
+    }
     JobSpec spec = new JobSpec(jobId, ckks, shape, config, h.microBatches(), h.steps());
-    return new EdgeJob(spec, h, h.guard(ledger.apply(h.agreement().budget()), onRefusal), maxRecordBytes);
+    return new EdgeJob(spec, h, h.guard(ledger.apply(h.agreement().budget()), onRefusal), maxRecordBytes,
+        kept.isPresent());
   }
 
   /** The announcement. */
   public JobSpec spec() {
     return spec;
+  }
+
+  /** Whether this job was started before, by an edge that kept its key ({@link EdgeKeys}): it is taken up again. */
+  public boolean resumed() {
+    return resumed;
   }
 
   /** The hospital's side of the job (plan, keys, batches). */

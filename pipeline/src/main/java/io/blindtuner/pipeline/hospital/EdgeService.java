@@ -3,11 +3,13 @@ package io.blindtuner.pipeline.hospital;
 import com.typesafe.config.Config;
 import io.blindtuner.actors.ActorSystems;
 import io.blindtuner.config.ActorSettings;
+import io.blindtuner.config.ServiceSettings;
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.pipeline.kafka.BlobRef;
 import io.blindtuner.pipeline.kafka.BlobStore;
+import io.blindtuner.pipeline.kafka.CompactedTopics;
 import io.blindtuner.pipeline.kafka.DeadLetters;
 import io.blindtuner.pipeline.kafka.IngestRecord;
 import io.blindtuner.pipeline.kafka.KafkaConnection;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +65,7 @@ public final class EdgeService implements AutoCloseable {
   private final DeadLetters deadLetters;
   private final Counter deadLettered;
   private final Counter refreshes;
+  private final Duration timeout;
 
   public EdgeService(Config config, KafkaConnection kafka, BlobStore blobs, MeterRegistry metrics) {
     this.config = config;
@@ -73,6 +77,7 @@ public final class EdgeService implements AutoCloseable {
     this.deadLetters = new DeadLetters(publisher);
     this.deadLettered = metrics.counter("blindtuner.dead.letters", "service", "edge");
     this.refreshes = metrics.counter("blindtuner.refresh.answered");
+    this.timeout = ServiceSettings.from(config).timeout();
   }
 
   /** A job the edge serves: its refresh responder runs until {@link #close()}. */
@@ -163,6 +168,13 @@ public final class EdgeService implements AutoCloseable {
      * @throws java.util.concurrent.CompletionException wrapping a timeout or an unreadable model
      */
     public HospitalJob.Opened awaitModel(Duration timeout) {
+      if (job.resumed()) {
+        // the model may have come back, and been taken, before the restart
+        Optional<byte[]> model = CompactedTopics.latest(kafka, Topic.MODELS, key, timeout);
+        if (model.isPresent()) {
+          return job.open(read(ClaimCheck.parse(model.get()).blob()));
+        }
+      }
       // opened and committed inside the stream, while its consumer still owns the partition
       AtomicBoolean opened = new AtomicBoolean();
       return KafkaIngest.source(kafka, "edge." + job.spec().jobId() + ".models", List.of(Topic.MODELS), metrics)
@@ -199,18 +211,23 @@ public final class EdgeService implements AutoCloseable {
   }
 
   /**
-   * Announces the job and starts answering its refresh requests.
+   * Announces the job (unless it is a resumed job already announced) and starts answering its refresh requests.
    *
+   * @throws IllegalStateException if a job of this id was announced before and this edge does not hold its key
+   *     (a new job would meet the old job's checkpoints, encrypted under a key that is gone): choose another id
    * @throws UncheckedIOException if the bundle cannot be stored
    */
   public Run start(EdgeJob job) {
     String id = job.spec().jobId();
     byte[] key = id.getBytes(StandardCharsets.UTF_8);
-    BlobRef bundle;
-    try {
-      bundle = blobs.put(job.bundle());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot store the key bundle of job " + id, e);
+    boolean announced = CompactedTopics.latest(kafka, Topic.JOBS, key, timeout).isPresent();
+    if (announced && !job.resumed()) {
+      throw new IllegalStateException("job " + id + " was announced before and this edge does not hold its key: give"
+          + " the new job another id (or keep keys on disk to resume a job after a restart)");
+    }
+    if (announced) {
+      LOG.info("job {}: resumed with its kept key; the cloud has its announcement, the micro-batches are sent again"
+          + " (the trainer takes the first copy of each)", id);
     }
     Pair<UniqueKillSwitch, CompletionStage<Done>> responder = KafkaIngest.source(kafka, "edge." + id + ".refresh",
         List.of(Topic.REFRESH_REQUESTS), metrics).viaMat(KillSwitches.single(), Keep.right())
@@ -220,8 +237,17 @@ public final class EdgeService implements AutoCloseable {
         LOG.error("job {}: the refresh responder stopped: {}", id, e.toString());
       }
     });
-    publisher.publish(Topic.JOBS, key, ClaimCheck.announce(job.spec(), bundle).toBytes(), List.of())
-        .toCompletableFuture().join();
+    if (!announced) {
+      BlobRef bundle;
+      try {
+        bundle = blobs.put(job.bundle());
+      } catch (IOException e) {
+        responder.first().shutdown();
+        throw new UncheckedIOException("cannot store the key bundle of job " + id, e);
+      }
+      publisher.publish(Topic.JOBS, key, ClaimCheck.announce(job.spec(), bundle).toBytes(), List.of())
+          .toCompletableFuture().join();
+    }
     return new Run(job, key, responder.first());
   }
 

@@ -71,7 +71,8 @@ public final class StreamingEdge {
   /** Makes a version's job: its id, the window's tokens and the parameters it starts from. */
   @FunctionalInterface
   public interface JobFactory {
-    EdgeJob create(String jobId, TokenSet window, HeadParameters start);
+    /** @throws IOException if the job's key cannot be read or kept ({@link EdgeKeys}) */
+    EdgeJob create(String jobId, TokenSet window, HeadParameters start) throws IOException;
   }
 
   private final EdgeService edge;

@@ -41,5 +41,13 @@ class EdgeOptionsTest {
     Path file = Files.writeString(dir.resolve("f"), "x");
     refused(edge("--watch", file.toString()), "--watch " + file + " is a file, not a folder");
     refused(edge("--watch", inbox.toString(), "--job-id", "x".repeat(49)), "is too long for --watch");
+    Path shortPhrase = Files.writeString(dir.resolve("phrase"), "too short\n");
+    refused(edge("--key-passphrase-file", shortPhrase.toString()), "passphrase file " + shortPhrase
+        + " holds 9 characters; a key file needs at least 12");
+    refused(edge("--key-passphrase-file", dir.resolve("none").toString()), "no such passphrase file");
+    refused(edge("--key-passphrase-env", "BLINDTUNER_TEST_UNSET_VARIABLE"),
+        "environment variable BLINDTUNER_TEST_UNSET_VARIABLE (the key file's passphrase) is not set");
+    refused(edge("--key-passphrase-file", shortPhrase.toString(), "--key-passphrase-env", "X"),
+        "--key-passphrase-file and --key-passphrase-env: give one");
   }
 }

@@ -62,7 +62,7 @@ class StreamingEdgeTest {
     StreamingEdge.JobFactory jobs = (id, train, start) -> {
       starts.add(start);
       return EdgeJob.create(id, OverlappedScheduleTest.HYBRID_SPEC, tokens.shape(), cfg, train, start,
-          RefreshLedger::inMemory, (rid, why) -> refusals.add(rid + ": " + why),
+          EdgeKeys.inMemory(), RefreshLedger::inMemory, (rid, why) -> refusals.add(rid + ": " + why),
           Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
     };
     Config config = ConfigFactory.load();

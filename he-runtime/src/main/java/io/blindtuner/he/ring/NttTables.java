@@ -19,11 +19,6 @@ import java.util.concurrent.atomic.LongAdder;
  * same lazy ranges).
  */
 public final class NttTables {
-    /** Whether the JVM runs with jdk.incubator.vector: only then may {@link VectorNtt} be loaded. */
-    static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    /** Whether the vector kernels can run: the module is there and the hardware has 8 long lanes. */
-    private static final boolean VECTOR = VECTOR_MODULE && VectorNtt.available();
-
     private final int n;
     private final int logN;
     private final Modulus modulus;
@@ -92,7 +87,7 @@ public final class NttTables {
         nInvShoup = shoup63(nInv, q);
         lastInv = modulus.mul(invRootPowers[1], nInv);
         lastInvShoup = shoup63(lastInv, q);
-        this.vector = vector && VECTOR && n >= 16 && q < VectorNtt.MAX_MODULUS
+        this.vector = vector && VectorKernels.AVAILABLE && n >= 16 && q < VectorKernels.MAX_MODULUS
                 ? new VectorNtt(n, q, rootPowers, invRootPowers, nInv, lastInv) : null;
     }
 

@@ -11,16 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link NttTables}' lazy transforms on 8-lane {@code LongVector}s (AVX-512), for primes below 2^50. Loaded only when
- * the JVM runs with jdk.incubator.vector (see {@link NttTables#VECTOR_MODULE}).
+ * the JVM runs with jdk.incubator.vector (see {@link VectorKernels}).
  *
- * <p>The Vector API has no 64x64-&gt;128 high multiply, so a product a*w mod q (w a twiddle) takes its quotient from
- * a double: qhat = round(a * (w/q)) by one fused multiply-add onto 2^52, whose mantissa then holds qhat (JDK 17 has
- * no double-&gt;long lane conversion, and long-&gt;double goes the same way back: a | bits(2^52) is the double
- * 2^52 + a). r = a*w - qhat*q is then exact in wrapping 64-bit lane products. Bound: a &lt; 4q &lt; 2^52 is exact as a
- * double, w/q is rounded once (relative error 2^-53) and the fma once more to the nearest integer, so with
- * P = a*w/q &lt; a &lt; 2^52 the estimate a*fl(w/q) is within P*2^-53 &lt; 1/2 of P and qhat - P lies in (-1, 1): r is
- * in (-q, q), and adding q when negative gives [0, q). Every product is thus fully reduced, tighter than Harvey's
- * [0, 2q), so the lazy ranges of the scalar transforms hold: forward [0, 4q) in and out, inverse [0, 2q).
+ * <p>Products with twiddles are {@link VectorMulMod}'s, fully reduced, tighter than Harvey's [0, 2q), so the lazy
+ * ranges of the scalar transforms hold: forward [0, 4q) in and out, inverse [0, 2q) (inputs below 4q &lt; 2^52).
  *
  * <p>Stages with butterfly distance t &ge; 8 pair whole vectors. The others (the last three forward, the first three
  * inverse) work on blocks of 16 values in two vectors, in a layout "split at bit k" where the first vector holds the
@@ -34,15 +28,10 @@ import jdk.incubator.vector.VectorSpecies;
  * limit.
  */
 final class VectorNtt {
-    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_512;
-    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_512;
-    private static final int LANES = 8;
+    private static final VectorSpecies<Long> LONGS = VectorMulMod.LONGS;
+    private static final VectorSpecies<Double> DOUBLES = VectorMulMod.DOUBLES;
+    private static final int LANES = VectorMulMod.LANES;
     private static final int BLOCK = 2 * LANES;
-    /** Bits of the double 2^52: OR-ed onto a long below 2^52 it makes 2^52 + that long. */
-    private static final long TWO52_BITS = Double.doubleToRawLongBits(0x1p52);
-    private static final double TWO52 = 0x1p52;
-    /** Primes must stay below this: lazy values up to 4q are then below 2^52 (exact doubles). */
-    static final long MAX_MODULUS = 1L << 50;
     /** The natural layout of a block, as opposed to "split at bit k" (k = 0, 1, 2). */
     private static final int NATURAL = -1;
 
@@ -132,41 +121,20 @@ final class VectorNtt {
     private final Stage[] forwardStages;
     private final Stage[] inverseStages;
 
-    /** Whether the vector kernels can run here: 8 long lanes in hardware (AVX-512). */
-    static boolean available() {
-        return LongVector.SPECIES_PREFERRED.length() >= LANES;
-    }
-
-    /** The tables' powers (bit-reversed, as in NttTables); n &ge; 16, q &lt; {@link #MAX_MODULUS}. */
+    /** The tables' powers (bit-reversed, as in NttTables); n &ge; 16, q &lt; {@link VectorKernels#MAX_MODULUS}. */
     VectorNtt(int n, long q, long[] rootPowers, long[] invRootPowers, long nInv, long lastInv) {
         this.n = n;
         this.q = q;
         this.rootPowers = rootPowers;
-        this.rootQuotients = quotients(rootPowers, q);
+        this.rootQuotients = VectorMulMod.quotients(rootPowers, q);
         this.invRootPowers = invRootPowers;
-        this.invRootQuotients = quotients(invRootPowers, q);
+        this.invRootQuotients = VectorMulMod.quotients(invRootPowers, q);
         this.nInv = nInv;
         this.nInvQuotient = (double) nInv / q;
         this.lastInv = lastInv;
         this.lastInvQuotient = (double) lastInv / q;
         this.forwardStages = forwardStages();
         this.inverseStages = inverseStages();
-    }
-
-    private static double[] quotients(long[] w, long q) {
-        double[] r = new double[w.length];
-        for (int i = 0; i < w.length; i++) {
-            r[i] = (double) w[i] / q;
-        }
-        return r;
-    }
-
-    /** a*w mod q in [0, q) for lanes a in [0, 2^52), twiddles w in [0, q) with quotients wq = w/q (see above). */
-    private static LongVector mulMod(LongVector a, LongVector w, DoubleVector wq, long q) {
-        DoubleVector ad = a.or(TWO52_BITS).reinterpretAsDoubles().sub(TWO52);
-        LongVector qhat = ad.lanewise(VectorOperators.FMA, wq, TWO52).reinterpretAsLongs().sub(TWO52_BITS);
-        LongVector r = a.mul(w).sub(qhat.mul(q));
-        return r.add(q, r.compare(VectorOperators.LT, 0));
     }
 
     /** x - 2q where x &ge; 2q. */
@@ -236,7 +204,7 @@ final class VectorNtt {
             int j0 = 2 * i * t;
             for (int j = j0; j < j0 + t; j += LANES) {
                 LongVector x = reduceTwice(LongVector.fromArray(LONGS, a, j), twoQ);
-                LongVector u = mulMod(LongVector.fromArray(LONGS, a, j + t), w, wq, q);
+                LongVector u = VectorMulMod.mulMod(LongVector.fromArray(LONGS, a, j + t), w, wq, q);
                 x.add(u).intoArray(a, j);
                 x.sub(u).add(twoQ).intoArray(a, j + t);
             }
@@ -252,7 +220,7 @@ final class VectorNtt {
             LongVector y = s.in.second(va, vb);
             LongVector w = LongVector.fromArray(LONGS, rootPowers, g).rearrange(s.twiddles);
             DoubleVector wq = DoubleVector.fromArray(DOUBLES, rootQuotients, g).rearrange(s.twiddleQuotients);
-            LongVector u = mulMod(y, w, wq, q);
+            LongVector u = VectorMulMod.mulMod(y, w, wq, q);
             x.add(u).intoArray(a, j);
             x.sub(u).add(twoQ).intoArray(a, j + LANES);
         }
@@ -278,7 +246,7 @@ final class VectorNtt {
             LongVector w = LongVector.fromArray(LONGS, invRootPowers, g).rearrange(s.twiddles);
             DoubleVector wq = DoubleVector.fromArray(DOUBLES, invRootQuotients, g).rearrange(s.twiddleQuotients);
             reduceTwice(x.add(y), twoQ).intoArray(a, j);
-            mulMod(x.sub(y).add(twoQ), w, wq, q).intoArray(a, j + LANES);
+            VectorMulMod.mulMod(x.sub(y).add(twoQ), w, wq, q).intoArray(a, j + LANES);
         }
     }
 
@@ -292,7 +260,7 @@ final class VectorNtt {
                 LongVector x = LongVector.fromArray(LONGS, a, j);
                 LongVector y = LongVector.fromArray(LONGS, a, j + t);
                 reduceTwice(x.add(y), twoQ).intoArray(a, j);
-                mulMod(x.sub(y).add(twoQ), w, wq, q).intoArray(a, j + t);
+                VectorMulMod.mulMod(x.sub(y).add(twoQ), w, wq, q).intoArray(a, j + t);
             }
         }
     }
@@ -307,8 +275,8 @@ final class VectorNtt {
         for (int j = 0; j < t; j += LANES) {
             LongVector x = LongVector.fromArray(LONGS, a, j);
             LongVector y = LongVector.fromArray(LONGS, a, j + t);
-            mulMod(x.add(y), ni, niq, q).intoArray(a, j);
-            mulMod(x.sub(y).add(twoQ), li, liq, q).intoArray(a, j + t);
+            VectorMulMod.mulMod(x.add(y), ni, niq, q).intoArray(a, j);
+            VectorMulMod.mulMod(x.sub(y).add(twoQ), li, liq, q).intoArray(a, j + t);
         }
     }
 }

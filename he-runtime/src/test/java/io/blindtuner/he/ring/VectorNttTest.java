@@ -69,7 +69,7 @@ class VectorNttTest {
     /** Without the module (surefire's scalar execution) nothing is vectorized, and VectorNtt is never loaded. */
     @Test
     void scalarWithoutTheModule() {
-        assumeTrue(!NttTables.VECTOR_MODULE, "runs in the execution without jdk.incubator.vector");
+        assumeTrue(!VectorKernels.MODULE, "runs in the execution without jdk.incubator.vector");
         assertThat(new NttTables(16384, new Modulus(CoeffModulus.create(16384, 40)[0])).vectorized()).isFalse();
     }
 

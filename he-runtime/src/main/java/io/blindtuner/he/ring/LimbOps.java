@@ -68,6 +68,25 @@ public final class LimbOps {
         }
     }
 
+    /** Whether {@link #mulAccumulate} can run for m and limbs of length n (the vector kernels, m below 2^50). */
+    public static boolean mulAccumulates(Modulus m, int n) {
+        return VectorKernels.AVAILABLE && m.value() < VectorKernels.MAX_MODULUS && n % 8 == 0;
+    }
+
+    /**
+     * One digit of key switching's inner products on vectors: out0 = (first ? 0 : out0) + d*b and out1 likewise
+     * with a, mod q in [0, q), for d in [0, 4q) and b, a, out0, out1 in [0, q), all of one length.
+     *
+     * @throws IllegalStateException if not {@link #mulAccumulates}(m, d.length)
+     */
+    public static void mulAccumulate(long[] d, long[] b, long[] a, long[] out0, long[] out1, Modulus m,
+            boolean first) {
+        if (!mulAccumulates(m, d.length)) {
+            throw new IllegalStateException("no vector kernels for q=" + m.value() + ", length " + d.length);
+        }
+        VectorProducts.mulAccumulate(d, b, a, out0, out1, m.value(), first);
+    }
+
     public static void add(long[] a, long[] b, long[] out, Modulus m) {
         add(a, b, out, m, 0, out.length);
     }

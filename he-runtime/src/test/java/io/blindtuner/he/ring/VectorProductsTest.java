@@ -1,0 +1,59 @@
+package io.blindtuner.he.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** LimbOps.mulAccumulate (the vector key products) against big integers, for the prime sizes it takes. */
+class VectorProductsTest {
+    private static final int N = 256;
+
+    @ParameterizedTest
+    @ValueSource(ints = {30, 40, 46, 49, 50})
+    void sumsOfProductsReduced(int bits) {
+        Modulus m = new Modulus(CoeffModulus.create(N, bits)[0]);
+        assumeTrue(LimbOps.mulAccumulates(m, N), "vector kernels unavailable here");
+        long q = m.value();
+        SplittableRandom rnd = new SplittableRandom(bits);
+        long[] out0 = new long[N];
+        long[] out1 = new long[N];
+        BigInteger[] sum0 = new BigInteger[N];
+        BigInteger[] sum1 = new BigInteger[N];
+        Arrays.fill(sum0, BigInteger.ZERO);
+        Arrays.fill(sum1, BigInteger.ZERO);
+        for (int digit = 0; digit < 4; digit++) {
+            long[] d = new long[N];
+            long[] b = new long[N];
+            long[] a = new long[N];
+            for (int x = 0; x < N; x++) {
+                // The extremes (d up to 4q - 1, keys up to q - 1), then random values.
+                d[x] = x < 2 ? 4 * q - 1 - x : rnd.nextLong(4 * q);
+                b[x] = x < 4 ? q - 1 : rnd.nextLong(q);
+                a[x] = x < 4 ? q - 1 - x : rnd.nextLong(q);
+                sum0[x] = sum0[x].add(BigInteger.valueOf(d[x]).multiply(BigInteger.valueOf(b[x])));
+                sum1[x] = sum1[x].add(BigInteger.valueOf(d[x]).multiply(BigInteger.valueOf(a[x])));
+            }
+            LimbOps.mulAccumulate(d, b, a, out0, out1, m, digit == 0);
+            for (int x = 0; x < N; x++) {
+                assertThat(out0[x]).isEqualTo(sum0[x].mod(BigInteger.valueOf(q)).longValueExact());
+                assertThat(out1[x]).isEqualTo(sum1[x].mod(BigInteger.valueOf(q)).longValueExact());
+            }
+        }
+    }
+
+    @Test
+    void refusesWhatItCannotRun() {
+        Modulus wide = new Modulus(CoeffModulus.create(N, 51)[0]);
+        assertThat(LimbOps.mulAccumulates(wide, N)).isFalse();
+        long[] z = new long[N];
+        assertThatThrownBy(() -> LimbOps.mulAccumulate(z, z, z, z, z, wide, true))
+                .isInstanceOf(IllegalStateException.class);
+    }
+}

@@ -472,7 +472,7 @@ final class CkksKernels {
     static void accumulate(long[] d, int[] perm, long[] b, long[] a, long[][] s, boolean first, boolean last,
             Modulus q, boolean productRange, long[] out0, long[] out1) {
         int n = b.length;
-        if (perm == null && LimbOps.mulAccumulates(q, n)) {
+        if (perm == null && LimbOps.vectorized(q)) {
             LimbOps.mulAccumulate(d, b, a, out0, out1, q, first);
             return;
         }

@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link LimbOps#mulAccumulate} on 8-lane vectors, for q below 2^50. Loaded only when the JVM runs with
+ * Element-wise products of limbs ({@link LimbOps#mul}, {@link LimbOps#mulAdd}, {@link LimbOps#mulAccumulate}) on
+ * 8-lane vectors, for q below 2^50. Loaded only when the JVM runs with
  * jdk.incubator.vector (see {@link VectorKernels}).
  *
  * <p>Both factors vary per coefficient, so unlike {@link VectorMulMod} the quotient b/q is not precomputed:
@@ -25,24 +26,33 @@ final class VectorProducts {
     private VectorProducts() {
     }
 
-    /** See {@link LimbOps#mulAccumulate}; the length a multiple of 8. */
-    static void mulAccumulate(long[] d, long[] b, long[] a, long[] out0, long[] out1, long q, boolean first) {
+    /** See {@link LimbOps#mulAccumulate}. */
+    static void mulAccumulate(long[] d, long[] b, long[] a, long[] out0, long[] out1, Modulus m, boolean first) {
         // One pass per output, from one call site: C2 inlines each call site, and two passes in one method are past
         // its node limit, beyond which it stops inlining the Vector API and boxes the vectors.
         for (int pass = 0; pass < 2; pass++) {
-            mulAccumulate(d, pass == 0 ? b : a, pass == 0 ? out0 : out1, q, first);
+            long[] out = pass == 0 ? out0 : out1;
+            int end = mulAdd(d, pass == 0 ? b : a, out, m.value(), 0, d.length, !first);
+            LimbOps.mulAddScalar(d, pass == 0 ? b : a, out, m, end, d.length, !first);
         }
     }
 
-    private static void mulAccumulate(long[] d, long[] b, long[] out, long q, boolean first) {
-        final long keep = first ? 0 : -1;
+    /**
+     * out = (add ? out : 0) + d*b mod q in [0, q) on [from, end), for d in [0, 4q) and b, out in [0, q).
+     *
+     * @return end, the last multiple of 8 lanes from {@code from} within {@code to}: the rest is the caller's
+     */
+    static int mulAdd(long[] d, long[] b, long[] out, long q, int from, int to, boolean add) {
+        final long keep = add ? -1 : 0;
         final double inv = 1.0 / q;
-        for (int x = 0; x < d.length; x += LANES) {
+        int end = from + (to - from) / LANES * LANES;
+        for (int x = from; x < end; x += LANES) {
             LongVector dv = LongVector.fromArray(LONGS, d, x);
             LongVector bv = LongVector.fromArray(LONGS, b, x);
             LongVector sum = LongVector.fromArray(LONGS, out, x).and(keep).add(mulMod(dv, bv, inv, q));
             reduce(sum, q).intoArray(out, x);
         }
+        return end;
     }
 
     /** Lanes below 2^52 as doubles: a | bits(2^52) is the double 2^52 + a. */

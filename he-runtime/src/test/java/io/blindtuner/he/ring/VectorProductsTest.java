@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** LimbOps.mulAccumulate (the vector key products) against big integers, for the prime sizes it takes. */
+/**
+ * The vector products (LimbOps.mulAccumulate, mul, mulAdd) against big integers, for the prime sizes they take, on
+ * lengths and ranges that are not multiples of the 8 lanes too.
+ */
 class VectorProductsTest {
     private static final int N = 256;
 
@@ -19,7 +22,7 @@ class VectorProductsTest {
     @ValueSource(ints = {30, 40, 46, 49, 50})
     void sumsOfProductsReduced(int bits) {
         Modulus m = new Modulus(CoeffModulus.create(N, bits)[0]);
-        assumeTrue(LimbOps.mulAccumulates(m, N), "vector kernels unavailable here");
+        assumeTrue(LimbOps.vectorized(m), "vector kernels unavailable here");
         long q = m.value();
         SplittableRandom rnd = new SplittableRandom(bits);
         long[] out0 = new long[N];
@@ -48,10 +51,41 @@ class VectorProductsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {40, 49})
+    void mulAndMulAddOnRanges(int bits) {
+        Modulus m = new Modulus(CoeffModulus.create(N, bits)[0]);
+        assumeTrue(LimbOps.vectorized(m), "vector kernels unavailable here");
+        long q = m.value();
+        SplittableRandom rnd = new SplittableRandom(bits);
+        int n = 53;
+        long[] a = new long[n];
+        long[] b = new long[n];
+        long[] out = new long[n];
+        for (int x = 0; x < n; x++) {
+            a[x] = x == 0 ? q - 1 : rnd.nextLong(q);
+            b[x] = x == 0 ? q - 1 : rnd.nextLong(q);
+            out[x] = rnd.nextLong(q);
+        }
+        long[] before = out.clone();
+        LimbOps.mulAdd(a, b, out, m, 3, 50);
+        for (int x = 0; x < n; x++) {
+            BigInteger p = BigInteger.valueOf(a[x]).multiply(BigInteger.valueOf(b[x]));
+            long expected = x < 3 || x >= 50 ? before[x]
+                    : p.add(BigInteger.valueOf(before[x])).mod(BigInteger.valueOf(q)).longValueExact();
+            assertThat(out[x]).as("mulAdd at %d", x).isEqualTo(expected);
+        }
+        LimbOps.mul(a, b, out, m, 1, n);
+        for (int x = 1; x < n; x++) {
+            BigInteger p = BigInteger.valueOf(a[x]).multiply(BigInteger.valueOf(b[x]));
+            assertThat(out[x]).as("mul at %d", x).isEqualTo(p.mod(BigInteger.valueOf(q)).longValueExact());
+        }
+    }
+
     @Test
     void refusesWhatItCannotRun() {
         Modulus wide = new Modulus(CoeffModulus.create(N, 51)[0]);
-        assertThat(LimbOps.mulAccumulates(wide, N)).isFalse();
+        assertThat(LimbOps.vectorized(wide)).isFalse();
         long[] z = new long[N];
         assertThatThrownBy(() -> LimbOps.mulAccumulate(z, z, z, z, z, wide, true))
                 .isInstanceOf(IllegalStateException.class);

@@ -154,6 +154,10 @@ public final class NttTables {
     /** Forward NTT, input in [0, 4q), output in [0, q). */
     public void forward(long[] a) {
         forwardLazy(a);
+        if (vector != null) {
+            vector.reduce(a);
+            return;
+        }
         long q = modulus.value();
         long twoQ = 2 * q;
         for (int i = 0; i < n; i++) {
@@ -248,6 +252,10 @@ public final class NttTables {
     /** Inverse NTT, input in [0, 2q), output in [0, q). */
     public void inverse(long[] a) {
         inverseLazy(a);
+        if (vector != null) {
+            vector.reduce(a);
+            return;
+        }
         long q = modulus.value();
         for (int i = 0; i < n; i++) {
             long x = a[i];

@@ -148,6 +148,16 @@ final class VectorNtt {
         run(forwardStages, a);
     }
 
+    /** a from [0, 4q) to [0, q) (the lazy transforms' outputs). */
+    void reduce(long[] a) {
+        final long twoQ = 2 * q;
+        for (int j = 0; j < n; j += LANES) {
+            LongVector x = reduceTwice(LongVector.fromArray(LONGS, a, j), twoQ);
+            LongVector d = x.sub(q);
+            x.blend(d, d.compare(VectorOperators.GE, 0)).intoArray(a, j);
+        }
+    }
+
     /** Inverse NTT, input in [0, 2q), output in [0, 2q). */
     void inverseLazy(long[] a) {
         run(inverseStages, a);

@@ -101,17 +101,12 @@ public final class BasisConversion {
     }
 
     /**
-     * out = in * (Q_S/q_s)^-1 mod q_s, the y_s of source prime s, for in of any unsigned value; out may be in.
+     * out = in * (Q_S/q_s)^-1 mod q_s, the y_s of source prime s, for in in [0, q_s); out may be in.
      *
      * @throws ArrayIndexOutOfBoundsException if s is not in [0, sourceCount()) or in is shorter than out
      */
     public void scale(int s, long[] in, long[] out) {
-        Modulus q = moduli[source[s]];
-        long w = hatInv[s];
-        long ws = hatInvShoup[s];
-        for (int x = 0; x < out.length; x++) {
-            out[x] = q.mulShoup(in[x], w, ws);
-        }
+        LimbOps.mulScalar(in, hatInv[s], hatInvShoup[s], out, moduli[source[s]], 0, out.length);
     }
 
     /**

@@ -41,10 +41,23 @@ public final class LimbOps {
         }
     }
 
-    /** out = a * w for a constant w in [0, q), with wShoup = m.shoup(w). */
+    /** out = a * w for a constant w in [0, q), with wShoup = m.shoup(w) (on vectors where {@link #vectorized}). */
     public static void mulScalar(long[] a, long w, long wShoup, long[] out, Modulus m, int from, int to) {
+        if (vectorized(m)) {
+            from = VectorProducts.mulScalarAdd(a, w, out, m.value(), from, to, false);
+        }
         for (int i = from; i < to; i++) {
             out[i] = m.mulShoup(a[i], w, wShoup);
+        }
+    }
+
+    /** out += a * w for a constant w in [0, q), with wShoup = m.shoup(w) (on vectors where {@link #vectorized}). */
+    public static void mulScalarAdd(long[] a, long w, long wShoup, long[] out, Modulus m, int from, int to) {
+        if (vectorized(m)) {
+            from = VectorProducts.mulScalarAdd(a, w, out, m.value(), from, to, true);
+        }
+        for (int i = from; i < to; i++) {
+            out[i] = m.add(out[i], m.mulShoup(a[i], w, wShoup));
         }
     }
 

@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Element-wise products of limbs ({@link LimbOps#mul}, {@link LimbOps#mulAdd}, {@link LimbOps#mulAccumulate}) on
- * 8-lane vectors, for q below 2^50. Loaded only when the JVM runs with
+ * Element-wise products of limbs ({@link LimbOps#mul}, {@link LimbOps#mulAdd}, {@link LimbOps#mulAccumulate},
+ * {@link LimbOps#mulScalar}, {@link LimbOps#mulScalarAdd}) on 8-lane vectors, for q below 2^50. Loaded only when the JVM runs with
  * jdk.incubator.vector (see {@link VectorKernels}).
  *
  * <p>Both factors vary per coefficient, so unlike {@link VectorMulMod} the quotient b/q is not precomputed:
@@ -51,6 +51,24 @@ final class VectorProducts {
             LongVector bv = LongVector.fromArray(LONGS, b, x);
             LongVector sum = LongVector.fromArray(LONGS, out, x).and(keep).add(mulMod(dv, bv, inv, q));
             reduce(sum, q).intoArray(out, x);
+        }
+        return end;
+    }
+
+    /**
+     * out = (add ? out : 0) + a*w mod q in [0, q) on [from, end), for a in [0, 2^52), w and out in [0, q): the
+     * constant's quotient w/q is precomputed ({@link VectorMulMod}).
+     *
+     * @return end, the last multiple of 8 lanes from {@code from} within {@code to}: the rest is the caller's
+     */
+    static int mulScalarAdd(long[] a, long w, long[] out, long q, int from, int to, boolean add) {
+        final long keep = add ? -1 : 0;
+        final LongVector wv = LongVector.broadcast(LONGS, w);
+        final DoubleVector wq = DoubleVector.broadcast(DOUBLES, (double) w / q);
+        int end = from + (to - from) / LANES * LANES;
+        for (int x = from; x < end; x += LANES) {
+            LongVector p = VectorMulMod.mulMod(LongVector.fromArray(LONGS, a, x), wv, wq, q);
+            reduce(LongVector.fromArray(LONGS, out, x).and(keep).add(p), q).intoArray(out, x);
         }
         return end;
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The vector products (LimbOps.mulAccumulate, mul, mulAdd) against big integers, for the prime sizes they take, on
+ * The vector products (LimbOps.mulAccumulate, mul, mulAdd, mulScalar, mulScalarAdd) against big integers, for the prime sizes they take, on
  * lengths and ranges that are not multiples of the 8 lanes too.
  */
 class VectorProductsTest {
@@ -53,7 +53,7 @@ class VectorProductsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {40, 49})
-    void mulAndMulAddOnRanges(int bits) {
+    void mulMulAddAndScalarsOnRanges(int bits) {
         Modulus m = new Modulus(CoeffModulus.create(N, bits)[0]);
         assumeTrue(LimbOps.vectorized(m), "vector kernels unavailable here");
         long q = m.value();
@@ -74,6 +74,18 @@ class VectorProductsTest {
             long expected = x < 3 || x >= 50 ? before[x]
                     : p.add(BigInteger.valueOf(before[x])).mod(BigInteger.valueOf(q)).longValueExact();
             assertThat(out[x]).as("mulAdd at %d", x).isEqualTo(expected);
+        }
+        long w = q - 2;
+        long[] scaled = out.clone();
+        LimbOps.mulScalarAdd(a, w, m.shoup(w), scaled, m, 0, n);
+        for (int x = 0; x < n; x++) {
+            BigInteger p = BigInteger.valueOf(a[x]).multiply(BigInteger.valueOf(w)).add(BigInteger.valueOf(out[x]));
+            assertThat(scaled[x]).as("mulScalarAdd at %d", x).isEqualTo(p.mod(BigInteger.valueOf(q)).longValueExact());
+        }
+        LimbOps.mulScalar(a, w, m.shoup(w), scaled, m, 2, n);
+        for (int x = 2; x < n; x++) {
+            BigInteger p = BigInteger.valueOf(a[x]).multiply(BigInteger.valueOf(w));
+            assertThat(scaled[x]).as("mulScalar at %d", x).isEqualTo(p.mod(BigInteger.valueOf(q)).longValueExact());
         }
         LimbOps.mul(a, b, out, m, 1, n);
         for (int x = 1; x < n; x++) {

@@ -7,13 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Element-wise products of limbs ({@link LimbOps#mul}, {@link LimbOps#mulAdd}, {@link LimbOps#mulAccumulate},
- * {@link LimbOps#mulScalar}, {@link LimbOps#mulScalarAdd}) on 8-lane vectors, for q below 2^50. Loaded only when the JVM runs with
- * jdk.incubator.vector (see {@link VectorKernels}).
+ * {@link LimbOps#mulScalar}, {@link LimbOps#mulScalarAdd}) on 8-lane vectors, for q below 2^50. Loaded only when
+ * the JVM runs with jdk.incubator.vector (see {@link VectorKernels}).
  *
- * <p>Both factors vary per coefficient, so unlike {@link VectorMulMod} the quotient b/q is not precomputed:
- * bq = fl(b * fl(1/q)) carries two roundings, and qhat = round(d*bq) (one fma onto 2^52, as there) is within
- * 1.5 of P = d*b/q &lt; 4q &lt; 2^52 (error P*2^-52 &lt; 1, plus 1/2 for the rounding). So r = d*b - qhat*q is in
- * (-2q, 2q), exact in wrapping 64-bit products, and adding 2q when negative gives [0, 2q); the sum with the
+ * <p>Products by a constant are {@link VectorMulMod}'s. Where both factors vary per coefficient the quotient b/q is
+ * not precomputed: bq = fl(b * fl(1/q)) carries two roundings, and qhat = round(d*bq) (one fma onto 2^52, as there)
+ * is within 1.5 of P = d*b/q &lt; 4q &lt; 2^52 (error P*2^-52 &lt; 1, plus 1/2 for the rounding). So r = d*b - qhat*q
+ * is in (-2q, 2q), exact in wrapping 64-bit products, and adding 2q when negative gives [0, 2q); the sum with the
  * accumulator (in [0, q)) is brought back to [0, q) by two conditional subtractions of q.
  */
 final class VectorProducts {

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The vector products (LimbOps.mulAccumulate, mul, mulAdd, mulScalar, mulScalarAdd) against big integers, for the prime sizes they take, on
- * lengths and ranges that are not multiples of the 8 lanes too.
+ * The vector products (LimbOps.mulAccumulate, mul, mulAdd, mulScalar, mulScalarAdd) against big integers, for the
+ * prime sizes they take, on ranges that are not multiples of the 8 lanes too.
  */
 class VectorProductsTest {
     private static final int N = 256;

@@ -5,7 +5,7 @@
 # N=8192 [60,40,40,60] and N=16384 [60,40x6,60], scale 2^40; ours with 1 and 2 threads.
 #
 # Usage: bench/he-vs-seal.sh [--quick] [--n 8192,16384] [--rounds K] [--priority] [--reference PROGRAM]
-#                           [--report FILE]
+#                           [--report FILE] [--scalar]
 #   --quick   fewer repetitions (smoke run, noisier numbers)
 #   --n       polynomial degrees (default both)
 #   --rounds  run everything K times and keep each op's best median (default 1; other processes on a
@@ -18,6 +18,9 @@
 #             stdin/stdout when started without arguments (info, setup, run, quit), such as the native SEAL
 #             servers in ../shared/tools/native-seal/; the table is labelled with what its info answers and
 #             shows no targets (they are set against node-seal); the last TSV column is then reference_ms
+#   --scalar  run our engine on its scalar kernels only (a JVM without jdk.incubator.vector), to compare with
+#             the default, where the NTT of primes below 2^50 runs on AVX-512 vectors (ring.VectorNtt; the JVM
+#             then prints "WARNING: Using incubator modules: jdk.incubator.vector" on stderr, which is expected)
 #   --report  also write every row of the table (ours 1 and 2 threads, the reference, ratios) and the run's
 #             context as JSON to FILE (relative paths, as for --reference, from the repository root)
 # Besides the SEAL-layout ops, the table has the training path: multiply_relin_rescale_training and
@@ -39,6 +42,7 @@ rounds=1
 priority=0
 reference=""
 report=""
+vector=(--add-modules jdk.incubator.vector)
 while [ $# -gt 0 ]; do
   case "$1" in
     --priority) priority=1; shift ;;
@@ -47,7 +51,8 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="${2:?--rounds needs a count}"; shift 2 ;;
     --reference) reference="${2:?--reference needs a program}"; shift 2 ;;
     --report) report="${2:?--report needs a file}"; shift 2 ;;
-    *) echo "he-vs-seal.sh: unknown argument '$1' (expected --quick, --n LIST, --rounds K, --priority, --reference PROGRAM, --report FILE)" >&2; exit 2 ;;
+    --scalar) vector=(); shift ;;
+    *) echo "he-vs-seal.sh: unknown argument '$1' (expected --quick, --n LIST, --rounds K, --priority, --reference PROGRAM, --report FILE, --scalar)" >&2; exit 2 ;;
   esac
 done
 if ! [[ "$rounds" =~ ^[1-9]$ ]]; then
@@ -111,7 +116,7 @@ ours_files=()
 seal_files=()
 for ((r = 1; r <= rounds; r++)); do
   log "round $r/$rounds: our engine (1 and 2 threads) and ${reference:-node-seal}, interleaved"
-  "$java" -Xms2g -Xmx4g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar \
+  "$java" "${vector[@]}" -Xms2g -Xmx4g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar \
     io.blindtuner.bench.he.HeVsSealRunner --n "$ns" --threads 1,2 "${quick[@]}" \
     "${ref_args[@]}" --seal-out "$tmp/nodeseal.$r.json" > "$tmp/ours.$r.json"
   ours_files+=("$tmp/ours.$r.json")
@@ -119,6 +124,6 @@ for ((r = 1; r <= rounds; r++)); do
 done
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
-echo "our JDK: $java"
+echo "our JDK: $java${vector[*]:+ (${vector[*]})}"
 if [ "$priority" = 1 ]; then echo "scheduling: this session's autogroup at nice -20 during the run (--priority)"; fi
 "$node" bench/node/report.js "${report_args[@]}" "${report_file_args[@]}" --ours "${ours_files[@]}" --seal "${seal_files[@]}"

@@ -13,9 +13,10 @@ import java.util.TreeSet;
  * Both are within the HE-standard 128-bit bound (log2 QP = 200 and 360 against 218 and 438).
  *
  * <p>The training path (keys our own clients make, so no SEAL compatibility needed) uses the hybrid key-switching
- * layout where it pays: at N=16384 the same data primes in 3 digits with special primes [60, 60] (log2 QP = 420),
- * the fewest NTTs (45 against SEAL's 72 per key switch) of the layouts whose noise stays at SEAL's level; two
- * digits would need P of about 160 bits, past the bound (see KeySwitchLayouts). At N=8192 the bound leaves 78 bits
+ * layout where it pays: at N=16384 the same data primes in 3 digits with special primes [46, 46, 46] (log2 QP = 438,
+ * the bound), 50 NTTs against SEAL's 72 per key switch with the noise at SEAL's level. [60, 60] needs 5 NTTs fewer
+ * but is slower where the NTT runs on vectors, which takes primes below 2^50 only; two digits would need P of about
+ * 160 bits, past the bound (see KeySwitchLayouts, bench/key-switch-layouts.md). At N=8192 the bound leaves 78 bits
  * for P, and no hybrid layout of [60,40,40] needs fewer NTTs than SEAL's 20, so training keeps SEAL's layout.
  */
 public final class BenchParams {
@@ -26,7 +27,7 @@ public final class BenchParams {
             16384, new int[] {60, 40, 40, 40, 40, 40, 40, 60});
 
     /** Hybrid digits and special-prime bits of the training path, by N (absent: SEAL's layout). */
-    private static final Map<Integer, int[]> TRAINING_KEY_SWITCHING = Map.of(16384, new int[] {3, 60, 60});
+    private static final Map<Integer, int[]> TRAINING_KEY_SWITCHING = Map.of(16384, new int[] {3, 46, 46, 46});
 
     private BenchParams() {}
 

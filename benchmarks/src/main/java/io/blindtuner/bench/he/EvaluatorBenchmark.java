@@ -39,7 +39,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms3g", "-Xmx3g", "-XX:+UseParallelGC"})
+@Fork(value = 1, jvmArgs = {"-Xms3g", "-Xmx3g", "-XX:+UseParallelGC", "--add-modules", "jdk.incubator.vector"})
 public class EvaluatorBenchmark {
     /** Number of rotations in the hoisted-rotation benchmarks (steps 1..HOISTED, as in a baby-step loop). */
     public static final int HOISTED = 8;

@@ -389,9 +389,11 @@ public final class HeVsSealRunner {
         return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** The JVM, and whether the NTT of primes below 2^50 runs on vectors (the JVM has jdk.incubator.vector). */
     private static String jvmDescription() {
+        boolean vector = BenchParams.parameters(8192).nttTables(1).vectorized();
         return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " ("
-                + System.getProperty("java.vm.vendor") + ")";
+                + System.getProperty("java.vm.vendor") + ")" + (vector ? ", vector NTT" : ", scalar NTT");
     }
 
     private static String quote(String s) {

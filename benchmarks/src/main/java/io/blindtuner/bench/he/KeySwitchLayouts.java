@@ -46,6 +46,7 @@ public final class KeySwitchLayouts {
             new Choice(4, new int[] {60, 60}),
             new Choice(3, new int[] {60, 60}),
             new Choice(3, new int[] {46, 46, 46}),
+            new Choice(4, new int[] {49, 49}),
             new Choice(2, new int[] {60, 60}));
 
     private KeySwitchLayouts() {}

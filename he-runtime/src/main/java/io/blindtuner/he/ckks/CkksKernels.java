@@ -1,5 +1,6 @@
 package io.blindtuner.he.ckks;
 
+import io.blindtuner.he.ring.LimbOps;
 import io.blindtuner.he.ring.Modulus;
 import io.blindtuner.he.ring.NttTables;
 import io.blindtuner.he.ring.Parallelism;
@@ -465,11 +466,16 @@ final class CkksKernels {
      * Multiply-accumulate of the digits with the key for one modulus: (h0:l0) += d*b and (h1:l1) += d*a as
      * unsigned 128-bit sums (d &lt; 2^62, key &lt; 2^60, at most 60 digits). The first digit overwrites the
      * accumulators; the last one reduces straight into out0/out1 instead of writing them back. {@code d} is read
-     * through {@code perm} when it is not null.
+     * through {@code perm} when it is not null. Where the vector kernels take q (and perm is null) every digit goes
+     * straight into out0/out1 instead, reduced ({@link LimbOps#mulAccumulate}).
      */
     static void accumulate(long[] d, int[] perm, long[] b, long[] a, long[][] s, boolean first, boolean last,
             Modulus q, boolean productRange, long[] out0, long[] out1) {
         int n = b.length;
+        if (perm == null && LimbOps.vectorized(q)) {
+            LimbOps.mulAccumulate(d, b, a, out0, out1, q, first);
+            return;
+        }
         long[] h0 = s[1];
         long[] l0 = s[2];
         long[] h1 = s[3];

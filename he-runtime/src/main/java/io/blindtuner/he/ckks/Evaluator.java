@@ -422,6 +422,15 @@ public final class Evaluator {
             long[] o0 = out.poly(0).limb(j);
             long[] o1 = out.poly(1).limb(j);
             long[] o2 = out.poly(2).limb(j);
+            if (LimbOps.vectorized(m) && o0 != a0 && o0 != b0 && o1 != a1 && o1 != b1) {
+                // On vectors each product is reduced on its own, one pass each (so out must not be an input); the
+                // scalar loop below sums the cross terms in 128 bits.
+                LimbOps.mul(a0, b0, o0, m, from, to);
+                LimbOps.mul(a0, b1, o1, m, from, to);
+                LimbOps.mulAdd(a1, b0, o1, m, from, to);
+                LimbOps.mul(a1, b1, o2, m, from, to);
+                return;
+            }
             for (int x = from; x < to; x++) {
                 long x0 = a0[x];
                 long x1 = a1[x];
@@ -471,6 +480,14 @@ public final class Evaluator {
             long[] o0 = out.poly(0).limb(j);
             long[] o1 = out.poly(1).limb(j);
             long[] o2 = out.poly(2).limb(j);
+            if (LimbOps.vectorized(m) && o0 != a0 && o1 != a1) {
+                // As in multiply: one pass per product on vectors, out apart from a.
+                LimbOps.mul(a0, a0, o0, m, from, to);
+                LimbOps.mul(a0, a1, o1, m, from, to);
+                LimbOps.mulAdd(a0, a1, o1, m, from, to);
+                LimbOps.mul(a1, a1, o2, m, from, to);
+                return;
+            }
             for (int x = from; x < to; x++) {
                 long x0 = a0[x];
                 long x1 = a1[x];

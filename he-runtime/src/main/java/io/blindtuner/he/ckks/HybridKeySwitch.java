@@ -1,6 +1,7 @@
 package io.blindtuner.he.ckks;
 
 import io.blindtuner.he.ring.BasisConversion;
+import io.blindtuner.he.ring.LimbOps;
 import io.blindtuner.he.ring.Modulus;
 import io.blindtuner.he.ring.NttTables;
 import io.blindtuner.he.ring.Parallelism;
@@ -213,14 +214,8 @@ final class HybridKeySwitch {
             parallelism.forEach(2 * (level + 1), task -> {
                 int cc = task / (level + 1);
                 int j = task % (level + 1);
-                Modulus qj = moduli[j];
-                long pm = params.specialModData[j];
-                long pms = params.specialModDataShoup[j];
-                long[] tj = t[cc][j];
-                long[] cj = c[cc][j];
-                for (int x = 0; x < n; x++) {
-                    tj[x] = qj.add(tj[x], qj.mulShoup(cj[x], pm, pms));
-                }
+                LimbOps.mulScalarAdd(c[cc][j], params.specialModData[j], params.specialModDataShoup[j], t[cc][j],
+                        moduli[j], 0, n);
             });
             modDown(w, level, true, out0, out1, false, false);
         } finally {

@@ -24,6 +24,8 @@ public final class BasisConversion {
     /** Q_S^-1 mod moduli[t] (0 for a source prime), with Shoup constants. */
     private final long[] productInv;
     private final long[] productInvShoup;
+    /** convert on vectors per target (null where it runs scalar: targets of 50 bits and more, no Vector API). */
+    private final VectorConversion[] vector;
 
     /**
      * @param moduli all primes the conversion may target
@@ -70,6 +72,18 @@ public final class BasisConversion {
                 productInvShoup[t] = moduli[t].shoup(productInv[t]);
             }
         }
+        vector = new VectorConversion[moduli.length];
+        if (VectorKernels.AVAILABLE) {
+            long[] sourceValues = new long[count];
+            for (int s = 0; s < count; s++) {
+                sourceValues[s] = moduli[source[s]].value();
+            }
+            for (int t = 0; t < moduli.length; t++) {
+                if (moduli[t].value() < VectorKernels.MAX_MODULUS) {
+                    vector[t] = new VectorConversion(moduli[t].value(), sourceValues, hat[t], shift[t]);
+                }
+            }
+        }
     }
 
     /** Number of source primes. */
@@ -87,17 +101,12 @@ public final class BasisConversion {
     }
 
     /**
-     * out = in * (Q_S/q_s)^-1 mod q_s, the y_s of source prime s, for in of any unsigned value; out may be in.
+     * out = in * (Q_S/q_s)^-1 mod q_s, the y_s of source prime s, for in in [0, q_s); out may be in.
      *
      * @throws ArrayIndexOutOfBoundsException if s is not in [0, sourceCount()) or in is shorter than out
      */
     public void scale(int s, long[] in, long[] out) {
-        Modulus q = moduli[source[s]];
-        long w = hatInv[s];
-        long ws = hatInvShoup[s];
-        for (int x = 0; x < out.length; x++) {
-            out[x] = q.mulShoup(in[x], w, ws);
-        }
+        LimbOps.mulScalar(in, hatInv[s], hatInvShoup[s], out, moduli[source[s]], 0, out.length);
     }
 
     /**
@@ -108,6 +117,10 @@ public final class BasisConversion {
      *     sourceCount() limbs or limbs shorter than out
      */
     public void convert(long[][] y, int target, long[] out) {
+        if (vector[target] != null && out.length % VectorMulMod.LANES == 0) {
+            vector[target].convert(y, out);
+            return;
+        }
         Modulus m = moduli[target];
         long mv = m.value();
         for (int s = 0; s < source.length; s++) {

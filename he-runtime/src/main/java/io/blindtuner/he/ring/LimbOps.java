@@ -41,15 +41,31 @@ public final class LimbOps {
         }
     }
 
-    /** out = a * w for a constant w in [0, q), with wShoup = m.shoup(w). */
+    /** out = a * w for a constant w in [0, q), with wShoup = m.shoup(w) (on vectors where {@link #vectorized}). */
     public static void mulScalar(long[] a, long w, long wShoup, long[] out, Modulus m, int from, int to) {
+        if (vectorized(m)) {
+            from = VectorProducts.mulScalarAdd(a, w, out, m.value(), from, to, false);
+        }
         for (int i = from; i < to; i++) {
             out[i] = m.mulShoup(a[i], w, wShoup);
         }
     }
 
-    /** out = a * b element-wise (Barrett reduction of the 128-bit products). */
+    /** out += a * w for a constant w in [0, q), with wShoup = m.shoup(w) (on vectors where {@link #vectorized}). */
+    public static void mulScalarAdd(long[] a, long w, long wShoup, long[] out, Modulus m, int from, int to) {
+        if (vectorized(m)) {
+            from = VectorProducts.mulScalarAdd(a, w, out, m.value(), from, to, true);
+        }
+        for (int i = from; i < to; i++) {
+            out[i] = m.add(out[i], m.mulShoup(a[i], w, wShoup));
+        }
+    }
+
+    /** out = a * b element-wise (Barrett reduction of the 128-bit products; on vectors where {@link #vectorized}). */
     public static void mul(long[] a, long[] b, long[] out, Modulus m, int from, int to) {
+        if (vectorized(m)) {
+            from = VectorProducts.mulAdd(a, b, out, m.value(), from, to, false);
+        }
         for (int i = from; i < to; i++) {
             long x = a[i];
             long y = b[i];
@@ -57,13 +73,45 @@ public final class LimbOps {
         }
     }
 
-    /** out += a * b element-wise. */
+    /** out += a * b element-wise (on vectors where {@link #vectorized}). */
     public static void mulAdd(long[] a, long[] b, long[] out, Modulus m, int from, int to) {
+        if (vectorized(m)) {
+            from = VectorProducts.mulAdd(a, b, out, m.value(), from, to, true);
+        }
         final long q = m.value();
         for (int i = from; i < to; i++) {
             long x = a[i];
             long y = b[i];
             long d = out[i] + m.reduceProduct(Math.multiplyHigh(x, y), x * y) - q;
+            out[i] = d + ((d >> 63) & q);
+        }
+    }
+
+    /** Whether {@link #mul}, {@link #mulAdd} and {@link #mulAccumulate} run on vectors for m (below 2^50). */
+    public static boolean vectorized(Modulus m) {
+        return VectorKernels.AVAILABLE && m.value() < VectorKernels.MAX_MODULUS;
+    }
+
+    /**
+     * One digit of key switching's inner products on vectors: out0 = (first ? 0 : out0) + d*b and out1 likewise
+     * with a, mod q in [0, q), for d in [0, 4q) and b, a, out0, out1 in [0, q), all of one length.
+     *
+     * @throws IllegalStateException if not {@link #vectorized}(m)
+     */
+    public static void mulAccumulate(long[] d, long[] b, long[] a, long[] out0, long[] out1, Modulus m,
+            boolean first) {
+        if (!vectorized(m)) {
+            throw new IllegalStateException("no vector kernels for q=" + m.value());
+        }
+        VectorProducts.mulAccumulate(d, b, a, out0, out1, m, first);
+    }
+
+    /** out = (add ? out : 0) + a*b on [from, to) for a &lt; 4q, b &lt; q, q below 2^50 (the vector kernels' tails). */
+    static void mulAddScalar(long[] a, long[] b, long[] out, Modulus m, int from, int to, boolean add) {
+        final long q = m.value();
+        for (int i = from; i < to; i++) {
+            long r = m.reduceProduct(Math.multiplyHigh(a[i], b[i]), a[i] * b[i]);
+            long d = (add ? out[i] : 0) + r - q;
             out[i] = d + ((d >> 63) & q);
         }
     }

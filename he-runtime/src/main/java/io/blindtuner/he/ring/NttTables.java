@@ -12,6 +12,11 @@ import java.util.concurrent.atomic.LongAdder;
  * forward keeps values in [0, 4q), the inverse in [0, 2q); the non-lazy entry points reduce to [0, q). Primes
  * are at most 60 bits, so lazy values stay below 2^62 and Shoup constants are taken at 2^63 (no unsigned
  * correction in the butterfly).
+ *
+ * <p>Primes below 2^50 run the same transforms on 8-lane vectors ({@link VectorNtt}) when the JVM has
+ * jdk.incubator.vector ({@code --add-modules jdk.incubator.vector}) and the hardware has AVX-512; otherwise, and for
+ * wider primes, the scalar code here runs. Both give the same residues (the vector one is reduced further, within the
+ * same lazy ranges).
  */
 public final class NttTables {
     private final int n;
@@ -31,11 +36,23 @@ public final class NttTables {
     private final long lastInvShoup;
     /** Transforms run with these tables: what a layout of key switching costs is counted, not estimated. */
     private final LongAdder transforms = new LongAdder();
+    /** The vector kernels of these tables, or null where the scalar ones run. */
+    private final VectorNtt vector;
 
     /**
+     * Tables that run the vector kernels wherever they can.
+     *
      * @throws IllegalArgumentException if n is not a power of two &ge; 2, or q is not a prime &equiv; 1 mod 2n
      */
     public NttTables(int n, Modulus modulus) {
+        this(n, modulus, true);
+    }
+
+    /**
+     * @param vector whether to run the vector kernels where they can run (false: always the scalar ones, to compare)
+     * @throws IllegalArgumentException if n is not a power of two &ge; 2, or q is not a prime &equiv; 1 mod 2n
+     */
+    public NttTables(int n, Modulus modulus, boolean vector) {
         if (n < 2 || Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("NTT size must be a power of two >= 2, got " + n);
         }
@@ -70,6 +87,13 @@ public final class NttTables {
         nInvShoup = shoup63(nInv, q);
         lastInv = modulus.mul(invRootPowers[1], nInv);
         lastInvShoup = shoup63(lastInv, q);
+        this.vector = vector && VectorKernels.AVAILABLE && n >= 16 && q < VectorKernels.MAX_MODULUS
+                ? new VectorNtt(n, q, rootPowers, invRootPowers, nInv, lastInv) : null;
+    }
+
+    /** Whether these tables run the vector kernels. */
+    public boolean vectorized() {
+        return vector != null;
     }
 
     /** floor(w * 2^63 / q): with y &lt; 2^62, y*w - mulhi(2y, that)*q lies in [0, 2q) (one op cheaper than 2^64). */
@@ -130,6 +154,10 @@ public final class NttTables {
     /** Forward NTT, input in [0, 4q), output in [0, q). */
     public void forward(long[] a) {
         forwardLazy(a);
+        if (vector != null) {
+            vector.reduce(a);
+            return;
+        }
         long q = modulus.value();
         long twoQ = 2 * q;
         for (int i = 0; i < n; i++) {
@@ -147,6 +175,10 @@ public final class NttTables {
     /** Forward NTT, input in [0, 4q), output in [0, 4q). Radix-4 passes (two stages per sweep of the array). */
     public void forwardLazy(long[] a) {
         transforms.increment();
+        if (vector != null) {
+            vector.forwardLazy(a);
+            return;
+        }
         final long q = modulus.value();
         final long twoQ = 2 * q;
         final long[] rp = rootPowers;
@@ -220,6 +252,10 @@ public final class NttTables {
     /** Inverse NTT, input in [0, 2q), output in [0, q). */
     public void inverse(long[] a) {
         inverseLazy(a);
+        if (vector != null) {
+            vector.reduce(a);
+            return;
+        }
         long q = modulus.value();
         for (int i = 0; i < n; i++) {
             long x = a[i];
@@ -230,6 +266,10 @@ public final class NttTables {
     /** Inverse NTT, input in [0, 2q), output in [0, 2q). */
     public void inverseLazy(long[] a) {
         transforms.increment();
+        if (vector != null) {
+            vector.inverseLazy(a);
+            return;
+        }
         final long q = modulus.value();
         final long twoQ = 2 * q;
         final long[] rp = invRootPowers;

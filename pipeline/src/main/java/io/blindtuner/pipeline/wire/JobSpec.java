@@ -25,14 +25,15 @@ import java.util.regex.Pattern;
  * @param coeffBits prime sizes (data primes, then the special prime)
  * @param insecure whether the parameters may be below 128-bit security (tests only)
  * @param shape the head
- * @param config the hyper-parameters (epochs, batch, learning rate, momentum, weight decay, seed)
+ * @param config the hyper-parameters (epochs, batch, learning rate, momentum, weight decay, seed, range penalty,
+ *     class balance)
  * @param microBatchesPerStep ciphertext batches per weight version
  * @param steps weight versions of the whole job
  */
 public record JobSpec(String jobId, int polyDegree, int[] coeffBits, boolean insecure, HeadShape shape,
     TrainingConfig config, int microBatchesPerStep, long steps) {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final int MAGIC = 0x42544a31; // "BTJ1"
+  private static final int MAGIC = 0x42544a32; // "BTJ2": the range penalty and class balance joined the config
   /** Far above any record this writes; checked before parsing. */
   public static final int MAX_BYTES = 4096;
 
@@ -91,6 +92,8 @@ public record JobSpec(String jobId, int polyDegree, int[] coeffBits, boolean ins
       o.writeDouble(config.momentum());
       o.writeDouble(config.weightDecay());
       o.writeLong(config.seed());
+      o.writeDouble(config.rangePenalty());
+      o.writeBoolean(config.classBalanced());
       o.writeInt(microBatchesPerStep);
       o.writeLong(steps);
     } catch (IOException e) {
@@ -122,7 +125,7 @@ public record JobSpec(String jobId, int polyDegree, int[] coeffBits, boolean ins
       boolean insecure = in.readBoolean();
       HeadShape shape = new HeadShape(in.readInt(), in.readInt(), in.readInt(), in.readInt());
       TrainingConfig cfg = new TrainingConfig(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
-          in.readDouble(), in.readDouble(), in.readLong());
+          in.readDouble(), in.readDouble(), in.readLong(), in.readDouble(), in.readBoolean());
       JobSpec spec = new JobSpec(id, n, bits, insecure, shape, cfg, in.readInt(), in.readLong());
       if (in.available() != 0) {
         throw new MalformedRecordException("job spec has " + in.available() + " trailing bytes");

@@ -93,7 +93,7 @@ public final class TrainCommand implements Callable<Integer> {
   double momentum;
 
   @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "1e-3",
-      description = "L2 weight decay; keeps the polynomial head inside its domains (default ${DEFAULT-VALUE}).")
+      description = "L2 weight decay (default ${DEFAULT-VALUE}).")
   double weightDecay;
 
   // 0.1: on the val splits (bench/quality/RANGE-PENALTY.md) the smallest tried that keeps the twin's |h| inside

@@ -31,7 +31,7 @@ public final class ActorFixtures {
 
   public ActorFixtures() {
     SlotLayout lay = SlotLayout.forShape(SHAPE, PARAMS.slots());
-    plan = TrainingPlan.derive(PARAMS, HeadSpec.of(lay, HeadFunctions.polynomial(2), 0.9, 1e-3));
+    plan = TrainingPlan.derive(PARAMS, HeadSpec.of(lay, HeadFunctions.polynomial(2), 0.9, 1e-3, 0));
     keys = new KeyHolder(PARAMS, plan.rotationSteps());
   }
 

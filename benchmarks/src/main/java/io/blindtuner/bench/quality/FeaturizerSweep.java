@@ -30,12 +30,14 @@ import picocli.CommandLine.Option;
  * for each data set and featurizer it fits the featurizer on the train images, featurizes train and val, and for
  * every point of the grid trains the float reference and the plaintext twin on train (the same
  * {@link TrainingService} path as {@code blindtuner train}, PCA and scaling fitted on train) and scores them on val.
- * Prints one row per run: val AUC and balanced accuracy of both heads.
+ * Prints one row per run: val AUC and balanced accuracy of both heads, and the largest |h| and centred logit the
+ * twin reaches on train (against the GELU fit's [-3, 3] and the softmax fit's domain).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.quality.FeaturizerSweep --data ../shared/data \
  *   [--datasets breastmnist,pneumoniamnist,retinamnist] [--featurizers patch,kmeans] [--centroids 64,128] \
- *   [--patch-sizes 6] [--grids 4] [--dims 16] [--hidden 16] [--lr 0.1] [--epochs 10] [--batch 32] [--seed 7]
+ *   [--patch-sizes 6] [--grids 4] [--dims 16] [--hidden 16] [--lr 0.1] [--epochs 10] [--batch 32] \
+ *   [--weight-decay 1e-3] [--range-penalty 0] [--class-balanced false] [--seed 7]
  * </pre>
  */
 @Command(name = "featurizer-sweep", mixinStandardHelpOptions = true,
@@ -73,6 +75,12 @@ public final class FeaturizerSweep implements Callable<Integer> {
 
   @Option(names = "--batch", split = ",", defaultValue = "32") List<Integer> batches;
 
+  @Option(names = "--weight-decay", split = ",", defaultValue = "1e-3") List<Double> weightDecays;
+
+  @Option(names = "--range-penalty", split = ",", defaultValue = "0") List<Double> penalties;
+
+  @Option(names = "--class-balanced", split = ",", arity = "1", defaultValue = "false") List<Boolean> balanced;
+
   @Option(names = "--clip", defaultValue = "3") double clip;
 
   @Option(names = "--seed", defaultValue = "7") long seed;
@@ -89,9 +97,10 @@ public final class FeaturizerSweep implements Callable<Integer> {
       }
     }
     TrainingService service = new TrainingService(ConfigFactory.load());
-    System.out.println("| data set | featurizer | d | m | lr | epochs | batch | float val AUC | float val bal-acc"
-        + " | twin val AUC | twin val bal-acc |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("| data set | featurizer | d | m | lr | epochs | batch | wd | range penalty | class-balanced"
+        + " | float val AUC | float val bal-acc | twin val AUC | twin val bal-acc | twin train max abs h"
+        + " | twin train max abs u |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (String name : datasets) {
       Path file = data.resolve(name + ".npz");
       if (!Files.isRegularFile(file)) {
@@ -111,7 +120,14 @@ public final class FeaturizerSweep implements Callable<Integer> {
             for (double lr : lrs) {
               for (int e : epochs) {
                 for (int b : batches) {
-                  run(service, td, label, d, m, lr, e, b);
+                  for (double wd : weightDecays) {
+                    for (double rp : penalties) {
+                      for (boolean cb : balanced) {
+                        run(service, td, label, d, m, lr, e, b,
+                            new TrainingConfig(e, b, lr, 0.1, 0.9, wd, seed, rp, cb));
+                      }
+                    }
+                  }
                 }
               }
             }
@@ -141,17 +157,19 @@ public final class FeaturizerSweep implements Callable<Integer> {
     return out;
   }
 
-  private void run(TrainingService service, TrainingData td, String label, int d, int m, double lr, int e, int b) {
+  private void run(TrainingService service, TrainingData td, String label, int d, int m, double lr, int e, int b,
+      TrainingConfig cfg) {
     if (d > td.train().dim() || m > td.train().tokens()) {
       return; // the PCA cannot widen tokens, and the encrypted packing needs m <= T
     }
-    TrainingConfig cfg = new TrainingConfig(e, b, lr, 0.1, 0.9, 1e-3, seed);
     TrainingReport r = service.train(service.prepare(new TrainingRequest(td, d, m, clip, cfg, null)),
         TrainingListener.NONE).report();
     Metrics fl = r.floatMetrics();
     Metrics tw = r.twinMetrics();
-    System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %.3g | %d | %d | %.4f | %.3f | %.4f | %.3f |%n", td.dataset(),
-        label, d, m, lr, e, b, fl.auc(), fl.balancedAccuracy(), tw.auc(), tw.balancedAccuracy());
+    System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %.3g | %d | %d | %.0e | %.3g | %s | %.4f | %.3f | %.4f | %.3f"
+        + " | %.2f | %.2f |%n", td.dataset(), label, d, m, lr, e, b, cfg.weightDecay(), cfg.rangePenalty(),
+        cfg.classBalanced() ? "yes" : "no", fl.auc(), fl.balancedAccuracy(), tw.auc(), tw.balancedAccuracy(),
+        r.domain().maxPreActivation(), r.domain().maxLogit());
     System.out.flush();
   }
 }

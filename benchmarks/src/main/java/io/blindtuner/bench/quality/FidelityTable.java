@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The README's fidelity table, made from {@code train --report} files so that no figure is copied by hand: one
- * row per report, with the float reference, the plaintext twin, the encrypted run (when the report has one) and
- * MedMNIST v2's auto-sklearn baseline beside them.
+ * row per report, with the float reference, the plaintext twin, the encrypted run (when the report has one, with
+ * its seconds per step and training time) and MedMNIST v2's auto-sklearn baseline beside them.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.quality.FidelityTable
  * bench/quality/*.json}
@@ -30,7 +30,8 @@ public final class FidelityTable {
       System.err.println("usage: FidelityTable REPORT.json...");
       System.exit(2);
     }
-    System.out.println("| data set | epochs | float acc / bal. acc / AUC | twin | encrypted (s/step) | encrypted − twin"
+    System.out.println("| data set | epochs | float acc / bal. acc / AUC | twin | encrypted (s/step, training time)"
+        + " | encrypted − twin"
         + " | auto-sklearn AUC (bal. acc asked) | report |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (String a : args) {
@@ -53,8 +54,8 @@ public final class FidelityTable {
     String judged = encrypted ? "encrypted" : "twin";
     double auc = number(file, json, judged + "_auc");
     double bal = number(file, json, judged + "_balanced_accuracy");
-    String enc = encrypted ? metrics(file, json, "encrypted") + String.format(Locale.ROOT, " (%.2f)",
-        number(file, json, "seconds_per_step")) : "not run";
+    String enc = encrypted ? metrics(file, json, "encrypted") + String.format(Locale.ROOT, " (%.2f, %.0f min)",
+        number(file, json, "seconds_per_step"), number(file, json, "encrypted") / 60) : "not run";
     String diff = encrypted ? String.format(Locale.ROOT, "%+.2f pp, %+.4f AUC",
         number(file, json, "encrypted_vs_twin_accuracy_pp"), number(file, json, "encrypted_vs_twin_auc")) : "";
     String goal = target == null ? "" : String.format(Locale.ROOT, "%.3f (%.2f): %s", target[0], target[1],

@@ -38,8 +38,9 @@ public final class Stages<C> {
       s.ops.put(k, o);
       s.stages.put(k, switch (k) {
         case ATTENTION -> new AttentionStage<>(o, spec.layout());
-        case MLP -> new MlpStage<>(o, spec.layout(), spec.classes(), spec.gelu(), gradientLevel);
-        case LOSS -> new LossStage<>(o, spec.layout(), spec.softmax());
+        case MLP -> new MlpStage<>(o, spec.layout(), spec.classes(), spec.gelu(), spec.rangePenalty(),
+            gradientLevel);
+        case LOSS -> new LossStage<>(o, spec.layout(), spec.softmax(), spec.rangePenalty());
         case OPTIMIZER -> new OptimizerStage<>(o, spec.momentum(), spec.weightDecay());
       });
     }

@@ -50,7 +50,7 @@ public final class HospitalJob {
     this.shape = shape;
     this.config = config;
     this.start = start;
-    this.order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
+    this.order = new BatchOrder(train.labels(), config);
     this.keys = new KeyHolder(params, plan.rotationSteps(), secretKey, parallelism);
     this.batches = new BatchEncryptor(keys, plan, train, order, config.batchSize());
     this.agreement = new RefreshAgreement(plan, batches.microBatches(), order.steps());

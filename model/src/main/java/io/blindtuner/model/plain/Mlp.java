@@ -3,12 +3,23 @@ package io.blindtuner.model.plain;
 import io.blindtuner.model.Activation;
 import io.blindtuner.model.HeadParameters;
 
-/** The MLP stage in double precision: {@code h = W1 z + b1, a = act(h), l = W2 a + b2}. */
+/**
+ * The MLP stage in double precision: {@code h = W1 z + b1, a = act(h), l = W2 a + b2}, with the range penalty
+ * {@code lambda sum_j h_j^2} per image (averaged over the batch) on the pre-activations.
+ */
 public final class Mlp {
   private final Activation activation;
+  private final double rangePenalty;
 
+  /** Without a range penalty (forward passes only need the activation). */
   public Mlp(Activation activation) {
+    this(activation, 0);
+  }
+
+  /** @param rangePenalty lambda of the pre-activation penalty, at least 0 */
+  public Mlp(Activation activation, double rangePenalty) {
     this.activation = activation;
+    this.rangePenalty = rangePenalty;
   }
 
   /** Forward values kept for the backward pass. */
@@ -33,8 +44,20 @@ public final class Mlp {
     return new Out(h, a, l);
   }
 
+  /** The batch mean of the pre-activation penalty {@code lambda sum_j h_j^2}. */
+  public double penalty(Out out) {
+    double s = 0;
+    for (double[] row : out.h()) {
+      for (double h : row) {
+        s += h * h;
+      }
+    }
+    return rangePenalty * s / out.h().length;
+  }
+
   /**
-   * Adds the gradients of W1, b1, W2, b2 into {@code grad} and returns dL/dz.
+   * Adds the gradients of W1, b1, W2, b2 (of the loss behind {@code dl} plus {@link #penalty}) into {@code grad}
+   * and returns dL/dz.
    *
    * @param dl dL/dlogits (B x C)
    */
@@ -53,7 +76,7 @@ public final class Mlp {
         }
       }
       for (int j = 0; j < m; j++) {
-        dh[j] *= activation.derivative(out.h()[b][j]);
+        dh[j] = dh[j] * activation.derivative(out.h()[b][j]) + 2 * rangePenalty / batch * out.h()[b][j];
         grad.b1[j] += dh[j];
         for (int k = 0; k < d; k++) {
           grad.w1[j][k] += dh[j] * z[b][k];

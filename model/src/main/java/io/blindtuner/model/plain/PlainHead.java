@@ -4,16 +4,25 @@ import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.data.TokenSet;
 
-/** The whole head in double precision: forward, loss and backward over one batch. */
+/** The whole head in double precision: forward, loss (with the range penalty) and backward over one batch. */
 public final class PlainHead {
   private final AttentionPooling attention;
   private final Mlp mlp;
   private final SoftmaxLoss loss;
 
+  /** Without a range penalty (forward passes). */
   public PlainHead(HeadFunctions functions) {
+    this(functions, 0);
+  }
+
+  /**
+   * @param rangePenalty lambda of the penalty on the pre-activations and centred logits
+   *     ({@link io.blindtuner.model.TrainingConfig#rangePenalty})
+   */
+  public PlainHead(HeadFunctions functions, double rangePenalty) {
     this.attention = new AttentionPooling(functions.pooling());
-    this.mlp = new Mlp(functions.activation());
-    this.loss = new SoftmaxLoss(functions.softmax());
+    this.mlp = new Mlp(functions.activation(), rangePenalty);
+    this.loss = new SoftmaxLoss(functions.softmax(), rangePenalty);
   }
 
   /** What one training step computed. */
@@ -33,9 +42,9 @@ public final class PlainHead {
     AttentionPooling.Pooled pooled = attention.forward(mean, centred, p.q);
     Mlp.Out out = mlp.forward(pooled.z(), p);
     double[][] probs = loss.probabilities(out.logits());
-    double value = loss.loss(out.logits(), labels);
+    double value = loss.loss(out.logits(), labels) + mlp.penalty(out);
     HeadParameters grad = HeadParameters.zeros(p.shape());
-    double[][] dz = mlp.backward(pooled.z(), out, loss.gradient(probs, labels), p, grad);
+    double[][] dz = mlp.backward(pooled.z(), out, loss.gradient(out.logits(), probs, labels), p, grad);
     double[] dq = attention.backward(centred, pooled, dz);
     System.arraycopy(dq, 0, grad.q, 0, dq.length);
     return new StepResult(grad, value, pooled, out, probs);

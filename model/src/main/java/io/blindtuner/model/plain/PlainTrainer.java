@@ -63,9 +63,9 @@ public final class PlainTrainer {
       throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
           + train.classes() + ") does not match " + shape);
     }
-    BatchOrder order = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed());
+    BatchOrder order = new BatchOrder(train.labels(), config);
     LearningRateSchedule lr = new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
-    PlainHead head = new PlainHead(functions);
+    PlainHead head = new PlainHead(functions, config.rangePenalty());
     Nesterov opt = new Nesterov(config.momentum(), config.weightDecay(), shape.parameterCount());
     HeadParameters p = start;
     for (int s = 0; s < order.steps(); s++) {

@@ -186,8 +186,8 @@ public final class TrainingPlan {
           + lay.batch() + " images one ciphertext packs (" + params.slots() + " slots / (T*d = " + lay.batchStride()
           + "))");
     }
-    return derive(params,
-        HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), config.momentum(), config.weightDecay()));
+    return derive(params, HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), config.momentum(),
+        config.weightDecay(), config.rangePenalty()));
   }
 
   public HeadSpec spec() {

@@ -17,8 +17,10 @@ import io.blindtuner.model.packing.SlotLayout;
  * T = d = 16, C = 2: five batch all-sums of 5, the class sum of 1 (3 for C = 5) and its replication of 4, the
  * hidden-unit sum and replication of 4 each):
  * {@code dW2 = sum_b G aq} (times alpha), {@code db2 = sum_b G}, {@code da = sum_c W2 G} (mask folding 2 alpha),
- * {@code dh = da (h + beta / (2 alpha))}, {@code dW1 = sum_b dh z}, {@code db1 = sum_b dh},
- * {@code dz = sum_j W1 dh}.
+ * {@code dh = da (h + beta / (2 alpha)) + kappa h}, {@code dW1 = sum_b dh z}, {@code db1 = sum_b dh},
+ * {@code dz = sum_j W1 dh}. The range penalty's term {@code kappa h} ({@code kappa = 2 lambda / B}) rides in the
+ * same product as {@code (da + kappa)(h + c) - kappa c}, {@code c = beta / (2 alpha)}: two scalar additions, no
+ * level and no rotation (h and da are zero outside the valid slots, so the padding stays zero).
  */
 public final class MlpStage<C> {
   private final CipherOps<C> ops;
@@ -26,18 +28,22 @@ public final class MlpStage<C> {
   private final int classes;
   private final double alpha;
   private final double beta;
+  private final double kappa;
   private final int gradientLevel;
 
   /**
    * @param gradientLevel the level the bias gradients are brought down to before their batch sums (the levels the
    *     optimizer needs): rotations cost roughly (level + 1)^2, and G arrives several levels higher
+   * @param rangePenalty lambda of the pre-activation penalty, as in {@link io.blindtuner.model.plain.Mlp}
    */
-  public MlpStage(CipherOps<C> ops, SlotLayout lay, int classes, QuadraticGelu activation, int gradientLevel) {
+  public MlpStage(CipherOps<C> ops, SlotLayout lay, int classes, QuadraticGelu activation, double rangePenalty,
+      int gradientLevel) {
     this.ops = ops;
     this.lay = lay;
     this.classes = classes;
     this.alpha = activation.alpha();
     this.beta = activation.beta();
+    this.kappa = 2 * rangePenalty / lay.batch();
     this.gradientLevel = gradientLevel;
   }
 
@@ -71,7 +77,9 @@ public final class MlpStage<C> {
     C db2 = ops.rotateSum(ops.down(g, Math.min(ops.level(g), gradientLevel)), batch, lay.batch());
     C das = ops.rotateSum(ops.mul(w2, g), 1, CipherOps.ceilPowerOfTwo(classes));
     C da = ops.replicate(ops.mulPlain(das, lay, Mask.column0(2 * alpha)), 1, lay.cols());
-    C dh = ops.mul(da, ops.addScalar(h, beta / (2 * alpha)));
+    double c = beta / (2 * alpha);
+    C dh = kappa == 0 ? ops.mul(da, ops.addScalar(h, c))
+        : ops.addScalar(ops.mul(ops.addScalar(da, kappa), ops.addScalar(h, c)), -kappa * c);
     C dw1 = ops.rotateSum(ops.mul(dh, z), batch, lay.batch());
     C db1 = ops.rotateSum(ops.down(dh, Math.min(ops.level(dh), gradientLevel)), batch, lay.batch());
     C dzs = ops.rotateSum(ops.mul(w1, dh), lay.rowStride(), lay.rows());

@@ -23,7 +23,7 @@ public final class RefreshFixture {
 
   public RefreshFixture() {
     SlotLayout lay = SlotLayout.forShape(new HeadShape(4, 8, 4, 2), PARAMS.slots());
-    plan = TrainingPlan.derive(PARAMS, HeadSpec.of(lay, HeadFunctions.polynomial(2), 0.9, 1e-3));
+    plan = TrainingPlan.derive(PARAMS, HeadSpec.of(lay, HeadFunctions.polynomial(2), 0.9, 1e-3, 0));
     keys = new KeyHolder(PARAMS, plan.rotationSteps());
   }
 

@@ -12,6 +12,7 @@ import io.blindtuner.model.data.TokenSet;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -62,10 +63,10 @@ class GradientCheckTest {
     assertGradient(dq, q, f);
   }
 
-  @ParameterizedTest(name = "twin={0}")
-  @ValueSource(booleans = {true, false})
-  void mlpStageGradientMatchesFiniteDifferences(boolean twin) {
-    Mlp mlp = new Mlp(functions(twin).activation());
+  @ParameterizedTest(name = "twin={0}, range penalty {1}")
+  @CsvSource({"true, 0", "false, 0", "true, 0.3", "false, 0.3"})
+  void mlpStageGradientMatchesFiniteDifferences(boolean twin, double penalty) {
+    Mlp mlp = new Mlp(functions(twin).activation(), penalty);
     double[][] z = randomData(SHAPE, 6, 4).mean();
     double[][] r = new double[6][SHAPE.classes()];
     SplittableRandom rnd = new SplittableRandom(5);
@@ -76,8 +77,9 @@ class GradientCheckTest {
     }
     HeadParameters p = randomParams(SHAPE, 6, 0.7);
     ToDoubleFunction<double[]> f = v -> {
-      double[][] l = mlp.forward(z, HeadParameters.fromFlat(SHAPE, v)).logits();
-      double s = 0;
+      Mlp.Out out = mlp.forward(z, HeadParameters.fromFlat(SHAPE, v));
+      double[][] l = out.logits();
+      double s = mlp.penalty(out);
       for (int b = 0; b < l.length; b++) {
         s += AttentionPooling.dot(l[b], r[b]);
       }
@@ -91,8 +93,9 @@ class GradientCheckTest {
     assertGradient(g, v, f);
     double[] zFlat = flat(z);
     ToDoubleFunction<double[]> fz = zz -> {
-      double[][] l = mlp.forward(unflat(zz, 6, SHAPE.dim()), p).logits();
-      double s = 0;
+      Mlp.Out out = mlp.forward(unflat(zz, 6, SHAPE.dim()), p);
+      double[][] l = out.logits();
+      double s = mlp.penalty(out);
       for (int b = 0; b < l.length; b++) {
         s += AttentionPooling.dot(l[b], r[b]);
       }
@@ -101,23 +104,23 @@ class GradientCheckTest {
     assertGradient(flat(dz), zFlat, fz);
   }
 
-  @ParameterizedTest(name = "twin={0}")
-  @ValueSource(booleans = {true, false})
-  void lossStageGradientIsPMinusY(boolean twin) {
+  @ParameterizedTest(name = "twin={0}, range penalty {1}")
+  @CsvSource({"true, 0", "false, 0", "true, 0.3", "false, 0.3"})
+  void lossStageGradientIsPMinusYPlusThePenalty(boolean twin, double penalty) {
     OutputSoftmax sm = functions(twin).softmax();
-    SoftmaxLoss loss = new SoftmaxLoss(sm);
+    SoftmaxLoss loss = new SoftmaxLoss(sm, penalty);
     double[][] l = {{0.3, -1.2, 2.0}, {1.5, 0.1, -0.4}};
     int[] y = {2, 0};
-    double[][] g = loss.gradient(loss.probabilities(l), y);
+    double[][] g = loss.gradient(l, loss.probabilities(l), y);
     ToDoubleFunction<double[]> f = v -> loss.loss(unflat(v, 2, 3), y);
     assertGradient(flat(g), flat(l), f);
   }
 
-  @ParameterizedTest(name = "twin={0}")
-  @ValueSource(booleans = {true, false})
-  void wholeHeadGradientMatchesFiniteDifferences(boolean twin) {
+  @ParameterizedTest(name = "twin={0}, range penalty {1}")
+  @CsvSource({"true, 0", "false, 0", "true, 0.3", "false, 0.3"})
+  void wholeHeadGradientMatchesFiniteDifferences(boolean twin, double penalty) {
     TokenSet data = randomData(SHAPE, 5, 7);
-    PlainHead head = new PlainHead(functions(twin));
+    PlainHead head = new PlainHead(functions(twin), penalty);
     int[] idx = {0, 1, 2, 3, 4};
     HeadParameters p = randomParams(SHAPE, 8, 0.7);
     ToDoubleFunction<double[]> f = v -> head.step(HeadParameters.fromFlat(SHAPE, v), data, idx).loss();

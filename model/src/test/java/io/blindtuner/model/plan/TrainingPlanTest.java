@@ -30,7 +30,7 @@ class TrainingPlanTest {
 
   static TrainingPlan plan(CkksParameters params, HeadShape shape) {
     SlotLayout lay = SlotLayout.forShape(shape, params.slots());
-    return TrainingPlan.derive(params, HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), 0.9, 1e-4));
+    return TrainingPlan.derive(params, HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), 0.9, 1e-4, 0));
   }
 
   /** The figures the stages' javadoc and the README declare, against what the dry run derives. */

@@ -28,6 +28,8 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every encrypted stage's forward and backward against the plaintext twin, on a small INSECURE parameter set
@@ -74,7 +76,7 @@ class EncryptedStagesTest {
     // Keys for two and five classes (the five-class loss replicates over 5 columns: hoisted rotations).
     TreeSet<Integer> steps = new TreeSet<>();
     for (int classes : new int[] {SHAPE.classes(), 5}) {
-      for (int st : TrainingPlan.derive(params, HeadSpec.of(lay, HeadFunctions.polynomial(classes), 0.9, 0))
+      for (int st : TrainingPlan.derive(params, HeadSpec.of(lay, HeadFunctions.polynomial(classes), 0.9, 0, 0))
           .rotationSteps()) {
         steps.add(st);
       }
@@ -210,11 +212,13 @@ class EncryptedStagesTest {
     assertSlots("attention backward dq", dq, lay.pack(wantP)[0]);
   }
 
-  @Test
-  void mlpForwardAndBackwardTrackTheTwin() {
+  /** With and without the range penalty, whose term rides in the backward's product. */
+  @ParameterizedTest(name = "range penalty {0}")
+  @ValueSource(doubles = {0, 0.05})
+  void mlpForwardAndBackwardTrackTheTwin(double penalty) {
     QuadraticGelu gelu = (QuadraticGelu) fn.activation();
-    MlpStage<Ciphertext> stage = new MlpStage<>(ops, lay, SHAPE.classes(), gelu, 2);
-    MlpStage<SymbolicCiphertext> symbolic = new MlpStage<>(dry, lay, SHAPE.classes(), gelu, 2);
+    MlpStage<Ciphertext> stage = new MlpStage<>(ops, lay, SHAPE.classes(), gelu, penalty, 2);
+    MlpStage<SymbolicCiphertext> symbolic = new MlpStage<>(dry, lay, SHAPE.classes(), gelu, penalty, 2);
     double[][] z = randomData(SHAPE, lay.batch(), 14).mean();
     double[][] packed = lay.pack(p);
     Ciphertext zCt = enc(overRows(z));
@@ -227,7 +231,7 @@ class EncryptedStagesTest {
     assertPredicted("mlp logits", fwd.logits(), sfwd.logits());
     assertPredicted("mlp h", fwd.h(), sfwd.h());
     assertPredicted("mlp aq", fwd.aq(), sfwd.aq());
-    Mlp twin = new Mlp(gelu);
+    Mlp twin = new Mlp(gelu, penalty);
     Mlp.Out out = twin.forward(z, p);
     assertThat(params.maxLevel() - fwd.logits().level()).isEqualTo(5);
     assertSlots("mlp h", fwd.h(), overCols(out.h()));
@@ -261,25 +265,27 @@ class EncryptedStagesTest {
     assertSlots("mlp db2", back.b2(), gp[4]);
   }
 
-  @Test
-  void lossGradientTracksTheTwin() {
-    lossGradientTracksTheTwin((PolynomialSoftmax) fn.softmax(), data.labels());
+  @ParameterizedTest(name = "range penalty {0}")
+  @ValueSource(doubles = {0, 0.05})
+  void lossGradientTracksTheTwin(double penalty) {
+    lossGradientTracksTheTwin((PolynomialSoftmax) fn.softmax(), data.labels(), penalty);
   }
 
-  @Test
-  void fiveClassLossGradientTracksTheTwin() {
+  @ParameterizedTest(name = "range penalty {0}")
+  @ValueSource(doubles = {0, 0.05})
+  void fiveClassLossGradientTracksTheTwin(double penalty) {
     int[] labels = new int[lay.batch()];
     SplittableRandom r = new SplittableRandom(19);
     for (int b = 0; b < labels.length; b++) {
       labels[b] = r.nextInt(5);
     }
-    lossGradientTracksTheTwin((PolynomialSoftmax) HeadFunctions.polynomial(5).softmax(), labels);
+    lossGradientTracksTheTwin((PolynomialSoftmax) HeadFunctions.polynomial(5).softmax(), labels, penalty);
   }
 
-  private void lossGradientTracksTheTwin(PolynomialSoftmax softmax, int[] allLabels) {
+  private void lossGradientTracksTheTwin(PolynomialSoftmax softmax, int[] allLabels, double penalty) {
     TokenSet data = new TokenSet(EncryptedStagesTest.data.mean(), EncryptedStagesTest.data.centred(), allLabels,
         softmax.classes());
-    LossStage<Ciphertext> stage = new LossStage<>(ops, lay, softmax);
+    LossStage<Ciphertext> stage = new LossStage<>(ops, lay, softmax, penalty);
     double[][] logits = new double[lay.batch()][softmax.classes()];
     SplittableRandom r = new SplittableRandom(16);
     for (double[] row : logits) {
@@ -294,9 +300,9 @@ class EncryptedStagesTest {
     Ciphertext l = enc(overRows(logits));
     Ciphertext y = enc(lay.labels(data, index));
     Ciphertext g = stage.forward(l, y);
-    assertPredicted("loss gradient", g, new LossStage<>(dry, lay, softmax).forward(sym(l), sym(y)));
-    SoftmaxLoss twin = new SoftmaxLoss(softmax);
-    double[][] want = twin.gradient(twin.probabilities(logits), labels);
+    assertPredicted("loss gradient", g, new LossStage<>(dry, lay, softmax, penalty).forward(sym(l), sym(y)));
+    SoftmaxLoss twin = new SoftmaxLoss(softmax, penalty);
+    double[][] want = twin.gradient(logits, twin.probabilities(logits), labels);
     assertThat(l.level() - g.level()).isEqualTo(softmax.classes() == 2 ? 5 : 4);
     assertSlots("loss gradient, " + softmax.classes() + " classes", g, overRows(want));
   }

@@ -93,8 +93,20 @@ public final class TrainCommand implements Callable<Integer> {
   double momentum;
 
   @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "1e-3",
-      description = "L2 weight decay; keeps the polynomial head inside its domains (default ${DEFAULT-VALUE}).")
+      description = "L2 weight decay (default ${DEFAULT-VALUE}).")
   double weightDecay;
+
+  // 0.1: on the val splits (bench/quality/RANGE-PENALTY.md) the smallest tried that keeps the twin's |h| inside
+  // the GELU fit and its centred logits inside the softmax fit on all three sets
+  @Option(names = "--range-penalty", paramLabel = "LAMBDA", defaultValue = "0.1",
+      description = "Penalty LAMBDA * (sum h^2 + sum u^2) per image on the MLP pre-activations and centred logits,"
+          + " keeping them inside the polynomials' fitted domains (default ${DEFAULT-VALUE}; 0: none).")
+  double rangePenalty;
+
+  @Option(names = "--class-balanced", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Draw every class equally often in each epoch, so the decision threshold does not lean to the"
+          + " majority class (default ${DEFAULT-VALUE}; --no-class-balanced: the images' own mix).")
+  boolean classBalanced;
 
   @Option(names = "--clip", paramLabel = "C", defaultValue = "3",
       description = "Standardised token values are clipped to [-C, C] (default ${DEFAULT-VALUE}).")
@@ -228,6 +240,7 @@ public final class TrainCommand implements Callable<Integer> {
     OptionChecks.within("--final-lr", finalFraction, 0, 1);
     OptionChecks.within("--momentum", momentum, 0, 0.999);
     OptionChecks.within("--weight-decay", weightDecay, 0, 1);
+    OptionChecks.within("--range-penalty", rangePenalty, 0, 10);
     OptionChecks.positive("--clip", clip);
     if (source.hasData() == (tokens != null)) {
       throw new IllegalArgumentException("give exactly one of --data (a MedMNIST .npz) and --tokens (a token file)");
@@ -248,7 +261,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (saveModel != null) {
       OptionChecks.writableFile("--save-model", saveModel, false);
     }
-    return new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed);
+    return new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed, rangePenalty,
+        classBalanced);
   }
 
   private TrainingData load(PrintWriter err) throws IOException {
@@ -291,6 +305,8 @@ public final class TrainCommand implements Callable<Integer> {
         shape.classes(), shape.parameterCount());
     o.printf(Locale.ROOT, "training  %d epochs x %d steps of %d images, Nesterov mu=%.2f, weight decay %.2g, cosine lr"
         + " %.3g -> %.3g%n", epochs, job.stepsPerEpoch(), batch, momentum, weightDecay, lr, lr * finalFraction);
+    o.printf(Locale.ROOT, "objective range penalty %.3g on |h|^2 and |u|^2; %s%n", rangePenalty,
+        classBalanced ? "classes drawn equally often" : "classes in the images' own mix");
     if (job.params() != null) {
       CkksParameters params = job.params();
       TrainingPlan plan = job.plan();

@@ -71,6 +71,8 @@ public record TrainingReport(String dataset, String tokensSource, String featuri
     rep.put("learning_rate", config.learningRate());
     rep.put("momentum", config.momentum());
     rep.put("weight_decay", config.weightDecay());
+    rep.put("range_penalty", config.rangePenalty());
+    rep.put("class_balanced", config.classBalanced());
     rep.put("clip", clip);
     rep.put("seed", config.seed());
     rep.put("attention", attention);

@@ -83,7 +83,7 @@ public final class TrainingService {
       }
     }
     HospitalTokens tokens = HospitalTokens.prepare(data, r.dim(), r.hidden(), r.clip());
-    int steps = new BatchOrder(tokens.train().size(), cfg.batchSize(), cfg.epochs(), cfg.seed()).steps();
+    int steps = new BatchOrder(tokens.train().labels(), cfg).steps();
     return new PreparedTraining(r, tokens, steps, params, plan, start);
   }
 
@@ -156,7 +156,7 @@ public final class TrainingService {
    */
   public static HeadParameters plainScored(TrainingConfig config, HeadShape shape, HeadFunctions functions,
       TokenSet train, TokenSet test, List<EpochMetrics> history, Runnable onStep) {
-    int perEpoch = new BatchOrder(train.size(), config.batchSize(), config.epochs(), config.seed()).steps()
+    int perEpoch = new BatchOrder(train.labels(), config).steps()
         / config.epochs();
     double[] lossSum = new double[1];
     return new PlainTrainer(config).train(shape, functions, train, (s, loss, p) -> {

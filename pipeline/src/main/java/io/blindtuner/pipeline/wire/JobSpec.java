@@ -23,14 +23,15 @@ import java.util.regex.Pattern;
  * @param ckks the CKKS parameters as prime sizes: ring degree, data and special primes, key-switching layout (SEAL's
  *     or hybrid) and whether they may be below 128-bit security (tests only)
  * @param shape the head
- * @param config the hyper-parameters (epochs, batch, learning rate, momentum, weight decay, seed)
+ * @param config the hyper-parameters (epochs, batch, learning rate, momentum, weight decay, seed, range penalty,
+ *     class balance)
  * @param microBatchesPerStep ciphertext batches per weight version
  * @param steps weight versions of the whole job
  */
 public record JobSpec(String jobId, CkksSpec ckks, HeadShape shape, TrainingConfig config, int microBatchesPerStep,
     long steps) {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final int MAGIC = 0x42544a32; // "BTJ2"
+  private static final int MAGIC = 0x42544a33; // "BTJ3": the key-switching layout, range penalty and class balance
   /** Far above any record this writes; checked before parsing. */
   public static final int MAX_BYTES = 4096;
 
@@ -92,6 +93,8 @@ public record JobSpec(String jobId, CkksSpec ckks, HeadShape shape, TrainingConf
       o.writeDouble(config.momentum());
       o.writeDouble(config.weightDecay());
       o.writeLong(config.seed());
+      o.writeDouble(config.rangePenalty());
+      o.writeBoolean(config.classBalanced());
       o.writeInt(microBatchesPerStep);
       o.writeLong(steps);
     } catch (IOException e) {
@@ -123,7 +126,7 @@ public record JobSpec(String jobId, CkksSpec ckks, HeadShape shape, TrainingConf
       CkksSpec ckks = new CkksSpec(n, bits, null, in.readUnsignedByte(), in.readUnsignedByte(), in.readBoolean());
       HeadShape shape = new HeadShape(in.readInt(), in.readInt(), in.readInt(), in.readInt());
       TrainingConfig cfg = new TrainingConfig(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
-          in.readDouble(), in.readDouble(), in.readLong());
+          in.readDouble(), in.readDouble(), in.readLong(), in.readDouble(), in.readBoolean());
       JobSpec spec = new JobSpec(id, ckks, shape, cfg, in.readInt(), in.readLong());
       if (in.available() != 0) {
         throw new MalformedRecordException("job spec has " + in.available() + " trailing bytes");

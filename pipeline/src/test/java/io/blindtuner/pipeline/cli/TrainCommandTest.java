@@ -40,6 +40,9 @@ class TrainCommandTest {
     assertThat(r.out()).contains("float reference").contains("plaintext twin").contains("PCA 64 -> 16");
     String json = Files.readString(report);
     assertThat(number(json, "steps")).isEqualTo(3 * 512 / 32);
+    // the defaults chosen on val: the range penalty and the class-balanced order
+    assertThat(number(json, "range_penalty")).isEqualTo(0.1);
+    assertThat(json).contains("\"class_balanced\": true");
     int[] labels = MedMnistDataset.load(data().resolve("pneumoniamnist.npz"), "pneumoniamnist").test().labels();
     long n1 = Arrays.stream(labels).filter(l -> l == 1).count();
     long n0 = labels.length - n1;

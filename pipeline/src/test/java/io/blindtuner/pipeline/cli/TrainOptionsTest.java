@@ -48,6 +48,7 @@ class TrainOptionsTest {
     refused(train("--lr", "0"), "--lr must be a positive number");
     refused(train("--momentum", "1"), "--momentum must be in [0.0, 0.999]");
     refused(train("--final-lr", "1.5"), "--final-lr must be in [0.0, 1.0]");
+    refused(train("--range-penalty", "-0.5"), "--range-penalty must be in [0.0, 10.0]");
     refused(train("--clip", "NaN"), "--clip must be a positive number");
     refused(train("--key-switching", "hybrid"), "--key-switching must be 'seal' or DIGITS:BITS,BITS... (e.g. 4:49,49),"
         + " got hybrid");

@@ -87,9 +87,9 @@ class TrainingServiceTest {
     Map<String, Object> json = rep.toJson();
     assertThat(json.keySet()).startsWith("dataset", "tokens_source", "featurizer", "token_reduction", "train_images",
         "test_images", "classes", "tokens", "dim", "hidden", "epochs", "batch", "steps", "learning_rate", "momentum",
-        "weight_decay", "clip", "seed", "attention", "activation", "softmax", "float_accuracy",
-        "float_balanced_accuracy", "float_auc", "twin_accuracy", "twin_balanced_accuracy", "twin_auc", "domain_seen",
-        "domain_warnings", "total_seconds");
+        "weight_decay", "range_penalty", "class_balanced", "clip", "seed", "attention", "activation", "softmax",
+        "float_accuracy", "float_balanced_accuracy", "float_auc", "twin_accuracy", "twin_balanced_accuracy",
+        "twin_auc", "domain_seen", "domain_warnings", "total_seconds");
     assertThat(json).containsKeys("history", "phase_seconds");
   }
 

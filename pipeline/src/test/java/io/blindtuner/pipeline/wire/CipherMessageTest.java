@@ -83,7 +83,7 @@ class CipherMessageTest {
   @Test
   void jobSpecsRoundTripAndBadOnesNameTheField() {
     JobSpec j = new JobSpec("breast-1", SPEC, new HeadShape(4, 8, 4, 2),
-        new TrainingConfig(1, 32, 0.1, 0.1, 0.9, 1e-3, 7), 2, 9);
+        new TrainingConfig(1, 32, 0.1, 0.1, 0.9, 1e-3, 7, 0.1, true), 2, 9);
     assertThat(JobSpec.parse(j.toBytes())).isEqualTo(j);
     assertThat(j.parameters().n()).isEqualTo(1024);
     assertThat(j.parameters().keySwitchLayout().isSeal()).isTrue();
@@ -100,6 +100,10 @@ class CipherMessageTest {
     neg[neg.length - 8] = (byte) 0x80;
     assertThatThrownBy(() -> JobSpec.parse(neg)).isInstanceOf(MalformedRecordException.class)
         .hasMessageContaining("steps must be >= 1");
+    byte[] penalty = j.toBytes();
+    penalty[penalty.length - 21] |= (byte) 0x80; // the sign of the range penalty (before balance, micro-batches, steps)
+    assertThatThrownBy(() -> JobSpec.parse(penalty)).isInstanceOf(MalformedRecordException.class)
+        .hasMessageContaining("range penalty must be finite and at least 0, got -0.1");
     assertThatThrownBy(() -> JobSpec.parse(new byte[JobSpec.MAX_BYTES + 1])).hasMessageContaining("above");
   }
 }

@@ -1,8 +1,8 @@
 package io.blindtuner.actors;
 
 /**
- * Failures injected into a stage actor before it computes, for the supervision and fault-injection tests: the
- * actor runs exactly as in production otherwise. {@link #NONE} in production.
+ * Failures injected into a stage actor before it computes, for the supervision and fault-injection
+ * tests: the actor runs exactly as in production otherwise. {@link #NONE} in production.
  */
 @FunctionalInterface
 public interface FaultInjector {

@@ -20,7 +20,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** A small INSECURE ring (N = 1024, for speed), a derived plan, its keys and encrypted weights for actor tests. */
+/**
+ * A small INSECURE ring (N = 1024, for speed), a derived plan, its keys and encrypted weights for
+ * actor tests.
+ */
 public final class ActorFixtures {
   public static final CkksParameters PARAMS =
       CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
@@ -39,7 +42,9 @@ public final class ActorFixtures {
   public StageKeys keys(StageKind k, boolean dropLastStep) {
     int[] steps = plan.stage(k).rotationSteps();
     int n = dropLastStep ? steps.length - 1 : steps.length;
-    return new StageKeys(k, plan.stage(k).relinearization() ? Optional.of(keys.relinKeys()) : Optional.empty(),
+    return new StageKeys(
+        k,
+        plan.stage(k).relinearization() ? Optional.of(keys.relinKeys()) : Optional.empty(),
         keys.galoisKeys().restrictTo(PARAMS, java.util.Arrays.copyOf(steps, n)));
   }
 
@@ -49,8 +54,12 @@ public final class ActorFixtures {
     double[][] packed = lay.pack(HeadParameters.initial(SHAPE, 5));
     Map<Operand, Ciphertext> w = new EnumMap<>(Operand.class);
     for (int i = 0; i < Operand.PARAMETERS.size(); i++) {
-      w.put(Operand.PARAMETERS.get(i), keys.encrypt(packed[i], plan.inputLevel(Operand.PARAMETERS.get(i))));
-      w.put(Operand.VELOCITIES.get(i), keys.encrypt(new double[0], plan.inputLevel(Operand.VELOCITIES.get(i))));
+      w.put(
+          Operand.PARAMETERS.get(i),
+          keys.encrypt(packed[i], plan.inputLevel(Operand.PARAMETERS.get(i))));
+      w.put(
+          Operand.VELOCITIES.get(i),
+          keys.encrypt(new double[0], plan.inputLevel(Operand.VELOCITIES.get(i))));
     }
     return Values.of(w);
   }

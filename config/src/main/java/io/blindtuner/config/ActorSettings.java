@@ -15,8 +15,15 @@ import java.time.Duration;
  * @param maxRestarts restarts allowed within {@code within} before the job stops
  * @param within the window of {@code maxRestarts}
  */
-public record ActorSettings(String heDispatcher, int heThreadsPerOperation, Duration askTimeout,
-    Duration minBackoff, Duration maxBackoff, double randomFactor, int maxRestarts, Duration within) {
+public record ActorSettings(
+    String heDispatcher,
+    int heThreadsPerOperation,
+    Duration askTimeout,
+    Duration minBackoff,
+    Duration maxBackoff,
+    double randomFactor,
+    int maxRestarts,
+    Duration within) {
 
   /** The section these settings come from. */
   public static final String SECTION = "blindtuner.actors";
@@ -30,11 +37,17 @@ public record ActorSettings(String heDispatcher, int heThreadsPerOperation, Dura
     ConfigReader r = new ConfigReader(root, SECTION);
     String dispatcher = r.path("he-dispatcher");
     new ConfigReader(root, dispatcher).string("type");
-    Duration minBackoff = r.durationIn("restart.min-backoff", Duration.ofMillis(1), Duration.ofMinutes(10));
+    Duration minBackoff =
+        r.durationIn("restart.min-backoff", Duration.ofMillis(1), Duration.ofMinutes(10));
     Duration maxBackoff = r.durationIn("restart.max-backoff", minBackoff, Duration.ofHours(1));
-    return new ActorSettings(dispatcher, r.intIn("he-threads-per-operation", 1, 256),
-        r.durationIn("ask-timeout", Duration.ofSeconds(1), Duration.ofHours(24)), minBackoff, maxBackoff,
-        r.doubleIn("restart.random-factor", 0, 1), r.intIn("restart.max-restarts", 0, 1000),
+    return new ActorSettings(
+        dispatcher,
+        r.intIn("he-threads-per-operation", 1, 256),
+        r.durationIn("ask-timeout", Duration.ofSeconds(1), Duration.ofHours(24)),
+        minBackoff,
+        maxBackoff,
+        r.doubleIn("restart.random-factor", 0, 1),
+        r.intIn("restart.max-restarts", 0, 1000),
         r.durationIn("restart.within", Duration.ofSeconds(1), Duration.ofDays(1)));
   }
 }

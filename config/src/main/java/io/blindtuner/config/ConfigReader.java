@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads typed values from one section of a {@link Config}, turning every Typesafe Config error and every value
- * out of range into a {@link SettingsException} that names the key's full path. The typed settings records use
- * it so that a bad value is refused at start-up, before any work.
+ * Reads typed values from one section of a {@link Config}, turning every Typesafe Config error and
+ * every value out of range into a {@link SettingsException} that names the key's full path. The
+ * typed settings records use it so that a bad value is refused at start-up, before any work.
  */
 public final class ConfigReader {
   private final Config config;
@@ -88,7 +88,8 @@ public final class ConfigReader {
       throw new SettingsException(path(key), reason(e));
     }
     if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-      throw new SettingsException(path(key), "must be between " + min + " and " + max + ", got " + v);
+      throw new SettingsException(
+          path(key), "must be between " + min + " and " + max + ", got " + v);
     }
     return v;
   }
@@ -121,7 +122,8 @@ public final class ConfigReader {
   }
 
   /**
-   * One of an enum's constants, written in lower case with dashes ({@code overlapped}, {@code read-only}).
+   * One of an enum's constants, written in lower case with dashes ({@code overlapped}, {@code
+   * read-only}).
    *
    * @throws SettingsException if missing or not one of the constants (the message lists them)
    */
@@ -165,14 +167,15 @@ public final class ConfigReader {
       throw new SettingsException(path(key), reason(e));
     }
     if (v < min || v > max) {
-      throw new SettingsException(path(key), "must be in [" + min + ", " + max + "] bytes, got " + v);
+      throw new SettingsException(
+          path(key), "must be in [" + min + ", " + max + "] bytes, got " + v);
     }
     return v;
   }
 
   /**
-   * An object of scalar values flattened to dotted names ({@code a { b = 1 }} and {@code "a.b" = 1} both give
-   * {@code a.b -> 1}), e.g. client properties passed through to a library.
+   * An object of scalar values flattened to dotted names ({@code a { b = 1 }} and {@code "a.b" = 1}
+   * both give {@code a.b -> 1}), e.g. client properties passed through to a library.
    *
    * @throws SettingsException if missing, not an object, or a value is a list (naming its path)
    */
@@ -187,9 +190,12 @@ public final class ConfigReader {
     for (Map.Entry<String, ConfigValue> e : sub.entrySet()) {
       String name = String.join(".", ConfigUtil.splitPath(e.getKey()));
       ConfigValueType type = e.getValue().valueType();
-      if (type != ConfigValueType.STRING && type != ConfigValueType.NUMBER && type != ConfigValueType.BOOLEAN) {
-        throw new SettingsException(path(key) + "." + e.getKey(), "must be a string, number or boolean, got "
-            + type.name().toLowerCase(Locale.ROOT));
+      if (type != ConfigValueType.STRING
+          && type != ConfigValueType.NUMBER
+          && type != ConfigValueType.BOOLEAN) {
+        throw new SettingsException(
+            path(key) + "." + e.getKey(),
+            "must be a string, number or boolean, got " + type.name().toLowerCase(Locale.ROOT));
       }
       out.put(name, String.valueOf(e.getValue().unwrapped()));
     }
@@ -203,7 +209,8 @@ public final class ConfigReader {
 
   private static String reason(ConfigException e) {
     String m = e.getMessage();
-    // Typesafe Config prefixes the origin ("reference.conf @ ...: 12: "); the path is already in ours.
+    // Typesafe Config prefixes the origin ("reference.conf @ ...: 12: "); the path is already in
+    // ours.
     int colon = m.lastIndexOf(": ");
     return colon >= 0 && colon + 2 < m.length() ? m.substring(colon + 2) : m;
   }

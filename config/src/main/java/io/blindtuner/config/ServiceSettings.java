@@ -13,7 +13,11 @@ import java.time.Duration;
  * @param timeout the longest wait for the cluster or a refresh round trip
  * @param edgeStateDir where the hospital edge keeps its refresh ledgers
  */
-public record ServiceSettings(String managementHost, int managementPort, int checkpointEvery, Duration timeout,
+public record ServiceSettings(
+    String managementHost,
+    int managementPort,
+    int checkpointEvery,
+    Duration timeout,
     Path edgeStateDir) {
 
   /** The section these settings come from. */
@@ -26,8 +30,11 @@ public record ServiceSettings(String managementHost, int managementPort, int che
    */
   public static ServiceSettings from(Config root) {
     ConfigReader r = new ConfigReader(root, SECTION);
-    return new ServiceSettings(r.string("management.host"), r.intIn("management.port", 0, 65535),
+    return new ServiceSettings(
+        r.string("management.host"),
+        r.intIn("management.port", 0, 65535),
         r.intIn("trainer.checkpoint-every", 1, 1_000_000),
-        r.durationIn("timeout", Duration.ofSeconds(1), Duration.ofDays(1)), Path.of(r.string("edge.state-dir")));
+        r.durationIn("timeout", Duration.ofSeconds(1), Duration.ofDays(1)),
+        Path.of(r.string("edge.state-dir")));
   }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
 
   private static Config with(String overrides) {
-    return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference()).resolve();
+    return ConfigFactory.parseString(overrides)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
   }
 
   @Test
@@ -30,16 +32,23 @@ class SettingsTest {
   void badValuesNameTheKeyAndTheReason() {
     assertThatThrownBy(() -> PipelineSettings.from(with("blindtuner.pipeline.mode = fast")))
         .isInstanceOf(SettingsException.class)
-        .hasMessage("setting 'blindtuner.pipeline.mode': must be one of sequential, overlapped, got 'fast'");
-    assertThatThrownBy(() -> PipelineSettings.from(with("blindtuner.pipeline.micro-batches-in-flight = 0")))
-        .hasMessageContaining("blindtuner.pipeline.micro-batches-in-flight").hasMessageContaining("[1, 64]");
+        .hasMessage(
+            "setting 'blindtuner.pipeline.mode': must be one of sequential, overlapped, got 'fast'");
+    assertThatThrownBy(
+            () -> PipelineSettings.from(with("blindtuner.pipeline.micro-batches-in-flight = 0")))
+        .hasMessageContaining("blindtuner.pipeline.micro-batches-in-flight")
+        .hasMessageContaining("[1, 64]");
     assertThatThrownBy(() -> ActorSettings.from(with("blindtuner.actors.ask-timeout = soon")))
-        .isInstanceOf(SettingsException.class).hasMessageContaining("blindtuner.actors.ask-timeout");
-    assertThatThrownBy(() -> ActorSettings.from(with("blindtuner.actors.restart.max-backoff = 1 ms")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("blindtuner.actors.ask-timeout");
+    assertThatThrownBy(
+            () -> ActorSettings.from(with("blindtuner.actors.restart.max-backoff = 1 ms")))
         .hasMessageContaining("blindtuner.actors.restart.max-backoff");
     assertThatThrownBy(() -> ActorSettings.from(with("blindtuner.actors.he-dispatcher = 3")))
-        .isInstanceOf(SettingsException.class).hasMessageContaining("blindtuner.actors.he-dispatcher");
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("blindtuner.actors.he-dispatcher");
     assertThatThrownBy(() -> PipelineSettings.from(ConfigFactory.parseString("blindtuner {}")))
-        .isInstanceOf(SettingsException.class).hasMessageContaining("blindtuner.pipeline");
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("blindtuner.pipeline");
   }
 }

@@ -9,8 +9,8 @@ import io.blindtuner.model.plain.ExactSoftmaxPooling;
 import java.util.Objects;
 
 /**
- * The three non-linear pieces of the head. {@link #polynomial} is the model trained under encryption (and by its
- * plaintext twin); {@link #exact} is the float reference.
+ * The three non-linear pieces of the head. {@link #polynomial} is the model trained under
+ * encryption (and by its plaintext twin); {@link #exact} is the float reference.
  *
  * @param pooling attention kernel
  * @param activation MLP activation
@@ -28,13 +28,16 @@ public record HeadFunctions(PoolingKernel pooling, Activation activation, Output
   }
 
   public static HeadFunctions polynomial(int classes) {
-    return new HeadFunctions(new TaylorSoftmaxPooling(), new QuadraticGelu(GELU_RANGE),
+    return new HeadFunctions(
+        new TaylorSoftmaxPooling(),
+        new QuadraticGelu(GELU_RANGE),
         new PolynomialSoftmax(classes, logitRange(classes)));
   }
 
   /**
-   * The cubic softmax's logit domain: [-4, 4] for two classes (logit differences in [-8, 8], the classical cubic
-   * sigmoid domain); [-2, 2] for more, where a cubic in the centred logits cannot follow the softmax further.
+   * The cubic softmax's logit domain: [-4, 4] for two classes (logit differences in [-8, 8], the
+   * classical cubic sigmoid domain); [-2, 2] for more, where a cubic in the centred logits cannot
+   * follow the softmax further.
    */
   public static double logitRange(int classes) {
     return classes == 2 ? 4 : 2;

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The trainable values of the head (also used for their gradients and momenta): the attention query q (d),
- * W1 (m x d), b1 (m), W2 (C x m), b2 (C). Arrays are owned by the instance; callers get them directly for speed
- * and must not share them across instances.
+ * The trainable values of the head (also used for their gradients and momenta): the attention query
+ * q (d), W1 (m x d), b1 (m), W2 (C x m), b2 (C). Arrays are owned by the instance; callers get them
+ * directly for speed and must not share them across instances.
  */
 public final class HeadParameters {
   private final HeadShape shape;
@@ -16,7 +16,8 @@ public final class HeadParameters {
   public final double[][] w2;
   public final double[] b2;
 
-  private HeadParameters(HeadShape shape, double[] q, double[][] w1, double[] b1, double[][] w2, double[] b2) {
+  private HeadParameters(
+      HeadShape shape, double[] q, double[][] w1, double[] b1, double[][] w2, double[] b2) {
     this.shape = shape;
     this.q = q;
     this.w1 = w1;
@@ -27,14 +28,20 @@ public final class HeadParameters {
 
   /** All zeros. */
   public static HeadParameters zeros(HeadShape s) {
-    return new HeadParameters(s, new double[s.dim()], new double[s.hidden()][s.dim()], new double[s.hidden()],
-        new double[s.classes()][s.hidden()], new double[s.classes()]);
+    return new HeadParameters(
+        s,
+        new double[s.dim()],
+        new double[s.hidden()][s.dim()],
+        new double[s.hidden()],
+        new double[s.classes()][s.hidden()],
+        new double[s.classes()]);
   }
 
   /**
-   * The seeded initialisation shared by every run (twin, float reference and encrypted): W1 ~ N(0, 1/d),
-   * W2 ~ N(0, 1/m) (LeCun scaling keeps the activation inputs near the fitted polynomial domains), q ~ N(0, 0.1^2/d)
-   * (attention starts near uniform), biases zero. Initial weights are not secrets, so a seeded PRNG is fine.
+   * The seeded initialisation shared by every run (twin, float reference and encrypted): W1 ~ N(0,
+   * 1/d), W2 ~ N(0, 1/m) (LeCun scaling keeps the activation inputs near the fitted polynomial
+   * domains), q ~ N(0, 0.1^2/d) (attention starts near uniform), biases zero. Initial weights are
+   * not secrets, so a seeded PRNG is fine.
    */
   public static HeadParameters initial(HeadShape s, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
@@ -97,7 +104,8 @@ public final class HeadParameters {
    */
   public static HeadParameters fromFlat(HeadShape s, double[] v) {
     if (v.length != s.parameterCount()) {
-      throw new IllegalArgumentException("expected " + s.parameterCount() + " values for " + s + ", got " + v.length);
+      throw new IllegalArgumentException(
+          "expected " + s.parameterCount() + " values for " + s + ", got " + v.length);
     }
     HeadParameters p = zeros(s);
     int o = 0;

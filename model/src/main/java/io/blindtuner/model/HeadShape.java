@@ -1,8 +1,8 @@
 package io.blindtuner.model;
 
 /**
- * The sizes of the head: {@code tokens} tokens of {@code dim} values per image, {@code hidden} MLP units and
- * {@code classes} outputs.
+ * The sizes of the head: {@code tokens} tokens of {@code dim} values per image, {@code hidden} MLP
+ * units and {@code classes} outputs.
  *
  * @param tokens T, tokens per image
  * @param dim d, values per token
@@ -11,10 +11,13 @@ package io.blindtuner.model;
  */
 public record HeadShape(int tokens, int dim, int hidden, int classes) {
 
-  /** @throws IllegalArgumentException if a size is not positive or classes is below 2 */
+  /**
+   * @throws IllegalArgumentException if a size is not positive or classes is below 2
+   */
   public HeadShape {
     if (tokens <= 0 || dim <= 0 || hidden <= 0) {
-      throw new IllegalArgumentException("head sizes must be positive: T=" + tokens + " d=" + dim + " m=" + hidden);
+      throw new IllegalArgumentException(
+          "head sizes must be positive: T=" + tokens + " d=" + dim + " m=" + hidden);
     }
     if (classes < 2) {
       throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);

@@ -8,8 +8,9 @@ public final class HeadFixtures {
   private HeadFixtures() {}
 
   /**
-   * n images of the shape's tokens: per-image means with deviation 0.5 and Gaussian token deviations centred over
-   * the tokens (so they are true deviations from the mean), labels uniform over the classes.
+   * n images of the shape's tokens: per-image means with deviation 0.5 and Gaussian token
+   * deviations centred over the tokens (so they are true deviations from the mean), labels uniform
+   * over the classes.
    */
   public static TokenSet randomData(HeadShape s, int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);

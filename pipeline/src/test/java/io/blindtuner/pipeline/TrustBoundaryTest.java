@@ -23,22 +23,28 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The trust boundary, enforced as an allow-list on the compiled main classes of every module: outside he-runtime
- * (which defines the key material), only classes in a {@code hospital} package may refer to the secret key, the
- * decryptor, the key generator or any {@code hospital} class — plus the command-line tools
- * ({@code io.blindtuner.pipeline.cli}), which run the hospital's commands on the hospital's machine. Everything
- * else (cloud stages, actors, streams, services) is checked. A class file names every type it uses in its constant
- * pool (as {@code io/blindtuner/...}), so a byte search finds every reference, including those in signatures and
+ * The trust boundary, enforced as an allow-list on the compiled main classes of every module:
+ * outside he-runtime (which defines the key material), only classes in a {@code hospital} package
+ * may refer to the secret key, the decryptor, the key generator or any {@code hospital} class —
+ * plus the command-line tools ({@code io.blindtuner.pipeline.cli}), which run the hospital's
+ * commands on the hospital's machine. Everything else (cloud stages, actors, streams, services) is
+ * checked. A class file names every type it uses in its constant pool (as {@code
+ * io/blindtuner/...}), so a byte search finds every reference, including those in signatures and
  * lambdas.
  */
 class TrustBoundaryTest {
-  private static final List<String> SECRET_SIDE = List.of(
-      "io/blindtuner/he/ckks/SecretKey",
-      "io/blindtuner/he/ckks/Decryptor",
-      "io/blindtuner/he/ckks/KeyGenerator");
+  private static final List<String> SECRET_SIDE =
+      List.of(
+          "io/blindtuner/he/ckks/SecretKey",
+          "io/blindtuner/he/ckks/Decryptor",
+          "io/blindtuner/he/ckks/KeyGenerator");
 
-  /** Packages (as class-file path prefixes) allowed to hold or reach the secret key besides hospital ones. */
-  private static final List<String> ALSO_ALLOWED = List.of("io/blindtuner/he/", "io/blindtuner/pipeline/cli/");
+  /**
+   * Packages (as class-file path prefixes) allowed to hold or reach the secret key besides hospital
+   * ones.
+   */
+  private static final List<String> ALSO_ALLOWED =
+      List.of("io/blindtuner/he/", "io/blindtuner/pipeline/cli/");
 
   @Test
   void onlyHospitalCodeTouchesSecretKeyMaterialOrHospitalCode() throws Exception {
@@ -54,10 +60,14 @@ class TrustBoundaryTest {
         violations.add(e.getKey() + " refers to " + ref);
       }
     }
-    assertThat(checked).as("the check covers the cloud, the actors and the streams")
-        .contains("io/blindtuner/model/cloud/EncryptedTrainer.class",
-            "io/blindtuner/actors/cloud/StageActor.class", "io/blindtuner/pipeline/stream/TrainingGraph.class");
-    assertThat(violations).as("code outside hospital packages referring to secret-key material or hospital code")
+    assertThat(checked)
+        .as("the check covers the cloud, the actors and the streams")
+        .contains(
+            "io/blindtuner/model/cloud/EncryptedTrainer.class",
+            "io/blindtuner/actors/cloud/StageActor.class",
+            "io/blindtuner/pipeline/stream/TrainingGraph.class");
+    assertThat(violations)
+        .as("code outside hospital packages referring to secret-key material or hospital code")
         .isEmpty();
   }
 
@@ -74,7 +84,8 @@ class TrustBoundaryTest {
   }
 
   private static boolean isAllowed(String classFile) {
-    return classFile.contains("/hospital/") || ALSO_ALLOWED.stream().anyMatch(classFile::startsWith);
+    return classFile.contains("/hospital/")
+        || ALSO_ALLOWED.stream().anyMatch(classFile::startsWith);
   }
 
   private static List<String> forbiddenReferences(byte[] classFile) {
@@ -100,11 +111,16 @@ class TrustBoundaryTest {
     return found;
   }
 
-  /** The name occurs, not as the prefix of a longer name (SecretKeyX), though nested classes (SecretKey$1) count. */
+  /**
+   * The name occurs, not as the prefix of a longer name (SecretKeyX), though nested classes
+   * (SecretKey$1) count.
+   */
   private static boolean refersTo(String text, String name) {
     for (int at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
       int next = at + name.length();
-      if (next == text.length() || !Character.isJavaIdentifierPart(text.charAt(next)) || text.charAt(next) == '$') {
+      if (next == text.length()
+          || !Character.isJavaIdentifierPart(text.charAt(next))
+          || text.charAt(next) == '$') {
         return true;
       }
     }
@@ -115,7 +131,10 @@ class TrustBoundaryTest {
     return c == '/' || c == '$' || (c < 128 && Character.isJavaIdentifierPart(c));
   }
 
-  /** Every main class file under io/blindtuner on the test class path, from module directories or jars. */
+  /**
+   * Every main class file under io/blindtuner on the test class path, from module directories or
+   * jars.
+   */
   private static Map<String, byte[]> projectClasses() throws IOException, URISyntaxException {
     Map<String, byte[]> out = new TreeMap<>();
     Enumeration<URL> roots = TrustBoundaryTest.class.getClassLoader().getResources("io/blindtuner");
@@ -127,7 +146,8 @@ class TrustBoundaryTest {
           continue; // tests hold keys to check both sides
         }
         try (Stream<Path> files = Files.walk(dir)) {
-          for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+          for (Path p :
+              (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
             out.put(base.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
           }
         }
@@ -136,7 +156,8 @@ class TrustBoundaryTest {
         conn.setUseCaches(false);
         try (JarFile jar = conn.getJarFile()) {
           for (JarEntry entry : Collections.list(jar.entries())) {
-            if (entry.getName().startsWith("io/blindtuner/") && entry.getName().endsWith(".class")) {
+            if (entry.getName().startsWith("io/blindtuner/")
+                && entry.getName().endsWith(".class")) {
               try (InputStream in = jar.getInputStream(entry)) {
                 out.put(entry.getName(), in.readAllBytes());
               }

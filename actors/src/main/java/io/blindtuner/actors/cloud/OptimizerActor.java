@@ -1,7 +1,7 @@
 package io.blindtuner.actors.cloud;
 
-import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.actors.Failures;
+import io.blindtuner.actors.FaultInjector;
 import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.CkksEncoder;
 import io.blindtuner.he.ckks.CkksParameters;
@@ -25,11 +25,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * The optimizer stage: owns the encrypted weights (parameters and velocities) of the job, sums the gradients of a
- * version's micro-batches as they arrive, and applies Nesterov once per version. Its {@link OptimizerState} is
- * replaced whole in a {@link StateStore}, so weights are never half-applied and a restart resumes from the last
- * complete state. Duplicate deliveries are recognised by step and micro-batch and change nothing. Holds no Galois
- * keys and no relinearization keys (its plan has neither).
+ * The optimizer stage: owns the encrypted weights (parameters and velocities) of the job, sums the
+ * gradients of a version's micro-batches as they arrive, and applies Nesterov once per version. Its
+ * {@link OptimizerState} is replaced whole in a {@link StateStore}, so weights are never
+ * half-applied and a restart resumes from the last complete state. Duplicate deliveries are
+ * recognised by step and micro-batch and change nothing. Holds no Galois keys and no
+ * relinearization keys (its plan has neither).
  */
 public final class OptimizerActor extends AbstractBehavior<OptimizerActor.Command> {
 
@@ -39,7 +40,8 @@ public final class OptimizerActor extends AbstractBehavior<OptimizerActor.Comman
   /**
    * Ask for the current weights.
    *
-   * @param replyTo gets {@link StageReply.Done} whose outputs are the weights and whose step is their version
+   * @param replyTo gets {@link StageReply.Done} whose outputs are the weights and whose step is
+   *     their version
    */
   public record Current(String jobId, ActorRef<StageReply> replyTo) implements Command {}
 
@@ -48,19 +50,31 @@ public final class OptimizerActor extends AbstractBehavior<OptimizerActor.Comman
    *
    * @param replyTo gets {@link StageReply.Done} (no outputs) or {@link StageReply.Failed}
    */
-  public record Accumulate(String jobId, long step, int microBatch, Values<Ciphertext> gradients,
-      ActorRef<StageReply> replyTo) implements Command {}
+  public record Accumulate(
+      String jobId,
+      long step,
+      int microBatch,
+      Values<Ciphertext> gradients,
+      ActorRef<StageReply> replyTo)
+      implements Command {}
 
   /**
    * Apply the mean of step {@code step}'s accumulated gradients.
    *
    * @param microBatches how many micro-batches the step has (all must be accumulated)
    * @param learningRate the step's learning rate
-   * @param weights the current weights, refreshed to the plan's levels where the last update left them low
+   * @param weights the current weights, refreshed to the plan's levels where the last update left
+   *     them low
    * @param replyTo gets {@link StageReply.Done} with the new weights, or {@link StageReply.Failed}
    */
-  public record Apply(String jobId, long step, int microBatches, double learningRate, Values<Ciphertext> weights,
-      ActorRef<StageReply> replyTo) implements Command {}
+  public record Apply(
+      String jobId,
+      long step,
+      int microBatches,
+      double learningRate,
+      Values<Ciphertext> weights,
+      ActorRef<StageReply> replyTo)
+      implements Command {}
 
   private final String jobId;
   private final TrainingPlan plan;
@@ -76,23 +90,46 @@ public final class OptimizerActor extends AbstractBehavior<OptimizerActor.Comman
    * @param starts counts the actor's starts across restarts
    * @throws IllegalArgumentException if the keys are another stage's
    */
-  public static Behavior<Command> create(String jobId, TrainingPlan plan, StageKeys keys, CkksParameters params,
-      CkksEncoder encoder, Parallelism parallelism, StateStore<OptimizerState> store, FaultInjector faults,
+  public static Behavior<Command> create(
+      String jobId,
+      TrainingPlan plan,
+      StageKeys keys,
+      CkksParameters params,
+      CkksEncoder encoder,
+      Parallelism parallelism,
+      StateStore<OptimizerState> store,
+      FaultInjector faults,
       AtomicInteger starts) {
     if (keys.stage() != StageKind.OPTIMIZER) {
-      throw new IllegalArgumentException("the optimizer actor needs the optimizer's keys, not " + keys.stage());
+      throw new IllegalArgumentException(
+          "the optimizer actor needs the optimizer's keys, not " + keys.stage());
     }
-    return Behaviors.setup(ctx -> new OptimizerActor(ctx, jobId, plan, keys.ops(params, encoder, parallelism), store,
-        faults, starts.incrementAndGet()));
+    return Behaviors.setup(
+        ctx ->
+            new OptimizerActor(
+                ctx,
+                jobId,
+                plan,
+                keys.ops(params, encoder, parallelism),
+                store,
+                faults,
+                starts.incrementAndGet()));
   }
 
-  private OptimizerActor(ActorContext<Command> ctx, String jobId, TrainingPlan plan, HeOps ops,
-      StateStore<OptimizerState> store, FaultInjector faults, int attempt) {
+  private OptimizerActor(
+      ActorContext<Command> ctx,
+      String jobId,
+      TrainingPlan plan,
+      HeOps ops,
+      StateStore<OptimizerState> store,
+      FaultInjector faults,
+      int attempt) {
     super(ctx);
     this.jobId = jobId;
     this.plan = plan;
     this.ops = ops;
-    this.stages = Stages.of(plan.spec(), plan.gradientLevel(), List.of(StageKind.OPTIMIZER), k -> ops);
+    this.stages =
+        Stages.of(plan.spec(), plan.gradientLevel(), List.of(StageKind.OPTIMIZER), k -> ops);
     this.store = store;
     this.faults = faults;
     this.attempt = attempt;
@@ -115,54 +152,89 @@ public final class OptimizerActor extends AbstractBehavior<OptimizerActor.Comman
   }
 
   private Behavior<Command> onAccumulate(Accumulate a) {
-    return guarded(a.jobId(), a.step(), a.microBatch(), a.replyTo(), () -> {
-      OptimizerState s = store.get();
-      if (a.step() < s.version() || (a.step() == s.version() && s.accumulated().contains(a.microBatch()))) {
-        getContext().getLog().info("job {}: duplicate gradients of step {} micro-batch {} ignored", jobId, a.step(),
-            a.microBatch());
-      } else {
-        checkStep(a.step(), s);
-        faults.before(StageKind.OPTIMIZER.label(), a.step(), a.microBatch(), attempt);
-        store.set(s.accumulate(a.microBatch(), Phase.accumulate(ops, s.gradients(), a.gradients())));
-      }
-      return Values.empty();
-    });
+    return guarded(
+        a.jobId(),
+        a.step(),
+        a.microBatch(),
+        a.replyTo(),
+        () -> {
+          OptimizerState s = store.get();
+          if (a.step() < s.version()
+              || (a.step() == s.version() && s.accumulated().contains(a.microBatch()))) {
+            getContext()
+                .getLog()
+                .info(
+                    "job {}: duplicate gradients of step {} micro-batch {} ignored",
+                    jobId,
+                    a.step(),
+                    a.microBatch());
+          } else {
+            checkStep(a.step(), s);
+            faults.before(StageKind.OPTIMIZER.label(), a.step(), a.microBatch(), attempt);
+            store.set(
+                s.accumulate(a.microBatch(), Phase.accumulate(ops, s.gradients(), a.gradients())));
+          }
+          return Values.empty();
+        });
   }
 
   private Behavior<Command> onApply(Apply a) {
-    return guarded(a.jobId(), a.step(), -1, a.replyTo(), () -> {
-      OptimizerState s = store.get();
-      if (a.step() < s.version()) {
-        getContext().getLog().info("job {}: update of step {} already applied", jobId, a.step());
-        return s.weights();
-      }
-      checkStep(a.step(), s);
-      if (s.accumulated().size() != a.microBatches()) {
-        throw new IllegalStateException("step " + a.step() + " has " + s.accumulated().size() + " of "
-            + a.microBatches() + " micro-batches accumulated");
-      }
-      faults.before(StageKind.OPTIMIZER.label(), a.step(), -1, attempt);
-      Values<Ciphertext> in = EncryptedTrainer.checkWeights(a.weights()).with(s.gradients());
-      Values<Ciphertext> next = Phase.OPTIMIZER_UPDATE.run(stages, in, plan.entryLevels(Phase.OPTIMIZER_UPDATE),
-          new Phase.Update(a.learningRate(), a.microBatches()));
-      store.set(s.next(next));
-      return next;
-    });
+    return guarded(
+        a.jobId(),
+        a.step(),
+        -1,
+        a.replyTo(),
+        () -> {
+          OptimizerState s = store.get();
+          if (a.step() < s.version()) {
+            getContext()
+                .getLog()
+                .info("job {}: update of step {} already applied", jobId, a.step());
+            return s.weights();
+          }
+          checkStep(a.step(), s);
+          if (s.accumulated().size() != a.microBatches()) {
+            throw new IllegalStateException(
+                "step "
+                    + a.step()
+                    + " has "
+                    + s.accumulated().size()
+                    + " of "
+                    + a.microBatches()
+                    + " micro-batches accumulated");
+          }
+          faults.before(StageKind.OPTIMIZER.label(), a.step(), -1, attempt);
+          Values<Ciphertext> in = EncryptedTrainer.checkWeights(a.weights()).with(s.gradients());
+          Values<Ciphertext> next =
+              Phase.OPTIMIZER_UPDATE.run(
+                  stages,
+                  in,
+                  plan.entryLevels(Phase.OPTIMIZER_UPDATE),
+                  new Phase.Update(a.learningRate(), a.microBatches()));
+          store.set(s.next(next));
+          return next;
+        });
   }
 
   private void checkStep(long step, OptimizerState s) {
     if (step != s.version()) {
-      throw new IllegalStateException("got step " + step + " but the weights are at version " + s.version());
+      throw new IllegalStateException(
+          "got step " + step + " but the weights are at version " + s.version());
     }
   }
 
   private void checkJob(String id) {
     if (!id.equals(jobId)) {
-      throw new IllegalArgumentException("the optimizer of job " + jobId + " got a command of job " + id);
+      throw new IllegalArgumentException(
+          "the optimizer of job " + jobId + " got a command of job " + id);
     }
   }
 
-  private Behavior<Command> guarded(String id, long step, int microBatch, ActorRef<StageReply> replyTo,
+  private Behavior<Command> guarded(
+      String id,
+      long step,
+      int microBatch,
+      ActorRef<StageReply> replyTo,
       java.util.function.Supplier<Values<Ciphertext>> work) {
     try {
       checkJob(id);
@@ -171,8 +243,14 @@ public final class OptimizerActor extends AbstractBehavior<OptimizerActor.Comman
       return this;
     } catch (RuntimeException e) {
       // Answered, then rethrown for the parent's supervision (see StageActor).
-      replyTo.tell(new StageReply.Failed(id, step, microBatch, StageKind.OPTIMIZER.label(), "stage 'optimizer' (step "
-          + step + "): " + Failures.describe(e), Failures.isFatal(e)));
+      replyTo.tell(
+          new StageReply.Failed(
+              id,
+              step,
+              microBatch,
+              StageKind.OPTIMIZER.label(),
+              "stage 'optimizer' (step " + step + "): " + Failures.describe(e),
+              Failures.isFatal(e)));
       throw e;
     }
   }

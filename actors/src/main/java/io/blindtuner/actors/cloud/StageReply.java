@@ -19,7 +19,13 @@ public sealed interface StageReply {
    * @param rotations rotations it performed
    * @param products ciphertext products it performed
    */
-  record Done(String jobId, long step, int microBatch, Values<Ciphertext> outputs, long rotations, long products)
+  record Done(
+      String jobId,
+      long step,
+      int microBatch,
+      Values<Ciphertext> outputs,
+      long rotations,
+      long products)
       implements StageReply {}
 
   /**
@@ -30,7 +36,8 @@ public sealed interface StageReply {
    * @param microBatch the micro-batch (-1 for a whole-version command)
    * @param stage the stage's name
    * @param reason what went wrong
-   * @param fatal whether the job stops (otherwise the actor restarted and the command may be retried)
+   * @param fatal whether the job stops (otherwise the actor restarted and the command may be
+   *     retried)
    */
   record Failed(String jobId, long step, int microBatch, String stage, String reason, boolean fatal)
       implements StageReply {}

@@ -5,21 +5,22 @@ import io.blindtuner.model.cloud.BatchFeed;
 import io.blindtuner.model.cloud.EncryptedTrainer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hospital's encryption stage: encrypts the micro-batches of a job on request, on the HE dispatcher. Holds the
- * job's {@link BatchFeed} (the hospital's data and key, behind that interface); the cloud gets only ciphertexts.
- * Never blocks on the feed: its completion is sent to the requester when it happens.
+ * The hospital's encryption stage: encrypts the micro-batches of a job on request, on the HE
+ * dispatcher. Holds the job's {@link BatchFeed} (the hospital's data and key, behind that
+ * interface); the cloud gets only ciphertexts. Never blocks on the feed: its completion is sent to
+ * the requester when it happens.
  */
 public final class EncryptionActor extends AbstractBehavior<EncryptionActor.Command> {
   /** Completions may arrive on other threads, where the actor's context must not be used. */
@@ -29,16 +30,19 @@ public final class EncryptionActor extends AbstractBehavior<EncryptionActor.Comm
   public sealed interface Command {}
 
   /** Encrypt micro-batch {@code microBatch} of step {@code step}. */
-  public record Encrypt(String jobId, long step, int microBatch, ActorRef<Reply> replyTo) implements Command {}
+  public record Encrypt(String jobId, long step, int microBatch, ActorRef<Reply> replyTo)
+      implements Command {}
 
   /** What it answers. */
   public sealed interface Reply {}
 
   /** The encrypted micro-batch. */
-  public record Encrypted(String jobId, long step, int microBatch, EncryptedTrainer.Batch batch) implements Reply {}
+  public record Encrypted(String jobId, long step, int microBatch, EncryptedTrainer.Batch batch)
+      implements Reply {}
 
   /** Encryption failed (e.g. a step out of range); the reason says why. */
-  public record EncryptionFailed(String jobId, long step, int microBatch, String reason) implements Reply {}
+  public record EncryptionFailed(String jobId, long step, int microBatch, String reason)
+      implements Reply {}
 
   private final String jobId;
   private final BatchFeed batches;
@@ -60,20 +64,36 @@ public final class EncryptionActor extends AbstractBehavior<EncryptionActor.Comm
 
   private Behavior<Command> onEncrypt(Encrypt e) {
     if (!e.jobId().equals(jobId)) {
-      e.replyTo().tell(new EncryptionFailed(e.jobId(), e.step(), e.microBatch(), "this encryption actor serves job "
-          + jobId));
+      e.replyTo()
+          .tell(
+              new EncryptionFailed(
+                  e.jobId(),
+                  e.step(),
+                  e.microBatch(),
+                  "this encryption actor serves job " + jobId));
       return this;
     }
-    batches.batch(Math.toIntExact(e.step()), e.microBatch()).whenComplete((b, ex) -> {
-      if (ex != null) {
-        // The hospital keeps serving other requests; the requester fails the job with this reason.
-        LOG.warn("job {}: encryption of step {} micro-batch {} failed: {}", jobId, e.step(), e.microBatch(),
-            Failures.describe(ex));
-        e.replyTo().tell(new EncryptionFailed(jobId, e.step(), e.microBatch(), Failures.describe(ex)));
-      } else {
-        e.replyTo().tell(new Encrypted(jobId, e.step(), e.microBatch(), b));
-      }
-    });
+    batches
+        .batch(Math.toIntExact(e.step()), e.microBatch())
+        .whenComplete(
+            (b, ex) -> {
+              if (ex != null) {
+                // The hospital keeps serving other requests; the requester fails the job with this
+                // reason.
+                LOG.warn(
+                    "job {}: encryption of step {} micro-batch {} failed: {}",
+                    jobId,
+                    e.step(),
+                    e.microBatch(),
+                    Failures.describe(ex));
+                e.replyTo()
+                    .tell(
+                        new EncryptionFailed(
+                            jobId, e.step(), e.microBatch(), Failures.describe(ex)));
+              } else {
+                e.replyTo().tell(new Encrypted(jobId, e.step(), e.microBatch(), b));
+              }
+            });
     return this;
   }
 
@@ -82,11 +102,17 @@ public final class EncryptionActor extends AbstractBehavior<EncryptionActor.Comm
    *
    * @param timeout how long one micro-batch may take
    */
-  public static BatchFeed asFeed(String jobId, ActorRef<Command> actor, ActorSystem<?> system, Duration timeout) {
-    return (step, microBatch) -> AskPattern.<Command, Reply>ask(actor, to -> new Encrypt(jobId, step, microBatch, to),
-        timeout, system.scheduler()).thenCompose(r -> r instanceof Encrypted e
-            ? CompletableFuture.completedFuture(e.batch())
-            : CompletableFuture.failedFuture(new IllegalStateException("hospital encryption failed: "
-                + ((EncryptionFailed) r).reason())));
+  public static BatchFeed asFeed(
+      String jobId, ActorRef<Command> actor, ActorSystem<?> system, Duration timeout) {
+    return (step, microBatch) ->
+        AskPattern.<Command, Reply>ask(
+                actor, to -> new Encrypt(jobId, step, microBatch, to), timeout, system.scheduler())
+            .thenCompose(
+                r ->
+                    r instanceof Encrypted e
+                        ? CompletableFuture.completedFuture(e.batch())
+                        : CompletableFuture.failedFuture(
+                            new IllegalStateException(
+                                "hospital encryption failed: " + ((EncryptionFailed) r).reason())));
   }
 }

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hospital's refresh stage: decrypts and re-encrypts what the cloud sends, through the job's
- * {@link Refresher} (the key holder's), on the HE dispatcher. Never blocks: the refresher's completion (which may
- * come later, e.g. after a network round trip) is sent to the requester when it happens, and the actor takes the
- * next request meanwhile.
+ * {@link Refresher} (the key holder's), on the HE dispatcher. Never blocks: the refresher's
+ * completion (which may come later, e.g. after a network round trip) is sent to the requester when
+ * it happens, and the actor takes the next request meanwhile.
  */
 public final class RefreshActor extends AbstractBehavior<RefreshActor.Command> {
   /** Completions arrive on other threads, where the actor's context must not be used. */
@@ -33,7 +33,12 @@ public final class RefreshActor extends AbstractBehavior<RefreshActor.Command> {
   public sealed interface Command {}
 
   /** Refresh {@code ciphertexts} to {@code levels}, as refresh {@code id} of the job. */
-  public record Refresh(String jobId, RefreshId id, List<Ciphertext> ciphertexts, int[] levels, ActorRef<Reply> replyTo)
+  public record Refresh(
+      String jobId,
+      RefreshId id,
+      List<Ciphertext> ciphertexts,
+      int[] levels,
+      ActorRef<Reply> replyTo)
       implements Command {}
 
   /** What it answers. */
@@ -68,14 +73,17 @@ public final class RefreshActor extends AbstractBehavior<RefreshActor.Command> {
       r.replyTo().tell(new RefreshFailed("this refresh actor serves job " + jobId));
       return this;
     }
-    refresher.refresh(r.id(), r.ciphertexts(), r.levels()).whenComplete((out, e) -> {
-      if (e != null) {
-        LOG.warn("job {}: refresh {} failed: {}", jobId, r.id(), Failures.describe(e));
-        r.replyTo().tell(new RefreshFailed(Failures.describe(e)));
-      } else {
-        r.replyTo().tell(new Refreshed(out));
-      }
-    });
+    refresher
+        .refresh(r.id(), r.ciphertexts(), r.levels())
+        .whenComplete(
+            (out, e) -> {
+              if (e != null) {
+                LOG.warn("job {}: refresh {} failed: {}", jobId, r.id(), Failures.describe(e));
+                r.replyTo().tell(new RefreshFailed(Failures.describe(e)));
+              } else {
+                r.replyTo().tell(new Refreshed(out));
+              }
+            });
     return this;
   }
 
@@ -84,17 +92,22 @@ public final class RefreshActor extends AbstractBehavior<RefreshActor.Command> {
    *
    * @param timeout how long one round trip may take
    */
-  public static Refresher asRefresher(String jobId, ActorRef<Command> actor, ActorSystem<?> system,
-      Duration timeout) {
+  public static Refresher asRefresher(
+      String jobId, ActorRef<Command> actor, ActorSystem<?> system, Duration timeout) {
     return (id, cts, levels) -> {
       if (cts.isEmpty()) {
         return CompletableFuture.completedFuture(List.of());
       }
-      CompletionStage<Reply> reply = AskPattern.ask(actor, to -> new Refresh(jobId, id, cts, levels, to), timeout,
-          system.scheduler());
-      return reply.thenCompose(r -> r instanceof Refreshed f ? CompletableFuture.completedFuture(f.ciphertexts())
-          : CompletableFuture.failedFuture(new IllegalStateException("refresh failed at the hospital: "
-              + ((RefreshFailed) r).reason())));
+      CompletionStage<Reply> reply =
+          AskPattern.ask(
+              actor, to -> new Refresh(jobId, id, cts, levels, to), timeout, system.scheduler());
+      return reply.thenCompose(
+          r ->
+              r instanceof Refreshed f
+                  ? CompletableFuture.completedFuture(f.ciphertexts())
+                  : CompletableFuture.failedFuture(
+                      new IllegalStateException(
+                          "refresh failed at the hospital: " + ((RefreshFailed) r).reason())));
     };
   }
 }

@@ -38,10 +38,22 @@ class JobGuardianTest {
     for (StageKind k : StageKind.values()) {
       keys.put(k, F.keys(k, false));
     }
-    return new TrainingJob("job", ActorFixtures.PARAMS, F.keys.encoder(), F.plan, keys, F.weights(), (s, m) -> {
-      throw new IllegalArgumentException("no batches in this test");
-    }, (id, cts, levels) -> CompletableFuture.failedFuture(new IllegalStateException("no refresh in this test")), 1,
-        1, s -> 0.1, s -> {});
+    return new TrainingJob(
+        "job",
+        ActorFixtures.PARAMS,
+        F.keys.encoder(),
+        F.plan,
+        keys,
+        F.weights(),
+        (s, m) -> {
+          throw new IllegalArgumentException("no batches in this test");
+        },
+        (id, cts, levels) ->
+            CompletableFuture.failedFuture(new IllegalStateException("no refresh in this test")),
+        1,
+        1,
+        s -> 0.1,
+        s -> {});
   }
 
   private static Values<Ciphertext> inputs() {
@@ -51,15 +63,22 @@ class JobGuardianTest {
 
   @Test
   void restartsATransientFailureAndStopsTheJobOnAFatalOneNamingTheStage() {
-    FaultInjector faults = (stage, step, mb, attempt) -> {
-      if (stage.equals("attention") && step == 1 && attempt == 1) {
-        throw new TransientFault("injected transient");
-      }
-      if (stage.equals("attention") && step == 2) {
-        throw new ParameterMismatchException("injected: ciphertext of other parameters");
-      }
-    };
-    ActorRef<JobGuardian.Command> guardian = KIT.spawn(JobGuardian.create(job(), ActorFixtures.SETTINGS, new StateStore<>(OptimizerState.initial(0, F.weights())), faults));
+    FaultInjector faults =
+        (stage, step, mb, attempt) -> {
+          if (stage.equals("attention") && step == 1 && attempt == 1) {
+            throw new TransientFault("injected transient");
+          }
+          if (stage.equals("attention") && step == 2) {
+            throw new ParameterMismatchException("injected: ciphertext of other parameters");
+          }
+        };
+    ActorRef<JobGuardian.Command> guardian =
+        KIT.spawn(
+            JobGuardian.create(
+                job(),
+                ActorFixtures.SETTINGS,
+                new StateStore<>(OptimizerState.initial(0, F.weights())),
+                faults));
     TestProbe<JobGuardian.StageRefs> refsProbe = KIT.createTestProbe();
     guardian.tell(new JobGuardian.GetStages(refsProbe.getRef()));
     JobGuardian.StageRefs refs = refsProbe.receiveMessage();
@@ -76,13 +95,17 @@ class JobGuardianTest {
     probe.expectMessageClass(StageReply.Done.class, WAIT);
     TestProbe<Map<StageKind, Integer>> starts = KIT.createTestProbe();
     guardian.tell(new JobGuardian.GetStarts(starts.getRef()));
-    assertThat(starts.receiveMessage()).containsEntry(StageKind.ATTENTION, 2).containsEntry(StageKind.MLP, 1);
+    assertThat(starts.receiveMessage())
+        .containsEntry(StageKind.ATTENTION, 2)
+        .containsEntry(StageKind.MLP, 1);
 
     att.tell(new StageActor.Run("job", 2, 0, Phase.ATTENTION_FORWARD, inputs(), probe.getRef()));
     StageReply.Failed fatal = probe.expectMessageClass(StageReply.Failed.class, WAIT);
     assertThat(fatal.fatal()).isTrue();
     JobGuardian.JobFailed why = failures.receiveMessage(WAIT);
-    assertThat(why.reason()).contains("stage 'attention' failed").contains("ciphertext of other parameters");
+    assertThat(why.reason())
+        .contains("stage 'attention' failed")
+        .contains("ciphertext of other parameters");
     probe.expectTerminated(guardian, WAIT);
   }
 }

@@ -27,16 +27,25 @@ class OptimizerActorTest {
     KIT.shutdownTestKit();
   }
 
-  private Behavior<OptimizerActor.Command> optimizer(StateStore<OptimizerState> store, FaultInjector faults,
-      AtomicInteger starts) {
-    return OptimizerActor.create("job", F.plan, F.keys(StageKind.OPTIMIZER, false), ActorFixtures.PARAMS,
-        F.keys.encoder(), Parallelism.SERIAL, store, faults, starts);
+  private Behavior<OptimizerActor.Command> optimizer(
+      StateStore<OptimizerState> store, FaultInjector faults, AtomicInteger starts) {
+    return OptimizerActor.create(
+        "job",
+        F.plan,
+        F.keys(StageKind.OPTIMIZER, false),
+        ActorFixtures.PARAMS,
+        F.keys.encoder(),
+        Parallelism.SERIAL,
+        store,
+        faults,
+        starts);
   }
 
   @Test
   void duplicatesChangeNothingAndAnUpdateIsAppliedOnceWhole() {
     StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(0, F.weights()));
-    ActorRef<OptimizerActor.Command> opt = KIT.spawn(optimizer(store, FaultInjector.NONE, new AtomicInteger()));
+    ActorRef<OptimizerActor.Command> opt =
+        KIT.spawn(optimizer(store, FaultInjector.NONE, new AtomicInteger()));
     TestProbe<StageReply> probe = KIT.createTestProbe();
     opt.tell(new OptimizerActor.Accumulate("job", 0, 0, F.gradients(), probe.getRef()));
     probe.expectMessageClass(StageReply.Done.class, WAIT);
@@ -51,7 +60,9 @@ class OptimizerActorTest {
     StageReply.Done applied = probe.expectMessageClass(StageReply.Done.class, WAIT);
     assertThat(store.get().version()).isEqualTo(1);
     assertThat(store.get().accumulated()).isEmpty();
-    assertThat(applied.outputs().operands()).containsAll(Operand.PARAMETERS).containsAll(Operand.VELOCITIES);
+    assertThat(applied.outputs().operands())
+        .containsAll(Operand.PARAMETERS)
+        .containsAll(Operand.VELOCITIES);
     // The update moved the weights: theta - lr * (g + mu v) with g = 0.01 in every slot.
     double q0 = F.keys.decrypt(F.weights().get(Operand.B2))[0];
     double q1 = F.keys.decrypt(applied.outputs().get(Operand.B2))[0];
@@ -67,7 +78,8 @@ class OptimizerActorTest {
   @Test
   void anUpdateBeforeEveryMicroBatchArrivedIsRefused() {
     StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(0, F.weights()));
-    ActorRef<OptimizerActor.Command> opt = KIT.spawn(optimizer(store, FaultInjector.NONE, new AtomicInteger()));
+    ActorRef<OptimizerActor.Command> opt =
+        KIT.spawn(optimizer(store, FaultInjector.NONE, new AtomicInteger()));
     TestProbe<StageReply> probe = KIT.createTestProbe();
     opt.tell(new OptimizerActor.Accumulate("job", 0, 0, F.gradients(), probe.getRef()));
     probe.expectMessageClass(StageReply.Done.class, WAIT);
@@ -82,13 +94,16 @@ class OptimizerActorTest {
   void aRestartKeepsTheKeysAndTheAccumulatedState() {
     StateStore<OptimizerState> store = new StateStore<>(OptimizerState.initial(0, F.weights()));
     AtomicInteger starts = new AtomicInteger();
-    FaultInjector failFirstUpdate = (stage, step, mb, attempt) -> {
-      if (mb == -1 && attempt == 1) {
-        throw new TransientFault("injected");
-      }
-    };
-    ActorRef<OptimizerActor.Command> opt = KIT.spawn(JobGuardian.supervised(optimizer(store, failFirstUpdate,
-        starts), ActorFixtures.SETTINGS));
+    FaultInjector failFirstUpdate =
+        (stage, step, mb, attempt) -> {
+          if (mb == -1 && attempt == 1) {
+            throw new TransientFault("injected");
+          }
+        };
+    ActorRef<OptimizerActor.Command> opt =
+        KIT.spawn(
+            JobGuardian.supervised(
+                optimizer(store, failFirstUpdate, starts), ActorFixtures.SETTINGS));
     TestProbe<StageReply> probe = KIT.createTestProbe();
     opt.tell(new OptimizerActor.Accumulate("job", 0, 0, F.gradients(), probe.getRef()));
     probe.expectMessageClass(StageReply.Done.class, WAIT);

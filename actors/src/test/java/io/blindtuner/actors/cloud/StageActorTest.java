@@ -28,8 +28,16 @@ class StageActorTest {
   }
 
   private ActorRef<StageActor.Command> spawn(StageKind k, boolean dropLastStep) {
-    return KIT.spawn(StageActor.create("job", F.plan, F.keys(k, dropLastStep), ActorFixtures.PARAMS,
-        F.keys.encoder(), Parallelism.SERIAL, FaultInjector.NONE, new AtomicInteger()));
+    return KIT.spawn(
+        StageActor.create(
+            "job",
+            F.plan,
+            F.keys(k, dropLastStep),
+            ActorFixtures.PARAMS,
+            F.keys.encoder(),
+            Parallelism.SERIAL,
+            FaultInjector.NONE,
+            new AtomicInteger()));
   }
 
   private Values<Ciphertext> attentionInputs() {
@@ -40,9 +48,12 @@ class StageActorTest {
   @Test
   void runsItsPhaseWithItsKeysAndReportsTheWork() {
     TestProbe<StageReply> probe = KIT.createTestProbe();
-    spawn(StageKind.ATTENTION, false).tell(new StageActor.Run("job", 3, 1, Phase.ATTENTION_FORWARD,
-        attentionInputs(), probe.getRef()));
-    StageReply.Done d = probe.expectMessageClass(StageReply.Done.class, java.time.Duration.ofSeconds(30));
+    spawn(StageKind.ATTENTION, false)
+        .tell(
+            new StageActor.Run(
+                "job", 3, 1, Phase.ATTENTION_FORWARD, attentionInputs(), probe.getRef()));
+    StageReply.Done d =
+        probe.expectMessageClass(StageReply.Done.class, java.time.Duration.ofSeconds(30));
     assertThat(d.step()).isEqualTo(3);
     assertThat(d.microBatch()).isEqualTo(1);
     assertThat(d.outputs().operands()).containsExactlyInAnyOrder(Operand.Z, Operand.SCORES);
@@ -54,14 +65,21 @@ class StageActorTest {
   void misroutedCommandsAreRefusedAndTheStageGoesOn() {
     TestProbe<StageReply> probe = KIT.createTestProbe();
     ActorRef<StageActor.Command> mlp = spawn(StageKind.MLP, false);
-    mlp.tell(new StageActor.Run("job", 0, 0, Phase.ATTENTION_FORWARD, attentionInputs(), probe.getRef()));
+    mlp.tell(
+        new StageActor.Run(
+            "job", 0, 0, Phase.ATTENTION_FORWARD, attentionInputs(), probe.getRef()));
     StageReply.Failed f = probe.expectMessageClass(StageReply.Failed.class);
     assertThat(f.fatal()).isTrue();
     assertThat(f.reason()).contains("stage 'mlp' got the phase attention forward");
     ActorRef<StageActor.Command> att = spawn(StageKind.ATTENTION, false);
-    att.tell(new StageActor.Run("other", 0, 0, Phase.ATTENTION_FORWARD, attentionInputs(), probe.getRef()));
-    assertThat(probe.expectMessageClass(StageReply.Failed.class).reason()).contains("got a command of job other");
-    att.tell(new StageActor.Run("job", 0, 0, Phase.ATTENTION_FORWARD, attentionInputs(), probe.getRef()));
+    att.tell(
+        new StageActor.Run(
+            "other", 0, 0, Phase.ATTENTION_FORWARD, attentionInputs(), probe.getRef()));
+    assertThat(probe.expectMessageClass(StageReply.Failed.class).reason())
+        .contains("got a command of job other");
+    att.tell(
+        new StageActor.Run(
+            "job", 0, 0, Phase.ATTENTION_FORWARD, attentionInputs(), probe.getRef()));
     probe.expectMessageClass(StageReply.Done.class, java.time.Duration.ofSeconds(30));
   }
 
@@ -76,13 +94,24 @@ class StageActorTest {
     StageReply r = probe.receiveMessage(java.time.Duration.ofSeconds(30));
     if (r instanceof StageReply.Done) {
       // The dropped step is one the backward pass uses.
-      att.tell(new StageActor.Run("job", 0, 0, Phase.ATTENTION_BACKWARD, Values.of(Map.of(Operand.DZ, x,
-          Operand.TOKENS, x, Operand.SCORES, x)), probe.getRef()));
+      att.tell(
+          new StageActor.Run(
+              "job",
+              0,
+              0,
+              Phase.ATTENTION_BACKWARD,
+              Values.of(Map.of(Operand.DZ, x, Operand.TOKENS, x, Operand.SCORES, x)),
+              probe.getRef()));
       r = probe.receiveMessage(java.time.Duration.ofSeconds(30));
     }
-    assertThat(r).isInstanceOfSatisfying(StageReply.Failed.class, f -> {
-      assertThat(f.fatal()).isTrue();
-      assertThat(f.reason()).contains("stage 'attention' has no Galois key for step " + steps[steps.length - 1]);
-    });
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            StageReply.Failed.class,
+            f -> {
+              assertThat(f.fatal()).isTrue();
+              assertThat(f.reason())
+                  .contains(
+                      "stage 'attention' has no Galois key for step " + steps[steps.length - 1]);
+            });
   }
 }

@@ -33,30 +33,38 @@ class RefreshActorTest {
   void refreshesThroughTheKeyHoldersGuardAndPassesItsRefusalOn() {
     RefreshAgreement a = new RefreshAgreement(F.plan, 1, 1);
     List<String> reasons = new ArrayList<>();
-    RefreshGuard guard = new RefreshGuard(F.keys, a, RefreshLedger.inMemory(a.budget()),
-        (id, r) -> reasons.add(r));
+    RefreshGuard guard =
+        new RefreshGuard(F.keys, a, RefreshLedger.inMemory(a.budget()), (id, r) -> reasons.add(r));
     ActorRef<RefreshActor.Command> actor = KIT.spawn(RefreshActor.create("job", guard));
     var refresher = RefreshActor.asRefresher("job", actor, KIT.system(), Duration.ofSeconds(30));
     Phase p = Phase.ATTENTION_FORWARD;
     List<RefreshInput> plan = F.plan.refreshInputs(p);
     List<Ciphertext> in = new ArrayList<>();
     for (RefreshInput r : plan) {
-      // the plan's arrival scale is the canonical one up to rescaling's rounding (a relative 1e-9 or so)
+      // the plan's arrival scale is the canonical one up to rescaling's rounding (a relative 1e-9
+      // or so)
       Ciphertext c = F.keys.encrypt(new double[] {0.25, -1}, r.level());
       c.setScale(r.scale());
       in.add(c);
     }
     int[] levels = plan.stream().mapToInt(RefreshInput::toLevel).toArray();
-    List<Ciphertext> out = refresher.refresh(new RefreshId(0, 0, p), in, levels).toCompletableFuture().join();
-    assertThat(out).extracting(Ciphertext::level).containsExactly(plan.stream().map(RefreshInput::toLevel)
-        .toArray(Integer[]::new));
-    assertThat(F.keys.decrypt(out.get(0))[1]).isCloseTo(-1, org.assertj.core.data.Offset.offset(1e-5));
-    assertThatThrownBy(() -> refresher.refresh(new RefreshId(5, 0, p), in, levels).toCompletableFuture().join())
-        .isInstanceOf(CompletionException.class).hasMessageContaining("refresh failed at the hospital")
+    List<Ciphertext> out =
+        refresher.refresh(new RefreshId(0, 0, p), in, levels).toCompletableFuture().join();
+    assertThat(out)
+        .extracting(Ciphertext::level)
+        .containsExactly(plan.stream().map(RefreshInput::toLevel).toArray(Integer[]::new));
+    assertThat(F.keys.decrypt(out.get(0))[1])
+        .isCloseTo(-1, org.assertj.core.data.Offset.offset(1e-5));
+    assertThatThrownBy(
+            () ->
+                refresher.refresh(new RefreshId(5, 0, p), in, levels).toCompletableFuture().join())
+        .isInstanceOf(CompletionException.class)
+        .hasMessageContaining("refresh failed at the hospital")
         .hasMessageContaining("the key holder refused the refresh (step 5");
     assertThat(reasons).singleElement().asString().contains("beyond the job's 1 steps");
     var foreign = RefreshActor.asRefresher("other", actor, KIT.system(), Duration.ofSeconds(30));
-    assertThatThrownBy(() -> foreign.refresh(new RefreshId(0, 0, p), in, levels).toCompletableFuture().join())
+    assertThatThrownBy(
+            () -> foreign.refresh(new RefreshId(0, 0, p), in, levels).toCompletableFuture().join())
         .hasMessageContaining("serves job job");
   }
 }

@@ -16,7 +16,8 @@ final class BenchSupport {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 == args.length) {
-        throw new IllegalArgumentException("expected --option value pairs, got " + Arrays.toString(args));
+        throw new IllegalArgumentException(
+            "expected --option value pairs, got " + Arrays.toString(args));
       }
       m.put(args[i], args[++i]);
     }

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A refresh whose round trip takes {@code delayMs} longer, as when the hospital is across a network. The delay
- * holds no thread: the answer is completed later by the JDK's delayed executor.
+ * A refresh whose round trip takes {@code delayMs} longer, as when the hospital is across a
+ * network. The delay holds no thread: the answer is completed later by the JDK's delayed executor.
  */
 final class DelayedRefresher implements Refresher {
   private final Refresher inner;
@@ -22,8 +22,13 @@ final class DelayedRefresher implements Refresher {
   }
 
   @Override
-  public CompletionStage<List<Ciphertext>> refresh(RefreshId id, List<Ciphertext> cts, int[] levels) {
-    return inner.refresh(id, cts, levels).thenCompose(out -> CompletableFuture.supplyAsync(() -> out,
-        CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS)));
+  public CompletionStage<List<Ciphertext>> refresh(
+      RefreshId id, List<Ciphertext> cts, int[] levels) {
+    return inner
+        .refresh(id, cts, levels)
+        .thenCompose(
+            out ->
+                CompletableFuture.supplyAsync(
+                    () -> out, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS)));
   }
 }

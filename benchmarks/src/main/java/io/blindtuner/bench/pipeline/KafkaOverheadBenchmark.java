@@ -35,15 +35,18 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * What Kafka costs a training step: the same job (the demo's parameters, N = 16384, random tokens) trained on the
- * overlapped actor graph in one process with the hospital's refresh as a call, and through the in-process broker
- * with the edge and the trainer as services (micro-batches, refreshes, checkpoints at the configured interval
- * {@code blindtuner.services.trainer.checkpoint-every} and the model as records and claim checks), interleaved round by round so both sample the same load. The per-step time is the
- * steady state between the first and the last step (setup and key bundle excluded on both sides). Prints medians
+ * What Kafka costs a training step: the same job (the demo's parameters, N = 16384, random tokens)
+ * trained on the overlapped actor graph in one process with the hospital's refresh as a call, and
+ * through the in-process broker with the edge and the trainer as services (micro-batches,
+ * refreshes, checkpoints at the configured interval {@code
+ * blindtuner.services.trainer.checkpoint-every} and the model as records and claim checks),
+ * interleaved round by round so both sample the same load. The per-step time is the steady state
+ * between the first and the last step (setup and key bundle excluded on both sides). Prints medians
  * and the ratio; {@code --report FILE} writes them as JSON.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.pipeline.KafkaOverheadBenchmark
- * [--steps 4] [--micro-batches 2] [--rounds 3] [--report FILE]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * io.blindtuner.bench.pipeline.KafkaOverheadBenchmark [--steps 4] [--micro-batches 2] [--rounds 3]
+ * [--report FILE]}
  */
 public final class KafkaOverheadBenchmark {
 
@@ -63,15 +66,23 @@ public final class KafkaOverheadBenchmark {
     int batch = microBatches * params.slots() / (shape.tokens() * shape.dim());
     TrainingConfig cfg = new TrainingConfig(1, batch, 0.1, 0.1, 0.9, 1e-3, 7);
     TokenSet data = BenchSupport.randomTokens(shape, steps * batch);
-    Config config = ConfigFactory.parseString("blindtuner.pipeline.micro-batches-in-flight = " + microBatches)
-        .withFallback(ConfigFactory.load()).resolve();
+    Config config =
+        ConfigFactory.parseString("blindtuner.pipeline.micro-batches-in-flight = " + microBatches)
+            .withFallback(ConfigFactory.load())
+            .resolve();
     int checkpointEvery = ServiceSettings.from(config).checkpointEvery();
     Path work = Files.createTempDirectory("blindtuner-kafka-bench");
     List<Double> local = new ArrayList<>();
     List<Double> kafka = new ArrayList<>();
     long batchBytes = 0;
-    System.out.printf(Locale.ROOT, "kafka overhead benchmark: %d steps x %d micro-batches of %d images, %d rounds +"
-        + " warm-up, a checkpoint every %d steps, %d cores%n", steps, microBatches, batch / microBatches, rounds,
+    System.out.printf(
+        Locale.ROOT,
+        "kafka overhead benchmark: %d steps x %d micro-batches of %d images, %d rounds +"
+            + " warm-up, a checkpoint every %d steps, %d cores%n",
+        steps,
+        microBatches,
+        batch / microBatches,
+        rounds,
         checkpointEvery,
         Runtime.getRuntime().availableProcessors());
     try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
@@ -82,17 +93,40 @@ public final class KafkaOverheadBenchmark {
       BlobStore blobs = new BlobStore(work.resolve("blobs"), 8L << 30);
       for (int round = 0; round <= rounds; round++) {
         BenchSupport.StepClock inProcess = new BenchSupport.StepClock();
-        EncryptedTrainingRun.run(params, shape, cfg, data, new LocalSchedule(config, FaultInjector.NONE),
-            Parallelism.SERIAL, r -> r, inProcess);
+        EncryptedTrainingRun.run(
+            params,
+            shape,
+            cfg,
+            data,
+            new LocalSchedule(config, FaultInjector.NONE),
+            Parallelism.SERIAL,
+            r -> r,
+            inProcess);
         BenchSupport.StepClock viaKafka = new BenchSupport.StepClock();
-        EdgeJob job = EdgeJob.create("bench-" + round, ckks, shape, cfg, data, RefreshLedger::inMemory,
-            (id, why) -> {
-              throw new IllegalStateException("refused " + id + ": " + why);
-            }, Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
+        EdgeJob job =
+            EdgeJob.create(
+                "bench-" + round,
+                ckks,
+                shape,
+                cfg,
+                data,
+                RefreshLedger::inMemory,
+                (id, why) -> {
+                  throw new IllegalStateException("refused " + id + ": " + why);
+                },
+                Topic.BATCHES.maxRecordBytes(),
+                Parallelism.SERIAL);
         try (EdgeService edge = new EdgeService(config, conn, blobs, new SimpleMeterRegistry());
             EdgeService.Run run = edge.start(job);
-            TrainerService trainer = new TrainerService(config, conn, blobs, new SimpleMeterRegistry(),
-                checkpointEvery, Duration.ofMinutes(10), FaultInjector.NONE)) {
+            TrainerService trainer =
+                new TrainerService(
+                    config,
+                    conn,
+                    blobs,
+                    new SimpleMeterRegistry(),
+                    checkpointEvery,
+                    Duration.ofMinutes(10),
+                    FaultInjector.NONE)) {
           run.publishBatches();
           trainer.trainNext(viaKafka);
           run.awaitModel(Duration.ofMinutes(10));
@@ -102,8 +136,12 @@ public final class KafkaOverheadBenchmark {
           local.add(inProcess.secondsPerStep());
           kafka.add(viaKafka.secondsPerStep());
         }
-        System.out.printf(Locale.ROOT, "  %s in-process %.2f s/step, Kafka %.2f s/step%n",
-            round == 0 ? "warm-up" : "round " + round, inProcess.secondsPerStep(), viaKafka.secondsPerStep());
+        System.out.printf(
+            Locale.ROOT,
+            "  %s in-process %.2f s/step, Kafka %.2f s/step%n",
+            round == 0 ? "warm-up" : "round " + round,
+            inProcess.secondsPerStep(),
+            viaKafka.secondsPerStep());
       }
     }
     double l = BenchSupport.median(local.stream().mapToDouble(Double::doubleValue).toArray());
@@ -121,8 +159,14 @@ public final class KafkaOverheadBenchmark {
     report.put("kafka_steps_per_second", 1 / k);
     report.put("kafka_micro_batch_bytes_per_step", (double) batchBytes / steps);
     report.put("kafka_added_per_step", k / l - 1);
-    System.out.printf(Locale.ROOT, "%nBENCH kafka_vs_in_process %.3fx per step (%.2f vs %.2f s; target <= 1.15x),"
-        + " %.1f MB of micro-batches per step%n", k / l, k, l, batchBytes / 1e6 / steps);
+    System.out.printf(
+        Locale.ROOT,
+        "%nBENCH kafka_vs_in_process %.3fx per step (%.2f vs %.2f s; target <= 1.15x),"
+            + " %.1f MB of micro-batches per step%n",
+        k / l,
+        k,
+        l,
+        batchBytes / 1e6 / steps);
     if (opt.containsKey("--report")) {
       JsonReport.write(Path.of(opt.get("--report")), report);
       System.out.println("report " + opt.get("--report"));

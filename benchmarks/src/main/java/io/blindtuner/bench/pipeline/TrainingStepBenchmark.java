@@ -23,15 +23,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Encrypted training seconds per step by key-switching layout: the same job (BreastMNIST's head: 16 tokens of 16
- * values, 16 hidden units, 2 classes, batch 32 = one micro-batch per step at N = 16384; random tokens) trained in
- * one process with SEAL's layout ([60, 40×7, 60]) and with the default hybrid layout (the same data primes, 4
- * digits, special primes 49 + 49: {@link DemoCommand#ckks()}), interleaved round by round (the order alternating)
- * so both sample the same load. Per-step time is the steady state between the first and the last step. Prints
- * medians and the ratio; {@code --report FILE} writes them as JSON.
+ * Encrypted training seconds per step by key-switching layout: the same job (BreastMNIST's head: 16
+ * tokens of 16 values, 16 hidden units, 2 classes, batch 32 = one micro-batch per step at N =
+ * 16384; random tokens) trained in one process with SEAL's layout ([60, 40×7, 60]) and with the
+ * default hybrid layout (the same data primes, 4 digits, special primes 49 + 49: {@link
+ * DemoCommand#ckks()}), interleaved round by round (the order alternating) so both sample the same
+ * load. Per-step time is the steady state between the first and the last step. Prints medians and
+ * the ratio; {@code --report FILE} writes them as JSON.
  *
- * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.pipeline.TrainingStepBenchmark
- * [--steps 4] [--rounds 3] [--threads 1] [--report FILE]}
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * io.blindtuner.bench.pipeline.TrainingStepBenchmark [--steps 4] [--rounds 3] [--threads 1]
+ * [--report FILE]}
  */
 public final class TrainingStepBenchmark {
 
@@ -60,8 +62,15 @@ public final class TrainingStepBenchmark {
     Config config = ConfigFactory.load();
     Map<String, List<Double>> times = new LinkedHashMap<>();
     layouts.keySet().forEach(k -> times.put(k, new ArrayList<>()));
-    System.out.printf(Locale.ROOT, "training step benchmark: %d steps of %d images, %d rounds + warm-up, %d"
-        + " thread(s), %d cores%n", steps, batch, rounds, threads, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "training step benchmark: %d steps of %d images, %d rounds + warm-up, %d"
+            + " thread(s), %d cores%n",
+        steps,
+        batch,
+        rounds,
+        threads,
+        Runtime.getRuntime().availableProcessors());
     try (Parallelism parallelism = Parallelism.withThreads(threads)) {
       for (int round = 0; round <= rounds; round++) {
         List<String> order = new ArrayList<>(layouts.keySet());
@@ -71,18 +80,29 @@ public final class TrainingStepBenchmark {
         StringBuilder line = new StringBuilder(round == 0 ? "  warm-up" : "  round " + round);
         for (String layout : order) {
           BenchSupport.StepClock clock = new BenchSupport.StepClock();
-          EncryptedTrainingRun.run(layouts.get(layout), shape, cfg, tokens, new LocalSchedule(config,
-              FaultInjector.NONE), parallelism, r -> r, clock);
+          EncryptedTrainingRun.run(
+              layouts.get(layout),
+              shape,
+              cfg,
+              tokens,
+              new LocalSchedule(config, FaultInjector.NONE),
+              parallelism,
+              r -> r,
+              clock);
           if (round > 0) {
             times.get(layout).add(clock.secondsPerStep());
           }
-          line.append(String.format(Locale.ROOT, "  %s %.2f s/step", layout, clock.secondsPerStep()));
+          line.append(
+              String.format(Locale.ROOT, "  %s %.2f s/step", layout, clock.secondsPerStep()));
         }
         System.out.println(line);
       }
     }
-    double seal = BenchSupport.median(times.get("seal").stream().mapToDouble(Double::doubleValue).toArray());
-    double hybrid = BenchSupport.median(times.get("hybrid").stream().mapToDouble(Double::doubleValue).toArray());
+    double seal =
+        BenchSupport.median(times.get("seal").stream().mapToDouble(Double::doubleValue).toArray());
+    double hybrid =
+        BenchSupport.median(
+            times.get("hybrid").stream().mapToDouble(Double::doubleValue).toArray());
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("steps", steps);
     report.put("images_per_step", batch);
@@ -94,8 +114,12 @@ public final class TrainingStepBenchmark {
     report.put("seal_seconds_per_step", seal);
     report.put("hybrid_seconds_per_step", hybrid);
     report.put("hybrid_speedup", seal / hybrid);
-    System.out.printf(Locale.ROOT, "%nBENCH training_step hybrid %.2f s vs SEAL layout %.2f s per step: %.2fx%n",
-        hybrid, seal, seal / hybrid);
+    System.out.printf(
+        Locale.ROOT,
+        "%nBENCH training_step hybrid %.2f s vs SEAL layout %.2f s per step: %.2fx%n",
+        hybrid,
+        seal,
+        seal / hybrid);
     if (opt.containsKey("--report")) {
       JsonReport.write(Path.of(opt.get("--report")), report);
       System.out.println("report " + opt.get("--report"));

@@ -26,12 +26,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Chooses the featurizer and the head's hyper-parameters on the official validation split, never the test split:
- * for each data set and featurizer it fits the featurizer on the train images, featurizes train and val, and for
- * every point of the grid trains the float reference and the plaintext twin on train (the same
- * {@link TrainingService} path as {@code blindtuner train}, PCA and scaling fitted on train) and scores them on val.
- * Prints one row per run: val AUC and balanced accuracy of both heads, and the largest |h| and centred logit the
- * twin reaches on train (against the GELU fit's [-3, 3] and the softmax fit's domain).
+ * Chooses the featurizer and the head's hyper-parameters on the official validation split, never
+ * the test split: for each data set and featurizer it fits the featurizer on the train images,
+ * featurizes train and val, and for every point of the grid trains the float reference and the
+ * plaintext twin on train (the same {@link TrainingService} path as {@code blindtuner train}, PCA
+ * and scaling fitted on train) and scores them on val. Prints one row per run: val AUC and balanced
+ * accuracy of both heads, and the largest |h| and centred logit the twin reaches on train (against
+ * the GELU fit's [-3, 3] and the softmax fit's domain).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.quality.FeaturizerSweep --data ../shared/data \
@@ -40,50 +41,82 @@ import picocli.CommandLine.Option;
  *   [--weight-decay 1e-3] [--range-penalty 0] [--class-balanced false] [--seed 7]
  * </pre>
  */
-@Command(name = "featurizer-sweep", mixinStandardHelpOptions = true,
-    description = "Val-split sweep of featurizer x dims x hidden x lr x epochs for the float reference and twin.")
+@Command(
+    name = "featurizer-sweep",
+    mixinStandardHelpOptions = true,
+    description =
+        "Val-split sweep of featurizer x dims x hidden x lr x epochs for the float reference and twin.")
 public final class FeaturizerSweep implements Callable<Integer> {
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder of the MedMNIST .npz files.")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
+      description = "Folder of the MedMNIST .npz files.")
   Path data;
 
-  @Option(names = "--datasets", split = ",", defaultValue = "breastmnist,pneumoniamnist,retinamnist")
+  @Option(
+      names = "--datasets",
+      split = ",",
+      defaultValue = "breastmnist,pneumoniamnist,retinamnist")
   List<String> datasets;
 
-  @Option(names = "--featurizers", split = ",", defaultValue = "patch,kmeans",
+  @Option(
+      names = "--featurizers",
+      split = ",",
+      defaultValue = "patch,kmeans",
       description = "patch and/or kmeans (default ${DEFAULT-VALUE}).")
   List<String> featurizers;
 
-  @Option(names = "--centroids", split = ",", defaultValue = "64,128",
+  @Option(
+      names = "--centroids",
+      split = ",",
+      defaultValue = "64,128",
       description = "Dictionary sizes tried for kmeans (default ${DEFAULT-VALUE}).")
   List<Integer> centroids;
 
-  @Option(names = "--patch-sizes", split = ",", defaultValue = "6",
+  @Option(
+      names = "--patch-sizes",
+      split = ",",
+      defaultValue = "6",
       description = "Dictionary patch sides tried for kmeans (default ${DEFAULT-VALUE}).")
   List<Integer> patchSizes;
 
-  @Option(names = "--grids", split = ",", defaultValue = "4",
+  @Option(
+      names = "--grids",
+      split = ",",
+      defaultValue = "4",
       description = "Pooling grids tried for kmeans, T = grid^2 tokens (default ${DEFAULT-VALUE}).")
   List<Integer> grids;
 
-  @Option(names = "--dims", split = ",", defaultValue = "16") List<Integer> dims;
+  @Option(names = "--dims", split = ",", defaultValue = "16")
+  List<Integer> dims;
 
-  @Option(names = "--hidden", split = ",", defaultValue = "16") List<Integer> hidden;
+  @Option(names = "--hidden", split = ",", defaultValue = "16")
+  List<Integer> hidden;
 
-  @Option(names = "--lr", split = ",", defaultValue = "0.1") List<Double> lrs;
+  @Option(names = "--lr", split = ",", defaultValue = "0.1")
+  List<Double> lrs;
 
-  @Option(names = "--epochs", split = ",", defaultValue = "10") List<Integer> epochs;
+  @Option(names = "--epochs", split = ",", defaultValue = "10")
+  List<Integer> epochs;
 
-  @Option(names = "--batch", split = ",", defaultValue = "32") List<Integer> batches;
+  @Option(names = "--batch", split = ",", defaultValue = "32")
+  List<Integer> batches;
 
-  @Option(names = "--weight-decay", split = ",", defaultValue = "1e-3") List<Double> weightDecays;
+  @Option(names = "--weight-decay", split = ",", defaultValue = "1e-3")
+  List<Double> weightDecays;
 
-  @Option(names = "--range-penalty", split = ",", defaultValue = "0") List<Double> penalties;
+  @Option(names = "--range-penalty", split = ",", defaultValue = "0")
+  List<Double> penalties;
 
-  @Option(names = "--class-balanced", split = ",", arity = "1", defaultValue = "false") List<Boolean> balanced;
+  @Option(names = "--class-balanced", split = ",", arity = "1", defaultValue = "false")
+  List<Boolean> balanced;
 
-  @Option(names = "--clip", defaultValue = "3") double clip;
+  @Option(names = "--clip", defaultValue = "3")
+  double clip;
 
-  @Option(names = "--seed", defaultValue = "7") long seed;
+  @Option(names = "--seed", defaultValue = "7")
+  long seed;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new FeaturizerSweep()).execute(args));
@@ -93,13 +126,15 @@ public final class FeaturizerSweep implements Callable<Integer> {
   public Integer call() throws Exception {
     for (String f : featurizers) {
       if (!f.equals("patch") && !f.equals("kmeans")) {
-        throw new IllegalArgumentException("--featurizers: unknown featurizer '" + f + "' (patch or kmeans)");
+        throw new IllegalArgumentException(
+            "--featurizers: unknown featurizer '" + f + "' (patch or kmeans)");
       }
     }
     TrainingService service = new TrainingService(ConfigFactory.load());
-    System.out.println("| data set | featurizer | d | m | lr | epochs | batch | wd | range penalty | class-balanced"
-        + " | float val AUC | float val bal-acc | twin val AUC | twin val bal-acc | twin train max abs h"
-        + " | twin train max abs u |");
+    System.out.println(
+        "| data set | featurizer | d | m | lr | epochs | batch | wd | range penalty | class-balanced"
+            + " | float val AUC | float val bal-acc | twin val AUC | twin val bal-acc | twin train max abs h"
+            + " | twin train max abs u |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (String name : datasets) {
       Path file = data.resolve(name + ".npz");
@@ -108,13 +143,24 @@ public final class FeaturizerSweep implements Callable<Integer> {
       }
       MedMnistDataset ds = MedMnistDataset.load(file, name);
       for (Featurizer f : featurizersFor(ds)) {
-        FeatureSet train = f.featurize(ds.train(), n -> { });
-        FeatureSet val = f.featurize(ds.val(), n -> { });
-        // the val split sits where TrainingService expects its evaluation split: nothing here reads test
-        TrainingData td = new TrainingData(name, train, val, ds.classes(), f.description(), f.name(), f,
-            TrainingData.numberedClasses(ds.classes()));
-        String label = f instanceof KMeansPatchFeaturizer k ? "kmeans k=" + k.dim() + " p=" + k.dictionary().size()
-            + " g=" + k.grid() : "patch";
+        FeatureSet train = f.featurize(ds.train(), n -> {});
+        FeatureSet val = f.featurize(ds.val(), n -> {});
+        // the val split sits where TrainingService expects its evaluation split: nothing here reads
+        // test
+        TrainingData td =
+            new TrainingData(
+                name,
+                train,
+                val,
+                ds.classes(),
+                f.description(),
+                f.name(),
+                f,
+                TrainingData.numberedClasses(ds.classes()));
+        String label =
+            f instanceof KMeansPatchFeaturizer k
+                ? "kmeans k=" + k.dim() + " p=" + k.dictionary().size() + " g=" + k.grid()
+                : "patch";
         for (int d : dims) {
           for (int m : hidden) {
             for (double lr : lrs) {
@@ -123,7 +169,15 @@ public final class FeaturizerSweep implements Callable<Integer> {
                   for (double wd : weightDecays) {
                     for (double rp : penalties) {
                       for (boolean cb : balanced) {
-                        run(service, td, label, d, m, lr, e, b,
+                        run(
+                            service,
+                            td,
+                            label,
+                            d,
+                            m,
+                            lr,
+                            e,
+                            b,
                             new TrainingConfig(e, b, lr, 0.1, 0.9, wd, seed, rp, cb));
                       }
                     }
@@ -148,7 +202,9 @@ public final class FeaturizerSweep implements Callable<Integer> {
         for (int k : centroids) {
           for (int p : patchSizes) {
             for (int g : grids) {
-              out.add(KMeansPatchFeaturizer.fit(ds.train(), new KMeansSettings(p, k, g, def.samples(), def.seed())));
+              out.add(
+                  KMeansPatchFeaturizer.fit(
+                      ds.train(), new KMeansSettings(p, k, g, def.samples(), def.seed())));
             }
           }
         }
@@ -157,19 +213,47 @@ public final class FeaturizerSweep implements Callable<Integer> {
     return out;
   }
 
-  private void run(TrainingService service, TrainingData td, String label, int d, int m, double lr, int e, int b,
+  private void run(
+      TrainingService service,
+      TrainingData td,
+      String label,
+      int d,
+      int m,
+      double lr,
+      int e,
+      int b,
       TrainingConfig cfg) {
     if (d > td.train().dim() || m > td.train().tokens()) {
       return; // the PCA cannot widen tokens, and the encrypted packing needs m <= T
     }
-    TrainingReport r = service.train(service.prepare(new TrainingRequest(td, d, m, clip, cfg, null)),
-        TrainingListener.NONE).report();
+    TrainingReport r =
+        service
+            .train(
+                service.prepare(new TrainingRequest(td, d, m, clip, cfg, null)),
+                TrainingListener.NONE)
+            .report();
     Metrics fl = r.floatMetrics();
     Metrics tw = r.twinMetrics();
-    System.out.printf(Locale.ROOT, "| %s | %s | %d | %d | %.3g | %d | %d | %.0e | %.3g | %s | %.4f | %.3f | %.4f | %.3f"
-        + " | %.2f | %.2f |%n", td.dataset(), label, d, m, lr, e, b, cfg.weightDecay(), cfg.rangePenalty(),
-        cfg.classBalanced() ? "yes" : "no", fl.auc(), fl.balancedAccuracy(), tw.auc(), tw.balancedAccuracy(),
-        r.domain().maxPreActivation(), r.domain().maxLogit());
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %s | %d | %d | %.3g | %d | %d | %.0e | %.3g | %s | %.4f | %.3f | %.4f | %.3f"
+            + " | %.2f | %.2f |%n",
+        td.dataset(),
+        label,
+        d,
+        m,
+        lr,
+        e,
+        b,
+        cfg.weightDecay(),
+        cfg.rangePenalty(),
+        cfg.classBalanced() ? "yes" : "no",
+        fl.auc(),
+        fl.balancedAccuracy(),
+        tw.auc(),
+        tw.balancedAccuracy(),
+        r.domain().maxPreActivation(),
+        r.domain().maxLogit());
     System.out.flush();
   }
 }

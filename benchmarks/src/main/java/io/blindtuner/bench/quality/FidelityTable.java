@@ -9,19 +9,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The README's fidelity table, made from {@code train --report} files so that no figure is copied by hand: one
- * row per report, with the float reference, the plaintext twin, the encrypted run (when the report has one, with
- * its seconds per step and training time) and MedMNIST v2's auto-sklearn baseline beside them.
+ * The README's fidelity table, made from {@code train --report} files so that no figure is copied
+ * by hand: one row per report, with the float reference, the plaintext twin, the encrypted run
+ * (when the report has one, with its seconds per step and training time) and MedMNIST v2's
+ * auto-sklearn baseline beside them.
  *
- * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.quality.FidelityTable
- * bench/quality/*.json}
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
+ * io.blindtuner.bench.quality.FidelityTable bench/quality/*.json}
  */
 public final class FidelityTable {
-  /** auto-sklearn's test AUC (MedMNIST v2, 28x28) and the balanced accuracy issue 12 asks for beside it. */
-  private static final Map<String, double[]> TARGETS = Map.of(
-      "breastmnist", new double[] {0.836, 0.70},
-      "pneumoniamnist", new double[] {0.942, 0.85},
-      "retinamnist", new double[] {0.690, 0.35});
+  /**
+   * auto-sklearn's test AUC (MedMNIST v2, 28x28) and the balanced accuracy issue 12 asks for beside
+   * it.
+   */
+  private static final Map<String, double[]> TARGETS =
+      Map.of(
+          "breastmnist", new double[] {0.836, 0.70},
+          "pneumoniamnist", new double[] {0.942, 0.85},
+          "retinamnist", new double[] {0.690, 0.35});
 
   private FidelityTable() {}
 
@@ -30,9 +35,10 @@ public final class FidelityTable {
       System.err.println("usage: FidelityTable REPORT.json...");
       System.exit(2);
     }
-    System.out.println("| data set | epochs | float acc / bal. acc / AUC | twin | encrypted (s/step, training time)"
-        + " | encrypted − twin"
-        + " | auto-sklearn AUC (bal. acc asked) | report |");
+    System.out.println(
+        "| data set | epochs | float acc / bal. acc / AUC | twin | encrypted (s/step, training time)"
+            + " | encrypted − twin"
+            + " | auto-sklearn AUC (bal. acc asked) | report |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (String a : args) {
       System.out.println(row(Path.of(a)));
@@ -43,7 +49,8 @@ public final class FidelityTable {
    * One table row of a report.
    *
    * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException naming the file and the field if a field the row needs is missing
+   * @throws IllegalArgumentException naming the file and the field if a field the row needs is
+   *     missing
    */
   static String row(Path file) throws IOException {
     String json = Files.readString(file);
@@ -54,20 +61,52 @@ public final class FidelityTable {
     String judged = encrypted ? "encrypted" : "twin";
     double auc = number(file, json, judged + "_auc");
     double bal = number(file, json, judged + "_balanced_accuracy");
-    String enc = encrypted ? metrics(file, json, "encrypted") + String.format(Locale.ROOT, " (%.2f, %.0f min)",
-        number(file, json, "seconds_per_step"), number(file, json, "encrypted") / 60) : "not run";
-    String diff = encrypted ? String.format(Locale.ROOT, "%+.2f pp, %+.4f AUC",
-        number(file, json, "encrypted_vs_twin_accuracy_pp"), number(file, json, "encrypted_vs_twin_auc")) : "";
-    String goal = target == null ? "" : String.format(Locale.ROOT, "%.3f (%.2f): %s", target[0], target[1],
-        auc >= target[0] && bal >= target[1] ? "met" : "**not met**");
-    return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | `%s` |", dataset,
-        (int) number(file, json, "epochs"), metrics(file, json, "float"), metrics(file, json, "twin"), enc, diff,
-        goal, file);
+    String enc =
+        encrypted
+            ? metrics(file, json, "encrypted")
+                + String.format(
+                    Locale.ROOT,
+                    " (%.2f, %.0f min)",
+                    number(file, json, "seconds_per_step"),
+                    number(file, json, "encrypted") / 60)
+            : "not run";
+    String diff =
+        encrypted
+            ? String.format(
+                Locale.ROOT,
+                "%+.2f pp, %+.4f AUC",
+                number(file, json, "encrypted_vs_twin_accuracy_pp"),
+                number(file, json, "encrypted_vs_twin_auc"))
+            : "";
+    String goal =
+        target == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "%.3f (%.2f): %s",
+                target[0],
+                target[1],
+                auc >= target[0] && bal >= target[1] ? "met" : "**not met**");
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d | %s | %s | %s | %s | %s | `%s` |",
+        dataset,
+        (int) number(file, json, "epochs"),
+        metrics(file, json, "float"),
+        metrics(file, json, "twin"),
+        enc,
+        diff,
+        goal,
+        file);
   }
 
   private static String metrics(Path file, String json, String run) {
-    return String.format(Locale.ROOT, "%.1f%% / %.1f%% / %.4f", 100 * number(file, json, run + "_accuracy"),
-        100 * number(file, json, run + "_balanced_accuracy"), number(file, json, run + "_auc"));
+    return String.format(
+        Locale.ROOT,
+        "%.1f%% / %.1f%% / %.4f",
+        100 * number(file, json, run + "_accuracy"),
+        100 * number(file, json, run + "_balanced_accuracy"),
+        number(file, json, run + "_auc"));
   }
 
   private static double number(Path file, String json, String key) {

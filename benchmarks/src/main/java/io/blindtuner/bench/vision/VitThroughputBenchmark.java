@@ -27,21 +27,23 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Images per second of the Java DeiT trunk at 224x224 with DeiT-tiny's shape (random weights: speed does not
- * depend on the values). {@code forward}: one trunk pass per call on each JMH thread, each with its own buffers
- * (ops/s = images/s; add {@code -t 2} for both cores). {@code featurize}: the hospital path end to end (bicubic
- * resize of a 28x28 image, normalisation, trunk, pooling) on a batch of {@value #BATCH} images with one worker
- * per core; images/s = ops/s x {@value #BATCH}.
+ * Images per second of the Java DeiT trunk at 224x224 with DeiT-tiny's shape (random weights: speed
+ * does not depend on the values). {@code forward}: one trunk pass per call on each JMH thread, each
+ * with its own buffers (ops/s = images/s; add {@code -t 2} for both cores). {@code featurize}: the
+ * hospital path end to end (bicubic resize of a 28x28 image, normalisation, trunk, pooling) on a
+ * batch of {@value #BATCH} images with one worker per core; images/s = ops/s x {@value #BATCH}.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar VitThroughputBenchmark} (and
- * {@code VitThroughputBenchmark.forward -t 2}).
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar VitThroughputBenchmark} (and {@code
+ * VitThroughputBenchmark.forward -t 2}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 10)
-@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms2g", "-Xmx2g"})
 public class VitThroughputBenchmark {
   static final int BATCH = 16;
 
@@ -97,6 +99,6 @@ public class VitThroughputBenchmark {
 
   @Benchmark
   public float[] featurize() {
-    return featurizer.featurize(batch, k -> { }).values();
+    return featurizer.featurize(batch, k -> {}).values();
   }
 }

@@ -2,9 +2,9 @@ package io.blindtuner.he.ckks;
 
 /** An operand (ciphertext, plaintext or key) was made under different encryption parameters. */
 public class ParameterMismatchException extends HeException {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    public ParameterMismatchException(String message) {
-        super(message);
-    }
+  public ParameterMismatchException(String message) {
+    super(message);
+  }
 }

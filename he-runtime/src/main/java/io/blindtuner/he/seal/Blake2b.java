@@ -54,7 +54,9 @@ final class Blake2b {
     }
     outLen = param[0] & 0xff;
     int keyLen = param[1] & 0xff;
-    if (outLen < 1 || outLen > MAX_OUT_BYTES || keyLen > MAX_OUT_BYTES
+    if (outLen < 1
+        || outLen > MAX_OUT_BYTES
+        || keyLen > MAX_OUT_BYTES
         || keyLen != (key == null ? 0 : key.length)) {
       throw new IllegalArgumentException("BLAKE2b digest or key length invalid");
     }
@@ -88,7 +90,8 @@ final class Blake2b {
   void update(byte[] in, int off, int len) {
     while (len > 0) {
       if (bufLen == BLOCK_BYTES) {
-        // Only compress a full buffer once more input arrives: the last block is compressed in digest().
+        // Only compress a full buffer once more input arrives: the last block is compressed in
+        // digest().
         increment(BLOCK_BYTES);
         compress(buf, 0, false);
         bufLen = 0;

@@ -1,9 +1,9 @@
 package io.blindtuner.he.seal;
 
 /**
- * BLAKE2Xb, the extendable-output variant of BLAKE2b, exactly as the BLAKE2 reference code that SEAL
- * ships (util/blake2xb.c): a root BLAKE2b-512 over the (keyed) input with xof_length set, then one
- * BLAKE2b node per 64 output bytes keyed by nothing, hashing the root with leaf_length = 64,
+ * BLAKE2Xb, the extendable-output variant of BLAKE2b, exactly as the BLAKE2 reference code that
+ * SEAL ships (util/blake2xb.c): a root BLAKE2b-512 over the (keyed) input with xof_length set, then
+ * one BLAKE2b node per 64 output bytes keyed by nothing, hashing the root with leaf_length = 64,
  * inner_length = 64 and node_offset = block index.
  */
 final class Blake2xb {

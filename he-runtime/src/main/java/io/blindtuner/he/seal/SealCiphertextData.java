@@ -1,8 +1,8 @@
 package io.blindtuner.he.seal;
 
 /**
- * The contents of a SEAL Ciphertext (also the body of a PublicKey and of each key-switching key)
- * in SEAL's own terms, independent of the engine.
+ * The contents of a SEAL Ciphertext (also the body of a PublicKey and of each key-switching key) in
+ * SEAL's own terms, independent of the engine.
  *
  * @param parmsId level of the ciphertext
  * @param nttForm whether polys are in NTT form (always true for CKKS)
@@ -13,7 +13,12 @@ package io.blindtuner.he.seal;
  *     seeded form (c0 and the seed only)
  */
 public record SealCiphertextData(
-    SealParmsId parmsId, boolean nttForm, long[][][] polys, double scale, long correctionFactor, SealPrngInfo seed) {
+    SealParmsId parmsId,
+    boolean nttForm,
+    long[][][] polys,
+    double scale,
+    long correctionFactor,
+    SealPrngInfo seed) {
   /** SEAL_CIPHERTEXT_SIZE_MIN and _MAX. */
   public static final int MIN_SIZE = 2;
 

@@ -22,10 +22,10 @@ import java.util.Map;
 
 /**
  * Moves engine objects to and from SEAL 4.1 bytes for one parameter set. The engine follows SEAL's
- * conventions (prime order with the special prime last, bit-reversed negacyclic NTT with the smallest
- * 2N-th root, key-switching keys with one digit per data prime), so the polynomials map one to one:
- * a SEAL data level with c primes is engine level c - 1, the SEAL key level is the engine's key
- * polynomials, and SEAL's GaloisKeys index (g - 1)/2 is the engine's Galois element g.
+ * conventions (prime order with the special prime last, bit-reversed negacyclic NTT with the
+ * smallest 2N-th root, key-switching keys with one digit per data prime), so the polynomials map
+ * one to one: a SEAL data level with c primes is engine level c - 1, the SEAL key level is the
+ * engine's key polynomials, and SEAL's GaloisKeys index (g - 1)/2 is the engine's Galois element g.
  *
  * <p>Readers throw {@link SealFormatException} for anything malformed or not of these parameters.
  */
@@ -51,34 +51,44 @@ public final class SealCodec {
     return of(p, false);
   }
 
-  /** As {@link #of(SealEncryptionParameters)} but accepting insecure sets: for tests with small rings only. */
+  /**
+   * As {@link #of(SealEncryptionParameters)} but accepting insecure sets: for tests with small
+   * rings only.
+   */
   public static SealCodec ofInsecure(SealEncryptionParameters p) {
     return of(p, true);
   }
 
   private static SealCodec of(SealEncryptionParameters p, boolean insecure) {
     if (p.scheme() != SealEncryptionParameters.SCHEME_CKKS) {
-      throw new SealFormatException("EncryptionParameters: scheme " + p.scheme() + " is not CKKS (2)");
+      throw new SealFormatException(
+          "EncryptionParameters: scheme " + p.scheme() + " is not CKKS (2)");
     }
     CkksSpec spec = CkksSpec.ofPrimes(p.degree(), p.coeffModulus());
     try {
       return new SealCodec(p, CkksParameters.create(insecure ? spec.asInsecure() : spec));
     } catch (HeException e) {
-      throw new SealFormatException("EncryptionParameters: not usable by the engine: " + e.getMessage(), e);
+      throw new SealFormatException(
+          "EncryptionParameters: not usable by the engine: " + e.getMessage(), e);
     }
   }
 
   /**
    * The codec for engine parameters.
    *
-   * @throws IllegalArgumentException if the parameters use hybrid key switching: SEAL has one special prime and
-   *     one key-switching digit per data prime, so it can read neither their keys nor their key-level objects
+   * @throws IllegalArgumentException if the parameters use hybrid key switching: SEAL has one
+   *     special prime and one key-switching digit per data prime, so it can read neither their keys
+   *     nor their key-level objects
    */
   public static SealCodec of(CkksParameters p) {
     if (!p.keySwitchLayout().isSeal()) {
-      throw new IllegalArgumentException("SealCodec: " + p + " switches keys in the hybrid layout "
-          + p.keySwitchLayout() + ", which SEAL cannot read (it has one special prime and one digit per data"
-          + " prime); use parameters in SEAL's layout (a CkksSpec without withKeySwitching) for SEAL clients");
+      throw new IllegalArgumentException(
+          "SealCodec: "
+              + p
+              + " switches keys in the hybrid layout "
+              + p.keySwitchLayout()
+              + ", which SEAL cannot read (it has one special prime and one digit per data"
+              + " prime); use parameters in SEAL's layout (a CkksSpec without withKeySwitching) for SEAL clients");
     }
     return new SealCodec(SealEncryptionParameters.ckks(p.n(), p.primes()), p);
   }
@@ -105,7 +115,8 @@ public final class SealCodec {
   /**
    * The SEAL bytes of a ciphertext (full form).
    *
-   * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this codec's
+   * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this
+   *     codec's
    */
   public byte[] write(Ciphertext ct, SealComprMode mode) {
     return SealWire.writeCiphertext(toSeal(ct, null), mode);
@@ -116,18 +127,27 @@ public final class SealCodec {
    *
    * @param prng the generator its Encryptor expanded the seed with (a {@link SealPrngFactory})
    * @throws IllegalArgumentException if the seed is not SEAL's 64 bytes
-   * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this codec's
+   * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this
+   *     codec's
    */
   public byte[] write(SeededCiphertext ct, SealPrngFactory prng, SealComprMode mode) {
-    ckks.check(ct.ciphertext().parametersId(), "ciphertext", WRITE); // before the seed, so the message names the cause
-    return SealWire.writeCiphertext(toSeal(ct.ciphertext(), SealPrngInfo.fromBytes(prng.type(), ct.seed())), mode);
+    ckks.check(
+        ct.ciphertext().parametersId(),
+        "ciphertext",
+        WRITE); // before the seed, so the message names the cause
+    return SealWire.writeCiphertext(
+        toSeal(ct.ciphertext(), SealPrngInfo.fromBytes(prng.type(), ct.seed())), mode);
   }
 
   /** The engine ciphertext of SEAL ciphertext data (seeds already expanded). */
   public Ciphertext toEngine(SealCiphertextData d) {
     if (d.size() > Ciphertext.MAX_SIZE) {
-      throw new SealFormatException("Ciphertext: size " + d.size() + " is valid SEAL but the engine handles at most "
-          + Ciphertext.MAX_SIZE + " (relinearize first)");
+      throw new SealFormatException(
+          "Ciphertext: size "
+              + d.size()
+              + " is valid SEAL but the engine handles at most "
+              + Ciphertext.MAX_SIZE
+              + " (relinearize first)");
     }
     int level = seal.primeCountOf(d.parmsId(), "Ciphertext") - 1;
     Ciphertext ct = new Ciphertext(ckks, d.size(), level, d.scale());
@@ -140,8 +160,8 @@ public final class SealCodec {
   /**
    * SEAL ciphertext data of an engine ciphertext; seeded form if seed is not null (size 2 only).
    *
-   * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this codec's (its
-   *     polynomials would be labelled with a parms_id they do not belong to)
+   * @throws ParameterMismatchException if the ciphertext belongs to other parameters than this
+   *     codec's (its polynomials would be labelled with a parms_id they do not belong to)
    */
   public SealCiphertextData toSeal(Ciphertext ct, SealPrngInfo seed) {
     ckks.check(ct.parametersId(), "ciphertext", WRITE);
@@ -163,7 +183,8 @@ public final class SealCodec {
     SealPlaintextData d = SealWire.readPlaintext(seal, data);
     int count = d.limbs().length;
     if (count > ckks.maxLevel() + 1) {
-      throw new SealFormatException("Plaintext: at the key level; the engine holds plaintexts at data levels only");
+      throw new SealFormatException(
+          "Plaintext: at the key level; the engine holds plaintexts at data levels only");
     }
     Plaintext pt = new Plaintext(ckks, count - 1, d.scale());
     copyLimbs(d.limbs(), pt.poly());
@@ -173,11 +194,13 @@ public final class SealCodec {
   /**
    * The SEAL bytes of a plaintext.
    *
-   * @throws ParameterMismatchException if the plaintext belongs to other parameters than this codec's
+   * @throws ParameterMismatchException if the plaintext belongs to other parameters than this
+   *     codec's
    */
   public byte[] write(Plaintext pt, SealComprMode mode) {
     ckks.check(pt.parametersId(), "plaintext", WRITE);
-    return SealWire.writePlaintext(new SealPlaintextData(seal.parmsId(pt.level() + 1), pt.poly().limbs(), pt.scale()), mode);
+    return SealWire.writePlaintext(
+        new SealPlaintextData(seal.parmsId(pt.level() + 1), pt.poly().limbs(), pt.scale()), mode);
   }
 
   /**
@@ -199,7 +222,8 @@ public final class SealCodec {
    */
   public byte[] write(SecretKey sk, SealComprMode mode) {
     ckks.check(sk.parametersId(), "secret key", WRITE);
-    return SealWire.writePlaintext(new SealPlaintextData(seal.keyParmsId(), sk.poly().limbs(), 1.0), mode);
+    return SealWire.writePlaintext(
+        new SealPlaintextData(seal.keyParmsId(), sk.poly().limbs(), 1.0), mode);
   }
 
   // ---------------------------------------------------------------- public and key-switching keys
@@ -224,10 +248,11 @@ public final class SealCodec {
   }
 
   /**
-   * The SEAL bytes of a public key in seeded form (p0 and the recorded seed of p1), about half the size.
+   * The SEAL bytes of a public key in seeded form (p0 and the recorded seed of p1), about half the
+   * size.
    *
-   * @throws IllegalArgumentException if the key has no recorded seed or its seed was not expanded with SEAL's PRNG
-   *     (make it with a KeyGenerator given a {@link SealPrngFactory})
+   * @throws IllegalArgumentException if the key has no recorded seed or its seed was not expanded
+   *     with SEAL's PRNG (make it with a KeyGenerator given a {@link SealPrngFactory})
    * @throws ParameterMismatchException if the key belongs to other parameters than this codec's
    */
   public byte[] writeSeeded(PublicKey pk, SealComprMode mode) {
@@ -236,7 +261,8 @@ public final class SealCodec {
 
   private byte[] write(PublicKey pk, boolean seeded, SealComprMode mode) {
     ckks.check(pk.parametersId(), "public key", WRITE);
-    return SealWire.writeCiphertext(keyCiphertext(pk.p0(), pk.p1(), seeded ? sealSeed(pk.seed(), "public key") : null), mode);
+    return SealWire.writeCiphertext(
+        keyCiphertext(pk.p0(), pk.p1(), seeded ? sealSeed(pk.seed(), "public key") : null), mode);
   }
 
   /**
@@ -251,7 +277,8 @@ public final class SealCodec {
   /**
    * The SEAL bytes of relinearization keys (full form).
    *
-   * @throws IllegalArgumentException if the keys are in the hybrid key-switching layout, which SEAL cannot read
+   * @throws IllegalArgumentException if the keys are in the hybrid key-switching layout, which SEAL
+   *     cannot read
    * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] write(RelinKeys rk, SealComprMode mode) {
@@ -261,8 +288,9 @@ public final class SealCodec {
   /**
    * The SEAL bytes of relinearization keys in seeded form (each b_i and the recorded seed of a_i).
    *
-   * @throws IllegalArgumentException if the keys have no recorded seeds or were not expanded with SEAL's PRNG
-   *     (make them with a KeyGenerator given a {@link SealPrngFactory}), or are in the hybrid key-switching layout
+   * @throws IllegalArgumentException if the keys have no recorded seeds or were not expanded with
+   *     SEAL's PRNG (make them with a KeyGenerator given a {@link SealPrngFactory}), or are in the
+   *     hybrid key-switching layout
    * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] writeSeeded(RelinKeys rk, SealComprMode mode) {
@@ -272,15 +300,25 @@ public final class SealCodec {
   private byte[] write(RelinKeys rk, boolean seeded, SealComprMode mode) {
     requireSealLayout(rk.key().layout(), "relinearization keys");
     ckks.check(rk.parametersId(), "relinearization keys", WRITE);
-    return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(),
-        List.of(parts(rk.key(), seeded, "relinearization key"))), mode);
+    return SealWire.writeKSwitchKeys(
+        new SealKSwitchKeysData(
+            seal.keyParmsId(), List.of(parts(rk.key(), seeded, "relinearization key"))),
+        mode);
   }
 
-  /** SEAL has one special prime and one key-switching digit per data prime: a hybrid key has no SEAL form. */
+  /**
+   * SEAL has one special prime and one key-switching digit per data prime: a hybrid key has no SEAL
+   * form.
+   */
   private static void requireSealLayout(KeySwitchLayout layout, String what) {
     if (!layout.isSeal()) {
-      throw new IllegalArgumentException(WRITE + ": " + what + " are in the hybrid key-switching layout " + layout
-          + ", which SEAL cannot read; SEAL clients need keys made with parameters in SEAL's layout");
+      throw new IllegalArgumentException(
+          WRITE
+              + ": "
+              + what
+              + " are in the hybrid key-switching layout "
+              + layout
+              + ", which SEAL cannot read; SEAL clients need keys made with parameters in SEAL's layout");
     }
   }
 
@@ -303,7 +341,8 @@ public final class SealCodec {
   /**
    * The SEAL bytes of Galois keys (full form).
    *
-   * @throws IllegalArgumentException if the keys are in the hybrid key-switching layout, which SEAL cannot read
+   * @throws IllegalArgumentException if the keys are in the hybrid key-switching layout, which SEAL
+   *     cannot read
    * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] write(GaloisKeys gk, SealComprMode mode) {
@@ -313,8 +352,9 @@ public final class SealCodec {
   /**
    * The SEAL bytes of Galois keys in seeded form (each b_i and the recorded seed of a_i).
    *
-   * @throws IllegalArgumentException if a key has no recorded seeds or was not expanded with SEAL's PRNG
-   *     (make them with a KeyGenerator given a {@link SealPrngFactory}), or are in the hybrid key-switching layout
+   * @throws IllegalArgumentException if a key has no recorded seeds or was not expanded with SEAL's
+   *     PRNG (make them with a KeyGenerator given a {@link SealPrngFactory}), or are in the hybrid
+   *     key-switching layout
    * @throws ParameterMismatchException if the keys belong to other parameters than this codec's
    */
   public byte[] writeSeeded(GaloisKeys gk, SealComprMode mode) {
@@ -333,11 +373,15 @@ public final class SealCodec {
     return SealWire.writeKSwitchKeys(new SealKSwitchKeysData(seal.keyParmsId(), keys), mode);
   }
 
-  /** The engine key-switching key of SEAL key parts (one size-2 key-level ciphertext per data prime). */
+  /**
+   * The engine key-switching key of SEAL key parts (one size-2 key-level ciphertext per data
+   * prime).
+   */
   KeySwitchKey keySwitchKey(List<SealCiphertextData> parts) {
     RnsPoly[][] digits = new RnsPoly[parts.size()][];
     for (int i = 0; i < parts.size(); i++) {
-      digits[i] = new RnsPoly[] {keyPoly(parts.get(i).polys()[0]), keyPoly(parts.get(i).polys()[1])};
+      digits[i] =
+          new RnsPoly[] {keyPoly(parts.get(i).polys()[0]), keyPoly(parts.get(i).polys()[1])};
     }
     return new KeySwitchKey(ckks, digits);
   }
@@ -353,17 +397,24 @@ public final class SealCodec {
   }
 
   private SealCiphertextData keyCiphertext(RnsPoly b, RnsPoly a, SealPrngInfo seed) {
-    return new SealCiphertextData(seal.keyParmsId(), true, new long[][][] {b.limbs(), a.limbs()}, 1.0, 1, seed);
+    return new SealCiphertextData(
+        seal.keyParmsId(), true, new long[][][] {b.limbs(), a.limbs()}, 1.0, 1, seed);
   }
 
-  /** SEAL's seed record of a key ciphertext: only a seed that SEAL's PRNG expands to the same a will do. */
+  /**
+   * SEAL's seed record of a key ciphertext: only a seed that SEAL's PRNG expands to the same a will
+   * do.
+   */
   private static SealPrngInfo sealSeed(KeySeed seed, String what) {
     if (seed == null) {
-      throw new IllegalArgumentException(what + ": no recorded seed, so no seeded form (write the full form)");
+      throw new IllegalArgumentException(
+          what + ": no recorded seed, so no seeded form (write the full form)");
     }
     if (!(seed.prng() instanceof SealPrngFactory f)) {
-      throw new IllegalArgumentException(what + ": seed is for another PRNG than SEAL's, which would expand it to "
-          + "another a; make the key with a KeyGenerator given a SealPrngFactory");
+      throw new IllegalArgumentException(
+          what
+              + ": seed is for another PRNG than SEAL's, which would expand it to "
+              + "another a; make the key with a KeyGenerator given a SealPrngFactory");
     }
     return SealPrngInfo.fromBytes(f.type(), seed.seed());
   }

@@ -16,13 +16,16 @@ public enum SealComprMode {
     return code;
   }
 
-  /** @throws SealFormatException if the code is not 0 (none), 1 (zlib) or 2 (zstd) */
+  /**
+   * @throws SealFormatException if the code is not 0 (none), 1 (zlib) or 2 (zstd)
+   */
   public static SealComprMode fromCode(int code) {
     for (SealComprMode m : values()) {
       if (m.code == code) {
         return m;
       }
     }
-    throw new SealFormatException("unsupported compr_mode " + code + " (expected 0 none, 1 zlib, 2 zstd)");
+    throw new SealFormatException(
+        "unsupported compr_mode " + code + " (expected 0 none, 1 zlib, 2 zstd)");
   }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * SEAL's EncryptionParameters (scheme, poly_modulus_degree, coeff_modulus, plain_modulus) with its
- * wire codec and modulus chain. Members on the wire: scheme (u8), N (u64), k (u64), then each
- * prime and finally the plain modulus as a nested Modulus object (header + u64 value).
+ * wire codec and modulus chain. Members on the wire: scheme (u8), N (u64), k (u64), then each prime
+ * and finally the plain modulus as a nested Modulus object (header + u64 value).
  *
  * <p>The chain follows SEALContext: level k-1 is the key level (all primes, the special prime
  * last); data levels drop primes from the end, the first data level having k-1 primes.
@@ -17,8 +17,10 @@ import java.util.List;
  * @param coeffModulus the primes q_0 … q_{k-1}, each in (1, 2^61)
  * @param plainModulus 0 for CKKS
  */
-public record SealEncryptionParameters(int scheme, int degree, long[] coeffModulus, long plainModulus) {
+public record SealEncryptionParameters(
+    int scheme, int degree, long[] coeffModulus, long plainModulus) {
   public static final int SCHEME_CKKS = 2;
+
   /** SEAL_POLY_MOD_DEGREE_MAX and SEAL_COEFF_MOD_COUNT_MAX. */
   public static final int MAX_DEGREE = 131072;
 
@@ -29,17 +31,24 @@ public record SealEncryptionParameters(int scheme, int degree, long[] coeffModul
       throw new SealFormatException("EncryptionParameters: scheme " + scheme + " (expected 0..3)");
     }
     if (degree < 2 || degree > MAX_DEGREE || Integer.bitCount(degree) != 1) {
-      throw new SealFormatException("EncryptionParameters: poly_modulus_degree " + degree
-          + " is not a power of two in [2, " + MAX_DEGREE + "]");
+      throw new SealFormatException(
+          "EncryptionParameters: poly_modulus_degree "
+              + degree
+              + " is not a power of two in [2, "
+              + MAX_DEGREE
+              + "]");
     }
     if (coeffModulus == null || coeffModulus.length < 1 || coeffModulus.length > MAX_PRIMES) {
-      throw new SealFormatException("EncryptionParameters: coeff_modulus must hold 1.." + MAX_PRIMES + " primes");
+      throw new SealFormatException(
+          "EncryptionParameters: coeff_modulus must hold 1.." + MAX_PRIMES + " primes");
     }
     coeffModulus = coeffModulus.clone();
     for (long q : coeffModulus) {
       if (q <= 1 || q >= (1L << 61)) {
-        throw new SealFormatException("EncryptionParameters: coeff_modulus value " + Long.toUnsignedString(q)
-            + " outside (1, 2^61)");
+        throw new SealFormatException(
+            "EncryptionParameters: coeff_modulus value "
+                + Long.toUnsignedString(q)
+                + " outside (1, 2^61)");
       }
     }
     if (plainModulus < 0 || plainModulus >= (1L << 61)) {
@@ -100,21 +109,32 @@ public record SealEncryptionParameters(int scheme, int degree, long[] coeffModul
         return c;
       }
     }
-    throw new SealFormatException(what + ": parms_id " + id + " belongs to no level of these encryption parameters "
-        + "(N=" + degree + ", coeff_modulus=" + Arrays.toString(coeffModulus) + ")");
+    throw new SealFormatException(
+        what
+            + ": parms_id "
+            + id
+            + " belongs to no level of these encryption parameters "
+            + "(N="
+            + degree
+            + ", coeff_modulus="
+            + Arrays.toString(coeffModulus)
+            + ")");
   }
 
   /** The SEAL 4.1 bytes of these parameters. */
   public byte[] save(SealComprMode mode) {
-    return SealSerialization.save(mode, 64 + 24 * coeffModulus.length, o -> {
-      o.u8(scheme);
-      o.u64(degree);
-      o.u64(coeffModulus.length);
-      for (long q : coeffModulus) {
-        o.nested(8, m -> m.u64(q));
-      }
-      o.nested(8, m -> m.u64(plainModulus));
-    });
+    return SealSerialization.save(
+        mode,
+        64 + 24 * coeffModulus.length,
+        o -> {
+          o.u8(scheme);
+          o.u64(degree);
+          o.u64(coeffModulus.length);
+          for (long q : coeffModulus) {
+            o.nested(8, m -> m.u64(q));
+          }
+          o.nested(8, m -> m.u64(plainModulus));
+        });
   }
 
   /**
@@ -124,30 +144,44 @@ public record SealEncryptionParameters(int scheme, int degree, long[] coeffModul
    */
   public static SealEncryptionParameters load(byte[] data) {
     String what = "EncryptionParameters";
-    return SealSerialization.load(data, what, 1 << 20, lc -> {
-      SealInput in = lc.in();
-      int scheme = in.u8("scheme");
-      long n = in.u64("poly_modulus_degree");
-      long k = in.u64("coeff_modulus size");
-      if (k < 1 || k > MAX_PRIMES) {
-        throw new SealFormatException(what + ": coeff_modulus size " + Long.toUnsignedString(k) + " (expected 1.." + MAX_PRIMES + ")");
-      }
-      if (n < 2 || n > MAX_DEGREE) {
-        throw new SealFormatException(what + ": poly_modulus_degree " + Long.toUnsignedString(n) + " out of range");
-      }
-      long[] primes = new long[(int) k];
-      for (int i = 0; i < k; i++) {
-        primes[i] = in.nested("coeff_modulus[" + i + "]", h -> in.u64("modulus value"));
-      }
-      long plain = in.nested("plain_modulus", h -> in.u64("modulus value"));
-      return new SealEncryptionParameters(scheme, (int) n, primes, plain);
-    });
+    return SealSerialization.load(
+        data,
+        what,
+        1 << 20,
+        lc -> {
+          SealInput in = lc.in();
+          int scheme = in.u8("scheme");
+          long n = in.u64("poly_modulus_degree");
+          long k = in.u64("coeff_modulus size");
+          if (k < 1 || k > MAX_PRIMES) {
+            throw new SealFormatException(
+                what
+                    + ": coeff_modulus size "
+                    + Long.toUnsignedString(k)
+                    + " (expected 1.."
+                    + MAX_PRIMES
+                    + ")");
+          }
+          if (n < 2 || n > MAX_DEGREE) {
+            throw new SealFormatException(
+                what + ": poly_modulus_degree " + Long.toUnsignedString(n) + " out of range");
+          }
+          long[] primes = new long[(int) k];
+          for (int i = 0; i < k; i++) {
+            primes[i] = in.nested("coeff_modulus[" + i + "]", h -> in.u64("modulus value"));
+          }
+          long plain = in.nested("plain_modulus", h -> in.u64("modulus value"));
+          return new SealEncryptionParameters(scheme, (int) n, primes, plain);
+        });
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SealEncryptionParameters p && scheme == p.scheme && degree == p.degree
-        && plainModulus == p.plainModulus && Arrays.equals(coeffModulus, p.coeffModulus);
+    return o instanceof SealEncryptionParameters p
+        && scheme == p.scheme
+        && degree == p.degree
+        && plainModulus == p.plainModulus
+        && Arrays.equals(coeffModulus, p.coeffModulus);
   }
 
   @Override
@@ -157,7 +191,14 @@ public record SealEncryptionParameters(int scheme, int degree, long[] coeffModul
 
   @Override
   public String toString() {
-    return "SealEncryptionParameters[scheme=" + scheme + ", N=" + degree + ", coeff_modulus="
-        + Arrays.toString(coeffModulus) + ", plain_modulus=" + plainModulus + "]";
+    return "SealEncryptionParameters[scheme="
+        + scheme
+        + ", N="
+        + degree
+        + ", coeff_modulus="
+        + Arrays.toString(coeffModulus)
+        + ", plain_modulus="
+        + plainModulus
+        + "]";
   }
 }

@@ -14,19 +14,25 @@ package io.blindtuner.he.seal;
 public record SealHeader(int versionMajor, int versionMinor, SealComprMode comprMode, long size) {
   public static final int MAGIC = 0xA15E;
   public static final int BYTES = 16;
+
   /**
-   * The version written: 4.1, which every SEAL 4.x reads (a SEAL reader accepts its own major version with a
-   * minor up to its own), node-seal 7 and TenSEAL (SEAL 4.1) included. The wire format has not changed since 4.0.
+   * The version written: 4.1, which every SEAL 4.x reads (a SEAL reader accepts its own major
+   * version with a minor up to its own), node-seal 7 and TenSEAL (SEAL 4.1) included. The wire
+   * format has not changed since 4.0.
    */
   public static final int WRITE_MAJOR = 4;
 
   public static final int WRITE_MINOR = 1;
 
-  /** The newest minor of major 4 read: SEAL 4.4 (4.4.3 is the current release), as SEAL 4.4 itself reads. */
+  /**
+   * The newest minor of major 4 read: SEAL 4.4 (4.4.3 is the current release), as SEAL 4.4 itself
+   * reads.
+   */
   public static final int READ_MINOR = 4;
 
   /** What is read, for messages and {@code seal inspect}. */
-  public static final String READS = "reads SEAL 3.4 to 3.7 and 4.0 to 4." + READ_MINOR + ", writes 4." + WRITE_MINOR;
+  public static final String READS =
+      "reads SEAL 3.4 to 3.7 and 4.0 to 4." + READ_MINOR + ", writes 4." + WRITE_MINOR;
 
   public SealHeader {
     if (comprMode == null || size < BYTES) {
@@ -52,7 +58,8 @@ public record SealHeader(int versionMajor, int versionMinor, SealComprMode compr
     }
     int magic = (b[off] & 0xff) | (b[off + 1] & 0xff) << 8;
     if (magic != MAGIC) {
-      throw new SealFormatException(String.format("%s: bad SEAL magic 0x%04X (expected 0xA15E)", what, magic));
+      throw new SealFormatException(
+          String.format("%s: bad SEAL magic 0x%04X (expected 0xA15E)", what, magic));
     }
     int headerSize = b[off + 2] & 0xff;
     if (headerSize == 0) {
@@ -69,8 +76,8 @@ public record SealHeader(int versionMajor, int versionMinor, SealComprMode compr
     int minor = b[off + 4] & 0xff;
     boolean ok = (major == 4 && minor <= READ_MINOR) || (major == 3 && minor >= 4 && minor <= 7);
     if (!ok) {
-      throw new SealFormatException(what + ": SEAL version " + major + "." + minor + " not supported (" + READS
-          + ")");
+      throw new SealFormatException(
+          what + ": SEAL version " + major + "." + minor + " not supported (" + READS + ")");
     }
     SealComprMode mode = SealComprMode.fromCode(b[off + 5] & 0xff);
     long size = Blake2b.le64(b, off + 8);
@@ -80,7 +87,8 @@ public record SealHeader(int versionMajor, int versionMinor, SealComprMode compr
 
   private static void checkSize(long size, String what) {
     if (size < BYTES) {
-      throw new SealFormatException(what + ": SEAL header declares size " + Long.toUnsignedString(size) + " < 16");
+      throw new SealFormatException(
+          what + ": SEAL header declares size " + Long.toUnsignedString(size) + " < 16");
     }
   }
 

@@ -37,7 +37,13 @@ final class SealInput {
     if (capped && limit == outerLimit) {
       return what + ": decompressed data exceeds the cap of " + limit + " bytes at " + field;
     }
-    return what + ": truncated at " + field + " (needs " + n + " bytes, " + Math.max(0, remaining())
+    return what
+        + ": truncated at "
+        + field
+        + " (needs "
+        + n
+        + " bytes, "
+        + Math.max(0, remaining())
         + " remain in the object)";
   }
 
@@ -98,29 +104,46 @@ final class SealInput {
     bufPos += SealHeader.BYTES;
     pos += SealHeader.BYTES;
     if (h.comprMode() != SealComprMode.NONE) {
-      throw new SealFormatException(what + ": nested " + inner + " is compressed; SEAL never writes that");
+      throw new SealFormatException(
+          what + ": nested " + inner + " is compressed; SEAL never writes that");
     }
     long members = h.size() - SealHeader.BYTES;
     if (Long.compareUnsigned(members, remaining()) > 0) {
       if (capped && limit == outerLimit) {
         throw new SealFormatException(over("nested " + inner, members));
       }
-      throw new SealFormatException(what + ": nested " + inner + " declares " + Long.toUnsignedString(h.size())
-          + " bytes but only " + (remaining() + SealHeader.BYTES) + " remain");
+      throw new SealFormatException(
+          what
+              + ": nested "
+              + inner
+              + " declares "
+              + Long.toUnsignedString(h.size())
+              + " bytes but only "
+              + (remaining() + SealHeader.BYTES)
+              + " remain");
     }
     long outer = limit;
     long end = pos + members;
     limit = end;
     T result = body.apply(h);
     if (pos != end) {
-      throw new SealFormatException(what + ": nested " + inner + " declares " + h.size() + " bytes but its members use "
-          + (pos - end + members + SealHeader.BYTES));
+      throw new SealFormatException(
+          what
+              + ": nested "
+              + inner
+              + " declares "
+              + h.size()
+              + " bytes but its members use "
+              + (pos - end + members + SealHeader.BYTES));
     }
     limit = outer;
     return result;
   }
 
-  /** All remaining member bytes: up to the declared size, or for compressed data to the stream's end (capped). */
+  /**
+   * All remaining member bytes: up to the declared size, or for compressed data to the stream's end
+   * (capped).
+   */
   byte[] readAll() {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     while (remaining() > 0) {
@@ -150,7 +173,8 @@ final class SealInput {
         // the cap was reached: anything more is over it
         expectEnd();
       } catch (SealFormatException e) {
-        throw new SealFormatException(what + ": decompressed data exceeds the cap of " + limit + " bytes", e);
+        throw new SealFormatException(
+            what + ": decompressed data exceeds the cap of " + limit + " bytes", e);
       }
     }
     return out.toByteArray();
@@ -166,7 +190,8 @@ final class SealInput {
         throw new SealFormatException(what + ": unexpected bytes after the members");
       }
     } catch (IOException e) {
-      throw new SealFormatException(what + ": corrupt compressed data after the members: " + e.getMessage(), e);
+      throw new SealFormatException(
+          what + ": corrupt compressed data after the members: " + e.getMessage(), e);
     }
   }
 
@@ -184,13 +209,21 @@ final class SealInput {
       while (bufLen < n) {
         int r = in.read(buf, bufLen, buf.length - bufLen);
         if (r < 0) {
-          throw new SealFormatException(what + ": data ends at " + field + " (needs " + n + " bytes, "
-              + bufLen + " available)");
+          throw new SealFormatException(
+              what
+                  + ": data ends at "
+                  + field
+                  + " (needs "
+                  + n
+                  + " bytes, "
+                  + bufLen
+                  + " available)");
         }
         bufLen += r;
       }
     } catch (IOException e) {
-      throw new SealFormatException(what + ": corrupt or truncated data at " + field + ": " + e.getMessage(), e);
+      throw new SealFormatException(
+          what + ": corrupt or truncated data at " + field + ": " + e.getMessage(), e);
     }
   }
 }

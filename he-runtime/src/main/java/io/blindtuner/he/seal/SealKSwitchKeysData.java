@@ -3,9 +3,9 @@ package io.blindtuner.he.seal;
 import java.util.List;
 
 /**
- * The contents of SEAL KSwitchKeys (RelinKeys, GaloisKeys): keys.get(index) holds one
- * key-switching key as a list of key-level ciphertexts, one per data prime (SEAL's decomposition),
- * or is empty. RelinKeys use index 0 (s^2); GaloisKeys use index (g - 1) / 2 for Galois element g.
+ * The contents of SEAL KSwitchKeys (RelinKeys, GaloisKeys): keys.get(index) holds one key-switching
+ * key as a list of key-level ciphertexts, one per data prime (SEAL's decomposition), or is empty.
+ * RelinKeys use index 0 (s^2); GaloisKeys use index (g - 1) / 2 for Galois element g.
  *
  * @param parmsId the key level's parms_id
  * @param keys per index, the decomposition ciphertexts or an empty list

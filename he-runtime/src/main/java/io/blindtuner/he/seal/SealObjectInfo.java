@@ -6,8 +6,8 @@ import java.util.List;
  * What a SEAL file holds, as {@link SealInspector} reads it: enough to tell a client what it sent.
  *
  * @param kind EncryptionParameters, Ciphertext, PublicKey, Plaintext, SecretKey, RelinKeys or
- *     GaloisKeys; without parameters a key-level ciphertext reads as "Ciphertext or PublicKey" and a
- *     plaintext as "Plaintext or SecretKey"
+ *     GaloisKeys; without parameters a key-level ciphertext reads as "Ciphertext or PublicKey" and
+ *     a plaintext as "Plaintext or SecretKey"
  * @param header the SEAL header (version, compression, total size)
  * @param memberBytes size of the members after decompression
  * @param parmsId the object's parms_id (null for EncryptionParameters)

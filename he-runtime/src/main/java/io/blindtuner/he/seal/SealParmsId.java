@@ -19,11 +19,13 @@ public record SealParmsId(long w0, long w1, long w2, long w3) {
       in[i] = (byte) (words[i >>> 3] >>> (8 * (i & 7)));
     }
     byte[] h = Blake2b.hash(32, in);
-    return new SealParmsId(Blake2b.le64(h, 0), Blake2b.le64(h, 8), Blake2b.le64(h, 16), Blake2b.le64(h, 24));
+    return new SealParmsId(
+        Blake2b.le64(h, 0), Blake2b.le64(h, 8), Blake2b.le64(h, 16), Blake2b.le64(h, 24));
   }
 
   static SealParmsId read(SealInput in) {
-    return new SealParmsId(in.u64("parms_id"), in.u64("parms_id"), in.u64("parms_id"), in.u64("parms_id"));
+    return new SealParmsId(
+        in.u64("parms_id"), in.u64("parms_id"), in.u64("parms_id"), in.u64("parms_id"));
   }
 
   void write(SealOutput out) {

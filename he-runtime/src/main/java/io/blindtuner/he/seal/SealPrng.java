@@ -4,9 +4,9 @@ import io.blindtuner.he.ring.Prng;
 
 /**
  * SEAL's UniformRandomGenerator for a given seed: a byte stream made of 4096-byte buffers, buffer c
- * (c = 0, 1, ...) being BLAKE2Xb(out 4096, in = c as 8 LE bytes, key = seed) or
- * SHAKE256(seed || c as 8 LE bytes). The byte stream is what sample_poly_uniform consumes, so the
- * buffer size and counter layout must match SEAL's exactly. Not thread-safe: one instance per expansion.
+ * (c = 0, 1, ...) being BLAKE2Xb(out 4096, in = c as 8 LE bytes, key = seed) or SHAKE256(seed || c
+ * as 8 LE bytes). The byte stream is what sample_poly_uniform consumes, so the buffer size and
+ * counter layout must match SEAL's exactly. Not thread-safe: one instance per expansion.
  */
 public final class SealPrng implements Prng {
   static final int BUFFER_BYTES = 4096;

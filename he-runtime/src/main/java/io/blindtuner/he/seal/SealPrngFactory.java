@@ -23,7 +23,9 @@ public record SealPrngFactory(SealPrngType type) implements PrngFactory {
     return 8 * SealPrngInfo.SEED_WORDS;
   }
 
-  /** @throws IllegalArgumentException if the seed is not 64 bytes */
+  /**
+   * @throws IllegalArgumentException if the seed is not 64 bytes
+   */
   @Override
   public Prng create(byte[] seed) {
     return new SealPrng(SealPrngInfo.fromBytes(type, seed));

@@ -26,6 +26,7 @@ public enum SealPrngType {
         return t;
       }
     }
-    throw new SealFormatException("unsupported prng_type " + code + " (expected 1 = blake2xb or 2 = shake256)");
+    throw new SealFormatException(
+        "unsupported prng_type " + code + " (expected 1 = blake2xb or 2 = shake256)");
   }
 }

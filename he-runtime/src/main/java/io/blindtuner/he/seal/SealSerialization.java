@@ -17,8 +17,8 @@ import java.util.zip.Inflater;
 /**
  * SEAL's Serialization::Save/Load framing: a {@link SealHeader} followed by the object's members,
  * raw or compressed as one zlib stream (RFC 1950, as zlib's deflate writes it) or one Zstandard
- * frame. Decompression is streamed and capped, so a stream that expands without bound stops at
- * the cap with {@link SealFormatException}.
+ * frame. Decompression is streamed and capped, so a stream that expands without bound stops at the
+ * cap with {@link SealFormatException}.
  */
 public final class SealSerialization {
   /** Default cap on the decompressed members of one object: 1 GiB. */
@@ -31,11 +31,12 @@ public final class SealSerialization {
     SealOutput o = new SealOutput(sizeHint);
     body.accept(o);
     byte[] members = o.toByteArray();
-    byte[] payload = switch (mode) {
-      case NONE -> members;
-      case ZLIB -> deflate(members);
-      case ZSTD -> zstd(members);
-    };
+    byte[] payload =
+        switch (mode) {
+          case NONE -> members;
+          case ZLIB -> deflate(members);
+          case ZSTD -> zstd(members);
+        };
     byte[] out = new byte[SealHeader.BYTES + payload.length];
     System.arraycopy(SealHeader.encode(mode, out.length), 0, out, 0, SealHeader.BYTES);
     System.arraycopy(payload, 0, out, SealHeader.BYTES, payload.length);
@@ -53,8 +54,12 @@ public final class SealSerialization {
   static <T> T load(byte[] data, String what, long maxBytes, Function<LoadContext, T> body) {
     SealHeader h = SealHeader.parse(data, 0, data.length, what);
     if (h.size() != data.length) {
-      throw new SealFormatException(what + ": header declares " + Long.toUnsignedString(h.size())
-          + " bytes but the data has " + data.length);
+      throw new SealFormatException(
+          what
+              + ": header declares "
+              + Long.toUnsignedString(h.size())
+              + " bytes but the data has "
+              + data.length);
     }
     int payloadLen = data.length - SealHeader.BYTES;
     InputStream raw = new ByteArrayInputStream(data, SealHeader.BYTES, payloadLen);
@@ -80,14 +85,16 @@ public final class SealSerialization {
       default -> throw new IllegalStateException();
     }
     if (limit > maxBytes) {
-      throw new SealFormatException(what + ": object of " + limit + " bytes exceeds the cap of " + maxBytes);
+      throw new SealFormatException(
+          what + ": object of " + limit + " bytes exceeds the cap of " + maxBytes);
     }
     try (InputStream closing = members) {
       SealInput in = new SealInput(closing, limit, what, h.comprMode() != SealComprMode.NONE);
       T result = body.apply(new LoadContext(h, in));
       if (h.comprMode() == SealComprMode.NONE) {
         if (in.remaining() != 0) {
-          throw new SealFormatException(what + ": " + in.remaining() + " unread bytes after the members");
+          throw new SealFormatException(
+              what + ": " + in.remaining() + " unread bytes after the members");
         }
       } else {
         in.expectEnd();
@@ -102,8 +109,10 @@ public final class SealSerialization {
   record LoadContext(SealHeader header, SealInput in) {}
 
   private static byte[] deflate(byte[] in) {
-    // Ciphertext words are random below a 40-60-bit prime: LZ matching finds nothing, only the zero high
-    // bytes compress. Huffman-only coding gets that gain (slightly smaller than level 6) 15x faster.
+    // Ciphertext words are random below a 40-60-bit prime: LZ matching finds nothing, only the zero
+    // high
+    // bytes compress. Huffman-only coding gets that gain (slightly smaller than level 6) 15x
+    // faster.
     Deflater d = new Deflater(Deflater.BEST_SPEED);
     d.setStrategy(Deflater.HUFFMAN_ONLY);
     try {
@@ -130,8 +139,8 @@ public final class SealSerialization {
   }
 
   /**
-   * A zlib stream over an in-memory payload that, unlike InflaterInputStream, rejects a payload that
-   * ends before the stream does, asks for a dictionary, or carries bytes after the stream.
+   * A zlib stream over an in-memory payload that, unlike InflaterInputStream, rejects a payload
+   * that ends before the stream does, asks for a dictionary, or carries bytes after the stream.
    */
   private static final class StrictInflaterStream extends InputStream {
     private final Inflater inf = new Inflater();
@@ -162,7 +171,8 @@ public final class SealSerialization {
         while (true) {
           if (inf.finished()) {
             if (inf.getRemaining() != 0) {
-              throw new SealFormatException(what + ": " + inf.getRemaining() + " bytes after the zlib stream");
+              throw new SealFormatException(
+                  what + ": " + inf.getRemaining() + " bytes after the zlib stream");
             }
             done = true;
             inf.end();

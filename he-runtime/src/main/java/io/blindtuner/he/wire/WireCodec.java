@@ -12,109 +12,112 @@ import io.blindtuner.he.seal.SealComprMode;
 import io.blindtuner.he.seal.SealPrngFactory;
 
 /**
- * The wire format of the ciphertexts and evaluation keys of one parameter set, chosen by its key-switching layout:
- * SEAL's format ({@link SealCodec}) for SEAL's layout, so that a SEAL client can take part; the engine's
- * ({@link EngineCodec}) for the hybrid layout, which SEAL's format cannot hold. Seeded forms expand with the
- * format's generator ({@link #seedPrng}): whoever encrypts for the wire seeds with it. Immutable and thread-safe.
+ * The wire format of the ciphertexts and evaluation keys of one parameter set, chosen by its
+ * key-switching layout: SEAL's format ({@link SealCodec}) for SEAL's layout, so that a SEAL client
+ * can take part; the engine's ({@link EngineCodec}) for the hybrid layout, which SEAL's format
+ * cannot hold. Seeded forms expand with the format's generator ({@link #seedPrng}): whoever
+ * encrypts for the wire seeds with it. Immutable and thread-safe.
  */
 public final class WireCodec {
-    /** SEAL's default seed generator: what a SEAL reader expands seeded objects with. */
-    private static final SealPrngFactory SEAL_SEEDS = SealPrngFactory.BLAKE2XB;
+  /** SEAL's default seed generator: what a SEAL reader expands seeded objects with. */
+  private static final SealPrngFactory SEAL_SEEDS = SealPrngFactory.BLAKE2XB;
 
-    private final CkksParameters params;
-    private final SealCodec seal;
-    private final EngineCodec engine;
+  private final CkksParameters params;
+  private final SealCodec seal;
+  private final EngineCodec engine;
 
-    private WireCodec(CkksParameters params) {
-        this.params = params;
-        boolean sealLayout = params.keySwitchLayout().isSeal();
-        this.seal = sealLayout ? SealCodec.of(params) : null;
-        this.engine = sealLayout ? null : EngineCodec.of(params);
-    }
+  private WireCodec(CkksParameters params) {
+    this.params = params;
+    boolean sealLayout = params.keySwitchLayout().isSeal();
+    this.seal = sealLayout ? SealCodec.of(params) : null;
+    this.engine = sealLayout ? null : EngineCodec.of(params);
+  }
 
-    /** The codec of objects of these parameters. */
-    public static WireCodec of(CkksParameters params) {
-        return new WireCodec(params);
-    }
+  /** The codec of objects of these parameters. */
+  public static WireCodec of(CkksParameters params) {
+    return new WireCodec(params);
+  }
 
-    /**
-     * The generator that seeds objects of {@code params} for the wire: SEAL's BLAKE2Xb in SEAL's layout (any SEAL
-     * reader expands the same polynomials); the engine's AES-CTR (hardware AES, faster to expand) in the hybrid
-     * layout, which only our engine reads.
-     */
-    public static PrngFactory seedPrng(CkksParameters params) {
-        return params.keySwitchLayout().isSeal() ? SEAL_SEEDS : Csprng.AES_CTR;
-    }
+  /**
+   * The generator that seeds objects of {@code params} for the wire: SEAL's BLAKE2Xb in SEAL's
+   * layout (any SEAL reader expands the same polynomials); the engine's AES-CTR (hardware AES,
+   * faster to expand) in the hybrid layout, which only our engine reads.
+   */
+  public static PrngFactory seedPrng(CkksParameters params) {
+    return params.keySwitchLayout().isSeal() ? SEAL_SEEDS : Csprng.AES_CTR;
+  }
 
-    public CkksParameters parameters() {
-        return params;
-    }
+  public CkksParameters parameters() {
+    return params;
+  }
 
-    /**
-     * The bytes of a ciphertext, full form.
-     *
-     * @throws io.blindtuner.he.ckks.ParameterMismatchException if it belongs to other parameters
-     */
-    public byte[] write(Ciphertext ct) {
-        return seal != null ? seal.write(ct, SealComprMode.NONE) : engine.write(ct);
-    }
+  /**
+   * The bytes of a ciphertext, full form.
+   *
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if it belongs to other parameters
+   */
+  public byte[] write(Ciphertext ct) {
+    return seal != null ? seal.write(ct, SealComprMode.NONE) : engine.write(ct);
+  }
 
-    /**
-     * The bytes of a fresh ciphertext in seeded form (c0 and the seed of c1: about half the bytes).
-     *
-     * @throws IllegalArgumentException if its seed is not of {@link #seedPrng}'s generator
-     * @throws io.blindtuner.he.ckks.ParameterMismatchException if it belongs to other parameters
-     */
-    public byte[] write(SeededCiphertext ct) {
-        return seal != null ? seal.write(ct, SEAL_SEEDS, SealComprMode.NONE) : engine.write(ct);
-    }
+  /**
+   * The bytes of a fresh ciphertext in seeded form (c0 and the seed of c1: about half the bytes).
+   *
+   * @throws IllegalArgumentException if its seed is not of {@link #seedPrng}'s generator
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if it belongs to other parameters
+   */
+  public byte[] write(SeededCiphertext ct) {
+    return seal != null ? seal.write(ct, SEAL_SEEDS, SealComprMode.NONE) : engine.write(ct);
+  }
 
-    /**
-     * Reads a ciphertext, full or seeded.
-     *
-     * @throws io.blindtuner.he.seal.SealFormatException (SEAL's layout) or {@link EngineFormatException} (hybrid)
-     *     saying what is wrong if malformed or of other parameters
-     */
-    public Ciphertext readCiphertext(byte[] data) {
-        return seal != null ? seal.readCiphertext(data) : engine.readCiphertext(data);
-    }
+  /**
+   * Reads a ciphertext, full or seeded.
+   *
+   * @throws io.blindtuner.he.seal.SealFormatException (SEAL's layout) or {@link
+   *     EngineFormatException} (hybrid) saying what is wrong if malformed or of other parameters
+   */
+  public Ciphertext readCiphertext(byte[] data) {
+    return seal != null ? seal.readCiphertext(data) : engine.readCiphertext(data);
+  }
 
-    /**
-     * The bytes of relinearization keys in seeded form.
-     *
-     * @throws IllegalArgumentException if their seeds are not of {@link #seedPrng}'s generator
-     * @throws io.blindtuner.he.ckks.ParameterMismatchException if they belong to other parameters
-     */
-    public byte[] writeSeeded(RelinKeys rk) {
-        return seal != null ? seal.writeSeeded(rk, SealComprMode.NONE) : engine.write(rk, true);
-    }
+  /**
+   * The bytes of relinearization keys in seeded form.
+   *
+   * @throws IllegalArgumentException if their seeds are not of {@link #seedPrng}'s generator
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if they belong to other parameters
+   */
+  public byte[] writeSeeded(RelinKeys rk) {
+    return seal != null ? seal.writeSeeded(rk, SealComprMode.NONE) : engine.write(rk, true);
+  }
 
-    /**
-     * The bytes of Galois keys in seeded form.
-     *
-     * @throws IllegalArgumentException if their seeds are not of {@link #seedPrng}'s generator, or they do not fit
-     *     one byte array
-     * @throws io.blindtuner.he.ckks.ParameterMismatchException if they belong to other parameters
-     */
-    public byte[] writeSeeded(GaloisKeys gk) {
-        return seal != null ? seal.writeSeeded(gk, SealComprMode.NONE) : engine.write(gk, true);
-    }
+  /**
+   * The bytes of Galois keys in seeded form.
+   *
+   * @throws IllegalArgumentException if their seeds are not of {@link #seedPrng}'s generator, or
+   *     they do not fit one byte array
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if they belong to other parameters
+   */
+  public byte[] writeSeeded(GaloisKeys gk) {
+    return seal != null ? seal.writeSeeded(gk, SealComprMode.NONE) : engine.write(gk, true);
+  }
 
-    /**
-     * Reads relinearization keys, seeded or full.
-     *
-     * @throws io.blindtuner.he.seal.SealFormatException or {@link EngineFormatException} as {@link #readCiphertext}
-     */
-    public RelinKeys readRelinKeys(byte[] data) {
-        return seal != null ? seal.readRelinKeys(data) : engine.readRelinKeys(data);
-    }
+  /**
+   * Reads relinearization keys, seeded or full.
+   *
+   * @throws io.blindtuner.he.seal.SealFormatException or {@link EngineFormatException} as {@link
+   *     #readCiphertext}
+   */
+  public RelinKeys readRelinKeys(byte[] data) {
+    return seal != null ? seal.readRelinKeys(data) : engine.readRelinKeys(data);
+  }
 
-    /**
-     * Reads Galois keys, seeded or full.
-     *
-     * @throws io.blindtuner.he.seal.SealFormatException or {@link EngineFormatException} as {@link #readCiphertext}
-     */
-    public GaloisKeys readGaloisKeys(byte[] data) {
-        return seal != null ? seal.readGaloisKeys(data) : engine.readGaloisKeys(data);
-    }
+  /**
+   * Reads Galois keys, seeded or full.
+   *
+   * @throws io.blindtuner.he.seal.SealFormatException or {@link EngineFormatException} as {@link
+   *     #readCiphertext}
+   */
+  public GaloisKeys readGaloisKeys(byte[] data) {
+    return seal != null ? seal.readGaloisKeys(data) : engine.readGaloisKeys(data);
+  }
 }

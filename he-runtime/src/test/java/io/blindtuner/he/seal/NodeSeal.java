@@ -33,31 +33,45 @@ final class NodeSeal {
       p = p.getParent();
     }
     if (p == null) {
-      throw new IllegalStateException("tools/node-seal/interop not found above " + System.getProperty("user.dir"));
+      throw new IllegalStateException(
+          "tools/node-seal/interop not found above " + System.getProperty("user.dir"));
     }
     return p;
   }
 
   static synchronized String node() {
     if (node == null) {
-      List<String> out = run(List.of("bash", root().resolve("tools/node-seal/install.sh").toString()), 120);
+      List<String> out =
+          run(List.of("bash", root().resolve("tools/node-seal/install.sh").toString()), 120);
       node = out.get(out.size() - 1).trim();
     }
     return node;
   }
 
-  /** A fixture set written by make-fixtures.mjs, created once per build under target/seal-fixtures. */
+  /**
+   * A fixture set written by make-fixtures.mjs, created once per build under target/seal-fixtures.
+   */
   static Fixture fixture(String name, int n, String bits, int logScale, String steps) {
     Path dir = root().resolve("he-runtime/target/seal-fixtures");
     Path set = dir.resolve(name);
     Path stamp = set.resolve("args.txt");
     try {
-      // Regenerate when the arguments or the script change (a stale target/ keeps old fixtures otherwise).
+      // Regenerate when the arguments or the script change (a stale target/ keeps old fixtures
+      // otherwise).
       String args = n + " " + bits + " " + logScale + " " + steps + " " + scriptHash();
       if (!Files.exists(stamp) || !Files.readString(stamp).equals(args)) {
         Files.createDirectories(dir);
-        run(List.of(node(), script("make-fixtures.mjs"), dir.toString(), name, String.valueOf(n), bits,
-            String.valueOf(logScale), steps), 600);
+        run(
+            List.of(
+                node(),
+                script("make-fixtures.mjs"),
+                dir.toString(),
+                name,
+                String.valueOf(n),
+                bits,
+                String.valueOf(logScale),
+                steps),
+            600);
         Files.writeString(stamp, args);
       }
       return new Fixture(set);
@@ -112,7 +126,8 @@ final class NodeSeal {
   }
 
   private static String scriptHash() throws IOException {
-    return Integer.toHexString(Arrays.hashCode(Files.readAllBytes(Path.of(script("make-fixtures.mjs")))));
+    return Integer.toHexString(
+        Arrays.hashCode(Files.readAllBytes(Path.of(script("make-fixtures.mjs")))));
   }
 
   private static String script(String name) {
@@ -131,7 +146,8 @@ final class NodeSeal {
         throw new AssertionError("timed out: " + cmd);
       }
       if (p.exitValue() != 0) {
-        throw new AssertionError("exit " + p.exitValue() + ": " + cmd + "\n" + new String(out, StandardCharsets.UTF_8));
+        throw new AssertionError(
+            "exit " + p.exitValue() + ": " + cmd + "\n" + new String(out, StandardCharsets.UTF_8));
       }
       return Arrays.asList(new String(out, StandardCharsets.UTF_8).split("\n"));
     } catch (IOException e) {
@@ -178,7 +194,9 @@ final class NodeSeal {
     }
 
     int[] steps() {
-      return Arrays.stream(manifest().getProperty("steps").split(",")).mapToInt(Integer::parseInt).toArray();
+      return Arrays.stream(manifest().getProperty("steps").split(","))
+          .mapToInt(Integer::parseInt)
+          .toArray();
     }
 
     SealEncryptionParameters params() {

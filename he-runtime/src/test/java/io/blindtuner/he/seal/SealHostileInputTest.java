@@ -19,9 +19,9 @@ import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile input against the SEAL readers: each targeted corruption raises {@link SealFormatException}
- * naming what is wrong, and a mutation sweep over every object kind (small insecure N=64 objects
- * written by node-seal, so the sweep is fast) lets no other exception escape.
+ * Hostile input against the SEAL readers: each targeted corruption raises {@link
+ * SealFormatException} naming what is wrong, and a mutation sweep over every object kind (small
+ * insecure N=64 objects written by node-seal, so the sweep is fast) lets no other exception escape.
  */
 class SealHostileInputTest {
   private static final NodeSeal.Fixture FX = NodeSeal.fixture("tiny", 64, "30,20,30", 20, "0,1,3");
@@ -51,12 +51,15 @@ class SealHostileInputTest {
   void truncatedObjectsNameTheTruncation() {
     byte[] ct = FX.bytes("ct_a.bin");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, Arrays.copyOf(ct, 10)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("truncated SEAL header");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("truncated SEAL header");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, Arrays.copyOf(ct, ct.length - 1)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("header declares " + ct.length);
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("header declares " + ct.length);
     byte[] z = FX.bytes("ct_a_zlib.bin");
     byte[] cut = withSize(Arrays.copyOf(z, z.length - 40), z.length - 40);
-    assertThatThrownBy(() -> SealWire.readCiphertext(P, cut)).isInstanceOf(SealFormatException.class)
+    assertThatThrownBy(() -> SealWire.readCiphertext(P, cut))
+        .isInstanceOf(SealFormatException.class)
         .hasMessageContaining("zlib");
   }
 
@@ -64,34 +67,46 @@ class SealHostileInputTest {
   void wrongMagicVersionOrCompressionIsNamed() {
     byte[] ct = FX.bytes("ct_a.bin");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 0, 0x12)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("bad SEAL magic");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("bad SEAL magic");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 3, 5)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("SEAL version 5.1 not supported");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("SEAL version 5.1 not supported");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 4, 5)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("SEAL version 4.5 not supported");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("SEAL version 4.5 not supported");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 5, 7)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("unsupported compr_mode 7");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("unsupported compr_mode 7");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, patch(ct, 2, 0x20)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("header size 32");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("header size 32");
   }
 
   @Test
   void lyingSizesAndHugeCountsAreRejectedBeforeAllocating() {
     byte[] ct = FX.bytes("ct_a.bin");
-    // Ciphertext members: parms_id 16..48, ntt 48, size 49..57, N 57..65, k 65..73, scale, cf, DynArray header at 89.
+    // Ciphertext members: parms_id 16..48, ntt 48, size 49..57, N 57..65, k 65..73, scale, cf,
+    // DynArray header at 89.
     assertThatThrownBy(() -> SealWire.readCiphertext(P, putLong(ct, 49, 1L << 40)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("size 1099511627776 outside [2, 16]");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("size 1099511627776 outside [2, 16]");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, putLong(ct, 57, 1L << 20)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("poly_modulus_degree 1048576");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("poly_modulus_degree 1048576");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, putLong(ct, 89 + 16, Long.MAX_VALUE)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("data holds 9223372036854775807 words");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("data holds 9223372036854775807 words");
     assertThatThrownBy(() -> SealWire.readCiphertext(P, putLong(ct, 89 + 8, 1L << 50)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("nested data declares 1125899906842624 bytes");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("nested data declares 1125899906842624 bytes");
     byte[] gk = FX.bytes("galois.bin");
     assertThatThrownBy(() -> SealWire.readGaloisKeys(P, putLong(gk, 48, -1L)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("key count 18446744073709551615 exceeds N=64");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("key count 18446744073709551615 exceeds N=64");
     assertThatThrownBy(() -> SealWire.readGaloisKeys(P, putLong(gk, 56, 1L << 33)))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("parts; the parameters need 2");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("parts; the parameters need 2");
   }
 
   @Test
@@ -105,16 +120,22 @@ class SealHostileInputTest {
 
   @Test
   void objectsOfOtherParametersAreRejected() {
-    SealEncryptionParameters other = SealEncryptionParameters.ckks(64, P.coeffModulus()[0], P.coeffModulus()[2]);
+    SealEncryptionParameters other =
+        SealEncryptionParameters.ckks(64, P.coeffModulus()[0], P.coeffModulus()[2]);
     assertThatThrownBy(() -> SealWire.readCiphertext(other, FX.bytes("ct_a.bin")))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("belongs to no level of these encryption parameters");
-    // A ciphertext is not a key: key-level ciphertexts are refused as data, data-level ones as keys.
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("belongs to no level of these encryption parameters");
+    // A ciphertext is not a key: key-level ciphertexts are refused as data, data-level ones as
+    // keys.
     assertThatThrownBy(() -> SealWire.readCiphertext(P, FX.bytes("public.bin")))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("key level");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("key level");
     assertThatThrownBy(() -> SealWire.readPublicKey(P, FX.bytes("ct_a.bin")))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("not the key level");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("not the key level");
     assertThatThrownBy(() -> SealWire.readSecretKey(P, FX.bytes("pt_b.bin")))
-        .isInstanceOf(SealFormatException.class).hasMessageContaining("not the key level");
+        .isInstanceOf(SealFormatException.class)
+        .hasMessageContaining("not the key level");
   }
 
   @Test
@@ -124,8 +145,10 @@ class SealHostileInputTest {
     for (SealComprMode mode : new SealComprMode[] {SealComprMode.ZLIB, SealComprMode.ZSTD}) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       out.write(new byte[16]);
-      try (OutputStream z = mode == SealComprMode.ZLIB ? new DeflaterOutputStream(out, new Deflater(9), 1 << 16)
-          : new ZstdOutputStream(out)) {
+      try (OutputStream z =
+          mode == SealComprMode.ZLIB
+              ? new DeflaterOutputStream(out, new Deflater(9), 1 << 16)
+              : new ZstdOutputStream(out)) {
         z.write(members);
         byte[] zeros = new byte[1 << 20];
         for (int i = 0; i < 64; i++) {
@@ -134,20 +157,27 @@ class SealHostileInputTest {
       }
       byte[] bomb = out.toByteArray();
       System.arraycopy(SealHeader.encode(mode, bomb.length), 0, bomb, 0, 16);
-      assertThatThrownBy(() -> SealWire.readCiphertext(P, bomb)).as(mode.name()).isInstanceOf(SealFormatException.class)
+      assertThatThrownBy(() -> SealWire.readCiphertext(P, bomb))
+          .as(mode.name())
+          .isInstanceOf(SealFormatException.class)
           .hasMessageContaining("unexpected bytes after the members");
-      assertThatThrownBy(() -> SealWire.readCiphertext(P, bomb, 1000)).as(mode.name()).isInstanceOf(SealFormatException.class)
+      assertThatThrownBy(() -> SealWire.readCiphertext(P, bomb, 1000))
+          .as(mode.name())
+          .isInstanceOf(SealFormatException.class)
           .hasMessageContaining("exceeds the cap of 1000 bytes");
-      // The inspector cannot know where the members end, so it stops at its cap: 16 MiB for a file this small.
+      // The inspector cannot know where the members end, so it stops at its cap: 16 MiB for a file
+      // this small.
       assertThat(SealInspector.memberCap(bomb.length)).isEqualTo(SealInspector.MIN_CAP_BYTES);
-      assertThatThrownBy(() -> SealInspector.inspect(bomb, null)).as(mode.name()).isInstanceOf(SealFormatException.class)
+      assertThatThrownBy(() -> SealInspector.inspect(bomb, null))
+          .as(mode.name())
+          .isInstanceOf(SealFormatException.class)
           .hasMessageContaining("exceeds the cap of " + SealInspector.MIN_CAP_BYTES + " bytes");
     }
   }
 
   /**
-   * ≥ 100,000 mutated objects: bit flips, truncations, insertions, deletions, planted 64-bit values,
-   * and for compressed kinds mutations of the decompressed members, recompressed. Only
+   * ≥ 100,000 mutated objects: bit flips, truncations, insertions, deletions, planted 64-bit
+   * values, and for compressed kinds mutations of the decompressed members, recompressed. Only
    * SealFormatException may escape.
    */
   @Test
@@ -159,14 +189,17 @@ class SealHostileInputTest {
     Map<String, int[]> outcome = new LinkedHashMap<>();
     for (var e : readers.entrySet()) {
       byte[] original = FX.bytes(e.getKey());
-      byte[] plainMembers = e.getKey().contains("zlib") || e.getKey().contains("zstd")
-          ? rewrittenUncompressed(e.getKey(), original) : null;
+      byte[] plainMembers =
+          e.getKey().contains("zlib") || e.getKey().contains("zstd")
+              ? rewrittenUncompressed(e.getKey(), original)
+              : null;
       int[] counts = new int[2];
       long t = System.nanoTime();
       for (int i = 0; i < perKind; i++) {
-        byte[] m = plainMembers != null && rnd.nextInt(2) == 0
-            ? recompress(e.getKey(), mutate(plainMembers, rnd))
-            : mutate(original, rnd);
+        byte[] m =
+            plainMembers != null && rnd.nextInt(2) == 0
+                ? recompress(e.getKey(), mutate(plainMembers, rnd))
+                : mutate(original, rnd);
         try {
           if (i % 8 == 0) {
             SealInspector.inspect(m, null); // the parameter-free path parses on its own
@@ -182,7 +215,14 @@ class SealHostileInputTest {
         total++;
       }
       outcome.put(e.getKey(), counts);
-      System.out.println("SWEEP " + e.getKey() + " " + Arrays.toString(counts) + " " + (System.nanoTime() - t) / 1e6 + " ms");
+      System.out.println(
+          "SWEEP "
+              + e.getKey()
+              + " "
+              + Arrays.toString(counts)
+              + " "
+              + (System.nanoTime() - t) / 1e6
+              + " ms");
     }
     assertThat(total).isGreaterThanOrEqualTo(100_000);
     // Each kind saw both accepted mutations (e.g. flips in coefficients) and rejected ones.
@@ -191,14 +231,18 @@ class SealHostileInputTest {
 
   private static byte[] rewrittenUncompressed(String file, byte[] original) {
     return switch (file) {
-      case "galois_seeded_zstd.bin" -> SealWire.writeKSwitchKeys(SealWire.readGaloisKeys(P, original), SealComprMode.NONE);
+      case "galois_seeded_zstd.bin" ->
+          SealWire.writeKSwitchKeys(SealWire.readGaloisKeys(P, original), SealComprMode.NONE);
       default -> SealWire.writeCiphertext(SealWire.readCiphertext(P, original), SealComprMode.NONE);
     };
   }
 
   private static byte[] recompress(String file, byte[] uncompressed) {
     SealComprMode mode = file.contains("zstd") ? SealComprMode.ZSTD : SealComprMode.ZLIB;
-    byte[] members = uncompressed.length > 16 ? Arrays.copyOfRange(uncompressed, 16, uncompressed.length) : new byte[0];
+    byte[] members =
+        uncompressed.length > 16
+            ? Arrays.copyOfRange(uncompressed, 16, uncompressed.length)
+            : new byte[0];
     return SealSerialization.save(mode, members.length, o -> o.bytes(members));
   }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class SealLegacyVersionTest {
   private static final NodeSeal.Fixture FX = NodeSeal.fixture("tiny", 64, "30,20,30", 20, "0,1,3");
   private static final SealEncryptionParameters P = FX.params();
+
   /** Ciphertext members: parms_id 32, is_ntt_form 1, size, N, k, scale: then correction_factor. */
   private static final int CORRECTION_FACTOR_AT = 32 + 1 + 8 * 4;
 
@@ -56,7 +57,8 @@ class SealLegacyVersionTest {
       }
       for (int[] v : new int[][] {{4, 5}, {5, 0}}) {
         byte[] b = withVersion(FX.bytes(file), v[0], v[1]);
-        assertThatThrownBy(() -> SealWire.readCiphertext(P, b)).isInstanceOf(SealFormatException.class)
+        assertThatThrownBy(() -> SealWire.readCiphertext(P, b))
+            .isInstanceOf(SealFormatException.class)
             .hasMessageContaining("SEAL version " + v[0] + "." + v[1] + " not supported")
             .hasMessageContaining("4.0 to 4.4");
       }
@@ -64,7 +66,8 @@ class SealLegacyVersionTest {
       byte[] nested = FX.bytes(file).clone();
       int[] at = headers41(nested);
       nested[at[1] + 4] = 5;
-      assertThatThrownBy(() -> SealWire.readCiphertext(P, nested)).hasMessageContaining("SEAL version 4.5");
+      assertThatThrownBy(() -> SealWire.readCiphertext(P, nested))
+          .hasMessageContaining("SEAL version 4.5");
     }
   }
 
@@ -78,7 +81,9 @@ class SealLegacyVersionTest {
     return b;
   }
 
-  /** Rewrites a 4.1 ciphertext as 3.minor: version bytes of every header, correction_factor dropped. */
+  /**
+   * Rewrites a 4.1 ciphertext as 3.minor: version bytes of every header, correction_factor dropped.
+   */
   private static byte[] toSeal3(byte[] v41, int minor) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(v41, 0, 16 + CORRECTION_FACTOR_AT);
@@ -106,7 +111,9 @@ class SealLegacyVersionTest {
     return m;
   }
 
-  /** As {@link #headers} for a 4.x ciphertext, whose members end with the 8-byte correction_factor. */
+  /**
+   * As {@link #headers} for a 4.x ciphertext, whose members end with the 8-byte correction_factor.
+   */
   private static int[] headers41(byte[] b) {
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     int data = 16 + CORRECTION_FACTOR_AT + 8;
@@ -114,7 +121,10 @@ class SealLegacyVersionTest {
     return seedAt < b.length ? new int[] {0, data, seedAt} : new int[] {0, data};
   }
 
-  /** Offsets of the top header and the nested headers of a 3.x ciphertext: data, then the optional seed. */
+  /**
+   * Offsets of the top header and the nested headers of a 3.x ciphertext: data, then the optional
+   * seed.
+   */
   private static int[] headers(byte[] b) {
     ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     int data = 16 + CORRECTION_FACTOR_AT;

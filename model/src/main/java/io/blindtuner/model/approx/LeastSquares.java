@@ -9,14 +9,16 @@ public final class LeastSquares {
   private LeastSquares() {}
 
   /**
-   * Fits {@code sum_j a_j x^powers[j]} to f on a uniform grid of [lo, hi] (the grid weights the whole interval
-   * evenly, which is what training sees far better than a Chebyshev weighting would).
+   * Fits {@code sum_j a_j x^powers[j]} to f on a uniform grid of [lo, hi] (the grid weights the
+   * whole interval evenly, which is what training sees far better than a Chebyshev weighting
+   * would).
    *
    * @throws IllegalArgumentException if the interval is empty or the powers are empty or negative
    */
   public static Polynomial fit(DoubleUnaryOperator f, double lo, double hi, int... powers) {
     if (!(hi > lo) || powers.length == 0) {
-      throw new IllegalArgumentException("need lo < hi and at least one power: [" + lo + ", " + hi + "]");
+      throw new IllegalArgumentException(
+          "need lo < hi and at least one power: [" + lo + ", " + hi + "]");
     }
     int k = powers.length;
     double[][] rows = new double[SAMPLES][k];
@@ -44,8 +46,8 @@ public final class LeastSquares {
   }
 
   /**
-   * Solves the least-squares problem {@code min ||rows a - y||} through the normal equations (k is at most a few
-   * columns here, so their conditioning is harmless).
+   * Solves the least-squares problem {@code min ||rows a - y||} through the normal equations (k is
+   * at most a few columns here, so their conditioning is harmless).
    *
    * @throws IllegalArgumentException if the columns are linearly dependent
    */

@@ -10,7 +10,9 @@ import java.util.function.DoubleUnaryOperator;
  */
 public record Polynomial(double[] coefficients) {
 
-  /** @throws IllegalArgumentException if there are no coefficients or one is not finite */
+  /**
+   * @throws IllegalArgumentException if there are no coefficients or one is not finite
+   */
   public Polynomial {
     if (coefficients.length == 0) {
       throw new IllegalArgumentException("a polynomial needs at least one coefficient");
@@ -18,7 +20,8 @@ public record Polynomial(double[] coefficients) {
     coefficients = coefficients.clone();
     for (double c : coefficients) {
       if (!Double.isFinite(c)) {
-        throw new IllegalArgumentException("coefficient is not finite: " + Arrays.toString(coefficients));
+        throw new IllegalArgumentException(
+            "coefficient is not finite: " + Arrays.toString(coefficients));
       }
     }
   }

@@ -5,17 +5,19 @@ import io.blindtuner.model.plain.ExactSoftmax;
 import java.util.SplittableRandom;
 
 /**
- * The loss stage's softmax as an odd quintic in the centred logits {@code u = l - mean(l)}:
- * {@code p_c = 1/C + f(u_c) - mean_c f(u)} with {@code f(v) = a1 v + a3 v^3 + a5 v^5}. The probabilities sum to 1
- * exactly; for C = 2 this is a quintic sigmoid of the logit difference ({@code p_1 = 1/2 + f(delta/2)}). The
- * coefficients are the least-squares fit to the exact softmax over logit vectors drawn uniformly from
- * {@code [-range, range]^C} (a fixed seed: the fit is deterministic), constrained to a positive leading coefficient.
+ * The loss stage's softmax as an odd quintic in the centred logits {@code u = l - mean(l)}: {@code
+ * p_c = 1/C + f(u_c) - mean_c f(u)} with {@code f(v) = a1 v + a3 v^3 + a5 v^5}. The probabilities
+ * sum to 1 exactly; for C = 2 this is a quintic sigmoid of the logit difference ({@code p_1 = 1/2 +
+ * f(delta/2)}). The coefficients are the least-squares fit to the exact softmax over logit vectors
+ * drawn uniformly from {@code [-range, range]^C} (a fixed seed: the fit is deterministic),
+ * constrained to a positive leading coefficient.
  *
  * <p>Why degree 5 and not 3: {@code p - y} is exactly the gradient of the polynomial surrogate loss
- * {@code log C + sum_c F(u_c) - u_y}, {@code F(v) = a1 v^2/2 + a3 v^4/4 + a5 v^6/6}. A sigmoid-shaped cubic has
- * {@code a3 < 0}, so that surrogate is unbounded below and training diverges once a logit leaves the domain
- * (measured: the twin's logits went to NaN on BreastMNIST). With a positive leading coefficient the surrogate is coercive:
- * outside the domain p overshoots [0, 1] and the gradient pulls the logits back.
+ * {@code log C + sum_c F(u_c) - u_y}, {@code F(v) = a1 v^2/2 + a3 v^4/4 + a5 v^6/6}. A
+ * sigmoid-shaped cubic has {@code a3 < 0}, so that surrogate is unbounded below and training
+ * diverges once a logit leaves the domain (measured: the twin's logits went to NaN on BreastMNIST).
+ * With a positive leading coefficient the surrogate is coercive: outside the domain p overshoots
+ * [0, 1] and the gradient pulls the logits back.
  */
 public final class PolynomialSoftmax implements OutputSoftmax {
   private static final int FIT_SAMPLES = 20000;
@@ -28,16 +30,16 @@ public final class PolynomialSoftmax implements OutputSoftmax {
   private final double a5;
 
   /**
-   * The fit is the best odd polynomial of degree 5 whose leading coefficient is positive; if the quintic fit's is
-   * not (five classes on [-2, 2]), the cubic, then the linear one.
+   * The fit is the best odd polynomial of degree 5 whose leading coefficient is positive; if the
+   * quintic fit's is not (five classes on [-2, 2]), the cubic, then the linear one.
    *
-   * @throws IllegalArgumentException if classes is below 2, range is not positive, or no fit has a positive leading
-   *     coefficient
+   * @throws IllegalArgumentException if classes is below 2, range is not positive, or no fit has a
+   *     positive leading coefficient
    */
   public PolynomialSoftmax(int classes, double range) {
     if (classes < 2 || !(range > 0)) {
-      throw new IllegalArgumentException("need at least 2 classes and a positive range: C=" + classes + " range="
-          + range);
+      throw new IllegalArgumentException(
+          "need at least 2 classes and a positive range: C=" + classes + " range=" + range);
     }
     this.classes = classes;
     this.range = range;
@@ -49,8 +51,14 @@ public final class PolynomialSoftmax implements OutputSoftmax {
       }
     }
     if (a == null) {
-      throw new IllegalArgumentException("no softmax fit for C=" + classes + " on [-" + range + ", " + range
-          + "] has a positive slope");
+      throw new IllegalArgumentException(
+          "no softmax fit for C="
+              + classes
+              + " on [-"
+              + range
+              + ", "
+              + range
+              + "] has a positive slope");
     }
     this.a1 = a[0];
     this.a3 = a[1];
@@ -156,8 +164,8 @@ public final class PolynomialSoftmax implements OutputSoftmax {
   }
 
   /**
-   * The largest |p_c - softmax_c| over random logit vectors from {@code [-r, r]^C} (a fixed seed distinct from the
-   * fit's).
+   * The largest |p_c - softmax_c| over random logit vectors from {@code [-r, r]^C} (a fixed seed
+   * distinct from the fit's).
    */
   public double maxError(double r) {
     SplittableRandom rnd = new SplittableRandom(FIT_SEED + 1);
@@ -175,7 +183,9 @@ public final class PolynomialSoftmax implements OutputSoftmax {
 
   @Override
   public String describe() {
-    return String.format("softmax ~ 1/C + f(u_c) - mean f(u), f(v) = %.5f v %+.6f v^3 %+.7f v^5 (fit on logits in"
-        + " [-%.1f, %.1f]^%d, max error %.3g)", a1, a3, a5, range, range, classes, maxError(range));
+    return String.format(
+        "softmax ~ 1/C + f(u_c) - mean f(u), f(v) = %.5f v %+.6f v^3 %+.7f v^5 (fit on logits in"
+            + " [-%.1f, %.1f]^%d, max error %.3g)",
+        a1, a3, a5, range, range, classes, maxError(range));
   }
 }

@@ -4,15 +4,17 @@ import io.blindtuner.model.Activation;
 import io.blindtuner.model.plain.ExactGelu;
 
 /**
- * GELU replaced by {@code alpha h^2 + beta h}, the least-squares fit on [-range, range] with no constant term
- * (GELU(0) = 0). Written as {@code alpha h (h + beta/alpha)} it costs one ciphertext multiplication; alpha is folded
- * into the next plaintext mask.
+ * GELU replaced by {@code alpha h^2 + beta h}, the least-squares fit on [-range, range] with no
+ * constant term (GELU(0) = 0). Written as {@code alpha h (h + beta/alpha)} it costs one ciphertext
+ * multiplication; alpha is folded into the next plaintext mask.
  */
 public final class QuadraticGelu implements Activation {
   private final double range;
   private final Polynomial poly;
 
-  /** @throws IllegalArgumentException if range is not positive */
+  /**
+   * @throws IllegalArgumentException if range is not positive
+   */
   public QuadraticGelu(double range) {
     if (!(range > 0)) {
       throw new IllegalArgumentException("GELU fit range must be positive, got " + range);
@@ -50,7 +52,8 @@ public final class QuadraticGelu implements Activation {
 
   @Override
   public String describe() {
-    return String.format("GELU ~ %.5f h^2 + %.5f h (least squares on [-%.1f, %.1f], max error %.3g)", alpha(),
-        beta(), range, range, maxError());
+    return String.format(
+        "GELU ~ %.5f h^2 + %.5f h (least squares on [-%.1f, %.1f], max error %.3g)",
+        alpha(), beta(), range, range, maxError());
   }
 }

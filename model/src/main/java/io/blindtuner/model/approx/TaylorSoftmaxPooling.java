@@ -3,13 +3,14 @@ package io.blindtuner.model.approx;
 import io.blindtuner.model.PoolingKernel;
 
 /**
- * Attention pooling with the softmax replaced by its second-order Taylor expansion around the uniform weights:
- * for centred scores c (the score minus its mean over the T tokens),
- * {@code w_t = (1/T) (1 + c_t + (c_t^2 - mean(c^2)) / 2)}. The weights sum to exactly 1 by construction, so no
- * division is needed under encryption; and because the hospital sends centred tokens (which sum to zero) the
- * {@code mean(c^2)} term drops out of {@code z = mean x + sum_t w_t (x_t - mean x)}, leaving the coefficients
- * {@code phi(c_t) / T} with {@code phi(c) = c + c^2 / 2} — one ciphertext square. Its error against the exact
- * softmax grows like |c|^3 / T; {@link #maxWeightError} measures it on a range.
+ * Attention pooling with the softmax replaced by its second-order Taylor expansion around the
+ * uniform weights: for centred scores c (the score minus its mean over the T tokens), {@code w_t =
+ * (1/T) (1 + c_t + (c_t^2 - mean(c^2)) / 2)}. The weights sum to exactly 1 by construction, so no
+ * division is needed under encryption; and because the hospital sends centred tokens (which sum to
+ * zero) the {@code mean(c^2)} term drops out of {@code z = mean x + sum_t w_t (x_t - mean x)},
+ * leaving the coefficients {@code phi(c_t) / T} with {@code phi(c) = c + c^2 / 2} — one ciphertext
+ * square. Its error against the exact softmax grows like |c|^3 / T; {@link #maxWeightError}
+ * measures it on a range.
  */
 public final class TaylorSoftmaxPooling implements PoolingKernel {
 
@@ -44,9 +45,7 @@ public final class TaylorSoftmaxPooling implements PoolingKernel {
     return w;
   }
 
-  /**
-   * The largest |w_t - softmax(c)_t| over the given score vectors (each centred here first).
-   */
+  /** The largest |w_t - softmax(c)_t| over the given score vectors (each centred here first). */
   public static double maxWeightError(double[][] scores) {
     double worst = 0;
     for (double[] s : scores) {

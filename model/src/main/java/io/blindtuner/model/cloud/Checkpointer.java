@@ -5,9 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Makes a job's progress durable. A schedule calls it after every update with the new weights and waits for it
- * before the next version starts, so whatever it records (weights, and the input offsets they cover) is complete
- * when the job goes on; it decides itself which versions to keep (e.g. every K steps).
+ * Makes a job's progress durable. A schedule calls it after every update with the new weights and
+ * waits for it before the next version starts, so whatever it records (weights, and the input
+ * offsets they cover) is complete when the job goes on; it decides itself which versions to keep
+ * (e.g. every K steps).
  */
 @FunctionalInterface
 public interface Checkpointer {
@@ -15,9 +16,11 @@ public interface Checkpointer {
   Checkpointer NONE = (next, weights) -> CompletableFuture.completedFuture(null);
 
   /**
-   * @param nextStep the step the weights are ready for (the update of step {@code nextStep - 1} is in them)
+   * @param nextStep the step the weights are ready for (the update of step {@code nextStep - 1} is
+   *     in them)
    * @param weights the encrypted parameters and velocities
-   * @return completes when whatever it keeps is durable; exceptionally if it could not be kept (the job stops)
+   * @return completes when whatever it keeps is durable; exceptionally if it could not be kept (the
+   *     job stops)
    */
   CompletionStage<Void> after(int nextStep, Values<Ciphertext> weights);
 }

@@ -9,11 +9,12 @@ import java.util.Objects;
 import java.util.concurrent.CompletionException;
 
 /**
- * The cloud's training step run sequentially on the calling thread: for each micro-batch of a weight version the
- * {@link Phase#MICRO_BATCH} phases in order with their refreshes, then one {@link Phase#OPTIMIZER_UPDATE} of the
- * accumulated gradients. Each stage computes with its own {@link io.blindtuner.model.stage.HeOps} (its own keys);
- * levels come from the {@link TrainingPlan}. This is the schedule the overlapped actor graph must reproduce; it is
- * kept as the reference and for {@code --pipeline sequential}. Not thread-safe.
+ * The cloud's training step run sequentially on the calling thread: for each micro-batch of a
+ * weight version the {@link Phase#MICRO_BATCH} phases in order with their refreshes, then one
+ * {@link Phase#OPTIMIZER_UPDATE} of the accumulated gradients. Each stage computes with its own
+ * {@link io.blindtuner.model.stage.HeOps} (its own keys); levels come from the {@link
+ * TrainingPlan}. This is the schedule the overlapped actor graph must reproduce; it is kept as the
+ * reference and for {@code --pipeline sequential}. Not thread-safe.
  */
 public final class EncryptedTrainer {
   private final TrainingPlan plan;
@@ -26,19 +27,24 @@ public final class EncryptedTrainer {
   public record Batch(Ciphertext tokens, Ciphertext means, Ciphertext labels) {
     /** As values named {@link Operand#TOKENS}, {@link Operand#MEANS}, {@link Operand#LABELS}. */
     public Values<Ciphertext> values() {
-      return Values.of(Map.of(Operand.TOKENS, tokens, Operand.MEANS, means, Operand.LABELS, labels));
+      return Values.of(
+          Map.of(Operand.TOKENS, tokens, Operand.MEANS, means, Operand.LABELS, labels));
     }
   }
 
   /**
    * @param stages all four stages, each over its own ops and keys
-   * @param weights the encrypted parameters and velocities ({@link Operand#PARAMETERS},
-   *     {@link Operand#VELOCITIES})
+   * @param weights the encrypted parameters and velocities ({@link Operand#PARAMETERS}, {@link
+   *     Operand#VELOCITIES})
    * @param version the weight version they are (the next step to run)
    * @throws IllegalArgumentException if a parameter or velocity is missing
    */
-  public EncryptedTrainer(TrainingPlan plan, Stages<Ciphertext> stages, Refresher refresher,
-      Values<Ciphertext> weights, long version) {
+  public EncryptedTrainer(
+      TrainingPlan plan,
+      Stages<Ciphertext> stages,
+      Refresher refresher,
+      Values<Ciphertext> weights,
+      long version) {
     this.plan = Objects.requireNonNull(plan, "plan");
     this.stages = Objects.requireNonNull(stages, "stages");
     this.refresher = Objects.requireNonNull(refresher, "refresher");
@@ -49,7 +55,9 @@ public final class EncryptedTrainer {
     this.version = version;
   }
 
-  /** @throws IllegalArgumentException naming the first parameter or velocity that is missing */
+  /**
+   * @throws IllegalArgumentException naming the first parameter or velocity that is missing
+   */
   public static <C> Values<C> checkWeights(Values<C> weights) {
     List<Operand> need = new ArrayList<>(Operand.PARAMETERS);
     need.addAll(Operand.VELOCITIES);
@@ -62,8 +70,9 @@ public final class EncryptedTrainer {
   }
 
   /**
-   * One weight version: refresh what the last update left below the plan, run every micro-batch, apply the mean
-   * of their gradients with learning rate {@code lr}. The new weights replace the old ones only once complete.
+   * One weight version: refresh what the last update left below the plan, run every micro-batch,
+   * apply the mean of their gradients with learning rate {@code lr}. The new weights replace the
+   * old ones only once complete.
    *
    * @throws IllegalArgumentException if there is no micro-batch
    * @throws io.blindtuner.he.ckks.HeException from a stage or the refresher
@@ -80,13 +89,23 @@ public final class EncryptedTrainer {
       int mb = index++;
       for (Phase p : Phase.MICRO_BATCH) {
         env = env.with(p.run(stages, env, plan.entryLevels(p), null));
-        env = env.with(refresh(refresher, new RefreshId(version, mb, p), env, p.refreshed(), plan.refreshLevels(p)));
+        env =
+            env.with(
+                refresh(
+                    refresher,
+                    new RefreshId(version, mb, p),
+                    env,
+                    p.refreshed(),
+                    plan.refreshLevels(p)));
         env = env.only(Phase.liveAfter(p)).with(env.only(Operand.PARAMETERS));
       }
-      gradients = Phase.accumulate(stages.ops(StageKind.OPTIMIZER), gradients, env.only(Operand.GRADIENTS));
+      gradients =
+          Phase.accumulate(stages.ops(StageKind.OPTIMIZER), gradients, env.only(Operand.GRADIENTS));
     }
     Phase.Update u = new Phase.Update(lr, microBatches.size());
-    weights = Phase.OPTIMIZER_UPDATE.run(stages, w.with(gradients), plan.entryLevels(Phase.OPTIMIZER_UPDATE), u);
+    weights =
+        Phase.OPTIMIZER_UPDATE.run(
+            stages, w.with(gradients), plan.entryLevels(Phase.OPTIMIZER_UPDATE), u);
     version++;
   }
 
@@ -95,9 +114,12 @@ public final class EncryptedTrainer {
     return w.with(refresh(refresher, RefreshId.weights(version), w, low, plan.inputLevels(low)));
   }
 
-  /** One round trip for {@code ops} of {@code env}, as values (empty if there is nothing to refresh). */
-  static Values<Ciphertext> refresh(Refresher refresher, RefreshId id, Values<Ciphertext> env, List<Operand> ops,
-      int[] levels) {
+  /**
+   * One round trip for {@code ops} of {@code env}, as values (empty if there is nothing to
+   * refresh).
+   */
+  static Values<Ciphertext> refresh(
+      Refresher refresher, RefreshId id, Values<Ciphertext> env, List<Operand> ops, int[] levels) {
     if (ops.isEmpty()) {
       return Values.empty();
     }

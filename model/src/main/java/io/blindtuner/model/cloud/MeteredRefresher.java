@@ -7,8 +7,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts the round trips, ciphertexts and bytes that pass through a {@link Refresher}. Thread-safe: the actor
- * graph has several round trips in flight.
+ * Counts the round trips, ciphertexts and bytes that pass through a {@link Refresher}. Thread-safe:
+ * the actor graph has several round trips in flight.
  */
 public final class MeteredRefresher implements Refresher {
   /** Bytes of a seed that stands for c1 in a seeded ciphertext. */
@@ -22,8 +22,8 @@ public final class MeteredRefresher implements Refresher {
   private final LongAdder bytesToCloud = new LongAdder();
 
   /**
-   * @param seededReplies whether the key holder replies with seeded symmetric ciphertexts (c0 and a seed on the
-   *     wire)
+   * @param seededReplies whether the key holder replies with seeded symmetric ciphertexts (c0 and a
+   *     seed on the wire)
    */
   public MeteredRefresher(Refresher inner, boolean seededReplies) {
     this.inner = inner;
@@ -31,7 +31,8 @@ public final class MeteredRefresher implements Refresher {
   }
 
   @Override
-  public CompletionStage<List<Ciphertext>> refresh(RefreshId id, List<Ciphertext> cts, int[] levels) {
+  public CompletionStage<List<Ciphertext>> refresh(
+      RefreshId id, List<Ciphertext> cts, int[] levels) {
     if (cts.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
@@ -40,20 +41,28 @@ public final class MeteredRefresher implements Refresher {
     for (Ciphertext c : cts) {
       bytesToHospital.add(wireBytes(c));
     }
-    return inner.refresh(id, cts, levels).thenApply(out -> {
-      for (Ciphertext c : out) {
-        bytesToCloud.add(seededReplies ? seededWireBytes(c) : wireBytes(c));
-      }
-      return out;
-    });
+    return inner
+        .refresh(id, cts, levels)
+        .thenApply(
+            out -> {
+              for (Ciphertext c : out) {
+                bytesToCloud.add(seededReplies ? seededWireBytes(c) : wireBytes(c));
+              }
+              return out;
+            });
   }
 
-  /** Raw size of a ciphertext: size * (level + 1) * N residues of 8 bytes (no compression, no seed). */
+  /**
+   * Raw size of a ciphertext: size * (level + 1) * N residues of 8 bytes (no compression, no seed).
+   */
   public static long wireBytes(Ciphertext c) {
     return 8L * c.flatLength();
   }
 
-  /** Size of a fresh symmetric ciphertext in seeded form: c0 ((level + 1) * N residues) and the seed of c1. */
+  /**
+   * Size of a fresh symmetric ciphertext in seeded form: c0 ((level + 1) * N residues) and the seed
+   * of c1.
+   */
   public static long seededWireBytes(Ciphertext c) {
     return 8L * (c.level() + 1) * c.n() + SEED_BYTES;
   }

@@ -3,8 +3,8 @@ package io.blindtuner.model.cloud;
 import java.util.List;
 
 /**
- * The named ciphertexts of a training step. The hospital encrypts the batch inputs and the initial parameters and
- * velocities; the phases produce the rest.
+ * The named ciphertexts of a training step. The hospital encrypts the batch inputs and the initial
+ * parameters and velocities; the phases produce the rest.
  */
 public enum Operand {
   /** Centred tokens (b, t, k). */
@@ -48,7 +48,9 @@ public enum Operand {
   /** The hospital's per-micro-batch inputs. */
   public static final List<Operand> BATCH = List.of(TOKENS, MEANS, LABELS);
 
-  /** The trained parameters, in the order of {@link io.blindtuner.model.packing.SlotLayout#pack}. */
+  /**
+   * The trained parameters, in the order of {@link io.blindtuner.model.packing.SlotLayout#pack}.
+   */
   public static final List<Operand> PARAMETERS = List.of(Q, W1, B1, W2, B2);
 
   /** Their velocities, same order. */

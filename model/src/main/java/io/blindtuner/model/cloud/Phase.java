@@ -33,10 +33,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The training step, defined once: the phases of one micro-batch in order, each run by one stage, with the
- * ciphertexts refreshed after it; then, once per weight version, the optimizer's update of the accumulated
- * gradients. The sequential trainer, the dry run that derives the {@link io.blindtuner.model.plan.TrainingPlan}
- * and the actor graph all walk this list; none of them repeats it.
+ * The training step, defined once: the phases of one micro-batch in order, each run by one stage,
+ * with the ciphertexts refreshed after it; then, once per weight version, the optimizer's update of
+ * the accumulated gradients. The sequential trainer, the dry run that derives the {@link
+ * io.blindtuner.model.plan.TrainingPlan} and the actor graph all walk this list; none of them
+ * repeats it.
  */
 public enum Phase {
   ATTENTION_FORWARD(StageKind.ATTENTION, "forward", List.of(TOKENS, MEANS, Q), List.of(Z, SCORES)) {
@@ -49,7 +50,8 @@ public enum Phase {
   MLP_FORWARD(StageKind.MLP, "forward", List.of(Z, W1, B1, W2, B2), List.of(LOGITS, H, AQ)) {
     @Override
     <C> Map<Operand, C> compute(Stages<C> s, Values<C> in, Update u) {
-      MlpStage.Forward<C> f = s.mlp().forward(in.get(Z), in.get(W1), in.get(B1), in.get(W2), in.get(B2));
+      MlpStage.Forward<C> f =
+          s.mlp().forward(in.get(Z), in.get(W1), in.get(B1), in.get(W2), in.get(B2));
       return Map.of(H, f.h(), AQ, f.aq(), LOGITS, f.logits());
     }
   },
@@ -62,8 +64,9 @@ public enum Phase {
   MLP_BACKWARD(StageKind.MLP, "backward", List.of(GRADIENT, Z, H, AQ, W1, W2), List.of(DZ)) {
     @Override
     <C> Map<Operand, C> compute(Stages<C> s, Values<C> in, Update u) {
-      MlpStage.Backward<C> b = s.mlp().backward(in.get(GRADIENT), in.get(Z), in.get(H), in.get(AQ), in.get(W1),
-          in.get(W2));
+      MlpStage.Backward<C> b =
+          s.mlp()
+              .backward(in.get(GRADIENT), in.get(Z), in.get(H), in.get(AQ), in.get(W1), in.get(W2));
       return Map.of(DZ, b.dz(), DW1, b.w1(), DB1, b.b1(), DW2, b.w2(), DB2, b.b2());
     }
   },
@@ -73,7 +76,10 @@ public enum Phase {
       return Map.of(DQ, s.attention().backward(in.get(DZ), in.get(TOKENS), in.get(SCORES)));
     }
   },
-  /** Once per weight version, on the gradients accumulated over its micro-batches ({@link #accumulate}). */
+  /**
+   * Once per weight version, on the gradients accumulated over its micro-batches ({@link
+   * #accumulate}).
+   */
   OPTIMIZER_UPDATE(StageKind.OPTIMIZER, "update", updateInputs(), List.of()) {
     @Override
     <C> Map<Operand, C> compute(Stages<C> s, Values<C> in, Update u) {
@@ -82,8 +88,13 @@ public enum Phase {
       for (int i = 0; i < Operand.PARAMETERS.size(); i++) {
         Operand p = Operand.PARAMETERS.get(i);
         Operand v = Operand.VELOCITIES.get(i);
-        OptimizerStage.Update<C> r = opt.step(in.get(p), in.get(v), in.get(Operand.GRADIENTS.get(i)),
-            gradientFactor(s.spec(), i) / u.microBatches(), u.learningRate());
+        OptimizerStage.Update<C> r =
+            opt.step(
+                in.get(p),
+                in.get(v),
+                in.get(Operand.GRADIENTS.get(i)),
+                gradientFactor(s.spec(), i) / u.microBatches(),
+                u.learningRate());
         out.put(p, r.parameter());
         out.put(v, r.velocity());
       }
@@ -92,13 +103,13 @@ public enum Phase {
   };
 
   /** The per-micro-batch phases, in order. */
-  public static final List<Phase> MICRO_BATCH = List.of(ATTENTION_FORWARD, MLP_FORWARD, LOSS_FORWARD, MLP_BACKWARD,
-      ATTENTION_BACKWARD);
+  public static final List<Phase> MICRO_BATCH =
+      List.of(ATTENTION_FORWARD, MLP_FORWARD, LOSS_FORWARD, MLP_BACKWARD, ATTENTION_BACKWARD);
 
   /**
-   * The operands a micro-batch still needs after {@code phase} (one of {@link #MICRO_BATCH}): the inputs of the
-   * phases after it and the gradients for the optimizer. Everything else can be dropped, which bounds the
-   * ciphertexts alive.
+   * The operands a micro-batch still needs after {@code phase} (one of {@link #MICRO_BATCH}): the
+   * inputs of the phases after it and the gradients for the optimizer. Everything else can be
+   * dropped, which bounds the ciphertexts alive.
    */
   public static Set<Operand> liveAfter(Phase phase) {
     EnumSet<Operand> live = EnumSet.copyOf(Operand.GRADIENTS);
@@ -115,11 +126,16 @@ public enum Phase {
    * @param microBatches micro-batches whose gradients were summed (their mean is applied)
    */
   public record Update(double learningRate, int microBatches) {
-    /** @throws IllegalArgumentException if the rate is not finite or there are no micro-batches */
+    /**
+     * @throws IllegalArgumentException if the rate is not finite or there are no micro-batches
+     */
     public Update {
       if (!Double.isFinite(learningRate) || microBatches < 1) {
-        throw new IllegalArgumentException("learning rate must be finite and micro-batches >= 1, got "
-            + learningRate + ", " + microBatches);
+        throw new IllegalArgumentException(
+            "learning rate must be finite and micro-batches >= 1, got "
+                + learningRate
+                + ", "
+                + microBatches);
       }
     }
   }
@@ -171,16 +187,17 @@ public enum Phase {
   abstract <C> Map<Operand, C> compute(Stages<C> s, Values<C> in, Update u);
 
   /**
-   * Runs the phase: each input is first brought down to its entry level (inputs already lower stay as they are),
-   * then the stage computes.
+   * Runs the phase: each input is first brought down to its entry level (inputs already lower stay
+   * as they are), then the stage computes.
    *
    * @param entryLevels the level each input is brought down to (from the plan)
    * @param update the learning rate and micro-batch count (used by {@link #OPTIMIZER_UPDATE} only)
    * @return the outputs
-   * @throws io.blindtuner.he.ckks.HeException from the stage's operations (e.g. a missing key, a ciphertext of
-   *     other parameters)
+   * @throws io.blindtuner.he.ckks.HeException from the stage's operations (e.g. a missing key, a
+   *     ciphertext of other parameters)
    */
-  public <C> Values<C> run(Stages<C> stages, Values<C> in, Map<Operand, Integer> entryLevels, Update update) {
+  public <C> Values<C> run(
+      Stages<C> stages, Values<C> in, Map<Operand, Integer> entryLevels, Update update) {
     CipherOps<C> ops = stages.ops(stage);
     Map<Operand, C> entered = new EnumMap<>(Operand.class);
     for (Operand op : inputs) {
@@ -192,7 +209,8 @@ public enum Phase {
   }
 
   /**
-   * Sums micro-batch gradients: {@code acc + grads} over {@link Operand#GRADIENTS} ({@code acc} may be empty).
+   * Sums micro-batch gradients: {@code acc + grads} over {@link Operand#GRADIENTS} ({@code acc} may
+   * be empty).
    */
   public static <C> Values<C> accumulate(CipherOps<C> ops, Values<C> acc, Values<C> grads) {
     Map<Operand, C> out = new EnumMap<>(Operand.class);
@@ -202,7 +220,10 @@ public enum Phase {
     return Values.of(out);
   }
 
-  /** The known factor of a parameter's gradient ciphertext (alpha for W2, see {@link MlpStage.Backward}). */
+  /**
+   * The known factor of a parameter's gradient ciphertext (alpha for W2, see {@link
+   * MlpStage.Backward}).
+   */
   static double gradientFactor(HeadSpec spec, int parameter) {
     return Operand.PARAMETERS.get(parameter) == W2 ? spec.gelu().alpha() : 1;
   }

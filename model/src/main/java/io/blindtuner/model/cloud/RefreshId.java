@@ -3,23 +3,27 @@ package io.blindtuner.model.cloud;
 import java.util.Objects;
 
 /**
- * Which refresh of a job a round trip is: the weight version (step), the micro-batch and the phase whose outputs
- * are refreshed ({@link Phase#OPTIMIZER_UPDATE} for the weights an update left below their planned level, asked
- * once per version with micro-batch 0). Encrypted inference after the job's last version {@code steps} uses ids
- * beyond it: {@link #weights}{@code (steps)} once for the final weights, {@link #inference} for each request. The
- * key holder checks a request against its agreed plan by this id and
- * answers each id once (a byte-identical repeat gets the same answer).
+ * Which refresh of a job a round trip is: the weight version (step), the micro-batch and the phase
+ * whose outputs are refreshed ({@link Phase#OPTIMIZER_UPDATE} for the weights an update left below
+ * their planned level, asked once per version with micro-batch 0). Encrypted inference after the
+ * job's last version {@code steps} uses ids beyond it: {@link #weights}{@code (steps)} once for the
+ * final weights, {@link #inference} for each request. The key holder checks a request against its
+ * agreed plan by this id and answers each id once (a byte-identical repeat gets the same answer).
  *
  * @param step the weight version, from 0
  * @param microBatch the micro-batch within the version, from 0
  * @param after the phase whose outputs are refreshed
  */
 public record RefreshId(long step, int microBatch, Phase after) {
-  /** @throws IllegalArgumentException if step or micro-batch is negative; NullPointerException if after is null */
+  /**
+   * @throws IllegalArgumentException if step or micro-batch is negative; NullPointerException if
+   *     after is null
+   */
   public RefreshId {
     Objects.requireNonNull(after, "after");
     if (step < 0 || microBatch < 0) {
-      throw new IllegalArgumentException("step and micro-batch must be >= 0, got " + step + ", " + microBatch);
+      throw new IllegalArgumentException(
+          "step and micro-batch must be >= 0, got " + step + ", " + microBatch);
     }
   }
 
@@ -29,14 +33,15 @@ public record RefreshId(long step, int microBatch, Phase after) {
   }
 
   /**
-   * The refresh of inference request {@code request} (its attention outputs) against a job of {@code steps}
-   * versions: version {@code steps + 1 + request}, past every training id.
+   * The refresh of inference request {@code request} (its attention outputs) against a job of
+   * {@code steps} versions: version {@code steps + 1 + request}, past every training id.
    *
    * @throws IllegalArgumentException if either is negative
    */
   public static RefreshId inference(long steps, long request) {
     if (steps < 0 || request < 0) {
-      throw new IllegalArgumentException("steps and request must be >= 0, got " + steps + ", " + request);
+      throw new IllegalArgumentException(
+          "steps and request must be >= 0, got " + steps + ", " + request);
     }
     return new RefreshId(Math.addExact(steps + 1, request), 0, Phase.ATTENTION_FORWARD);
   }

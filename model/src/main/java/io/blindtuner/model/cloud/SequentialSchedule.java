@@ -8,12 +8,15 @@ import java.util.EnumMap;
 import java.util.List;
 
 /**
- * One micro-batch at a time, every stage on the calling thread ({@link EncryptedTrainer}): the reference schedule.
+ * One micro-batch at a time, every stage on the calling thread ({@link EncryptedTrainer}): the
+ * reference schedule.
  */
 public final class SequentialSchedule implements TrainingSchedule {
   private final Parallelism parallelism;
 
-  /** @param parallelism how each operation spreads over RNS limbs */
+  /**
+   * @param parallelism how each operation spreads over RNS limbs
+   */
   public SequentialSchedule(Parallelism parallelism) {
     this.parallelism = parallelism;
   }
@@ -33,8 +36,9 @@ public final class SequentialSchedule implements TrainingSchedule {
       ops.put(k, job.keys().get(k).ops(job.params(), job.encoder(), parallelism));
     }
     Stages<Ciphertext> stages = Stages.all(job.plan().spec(), job.plan().gradientLevel(), ops::get);
-    EncryptedTrainer trainer = new EncryptedTrainer(job.plan(), stages, job.refresher(), job.initialWeights(),
-        job.firstStep());
+    EncryptedTrainer trainer =
+        new EncryptedTrainer(
+            job.plan(), stages, job.refresher(), job.initialWeights(), job.firstStep());
     for (int s = job.firstStep(); s < job.steps(); s++) {
       List<EncryptedTrainer.Batch> mbs = new ArrayList<>(job.microBatches());
       for (int m = 0; m < job.microBatches(); m++) {
@@ -50,7 +54,10 @@ public final class SequentialSchedule implements TrainingSchedule {
       rotations += o.counter().rotations();
       products += o.counter().products();
     }
-    return new Result(trainer.weights(), rotations, products,
+    return new Result(
+        trainer.weights(),
+        rotations,
+        products,
         (long) job.plan().peakCiphertextsPerMicroBatch() + 3L * Operand.PARAMETERS.size());
   }
 }

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The evaluation keys one stage holds: Galois keys of exactly its planned steps, relinearization keys only if it
- * multiplies ciphertexts. Passed by value to the stage's actor.
+ * The evaluation keys one stage holds: Galois keys of exactly its planned steps, relinearization
+ * keys only if it multiplies ciphertexts. Passed by value to the stage's actor.
  *
  * @param stage the stage
  * @param relinKeys present iff the stage's plan has ciphertext products
@@ -26,9 +26,16 @@ public record StageKeys(StageKind stage, Optional<RelinKeys> relinKeys, GaloisKe
   }
 
   /**
-   * Ops for this stage over these keys, with a strict evaluator (no rotation composed from other keys).
+   * Ops for this stage over these keys, with a strict evaluator (no rotation composed from other
+   * keys).
    */
   public HeOps ops(CkksParameters params, CkksEncoder encoder, Parallelism parallelism) {
-    return new HeOps(stage.label(), params, Evaluator.strict(params, parallelism), encoder, relinKeys, galoisKeys);
+    return new HeOps(
+        stage.label(),
+        params,
+        Evaluator.strict(params, parallelism),
+        encoder,
+        relinKeys,
+        galoisKeys);
   }
 }

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The stage objects a component holds, each over its own {@link CipherOps} (its own keys): all four for the
- * sequential trainer and the dry run, exactly one for a stage actor. Asking for a stage not held is an error that
- * names it.
+ * The stage objects a component holds, each over its own {@link CipherOps} (its own keys): all four
+ * for the sequential trainer and the dry run, exactly one for a stage actor. Asking for a stage not
+ * held is an error that names it.
  *
  * @param <C> the ciphertext type
  */
@@ -30,25 +30,37 @@ public final class Stages<C> {
    *
    * @param gradientLevel the level the MLP brings bias gradients down to (from the plan)
    */
-  public static <C> Stages<C> of(HeadSpec spec, int gradientLevel, Iterable<StageKind> kinds,
+  public static <C> Stages<C> of(
+      HeadSpec spec,
+      int gradientLevel,
+      Iterable<StageKind> kinds,
       Function<StageKind, CipherOps<C>> opsFor) {
     Stages<C> s = new Stages<>(spec);
     for (StageKind k : kinds) {
       CipherOps<C> o = opsFor.apply(k);
       s.ops.put(k, o);
-      s.stages.put(k, switch (k) {
-        case ATTENTION -> new AttentionStage<>(o, spec.layout());
-        case MLP -> new MlpStage<>(o, spec.layout(), spec.classes(), spec.gelu(), spec.rangePenalty(),
-            gradientLevel);
-        case LOSS -> new LossStage<>(o, spec.layout(), spec.softmax(), spec.rangePenalty());
-        case OPTIMIZER -> new OptimizerStage<>(o, spec.momentum(), spec.weightDecay());
-      });
+      s.stages.put(
+          k,
+          switch (k) {
+            case ATTENTION -> new AttentionStage<>(o, spec.layout());
+            case MLP ->
+                new MlpStage<>(
+                    o,
+                    spec.layout(),
+                    spec.classes(),
+                    spec.gelu(),
+                    spec.rangePenalty(),
+                    gradientLevel);
+            case LOSS -> new LossStage<>(o, spec.layout(), spec.softmax(), spec.rangePenalty());
+            case OPTIMIZER -> new OptimizerStage<>(o, spec.momentum(), spec.weightDecay());
+          });
     }
     return s;
   }
 
   /** All four stages, each over its own ops. */
-  public static <C> Stages<C> all(HeadSpec spec, int gradientLevel, Function<StageKind, CipherOps<C>> opsFor) {
+  public static <C> Stages<C> all(
+      HeadSpec spec, int gradientLevel, Function<StageKind, CipherOps<C>> opsFor) {
     return of(spec, gradientLevel, java.util.List.of(StageKind.values()), opsFor);
   }
 
@@ -90,7 +102,8 @@ public final class Stages<C> {
   private Object held(StageKind k) {
     Object s = stages.get(k);
     if (s == null) {
-      throw new IllegalStateException("stage '" + k.label() + "' is not held here (holding " + stages.keySet() + ")");
+      throw new IllegalStateException(
+          "stage '" + k.label() + "' is not held here (holding " + stages.keySet() + ")");
     }
     return s;
   }

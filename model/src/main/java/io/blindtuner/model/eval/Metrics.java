@@ -8,8 +8,8 @@ import io.blindtuner.model.plain.PlainHead;
 import java.util.Arrays;
 
 /**
- * Accuracy, balanced accuracy (mean per-class recall) and AUC (binary: of the class-1 score; more classes: the
- * mean one-vs-rest AUC, as MedMNIST reports it).
+ * Accuracy, balanced accuracy (mean per-class recall) and AUC (binary: of the class-1 score; more
+ * classes: the mean one-vs-rest AUC, as MedMNIST reports it).
  *
  * @param accuracy fraction correct
  * @param balancedAccuracy mean recall over the classes present
@@ -18,8 +18,8 @@ import java.util.Arrays;
 public record Metrics(double accuracy, double balancedAccuracy, double auc) {
 
   /**
-   * Test metrics of a head from its logits (exact softmax scores for the AUC, so heads with different output
-   * functions rank comparably).
+   * Test metrics of a head from its logits (exact softmax scores for the AUC, so heads with
+   * different output functions rank comparably).
    */
   public static Metrics ofHead(HeadFunctions functions, HeadParameters p, TokenSet test) {
     return of(probabilities(functions, p, test), test.labels());
@@ -42,7 +42,8 @@ public record Metrics(double accuracy, double balancedAccuracy, double auc) {
    */
   public static Metrics of(double[][] scores, int[] labels) {
     if (scores.length != labels.length || labels.length == 0) {
-      throw new IllegalArgumentException(scores.length + " score rows for " + labels.length + " labels");
+      throw new IllegalArgumentException(
+          scores.length + " score rows for " + labels.length + " labels");
     }
     int classes = scores[0].length;
     int correct = 0;
@@ -81,7 +82,10 @@ public record Metrics(double accuracy, double balancedAccuracy, double auc) {
     return new Metrics((double) correct / labels.length, recall / present, auc);
   }
 
-  /** Column c, minus column {@code minus} when it is not -1 (for binary, the logit difference ranks like p_1). */
+  /**
+   * Column c, minus column {@code minus} when it is not -1 (for binary, the logit difference ranks
+   * like p_1).
+   */
   private static double[] column(double[][] s, int c, int minus) {
     double[] v = new double[s.length];
     for (int i = 0; i < s.length; i++) {

@@ -16,10 +16,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The hospital encrypting its training micro-batches: micro-batch m of step s holds images
- * {@code [m B, (m + 1) B)} of the shared batch order's step s (B = the layout's images per ciphertext), each
- * operand in seeded form at the level the plan derived for it. Counts the bytes it sends. Thread-safe (the
- * encryptor's randomness is per call; the counter is an adder).
+ * The hospital encrypting its training micro-batches: micro-batch m of step s holds images {@code
+ * [m B, (m + 1) B)} of the shared batch order's step s (B = the layout's images per ciphertext),
+ * each operand in seeded form at the level the plan derived for it. Counts the bytes it sends.
+ * Thread-safe (the encryptor's randomness is per call; the counter is an adder).
  */
 public final class BatchEncryptor implements BatchFeed {
   private final KeyHolder keys;
@@ -33,15 +33,20 @@ public final class BatchEncryptor implements BatchFeed {
   /**
    * @throws IllegalArgumentException if the order's batch is not a whole number of micro-batches
    */
-  public BatchEncryptor(KeyHolder keys, TrainingPlan plan, TokenSet data, BatchOrder order, int batchSize) {
+  public BatchEncryptor(
+      KeyHolder keys, TrainingPlan plan, TokenSet data, BatchOrder order, int batchSize) {
     this.keys = keys;
     this.plan = plan;
     this.lay = plan.spec().layout();
     this.data = data;
     this.order = order;
     if (batchSize % lay.batch() != 0) {
-      throw new IllegalArgumentException("batch size " + batchSize + " is not a multiple of the " + lay.batch()
-          + " images one ciphertext packs");
+      throw new IllegalArgumentException(
+          "batch size "
+              + batchSize
+              + " is not a multiple of the "
+              + lay.batch()
+              + " images one ciphertext packs");
     }
     this.microBatches = batchSize / lay.batch();
   }
@@ -63,28 +68,32 @@ public final class BatchEncryptor implements BatchFeed {
    */
   public EncryptedTrainer.Batch encrypt(int step, int microBatch) {
     List<SeededCiphertext> s = encryptSeeded(step, microBatch);
-    return new EncryptedTrainer.Batch(s.get(0).ciphertext(), s.get(1).ciphertext(), s.get(2).ciphertext());
+    return new EncryptedTrainer.Batch(
+        s.get(0).ciphertext(), s.get(1).ciphertext(), s.get(2).ciphertext());
   }
 
   /**
-   * Encrypts micro-batch {@code microBatch} of step {@code step} in seeded form, for the wire: tokens, means,
-   * labels.
+   * Encrypts micro-batch {@code microBatch} of step {@code step} in seeded form, for the wire:
+   * tokens, means, labels.
    *
    * @throws IllegalArgumentException if either is out of range
    */
   public List<SeededCiphertext> encryptSeeded(int step, int microBatch) {
     if (step < 0 || step >= order.steps()) {
-      throw new IllegalArgumentException("step " + step + " out of range 0.." + (order.steps() - 1));
+      throw new IllegalArgumentException(
+          "step " + step + " out of range 0.." + (order.steps() - 1));
     }
     if (microBatch < 0 || microBatch >= microBatches) {
-      throw new IllegalArgumentException("micro-batch " + microBatch + " out of range 0.." + (microBatches - 1));
+      throw new IllegalArgumentException(
+          "micro-batch " + microBatch + " out of range 0.." + (microBatches - 1));
     }
     int[] all = order.batch(step);
     int[] idx = Arrays.copyOfRange(all, microBatch * lay.batch(), (microBatch + 1) * lay.batch());
-    List<SeededCiphertext> b = List.of(
-        keys.encryptSeeded(lay.tokens(data, idx), plan.inputLevel(Operand.TOKENS)),
-        keys.encryptSeeded(lay.means(data, idx), plan.inputLevel(Operand.MEANS)),
-        keys.encryptSeeded(lay.labels(data, idx), plan.inputLevel(Operand.LABELS)));
+    List<SeededCiphertext> b =
+        List.of(
+            keys.encryptSeeded(lay.tokens(data, idx), plan.inputLevel(Operand.TOKENS)),
+            keys.encryptSeeded(lay.means(data, idx), plan.inputLevel(Operand.MEANS)),
+            keys.encryptSeeded(lay.labels(data, idx), plan.inputLevel(Operand.LABELS)));
     for (SeededCiphertext c : b) {
       bytes.add(MeteredRefresher.seededWireBytes(c.ciphertext()));
     }

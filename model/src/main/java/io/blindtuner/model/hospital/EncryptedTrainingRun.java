@@ -24,11 +24,12 @@ import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Drives an encrypted training run from the hospital's side, in one process: derives and checks the plan (before
- * any key exists), generates the keys, gives each stage exactly the keys its plan needs, encrypts the shared
- * initialisation and the micro-batches (same order, schedule and hyper-parameters as the twin; seeded
- * ciphertexts, counted at their wire size), lets a {@link TrainingSchedule} run the cloud's side with evaluation
- * keys and a refresher only, and decrypts the trained parameters.
+ * Drives an encrypted training run from the hospital's side, in one process: derives and checks the
+ * plan (before any key exists), generates the keys, gives each stage exactly the keys its plan
+ * needs, encrypts the shared initialisation and the micro-batches (same order, schedule and
+ * hyper-parameters as the twin; seeded ciphertexts, counted at their wire size), lets a {@link
+ * TrainingSchedule} run the cloud's side with evaluation keys and a refresher only, and decrypts
+ * the trained parameters.
  */
 public final class EncryptedTrainingRun {
 
@@ -51,15 +52,29 @@ public final class EncryptedTrainingRun {
    * @param plan the derived plan
    * @param floodingSigma the flooding deviation the released parameters carry (IND-CPA-D)
    */
-  public record Result(HeadParameters parameters, int steps, int microBatches, double secondsPerStep, long rotations,
-      long multiplications, long refreshRoundTrips, long refreshedCiphertexts, long bytesToCloud, long bytesFromCloud,
-      long peakCiphertextsAlive, TrainingPlan plan, double floodingSigma) {}
+  public record Result(
+      HeadParameters parameters,
+      int steps,
+      int microBatches,
+      double secondsPerStep,
+      long rotations,
+      long multiplications,
+      long refreshRoundTrips,
+      long refreshedCiphertexts,
+      long bytesToCloud,
+      long bytesFromCloud,
+      long peakCiphertextsAlive,
+      TrainingPlan plan,
+      double floodingSigma) {}
 
   /**
-   * Checks the plan for a head on a parameter set: the first thing a run does, before any key is generated.
+   * Checks the plan for a head on a parameter set: the first thing a run does, before any key is
+   * generated.
    *
-   * @throws IllegalArgumentException if the batch size is not a multiple of the images one ciphertext packs
-   * @throws io.blindtuner.model.plan.DepthException naming the stage if the parameter set is too shallow
+   * @throws IllegalArgumentException if the batch size is not a multiple of the images one
+   *     ciphertext packs
+   * @throws io.blindtuner.model.plan.DepthException naming the stage if the parameter set is too
+   *     shallow
    */
   public static TrainingPlan plan(CkksParameters params, HeadShape shape, TrainingConfig config) {
     return TrainingPlan.forHead(params, shape, config);
@@ -68,27 +83,49 @@ public final class EncryptedTrainingRun {
   /**
    * Runs the whole job.
    *
-   * @param roundTrip wraps the hospital's refresher as the cloud reaches it (identity in process; a delay to
-   *     model a network)
-   * @throws IllegalArgumentException if the batch size is not a whole number of micro-batches, the data does not
-   *     match the shape, or the parameter set is too shallow (a {@link io.blindtuner.model.plan.DepthException}
-   *     naming the stage), all before any key is generated
+   * @param roundTrip wraps the hospital's refresher as the cloud reaches it (identity in process; a
+   *     delay to model a network)
+   * @throws IllegalArgumentException if the batch size is not a whole number of micro-batches, the
+   *     data does not match the shape, or the parameter set is too shallow (a {@link
+   *     io.blindtuner.model.plan.DepthException} naming the stage), all before any key is generated
    */
-  public static Result run(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
-      TrainingSchedule schedule, Parallelism parallelism, UnaryOperator<Refresher> roundTrip, IntConsumer onStep) {
+  public static Result run(
+      CkksParameters params,
+      HeadShape shape,
+      TrainingConfig config,
+      TokenSet train,
+      TrainingSchedule schedule,
+      Parallelism parallelism,
+      UnaryOperator<Refresher> roundTrip,
+      IntConsumer onStep) {
     HospitalJob h = HospitalJob.create(params, shape, config, train, parallelism);
     List<String> refusals = Collections.synchronizedList(new ArrayList<>());
-    RefreshGuard guard = h.guard(RefreshLedger.inMemory(h.agreement().budget()),
-        (id, reason) -> refusals.add(id + ": " + reason));
-    MeteredRefresher refresher = new MeteredRefresher(roundTrip.apply(guard), RefreshGuard.SEEDED_REPLIES);
+    RefreshGuard guard =
+        h.guard(
+            RefreshLedger.inMemory(h.agreement().budget()),
+            (id, reason) -> refusals.add(id + ": " + reason));
+    MeteredRefresher refresher =
+        new MeteredRefresher(roundTrip.apply(guard), RefreshGuard.SEEDED_REPLIES);
     long up = 0;
     Map<Operand, Ciphertext> w = new EnumMap<>(Operand.class);
     for (Map.Entry<Operand, SeededCiphertext> e : h.initialWeights().entrySet()) {
       w.put(e.getKey(), e.getValue().ciphertext());
       up += MeteredRefresher.seededWireBytes(e.getValue().ciphertext());
     }
-    TrainingJob job = new TrainingJob("local", params, h.keys().encoder(), h.plan(), h.stageKeys(), Values.of(w),
-        h.batches(), refresher, h.steps(), h.microBatches(), h.learningRate()::rate, onStep);
+    TrainingJob job =
+        new TrainingJob(
+            "local",
+            params,
+            h.keys().encoder(),
+            h.plan(),
+            h.stageKeys(),
+            Values.of(w),
+            h.batches(),
+            refresher,
+            h.steps(),
+            h.microBatches(),
+            h.learningRate()::rate,
+            onStep);
     long start = System.nanoTime();
     TrainingSchedule.Result r;
     try {
@@ -106,9 +143,19 @@ public final class EncryptedTrainingRun {
       down += MeteredRefresher.wireBytes(r.weights().get(p));
     }
     HospitalJob.Opened opened = h.open(r.weights());
-    return new Result(opened.parameters(), h.steps(), h.microBatches(), seconds / h.steps(), r.rotations(),
-        r.products(), refresher.roundTrips(), refresher.ciphertexts(),
-        up + h.batches().bytesSent() + refresher.bytesToCloud(), down + refresher.bytesToHospital(),
-        r.peakCiphertextsAlive(), h.plan(), opened.floodingSigma());
+    return new Result(
+        opened.parameters(),
+        h.steps(),
+        h.microBatches(),
+        seconds / h.steps(),
+        r.rotations(),
+        r.products(),
+        refresher.roundTrips(),
+        refresher.ciphertexts(),
+        up + h.batches().bytesSent() + refresher.bytesToCloud(),
+        down + refresher.bytesToHospital(),
+        r.peakCiphertextsAlive(),
+        h.plan(),
+        opened.floodingSigma());
   }
 }

@@ -27,10 +27,11 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * One training job on the hospital's side, wherever its cloud runs: the derived plan (checked before any key
- * exists), the keys, what the cloud gets (each stage's evaluation keys and the initial weights, encrypted in seeded
- * form), the micro-batches (same order, schedule and hyper-parameters as the plaintext twin), the job's refresh
- * agreement, and the opening of the trained model. Holds the secret key: hospital only.
+ * One training job on the hospital's side, wherever its cloud runs: the derived plan (checked
+ * before any key exists), the keys, what the cloud gets (each stage's evaluation keys and the
+ * initial weights, encrypted in seeded form), the micro-batches (same order, schedule and
+ * hyper-parameters as the plaintext twin), the job's refresh agreement, and the opening of the
+ * trained model. Holds the secret key: hospital only.
  */
 public final class HospitalJob {
   private final CkksParameters params;
@@ -43,8 +44,15 @@ public final class HospitalJob {
   private final BatchEncryptor batches;
   private final RefreshAgreement agreement;
 
-  private HospitalJob(CkksParameters params, TrainingPlan plan, HeadShape shape, TrainingConfig config,
-      TokenSet train, HeadParameters start, SecretKey secretKey, Parallelism parallelism) {
+  private HospitalJob(
+      CkksParameters params,
+      TrainingPlan plan,
+      HeadShape shape,
+      TrainingConfig config,
+      TokenSet train,
+      HeadParameters start,
+      SecretKey secretKey,
+      Parallelism parallelism) {
     this.params = params;
     this.plan = plan;
     this.shape = shape;
@@ -59,41 +67,69 @@ public final class HospitalJob {
   /**
    * Derives the plan, then generates the keys.
    *
-   * @throws IllegalArgumentException if the data does not match the shape, the batch size is not a whole number
-   *     of ciphertexts, or the parameter set is too shallow (a {@link io.blindtuner.model.plan.DepthException}
-   *     naming the stage), all before any key is generated
+   * @throws IllegalArgumentException if the data does not match the shape, the batch size is not a
+   *     whole number of ciphertexts, or the parameter set is too shallow (a {@link
+   *     io.blindtuner.model.plan.DepthException} naming the stage), all before any key is generated
    */
-  public static HospitalJob create(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
+  public static HospitalJob create(
+      CkksParameters params,
+      HeadShape shape,
+      TrainingConfig config,
+      TokenSet train,
       Parallelism parallelism) {
-    return create(params, shape, config, train, HeadParameters.initial(shape, config.seed()), parallelism);
+    return create(
+        params, shape, config, train, HeadParameters.initial(shape, config.seed()), parallelism);
   }
 
   /**
-   * As {@link #create(CkksParameters, HeadShape, TrainingConfig, TokenSet, Parallelism)}, training on from
-   * {@code start} instead of the shared initialisation (fine-tuning a model the hospital already has, e.g. the
-   * previous version when new images arrive); the velocities start at zero.
+   * As {@link #create(CkksParameters, HeadShape, TrainingConfig, TokenSet, Parallelism)}, training
+   * on from {@code start} instead of the shared initialisation (fine-tuning a model the hospital
+   * already has, e.g. the previous version when new images arrive); the velocities start at zero.
    *
    * @throws IllegalArgumentException also if {@code start} is for another shape
    */
-  public static HospitalJob create(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
-      HeadParameters start, Parallelism parallelism) {
+  public static HospitalJob create(
+      CkksParameters params,
+      HeadShape shape,
+      TrainingConfig config,
+      TokenSet train,
+      HeadParameters start,
+      Parallelism parallelism) {
     return create(params, shape, config, train, start, null, parallelism);
   }
 
   /**
-   * As {@link #create(CkksParameters, HeadShape, TrainingConfig, TokenSet, HeadParameters, Parallelism)}, with the
-   * secret key a restarted edge kept for this job ({@link KeyHolder#writeSecretKey}), or a fresh one if null.
+   * As {@link #create(CkksParameters, HeadShape, TrainingConfig, TokenSet, HeadParameters,
+   * Parallelism)}, with the secret key a restarted edge kept for this job ({@link
+   * KeyHolder#writeSecretKey}), or a fresh one if null.
    *
-   * @throws io.blindtuner.he.ckks.ParameterMismatchException also if the key belongs to other parameters
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException also if the key belongs to other
+   *     parameters
    */
-  public static HospitalJob create(CkksParameters params, HeadShape shape, TrainingConfig config, TokenSet train,
-      HeadParameters start, SecretKey secretKey, Parallelism parallelism) {
+  public static HospitalJob create(
+      CkksParameters params,
+      HeadShape shape,
+      TrainingConfig config,
+      TokenSet train,
+      HeadParameters start,
+      SecretKey secretKey,
+      Parallelism parallelism) {
     if (!start.shape().equals(shape)) {
-      throw new IllegalArgumentException("start parameters are for " + start.shape() + ", the job is " + shape);
+      throw new IllegalArgumentException(
+          "start parameters are for " + start.shape() + ", the job is " + shape);
     }
-    if (train.dim() != shape.dim() || train.tokens() != shape.tokens() || train.classes() != shape.classes()) {
-      throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
-          + train.classes() + ") does not match " + shape);
+    if (train.dim() != shape.dim()
+        || train.tokens() != shape.tokens()
+        || train.classes() != shape.classes()) {
+      throw new IllegalArgumentException(
+          "data (T="
+              + train.tokens()
+              + ", d="
+              + train.dim()
+              + ", C="
+              + train.classes()
+              + ") does not match "
+              + shape);
     }
     TrainingPlan plan = TrainingPlan.forHead(params, shape, config);
     return new HospitalJob(params, plan, shape, config, train, start, secretKey, parallelism);
@@ -145,13 +181,20 @@ public final class HospitalJob {
     return agreement;
   }
 
-  /** Each stage's evaluation keys: exactly the Galois keys its plan needs, relinearization keys if it multiplies. */
+  /**
+   * Each stage's evaluation keys: exactly the Galois keys its plan needs, relinearization keys if
+   * it multiplies.
+   */
   public Map<StageKind, StageKeys> stageKeys() {
     Map<StageKind, StageKeys> out = new EnumMap<>(StageKind.class);
     for (StageKind k : StageKind.values()) {
       TrainingPlan.StagePlan sp = plan.stage(k);
-      out.put(k, new StageKeys(k, sp.relinearization() ? Optional.of(keys.relinKeys()) : Optional.empty(),
-          keys.galoisKeys().restrictTo(params, sp.rotationSteps())));
+      out.put(
+          k,
+          new StageKeys(
+              k,
+              sp.relinearization() ? Optional.of(keys.relinKeys()) : Optional.empty(),
+              keys.galoisKeys().restrictTo(params, sp.rotationSteps())));
     }
     return out;
   }
@@ -170,7 +213,9 @@ public final class HospitalJob {
     return w;
   }
 
-  /** The job's refresh guard over {@code ledger} (whose capacity must be the agreement's budget). */
+  /**
+   * The job's refresh guard over {@code ledger} (whose capacity must be the agreement's budget).
+   */
   public RefreshGuard guard(RefreshLedger ledger, BiConsumer<RefreshId, String> onRefusal) {
     return new RefreshGuard(keys, agreement, ledger, onRefusal);
   }
@@ -179,7 +224,8 @@ public final class HospitalJob {
    * Decrypts the trained parameters for release, flooded ({@link KeyHolder#decryptForRelease}).
    *
    * @throws IllegalStateException naming the parameter if one is missing
-   * @throws io.blindtuner.he.ckks.ParameterMismatchException if a ciphertext belongs to other parameters
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if a ciphertext belongs to other
+   *     parameters
    */
   public Opened open(Values<Ciphertext> weights) {
     double[][] values = new double[Operand.PARAMETERS.size()][];
@@ -198,46 +244,52 @@ public final class HospitalJob {
   }
 
   /**
-   * Encrypts images for an inference request, in seeded form for the wire: their tokens and token means at the
-   * plan's input levels (no labels). Fewer images than {@link #imagesPerRequest()} are padded with the last one.
+   * Encrypts images for an inference request, in seeded form for the wire: their tokens and token
+   * means at the plan's input levels (no labels). Fewer images than {@link #imagesPerRequest()} are
+   * padded with the last one.
    *
    * @param index the images of {@code data}, 1 to {@link #imagesPerRequest()} of them
-   * @throws IllegalArgumentException if the count is out of range, an index is outside the data, or the data is
-   *     not of the job's shape
+   * @throws IllegalArgumentException if the count is out of range, an index is outside the data, or
+   *     the data is not of the job's shape
    */
   public List<SeededCiphertext> encryptForInference(TokenSet data, int[] index) {
     SlotLayout lay = plan.spec().layout();
     if (index.length < 1 || index.length > lay.batch()) {
-      throw new IllegalArgumentException("an inference request carries 1 to " + lay.batch() + " images, got "
-          + index.length);
+      throw new IllegalArgumentException(
+          "an inference request carries 1 to " + lay.batch() + " images, got " + index.length);
     }
     if (data.dim() != shape.dim() || data.tokens() != shape.tokens()) {
-      throw new IllegalArgumentException("data (T=" + data.tokens() + ", d=" + data.dim() + ") does not match "
-          + shape);
+      throw new IllegalArgumentException(
+          "data (T=" + data.tokens() + ", d=" + data.dim() + ") does not match " + shape);
     }
     int[] padded = Arrays.copyOf(index, lay.batch());
     for (int i = 0; i < padded.length; i++) {
       padded[i] = i < index.length ? index[i] : index[index.length - 1];
       if (padded[i] < 0 || padded[i] >= data.size()) {
-        throw new IllegalArgumentException("image " + padded[i] + " is outside the " + data.size() + " images");
+        throw new IllegalArgumentException(
+            "image " + padded[i] + " is outside the " + data.size() + " images");
       }
     }
-    return List.of(keys.encryptSeeded(lay.tokens(data, padded), plan.inputLevel(Operand.TOKENS)),
+    return List.of(
+        keys.encryptSeeded(lay.tokens(data, padded), plan.inputLevel(Operand.TOKENS)),
         keys.encryptSeeded(lay.means(data, padded), plan.inputLevel(Operand.MEANS)));
   }
 
   /**
-   * Decrypts an inference reply for use beyond the key holder, flooded ({@link KeyHolder#decryptForRelease}).
+   * Decrypts an inference reply for use beyond the key holder, flooded ({@link
+   * KeyHolder#decryptForRelease}).
    *
    * @param logits the encrypted logits (b, *, c) of one request
    * @param images how many images the request carried
    * @throws IllegalArgumentException if images is out of range
-   * @throws io.blindtuner.he.ckks.ParameterMismatchException if the ciphertext belongs to other parameters
+   * @throws io.blindtuner.he.ckks.ParameterMismatchException if the ciphertext belongs to other
+   *     parameters
    */
   public Predictions predictions(Ciphertext logits, int images) {
     SlotLayout lay = plan.spec().layout();
     if (images < 1 || images > lay.batch()) {
-      throw new IllegalArgumentException("a reply holds 1 to " + lay.batch() + " images, got " + images);
+      throw new IllegalArgumentException(
+          "a reply holds 1 to " + lay.batch() + " images, got " + images);
     }
     NoiseFlooding.Release r = keys.decryptForRelease(logits);
     double[][] out = new double[images][shape.classes()];
@@ -252,7 +304,8 @@ public final class HospitalJob {
   /**
    * Decrypted predictions.
    *
-   * @param logits per image, the head's logits (the polynomial head's: rank them, or take their exact softmax)
+   * @param logits per image, the head's logits (the polynomial head's: rank them, or take their
+   *     exact softmax)
    * @param floodingSigma the flooding deviation each carries
    */
   public record Predictions(double[][] logits, double floodingSigma) {}
@@ -261,7 +314,8 @@ public final class HospitalJob {
    * A released model.
    *
    * @param parameters the decrypted parameters, flooded
-   * @param floodingSigma the largest flooding deviation a parameter carries (the release's precision cost)
+   * @param floodingSigma the largest flooding deviation a parameter carries (the release's
+   *     precision cost)
    */
   public record Opened(HeadParameters parameters, double floodingSigma) {}
 }

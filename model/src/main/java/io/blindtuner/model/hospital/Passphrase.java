@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The passphrase that opens the edge's secret key file, held as chars so it can be wiped: read from a file (a
- * mounted Kubernetes Secret) or an environment variable. {@link SecretKeyFile} wipes it once used; {@link #close()}
- * wipes it too. An environment variable's own String cannot be wiped (the JVM keeps the environment), which is
- * why a mounted file is the better source.
+ * The passphrase that opens the edge's secret key file, held as chars so it can be wiped: read from
+ * a file (a mounted Kubernetes Secret) or an environment variable. {@link SecretKeyFile} wipes it
+ * once used; {@link #close()} wipes it too. An environment variable's own String cannot be wiped
+ * (the JVM keeps the environment), which is why a mounted file is the better source.
  */
 public final class Passphrase implements AutoCloseable {
   /** The largest passphrase file read (checked before reading): far above any passphrase. */
@@ -30,10 +30,12 @@ public final class Passphrase implements AutoCloseable {
   }
 
   /**
-   * Reads a passphrase file as UTF-8, without one trailing newline (as secrets written by {@code echo} end).
+   * Reads a passphrase file as UTF-8, without one trailing newline (as secrets written by {@code
+   * echo} end).
    *
    * @throws NoSuchFileException if the file does not exist
-   * @throws KeyFileException naming the file if it is larger than {@link #MAX_FILE_BYTES}, not UTF-8, or empty
+   * @throws KeyFileException naming the file if it is larger than {@link #MAX_FILE_BYTES}, not
+   *     UTF-8, or empty
    * @throws IOException if reading fails
    */
   public static Passphrase fromFile(Path file) throws IOException {
@@ -42,14 +44,24 @@ public final class Passphrase implements AutoCloseable {
     }
     long size = Files.size(file);
     if (size > MAX_FILE_BYTES) {
-      throw new KeyFileException("passphrase file " + file + " holds " + size + " bytes, more than the "
-          + MAX_FILE_BYTES + " a passphrase may");
+      throw new KeyFileException(
+          "passphrase file "
+              + file
+              + " holds "
+              + size
+              + " bytes, more than the "
+              + MAX_FILE_BYTES
+              + " a passphrase may");
     }
     byte[] bytes = Files.readAllBytes(file);
     CharBuffer decoded = null;
     try {
-      decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+      decoded =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes));
       int n = decoded.remaining();
       if (n > 0 && decoded.get(n - 1) == '\n') {
         n--;
@@ -78,7 +90,8 @@ public final class Passphrase implements AutoCloseable {
   public static Passphrase fromEnvironment(String name) throws KeyFileException {
     String value = System.getenv(name);
     if (value == null) {
-      throw new KeyFileException("environment variable " + name + " (the key file's passphrase) is not set");
+      throw new KeyFileException(
+          "environment variable " + name + " (the key file's passphrase) is not set");
     }
     return of(value.toCharArray(), "environment variable " + name);
   }
@@ -95,7 +108,10 @@ public final class Passphrase implements AutoCloseable {
     return chars;
   }
 
-  /** How many characters it has (checked against {@link SecretKeyFile#MIN_PASSPHRASE_CHARS} before work). */
+  /**
+   * How many characters it has (checked against {@link SecretKeyFile#MIN_PASSPHRASE_CHARS} before
+   * work).
+   */
   public int length() {
     return chars.length;
   }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -15,11 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The refreshes a key holder has answered for one job: each id with the digest of the request it answered. It
- * lets the holder refuse an id asked again with other ciphertexts (probing) while answering a byte-identical
- * repeat (a resumed job), and it counts the distinct answers against the job's budget. Kept in an append-only
- * file forced to disk before the answer leaves, so a restart of the hospital edge cannot be used to ask an id
- * twice; or in memory only, for a run that lives in one process. Thread-safe.
+ * The refreshes a key holder has answered for one job: each id with the digest of the request it
+ * answered. It lets the holder refuse an id asked again with other ciphertexts (probing) while
+ * answering a byte-identical repeat (a resumed job), and it counts the distinct answers against the
+ * job's budget. Kept in an append-only file forced to disk before the answer leaves, so a restart
+ * of the hospital edge cannot be used to ask an id twice; or in memory only, for a run that lives
+ * in one process. Thread-safe.
  */
 public final class RefreshLedger implements AutoCloseable {
   /** Bytes of a digest. */
@@ -44,22 +44,29 @@ public final class RefreshLedger implements AutoCloseable {
   }
 
   /**
-   * Opens (or creates) the ledger file of a job, for at most {@code capacity} answers; the entries already in it
-   * count.
+   * Opens (or creates) the ledger file of a job, for at most {@code capacity} answers; the entries
+   * already in it count.
    *
-   * @throws KeyFileException naming the file if it cannot be read or written, is longer than {@code capacity}
-   *     entries or is not a whole number of entries (a torn last write is cut off: it was never answered)
+   * @throws KeyFileException naming the file if it cannot be read or written, is longer than {@code
+   *     capacity} entries or is not a whole number of entries (a torn last write is cut off: it was
+   *     never answered)
    */
   public static RefreshLedger open(Path path, long capacity) throws KeyFileException {
     try {
-      FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      FileChannel ch =
+          FileChannel.open(
+              path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       RefreshLedger l = new RefreshLedger(ch, path, capacity);
       long size = ch.size();
       if (size / ENTRY_BYTES > capacity) {
         ch.close();
-        throw new KeyFileException("refresh ledger " + path + " holds " + size / ENTRY_BYTES + " refresh answers but the job's budget is "
-            + capacity);
+        throw new KeyFileException(
+            "refresh ledger "
+                + path
+                + " holds "
+                + size / ENTRY_BYTES
+                + " refresh answers but the job's budget is "
+                + capacity);
       }
       ByteBuffer all = ByteBuffer.allocate((int) (size - size % ENTRY_BYTES));
       while (all.hasRemaining() && ch.read(all, all.position()) >= 0) {
@@ -75,7 +82,12 @@ public final class RefreshLedger implements AutoCloseable {
         all.get(digest);
         if (step < 0 || mb < 0 || phase < 0 || phase >= phases.length) {
           ch.close();
-          throw new KeyFileException("refresh ledger " + path + " is not one (entry " + l.answered.size() + " is invalid)");
+          throw new KeyFileException(
+              "refresh ledger "
+                  + path
+                  + " is not one (entry "
+                  + l.answered.size()
+                  + " is invalid)");
         }
         l.answered.put(new RefreshId(step, mb, phases[phase]), digest);
       }
@@ -85,7 +97,8 @@ public final class RefreshLedger implements AutoCloseable {
     } catch (KeyFileException e) {
       throw e;
     } catch (IOException e) {
-      throw new KeyFileException("refresh ledger " + path + " cannot be used: " + e.getMessage(), e);
+      throw new KeyFileException(
+          "refresh ledger " + path + " cannot be used: " + e.getMessage(), e);
     }
   }
 
@@ -113,7 +126,8 @@ public final class RefreshLedger implements AutoCloseable {
    */
   public synchronized boolean record(RefreshId id, byte[] digest) {
     if (digest.length != DIGEST_BYTES) {
-      throw new IllegalArgumentException("a digest is " + DIGEST_BYTES + " bytes, got " + digest.length);
+      throw new IllegalArgumentException(
+          "a digest is " + DIGEST_BYTES + " bytes, got " + digest.length);
     }
     if (answered.size() >= capacity || answered.containsKey(id)) {
       return false;

@@ -1,9 +1,9 @@
 package io.blindtuner.model.packing;
 
 /**
- * A plaintext slot pattern of the {@link SlotLayout}, with a constant folded in: {@code value} at column 0, at row 0,
- * or in the first {@code count} columns of every image's block, 0 elsewhere. A record, so equal masks are equal
- * keys (encoded plaintexts are cached by mask and level).
+ * A plaintext slot pattern of the {@link SlotLayout}, with a constant folded in: {@code value} at
+ * column 0, at row 0, or in the first {@code count} columns of every image's block, 0 elsewhere. A
+ * record, so equal masks are equal keys (encoded plaintexts are cached by mask and level).
  *
  * @param kind where the value goes
  * @param count columns for {@link Kind#FIRST_COLUMNS}; 1 otherwise
@@ -12,12 +12,19 @@ package io.blindtuner.model.packing;
 public record Mask(Kind kind, int count, double value) {
 
   /** Where a mask's value goes. */
-  public enum Kind { COLUMN0, ROW0, FIRST_COLUMNS }
+  public enum Kind {
+    COLUMN0,
+    ROW0,
+    FIRST_COLUMNS
+  }
 
-  /** @throws IllegalArgumentException if count is not positive or value is not finite */
+  /**
+   * @throws IllegalArgumentException if count is not positive or value is not finite
+   */
   public Mask {
     if (count <= 0 || !Double.isFinite(value)) {
-      throw new IllegalArgumentException("bad mask: " + kind + " count " + count + " value " + value);
+      throw new IllegalArgumentException(
+          "bad mask: " + kind + " count " + count + " value " + value);
     }
   }
 

@@ -5,22 +5,23 @@ import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.data.TokenSet;
 
 /**
- * How a batch and the head's parameters sit in the slots: slot {@code (b, r, s) = b*rows*cols + r*cols + s}, the
- * batch index outermost. One ciphertext holds the whole batch: {@code batch * rows * cols == slots}.
+ * How a batch and the head's parameters sit in the slots: slot {@code (b, r, s) = b*rows*cols +
+ * r*cols + s}, the batch index outermost. One ciphertext holds the whole batch: {@code batch * rows
+ * * cols == slots}.
  *
  * <ul>
  *   <li>tokens: (b, t, k) = centred token t of image b, value k (rows = T, cols = d);
  *   <li>token means, pooled z, dz and q: (b, *, k), replicated over rows;
  *   <li>W1: (b, j, k) = W1[j][k]; h, b1 and the activation: (b, j, *), replicated over columns;
- *   <li>W2: (b, j, c) = W2[c][j]; logits, b2, labels and the loss gradient: (b, *, c), replicated over rows,
- *       zero for c >= C.
+ *   <li>W2: (b, j, c) = W2[c][j]; logits, b2, labels and the loss gradient: (b, *, c), replicated
+ *       over rows, zero for c >= C.
  * </ul>
  *
- * Every parameter is replicated over the batch, so a batch sum is a cyclic all-sum over the outermost index
- * (log2 B rotations, no mask) that leaves the gradient already replicated like its parameter. Sums over rows or
- * columns are rotate-and-sum within a block, valid at index 0, then a mask and a rotate-and-sum back
- * (replication). Hidden units reuse the token rows ({@code m <= T}) and classes reuse the value columns
- * ({@code C <= d}), padded with zeros that stay zero.
+ * Every parameter is replicated over the batch, so a batch sum is a cyclic all-sum over the
+ * outermost index (log2 B rotations, no mask) that leaves the gradient already replicated like its
+ * parameter. Sums over rows or columns are rotate-and-sum within a block, valid at index 0, then a
+ * mask and a rotate-and-sum back (replication). Hidden units reuse the token rows ({@code m <= T})
+ * and classes reuse the value columns ({@code C <= d}), padded with zeros that stay zero.
  *
  * @param batch B images per ciphertext
  * @param rows R = T (a power of two)
@@ -28,12 +29,14 @@ import io.blindtuner.model.data.TokenSet;
  */
 public record SlotLayout(int batch, int rows, int cols) {
 
-  /** @throws IllegalArgumentException if a size is not a positive power of two */
+  /**
+   * @throws IllegalArgumentException if a size is not a positive power of two
+   */
   public SlotLayout {
     for (int v : new int[] {batch, rows, cols}) {
       if (v <= 0 || Integer.bitCount(v) != 1) {
-        throw new IllegalArgumentException("slot layout sizes must be powers of two: B=" + batch + " R=" + rows
-            + " S=" + cols);
+        throw new IllegalArgumentException(
+            "slot layout sizes must be powers of two: B=" + batch + " R=" + rows + " S=" + cols);
       }
     }
   }
@@ -41,7 +44,8 @@ public record SlotLayout(int batch, int rows, int cols) {
   /**
    * The layout that fills {@code slots} for a head shape.
    *
-   * @throws IllegalArgumentException if T or d is not a power of two, m > T, C > d, or T*d does not divide slots
+   * @throws IllegalArgumentException if T or d is not a power of two, m > T, C > d, or T*d does not
+   *     divide slots
    */
   public static SlotLayout forShape(HeadShape s, int slots) {
     if (s.hidden() > s.tokens() || s.classes() > s.dim()) {
@@ -108,7 +112,8 @@ public record SlotLayout(int batch, int rows, int cols) {
 
   private void checkBatch(int[] index) {
     if (index.length != batch) {
-      throw new IllegalArgumentException("a packed batch holds " + batch + " images, got " + index.length);
+      throw new IllegalArgumentException(
+          "a packed batch holds " + batch + " images, got " + index.length);
     }
   }
 
@@ -169,7 +174,8 @@ public record SlotLayout(int batch, int rows, int cols) {
   }
 
   /**
-   * Reads parameters back from the five vectors of {@link #pack} (image 0's block; the others are copies).
+   * Reads parameters back from the five vectors of {@link #pack} (image 0's block; the others are
+   * copies).
    *
    * @throws IllegalArgumentException if there are not five vectors of {@code slots()} values
    */
@@ -179,7 +185,8 @@ public record SlotLayout(int batch, int rows, int cols) {
     }
     for (double[] x : v) {
       if (x.length < slots()) {
-        throw new IllegalArgumentException("parameter vector of " + x.length + " values for " + slots() + " slots");
+        throw new IllegalArgumentException(
+            "parameter vector of " + x.length + " values for " + slots() + " slots");
       }
     }
     HeadParameters p = HeadParameters.zeros(shape);

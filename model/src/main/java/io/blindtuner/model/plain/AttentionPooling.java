@@ -3,8 +3,8 @@ package io.blindtuner.model.plain;
 import io.blindtuner.model.PoolingKernel;
 
 /**
- * The attention stage in double precision: centred scores {@code c_t = <x_t - mean x, q> / sqrt(d)}, pooled
- * {@code z = mean x + sum_t coef(c)_t (x_t - mean x)}.
+ * The attention stage in double precision: centred scores {@code c_t = <x_t - mean x, q> /
+ * sqrt(d)}, pooled {@code z = mean x + sum_t coef(c)_t (x_t - mean x)}.
  */
 public final class AttentionPooling {
   private final PoolingKernel kernel;

@@ -6,15 +6,17 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * The seeded order in which images are visited, cut into full batches of the same count every epoch (the tail
- * that does not fill a batch is skipped, since the encrypted packing has a fixed batch size). Twin, float reference
- * and encrypted run share it; the hospital, which knows the labels, makes it.
+ * The seeded order in which images are visited, cut into full batches of the same count every epoch
+ * (the tail that does not fill a batch is skipped, since the encrypted packing has a fixed batch
+ * size). Twin, float reference and encrypted run share it; the hospital, which knows the labels,
+ * makes it.
  *
- * <p>Plain order: each epoch a fresh Fisher-Yates shuffle of all images. Class-balanced order: each epoch's n slots
- * are split equally among the classes present; a class fills its share by cycling through fresh shuffles of its own
- * images (minority images repeat, majority images take turns across epochs), then the epoch is shuffled. That
- * trains the head as if the classes were equally likely, so its decision threshold does not lean to the majority
- * class: the split's own mix differs between train and test on PneumoniaMNIST (74% against 62.5% pneumonia).
+ * <p>Plain order: each epoch a fresh Fisher-Yates shuffle of all images. Class-balanced order: each
+ * epoch's n slots are split equally among the classes present; a class fills its share by cycling
+ * through fresh shuffles of its own images (minority images repeat, majority images take turns
+ * across epochs), then the epoch is shuffled. That trains the head as if the classes were equally
+ * likely, so its decision threshold does not lean to the majority class: the split's own mix
+ * differs between train and test on PneumoniaMNIST (74% against 62.5% pneumonia).
  */
 public final class BatchOrder {
   private final int[][] batches;
@@ -32,7 +34,10 @@ public final class BatchOrder {
     int perEpoch = images / batchSize;
     batches = new int[perEpoch * config.epochs()][];
     SplittableRandom r = new SplittableRandom(config.seed());
-    int[][] pools = config.classBalanced() ? byClass(labels) : new int[][] {IntStream.range(0, images).toArray()};
+    int[][] pools =
+        config.classBalanced()
+            ? byClass(labels)
+            : new int[][] {IntStream.range(0, images).toArray()};
     int[] drawn = new int[pools.length];
     int[] epoch = new int[images];
     for (int e = 0; e < config.epochs(); e++) {
@@ -57,7 +62,9 @@ public final class BatchOrder {
 
   /** The image indices of each class that has any, in ascending class order. */
   private static int[][] byClass(int[] labels) {
-    return IntStream.of(labels).distinct().sorted()
+    return IntStream.of(labels)
+        .distinct()
+        .sorted()
         .mapToObj(c -> IntStream.range(0, labels.length).filter(i -> labels[i] == c).toArray())
         .toArray(int[][]::new);
   }

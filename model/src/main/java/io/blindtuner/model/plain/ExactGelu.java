@@ -11,8 +11,12 @@ public final class ExactGelu implements Activation {
     double s = Math.signum(x);
     double a = Math.abs(x);
     double t = 1 / (1 + 0.3275911 * a);
-    double y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
-        * Math.exp(-a * a);
+    double y =
+        1
+            - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
+                    + 0.254829592)
+                * t
+                * Math.exp(-a * a);
     return s * y;
   }
 

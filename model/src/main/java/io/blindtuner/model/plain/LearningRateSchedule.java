@@ -1,7 +1,8 @@
 package io.blindtuner.model.plain;
 
 /**
- * Cosine decay from {@code initial} to {@code initial * finalFraction} over {@code totalSteps} steps.
+ * Cosine decay from {@code initial} to {@code initial * finalFraction} over {@code totalSteps}
+ * steps.
  *
  * @param initial learning rate at step 0
  * @param finalFraction the last step's rate as a fraction of the first
@@ -9,11 +10,18 @@ package io.blindtuner.model.plain;
  */
 public record LearningRateSchedule(double initial, double finalFraction, int totalSteps) {
 
-  /** @throws IllegalArgumentException if a value is out of range */
+  /**
+   * @throws IllegalArgumentException if a value is out of range
+   */
   public LearningRateSchedule {
     if (!(initial > 0) || !(finalFraction >= 0 && finalFraction <= 1) || totalSteps <= 0) {
-      throw new IllegalArgumentException("bad schedule: lr " + initial + ", final fraction " + finalFraction
-          + ", steps " + totalSteps);
+      throw new IllegalArgumentException(
+          "bad schedule: lr "
+              + initial
+              + ", final fraction "
+              + finalFraction
+              + ", steps "
+              + totalSteps);
     }
   }
 

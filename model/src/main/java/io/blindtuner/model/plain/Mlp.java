@@ -4,8 +4,9 @@ import io.blindtuner.model.Activation;
 import io.blindtuner.model.HeadParameters;
 
 /**
- * The MLP stage in double precision: {@code h = W1 z + b1, a = act(h), l = W2 a + b2}, with the range penalty
- * {@code lambda sum_j h_j^2} per image (averaged over the batch) on the pre-activations.
+ * The MLP stage in double precision: {@code h = W1 z + b1, a = act(h), l = W2 a + b2}, with the
+ * range penalty {@code lambda sum_j h_j^2} per image (averaged over the batch) on the
+ * pre-activations.
  */
 public final class Mlp {
   private final Activation activation;
@@ -16,7 +17,9 @@ public final class Mlp {
     this(activation, 0);
   }
 
-  /** @param rangePenalty lambda of the pre-activation penalty, at least 0 */
+  /**
+   * @param rangePenalty lambda of the pre-activation penalty, at least 0
+   */
   public Mlp(Activation activation, double rangePenalty) {
     this.activation = activation;
     this.rangePenalty = rangePenalty;
@@ -56,12 +59,13 @@ public final class Mlp {
   }
 
   /**
-   * Adds the gradients of W1, b1, W2, b2 (of the loss behind {@code dl} plus {@link #penalty}) into {@code grad}
-   * and returns dL/dz.
+   * Adds the gradients of W1, b1, W2, b2 (of the loss behind {@code dl} plus {@link #penalty}) into
+   * {@code grad} and returns dL/dz.
    *
    * @param dl dL/dlogits (B x C)
    */
-  public double[][] backward(double[][] z, Out out, double[][] dl, HeadParameters p, HeadParameters grad) {
+  public double[][] backward(
+      double[][] z, Out out, double[][] dl, HeadParameters p, HeadParameters grad) {
     int batch = z.length;
     int m = p.b1.length;
     int d = p.q.length;
@@ -76,7 +80,8 @@ public final class Mlp {
         }
       }
       for (int j = 0; j < m; j++) {
-        dh[j] = dh[j] * activation.derivative(out.h()[b][j]) + 2 * rangePenalty / batch * out.h()[b][j];
+        dh[j] =
+            dh[j] * activation.derivative(out.h()[b][j]) + 2 * rangePenalty / batch * out.h()[b][j];
         grad.b1[j] += dh[j];
         for (int k = 0; k < d; k++) {
           grad.w1[j][k] += dh[j] * z[b][k];

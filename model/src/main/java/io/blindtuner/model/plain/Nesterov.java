@@ -3,10 +3,10 @@ package io.blindtuner.model.plain;
 import io.blindtuner.model.HeadParameters;
 
 /**
- * Nesterov accelerated gradient (the PyTorch form) with L2 weight decay:
- * {@code g' = g + wd theta; v = mu v + g'; theta -= lr (g' + mu v)}. The encrypted optimizer stage runs the same
- * lines on ciphertexts. The decay keeps the polynomial head's inputs near the approximations' domains (without it the
- * twin's weights diverged on PneumoniaMNIST after a few epochs).
+ * Nesterov accelerated gradient (the PyTorch form) with L2 weight decay: {@code g' = g + wd theta;
+ * v = mu v + g'; theta -= lr (g' + mu v)}. The encrypted optimizer stage runs the same lines on
+ * ciphertexts. The decay keeps the polynomial head's inputs near the approximations' domains
+ * (without it the twin's weights diverged on PneumoniaMNIST after a few epochs).
  */
 public final class Nesterov {
   private final double momentum;
@@ -18,7 +18,9 @@ public final class Nesterov {
     this(momentum, 0, parameterCount);
   }
 
-  /** @throws IllegalArgumentException if momentum is outside [0, 1) or the decay is negative */
+  /**
+   * @throws IllegalArgumentException if momentum is outside [0, 1) or the decay is negative
+   */
   public Nesterov(double momentum, double weightDecay, int parameterCount) {
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);

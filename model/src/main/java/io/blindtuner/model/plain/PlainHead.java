@@ -4,7 +4,10 @@ import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.data.TokenSet;
 
-/** The whole head in double precision: forward, loss (with the range penalty) and backward over one batch. */
+/**
+ * The whole head in double precision: forward, loss (with the range penalty) and backward over one
+ * batch.
+ */
 public final class PlainHead {
   private final AttentionPooling attention;
   private final Mlp mlp;
@@ -16,8 +19,8 @@ public final class PlainHead {
   }
 
   /**
-   * @param rangePenalty lambda of the penalty on the pre-activations and centred logits
-   *     ({@link io.blindtuner.model.TrainingConfig#rangePenalty})
+   * @param rangePenalty lambda of the penalty on the pre-activations and centred logits ({@link
+   *     io.blindtuner.model.TrainingConfig#rangePenalty})
    */
   public PlainHead(HeadFunctions functions, double rangePenalty) {
     this.attention = new AttentionPooling(functions.pooling());
@@ -26,7 +29,11 @@ public final class PlainHead {
   }
 
   /** What one training step computed. */
-  public record StepResult(HeadParameters gradient, double loss, AttentionPooling.Pooled pooled, Mlp.Out mlp,
+  public record StepResult(
+      HeadParameters gradient,
+      double loss,
+      AttentionPooling.Pooled pooled,
+      Mlp.Out mlp,
       double[][] probabilities) {}
 
   /** Forward and backward over the images {@code index} of {@code data}. */
@@ -44,7 +51,8 @@ public final class PlainHead {
     double[][] probs = loss.probabilities(out.logits());
     double value = loss.loss(out.logits(), labels) + mlp.penalty(out);
     HeadParameters grad = HeadParameters.zeros(p.shape());
-    double[][] dz = mlp.backward(pooled.z(), out, loss.gradient(out.logits(), probs, labels), p, grad);
+    double[][] dz =
+        mlp.backward(pooled.z(), out, loss.gradient(out.logits(), probs, labels), p, grad);
     double[] dq = attention.backward(centred, pooled, dz);
     System.arraycopy(dq, 0, grad.q, 0, dq.length);
     return new StepResult(grad, value, pooled, out, probs);

@@ -7,7 +7,10 @@ import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.data.TokenSet;
 import java.util.function.IntConsumer;
 
-/** Trains the head in double precision (the twin with polynomial functions, the reference with exact ones). */
+/**
+ * Trains the head in double precision (the twin with polynomial functions, the reference with exact
+ * ones).
+ */
 public final class PlainTrainer {
   private final TrainingConfig config;
 
@@ -21,7 +24,8 @@ public final class PlainTrainer {
     /**
      * @param step the step index
      * @param loss the batch's loss before the update
-     * @param parameters the parameters after the update (read only; the trainer does not change them later)
+     * @param parameters the parameters after the update (read only; the trainer does not change
+     *     them later)
      */
     void afterStep(int step, double loss, HeadParameters parameters);
   }
@@ -30,9 +34,11 @@ public final class PlainTrainer {
    * Runs every step of the shared batch order from the shared initialisation.
    *
    * @param onStep called with the step index after each step
-   * @throws IllegalArgumentException if the data cannot fill a batch or its sizes disagree with the shape
+   * @throws IllegalArgumentException if the data cannot fill a batch or its sizes disagree with the
+   *     shape
    */
-  public HeadParameters train(HeadShape shape, HeadFunctions functions, TokenSet train, IntConsumer onStep) {
+  public HeadParameters train(
+      HeadShape shape, HeadFunctions functions, TokenSet train, IntConsumer onStep) {
     return train(shape, functions, train, (s, loss, p) -> onStep.accept(s));
   }
 
@@ -40,31 +46,48 @@ public final class PlainTrainer {
    * Runs every step of the shared batch order from the shared initialisation.
    *
    * @param listener called after each step with its loss and the updated parameters
-   * @throws IllegalArgumentException if the data cannot fill a batch or its sizes disagree with the shape
+   * @throws IllegalArgumentException if the data cannot fill a batch or its sizes disagree with the
+   *     shape
    */
-  public HeadParameters train(HeadShape shape, HeadFunctions functions, TokenSet train, StepListener listener) {
+  public HeadParameters train(
+      HeadShape shape, HeadFunctions functions, TokenSet train, StepListener listener) {
     return train(shape, functions, train, HeadParameters.initial(shape, config.seed()), listener);
   }
 
   /**
-   * Runs every step of the shared batch order from {@code start} with zero velocities: the twin of a job that
-   * fine-tunes a model the hospital already has.
+   * Runs every step of the shared batch order from {@code start} with zero velocities: the twin of
+   * a job that fine-tunes a model the hospital already has.
    *
    * @param listener called after each step with its loss and the updated parameters
-   * @throws IllegalArgumentException if the data cannot fill a batch, its sizes disagree with the shape, or
-   *     {@code start} is for another shape
+   * @throws IllegalArgumentException if the data cannot fill a batch, its sizes disagree with the
+   *     shape, or {@code start} is for another shape
    */
-  public HeadParameters train(HeadShape shape, HeadFunctions functions, TokenSet train, HeadParameters start,
+  public HeadParameters train(
+      HeadShape shape,
+      HeadFunctions functions,
+      TokenSet train,
+      HeadParameters start,
       StepListener listener) {
     if (!start.shape().equals(shape)) {
-      throw new IllegalArgumentException("start parameters are for " + start.shape() + ", training " + shape);
+      throw new IllegalArgumentException(
+          "start parameters are for " + start.shape() + ", training " + shape);
     }
-    if (train.dim() != shape.dim() || train.tokens() != shape.tokens() || train.classes() != shape.classes()) {
-      throw new IllegalArgumentException("data (T=" + train.tokens() + ", d=" + train.dim() + ", C="
-          + train.classes() + ") does not match " + shape);
+    if (train.dim() != shape.dim()
+        || train.tokens() != shape.tokens()
+        || train.classes() != shape.classes()) {
+      throw new IllegalArgumentException(
+          "data (T="
+              + train.tokens()
+              + ", d="
+              + train.dim()
+              + ", C="
+              + train.classes()
+              + ") does not match "
+              + shape);
     }
     BatchOrder order = new BatchOrder(train.labels(), config);
-    LearningRateSchedule lr = new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
+    LearningRateSchedule lr =
+        new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());
     PlainHead head = new PlainHead(functions, config.rangePenalty());
     Nesterov opt = new Nesterov(config.momentum(), config.weightDecay(), shape.parameterCount());
     HeadParameters p = start;

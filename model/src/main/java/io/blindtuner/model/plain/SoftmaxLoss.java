@@ -3,8 +3,9 @@ package io.blindtuner.model.plain;
 import io.blindtuner.model.OutputSoftmax;
 
 /**
- * The loss stage in double precision: probabilities and the gradient {@code (p - y + 2 lambda u) / B} of the loss
- * plus the range penalty {@code lambda sum_c u_c^2} on the centred logits {@code u = l - mean_c l}.
+ * The loss stage in double precision: probabilities and the gradient {@code (p - y + 2 lambda u) /
+ * B} of the loss plus the range penalty {@code lambda sum_c u_c^2} on the centred logits {@code u =
+ * l - mean_c l}.
  */
 public final class SoftmaxLoss {
   private final OutputSoftmax softmax;
@@ -15,7 +16,9 @@ public final class SoftmaxLoss {
     this(softmax, 0);
   }
 
-  /** @param rangePenalty lambda of the centred-logit penalty, at least 0 */
+  /**
+   * @param rangePenalty lambda of the centred-logit penalty, at least 0
+   */
   public SoftmaxLoss(OutputSoftmax softmax, double rangePenalty) {
     this.softmax = softmax;
     this.rangePenalty = rangePenalty;
@@ -42,8 +45,8 @@ public final class SoftmaxLoss {
   }
 
   /**
-   * dL/dlogits of the mean loss: {@code (p - onehot(y) + 2 lambda u) / B} (centring is a projection, so the
-   * penalty's gradient is {@code 2 lambda u}).
+   * dL/dlogits of the mean loss: {@code (p - onehot(y) + 2 lambda u) / B} (centring is a
+   * projection, so the penalty's gradient is {@code 2 lambda u}).
    */
   public double[][] gradient(double[][] logits, double[][] probabilities, int[] labels) {
     int batch = probabilities.length;

@@ -1,8 +1,8 @@
 package io.blindtuner.model.plan;
 
 /**
- * The parameter set has too few levels for a pass of the step between two refreshes; names the stage and the
- * pass that run out, and how many levels they need.
+ * The parameter set has too few levels for a pass of the step between two refreshes; names the
+ * stage and the pass that run out, and how many levels they need.
  */
 public final class DepthException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

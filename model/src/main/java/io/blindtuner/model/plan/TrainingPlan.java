@@ -25,18 +25,22 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The training plan, derived from the stages by dry runs ({@link DryRunOps}) and never kept by hand: the level
- * the hospital encrypts each input at, the level each refreshed ciphertext is asked for, the level each phase
- * brings its inputs down to before computing, the rotation steps and key kinds each stage needs, and the counts
- * per step.
+ * The training plan, derived from the stages by dry runs ({@link DryRunOps}) and never kept by
+ * hand: the level the hospital encrypts each input at, the level each refreshed ciphertext is asked
+ * for, the level each phase brings its inputs down to before computing, the rotation steps and key
+ * kinds each stage needs, and the counts per step.
  *
- * <p>Derivation: every level starts at the top and the whole step (one micro-batch and the update) must run; then
- * each level in turn is lowered as far as the step still runs. A level only lowers the levels computed from it
- * (min-plus arithmetic), so each one's feasible values form an interval of its own and the result is the
- * cheapest plan: operations at level l cost roughly (l + 1)^2. Immutable.
+ * <p>Derivation: every level starts at the top and the whole step (one micro-batch and the update)
+ * must run; then each level in turn is lowered as far as the step still runs. A level only lowers
+ * the levels computed from it (min-plus arithmetic), so each one's feasible values form an interval
+ * of its own and the result is the cheapest plan: operations at level l cost roughly (l + 1)^2.
+ * Immutable.
  */
 public final class TrainingPlan {
-  /** Depth of the hypothetical chain used to measure how many levels a pass needs when the real one is short. */
+  /**
+   * Depth of the hypothetical chain used to measure how many levels a pass needs when the real one
+   * is short.
+   */
   private static final int PROBE_LEVELS = 64;
 
   private final HeadSpec spec;
@@ -66,7 +70,9 @@ public final class TrainingPlan {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof StagePlan p && p.stage == stage && Arrays.equals(p.rotationSteps, rotationSteps)
+      return o instanceof StagePlan p
+          && p.stage == stage
+          && Arrays.equals(p.rotationSteps, rotationSteps)
           && p.relinearization == relinearization;
     }
 
@@ -77,21 +83,26 @@ public final class TrainingPlan {
 
     @Override
     public String toString() {
-      return stage.label() + ": steps " + Arrays.toString(rotationSteps) + (relinearization ? ", relin" : "");
+      return stage.label()
+          + ": steps "
+          + Arrays.toString(rotationSteps)
+          + (relinearization ? ", relin" : "");
     }
   }
 
   /**
    * What one phase does at the planned levels.
    *
-   * @param levels its depth: how many levels its deepest output lies below its inputs when they all arrive fresh
+   * @param levels its depth: how many levels its deepest output lies below its inputs when they all
+   *     arrive fresh
    * @param rotations rotations (one key switch each)
    * @param products ciphertext products (one relinearization each)
    */
   public record PhaseFacts(int levels, long rotations, long products) {}
 
   /**
-   * One ciphertext a refresh receives, as the plan computes it: what the key holder checks a request against.
+   * One ciphertext a refresh receives, as the plan computes it: what the key holder checks a
+   * request against.
    *
    * @param operand what it is
    * @param level the level it arrives at
@@ -119,11 +130,18 @@ public final class TrainingPlan {
     for (Phase p : Phase.values()) {
       List<RefreshInput> in = new ArrayList<>();
       Map<Operand, SymbolicCiphertext> arrived = finalRun.arrivals.get(p);
-      // request order: Phase.refreshed() after a micro-batch phase; Operand order (belowPlan's) after the update
+      // request order: Phase.refreshed() after a micro-batch phase; Operand order (belowPlan's)
+      // after the update
       for (Operand op : p == Phase.OPTIMIZER_UPDATE ? arrived.keySet() : p.refreshed()) {
         SymbolicCiphertext c = arrived.get(op);
-        in.add(new RefreshInput(op, c.level(), c.scale(),
-            p == Phase.OPTIMIZER_UPDATE ? levels.inputs.get(op) : levels.refreshes.get(p).get(op)));
+        in.add(
+            new RefreshInput(
+                op,
+                c.level(),
+                c.scale(),
+                p == Phase.OPTIMIZER_UPDATE
+                    ? levels.inputs.get(op)
+                    : levels.refreshes.get(p).get(op)));
       }
       refreshInputs.put(p, List.copyOf(in));
     }
@@ -132,24 +150,40 @@ public final class TrainingPlan {
   /**
    * Derives the plan for a head on a parameter set, before any key exists.
    *
-   * @throws DepthException naming the stage and pass that run out of levels, and how many they need, if the
-   *     parameter set is too shallow
+   * @throws DepthException naming the stage and pass that run out of levels, and how many they
+   *     need, if the parameter set is too shallow
    */
   public static TrainingPlan derive(CkksParameters params, HeadSpec spec) {
     int top = params.maxLevel();
     Assignment a = Assignment.top(top);
     Trial t = Trial.run(spec, a, () -> new DryRunOps(params));
     if (t.failed != null) {
-      Trial probe = Trial.run(spec, Assignment.top(PROBE_LEVELS),
-          () -> DryRunOps.levelsOnly(params.slots(), PROBE_LEVELS));
+      Trial probe =
+          Trial.run(
+              spec,
+              Assignment.top(PROBE_LEVELS),
+              () -> DryRunOps.levelsOnly(params.slots(), PROBE_LEVELS));
       if (probe.failed != null) {
-        throw new IllegalStateException("the step needs more than " + PROBE_LEVELS + " levels", probe.error);
+        throw new IllegalStateException(
+            "the step needs more than " + PROBE_LEVELS + " levels", probe.error);
       }
       int needed = PROBE_LEVELS - probe.lowest.get(t.failed);
-      throw new DepthException(t.failed.stage().label(), needed, "stage '" + t.failed.stage().label() + "' ("
-          + t.failed.pass() + ") runs out of levels: from its last refresh it needs " + needed
-          + " levels but the parameter set has " + top + " (" + (top + 2) + " primes: a special prime, " + top
-          + " rescaling primes and the base); use a longer coefficient-modulus chain");
+      throw new DepthException(
+          t.failed.stage().label(),
+          needed,
+          "stage '"
+              + t.failed.stage().label()
+              + "' ("
+              + t.failed.pass()
+              + ") runs out of levels: from its last refresh it needs "
+              + needed
+              + " levels but the parameter set has "
+              + top
+              + " ("
+              + (top + 2)
+              + " primes: a special prime, "
+              + top
+              + " rescaling primes and the base); use a longer coefficient-modulus chain");
     }
     for (Assignment.Var v : a.vars()) {
       int lo = 0;
@@ -167,27 +201,43 @@ public final class TrainingPlan {
     }
     Trial last = Trial.run(spec, a, () -> new DryRunOps(params));
     if (last.failed != null) {
-      throw new IllegalStateException("derived plan does not run (" + last.failed.label() + ")", last.error);
+      throw new IllegalStateException(
+          "derived plan does not run (" + last.failed.label() + ")", last.error);
     }
     return new TrainingPlan(spec, top, a, last);
   }
 
   /**
-   * The plan of the polynomial head of {@code shape} trained with {@code config}: what the hospital and the cloud
-   * each derive from a job's announcement, so they cannot disagree.
+   * The plan of the polynomial head of {@code shape} trained with {@code config}: what the hospital
+   * and the cloud each derive from a job's announcement, so they cannot disagree.
    *
-   * @throws IllegalArgumentException if the batch size is not a multiple of the images one ciphertext packs
+   * @throws IllegalArgumentException if the batch size is not a multiple of the images one
+   *     ciphertext packs
    * @throws DepthException naming the stage if the parameter set is too shallow
    */
-  public static TrainingPlan forHead(CkksParameters params, HeadShape shape, TrainingConfig config) {
+  public static TrainingPlan forHead(
+      CkksParameters params, HeadShape shape, TrainingConfig config) {
     SlotLayout lay = SlotLayout.forShape(shape, params.slots());
     if (config.batchSize() % lay.batch() != 0) {
-      throw new IllegalArgumentException("batch size " + config.batchSize() + " must be a multiple of the "
-          + lay.batch() + " images one ciphertext packs (" + params.slots() + " slots / (T*d = " + lay.batchStride()
-          + "))");
+      throw new IllegalArgumentException(
+          "batch size "
+              + config.batchSize()
+              + " must be a multiple of the "
+              + lay.batch()
+              + " images one ciphertext packs ("
+              + params.slots()
+              + " slots / (T*d = "
+              + lay.batchStride()
+              + "))");
     }
-    return derive(params, HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), config.momentum(),
-        config.weightDecay(), config.rangePenalty()));
+    return derive(
+        params,
+        HeadSpec.of(
+            lay,
+            HeadFunctions.polynomial(shape.classes()),
+            config.momentum(),
+            config.weightDecay(),
+            config.rangePenalty()));
   }
 
   public HeadSpec spec() {
@@ -200,8 +250,8 @@ public final class TrainingPlan {
   }
 
   /**
-   * The level the hospital encrypts an input at: a batch operand, a parameter or a velocity (the latter two also
-   * the level they are refreshed to at the start of a weight version).
+   * The level the hospital encrypts an input at: a batch operand, a parameter or a velocity (the
+   * latter two also the level they are refreshed to at the start of a weight version).
    *
    * @throws IllegalArgumentException if the operand is not an input
    */
@@ -219,8 +269,8 @@ public final class TrainingPlan {
   }
 
   /**
-   * The parameters and velocities among {@code weights} that are below their planned level (what the last update
-   * left low): refreshed at the start of the next weight version.
+   * The parameters and velocities among {@code weights} that are below their planned level (what
+   * the last update left low): refreshed at the start of the next weight version.
    */
   public <C> List<Operand> belowPlan(Values<C> weights, java.util.function.ToIntFunction<C> level) {
     List<Operand> low = new ArrayList<>();
@@ -248,15 +298,18 @@ public final class TrainingPlan {
   }
 
   /**
-   * What the refresh after {@code phase} receives, in request order: {@link Phase#refreshed()} for a micro-batch
-   * phase; for {@link Phase#OPTIMIZER_UPDATE}, the parameters and velocities the update leaves below their input
-   * level ({@link #belowPlan}), refreshed at the start of the next version. Empty if nothing is refreshed.
+   * What the refresh after {@code phase} receives, in request order: {@link Phase#refreshed()} for
+   * a micro-batch phase; for {@link Phase#OPTIMIZER_UPDATE}, the parameters and velocities the
+   * update leaves below their input level ({@link #belowPlan}), refreshed at the start of the next
+   * version. Empty if nothing is refreshed.
    */
   public List<RefreshInput> refreshInputs(Phase phase) {
     return refreshInputs.get(phase);
   }
 
-  /** Refresh round trips of one weight version after the first (the first has no update before it). */
+  /**
+   * Refresh round trips of one weight version after the first (the first has no update before it).
+   */
   public int refreshRoundTripsPerStep(int microBatches) {
     return refreshRoundTripsPerMicroBatch() * microBatches
         + (refreshInputs.get(Phase.OPTIMIZER_UPDATE).isEmpty() ? 0 : 1);
@@ -311,7 +364,10 @@ public final class TrainingPlan {
     return (int) Phase.MICRO_BATCH.stream().filter(p -> !p.refreshed().isEmpty()).count();
   }
 
-  /** The most ciphertexts one micro-batch holds at once (its inputs, kept activations and gradients). */
+  /**
+   * The most ciphertexts one micro-batch holds at once (its inputs, kept activations and
+   * gradients).
+   */
   public int peakCiphertextsPerMicroBatch() {
     return peakCiphertexts;
   }
@@ -321,8 +377,10 @@ public final class TrainingPlan {
     StringBuilder b = new StringBuilder();
     for (Phase p : Phase.values()) {
       PhaseFacts f = phases.get(p);
-      b.append(String.format("%-20s %d levels, %3d rotations, %2d products%n", p.label(), f.levels(), f.rotations(),
-          f.products()));
+      b.append(
+          String.format(
+              "%-20s %d levels, %3d rotations, %2d products%n",
+              p.label(), f.levels(), f.rotations(), f.products()));
     }
     for (StagePlan s : stages.values()) {
       b.append(s).append('\n');
@@ -331,14 +389,18 @@ public final class TrainingPlan {
     return b.toString();
   }
 
-  /** A phase's depth: its lowest output below its inputs, all fresh at one level, on a levels-only dry run. */
+  /**
+   * A phase's depth: its lowest output below its inputs, all fresh at one level, on a levels-only
+   * dry run.
+   */
   private static int depth(HeadSpec spec, Phase p) {
     DryRunOps ops = DryRunOps.levelsOnly(spec.layout().slots(), PROBE_LEVELS);
     Stages<SymbolicCiphertext> st = Stages.all(spec, PROBE_LEVELS, k -> ops);
     Map<Operand, SymbolicCiphertext> in = new EnumMap<>(Operand.class);
     p.inputs().forEach(op -> in.put(op, ops.fresh(PROBE_LEVELS)));
     int low = PROBE_LEVELS;
-    for (SymbolicCiphertext c : p.run(st, Values.of(in), Map.of(), new Phase.Update(0.1, 1)).asMap().values()) {
+    for (SymbolicCiphertext c :
+        p.run(st, Values.of(in), Map.of(), new Phase.Update(0.1, 1)).asMap().values()) {
       low = Math.min(low, c.level());
     }
     return PROBE_LEVELS - low;
@@ -399,7 +461,9 @@ public final class TrainingPlan {
     }
   }
 
-  /** One dry run of a weight version (one micro-batch and the update) at an assignment of levels. */
+  /**
+   * One dry run of a weight version (one micro-batch and the update) at an assignment of levels.
+   */
   private static final class Trial {
     final EnumMap<StageKind, OpCounter> counters = new EnumMap<>(StageKind.class);
     final EnumMap<Phase, PhaseFacts> facts = new EnumMap<>(Phase.class);
@@ -442,10 +506,17 @@ public final class TrainingPlan {
         t.peak = Math.max(t.peak, env.size() - Operand.PARAMETERS.size());
         env = env.only(Phase.liveAfter(p)).with(env.only(Operand.PARAMETERS));
       }
-      Values<SymbolicCiphertext> grads = Phase.accumulate(ops.get(StageKind.OPTIMIZER), Values.empty(),
-          env.only(Operand.GRADIENTS));
-      Values<SymbolicCiphertext> updated = t.phase(Phase.OPTIMIZER_UPDATE, st, weights.with(grads), a, update,
-          ops.get(StageKind.OPTIMIZER));
+      Values<SymbolicCiphertext> grads =
+          Phase.accumulate(
+              ops.get(StageKind.OPTIMIZER), Values.empty(), env.only(Operand.GRADIENTS));
+      Values<SymbolicCiphertext> updated =
+          t.phase(
+              Phase.OPTIMIZER_UPDATE,
+              st,
+              weights.with(grads),
+              a,
+              update,
+              ops.get(StageKind.OPTIMIZER));
       if (t.failed == null) {
         for (Operand op : weights.operands()) {
           if (updated.get(op).level() < a.inputs.get(op)) {
@@ -456,15 +527,21 @@ public final class TrainingPlan {
       return t;
     }
 
-    private Values<SymbolicCiphertext> phase(Phase p, Stages<SymbolicCiphertext> st, Values<SymbolicCiphertext> env,
-        Assignment a, Phase.Update update, DryRunOps ops) {
+    private Values<SymbolicCiphertext> phase(
+        Phase p,
+        Stages<SymbolicCiphertext> st,
+        Values<SymbolicCiphertext> env,
+        Assignment a,
+        Phase.Update update,
+        DryRunOps ops) {
       long rotations = ops.counter().rotations();
       long products = ops.counter().products();
       Values<SymbolicCiphertext> out;
       try {
         out = p.run(st, env, a.entries.get(p), update);
       } catch (LevelException e) {
-        // Not ignored: a level search treats this as "infeasible"; derive() reports it if nothing is feasible.
+        // Not ignored: a level search treats this as "infeasible"; derive() reports it if nothing
+        // is feasible.
         failed = p;
         error = e;
         return env;
@@ -474,8 +551,10 @@ public final class TrainingPlan {
         low = Math.min(low, c.level());
       }
       lowest.put(p, low);
-      facts.put(p, new PhaseFacts(-1, ops.counter().rotations() - rotations,
-          ops.counter().products() - products));
+      facts.put(
+          p,
+          new PhaseFacts(
+              -1, ops.counter().rotations() - rotations, ops.counter().products() - products));
       return env.with(out);
     }
   }

@@ -4,18 +4,20 @@ import io.blindtuner.model.packing.Mask;
 import io.blindtuner.model.packing.SlotLayout;
 
 /**
- * Encrypted attention pooling with the second-order Taylor softmax (see
- * {@link io.blindtuner.model.approx.TaylorSoftmaxPooling}), on the {@link SlotLayout}.
+ * Encrypted attention pooling with the second-order Taylor softmax (see {@link
+ * io.blindtuner.model.approx.TaylorSoftmaxPooling}), on the {@link SlotLayout}.
  *
- * <p>Forward (5 levels, 16 rotations at T = d = 16; the plan derives these by a dry run, see
- * {@link io.blindtuner.model.plan.TrainingPlan}): scores {@code c = sum_k x q / sqrt(d)} (product, sum over
- * columns, mask folding 1/sqrt(d), replicate over columns); {@code U = c (c + 2) = 2 phi(c)}; {@code V = U x};
- * {@code z = mean + sum_t V / (2T)} (sum over rows, mask folding 1/(2T), replicate over rows).
+ * <p>Forward (5 levels, 16 rotations at T = d = 16; the plan derives these by a dry run, see {@link
+ * io.blindtuner.model.plan.TrainingPlan}): scores {@code c = sum_k x q / sqrt(d)} (product, sum
+ * over columns, mask folding 1/sqrt(d), replicate over columns); {@code U = c (c + 2) = 2 phi(c)};
+ * {@code V = U x}; {@code z = mean + sum_t V / (2T)} (sum over rows, mask folding 1/(2T), replicate
+ * over rows).
  *
- * <p>Backward (4 levels, 17 rotations at B = 32, T = d = 16): {@code g_t = <dz, x_t> / (T sqrt(d))} (product, sum
- * over columns, mask folding both constants, replicate over columns); {@code dc = g (1 + c)};
- * {@code dq = sum_{b,t} dc x}: the images and tokens together are every position with the same column, so one
- * cyclic all-sum with stride d over all B*T of them (log2(B*T) rotations, no mask) leaves dq replicated like q.
+ * <p>Backward (4 levels, 17 rotations at B = 32, T = d = 16): {@code g_t = <dz, x_t> / (T sqrt(d))}
+ * (product, sum over columns, mask folding both constants, replicate over columns); {@code dc = g
+ * (1 + c)}; {@code dq = sum_{b,t} dc x}: the images and tokens together are every position with the
+ * same column, so one cyclic all-sum with stride d over all B*T of them (log2(B*T) rotations, no
+ * mask) leaves dq replicated like q.
  */
 public final class AttentionStage<C> {
   private final CipherOps<C> ops;
@@ -31,7 +33,9 @@ public final class AttentionStage<C> {
     this.invSqrtD = 1 / Math.sqrt(lay.cols());
   }
 
-  /** Forward outputs: the pooled z (b, *, k) and the centred scores c (b, t, *), kept for backward. */
+  /**
+   * Forward outputs: the pooled z (b, *, k) and the centred scores c (b, t, *), kept for backward.
+   */
   public record Forward<C>(C z, C scores) {}
 
   /**
@@ -60,8 +64,7 @@ public final class AttentionStage<C> {
   public C backward(C dz, C x, C scores) {
     C prod = ops.mul(dz, x);
     C sum = ops.rotateSum(prod, 1, lay.cols());
-    C g = ops.replicate(ops.mulPlain(sum, lay, Mask.column0(invSqrtD / tokens)), 1,
-        lay.cols());
+    C g = ops.replicate(ops.mulPlain(sum, lay, Mask.column0(invSqrtD / tokens)), 1, lay.cols());
     C dc = ops.mul(g, ops.addScalar(scores, 1));
     return ops.rotateSum(ops.mul(dc, x), lay.rowStride(), lay.rows() * lay.batch());
   }

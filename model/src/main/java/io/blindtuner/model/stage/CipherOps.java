@@ -5,12 +5,12 @@ import io.blindtuner.model.packing.ScaleLadder;
 import io.blindtuner.model.packing.SlotLayout;
 
 /**
- * The homomorphic primitives the stages are written in, over a ciphertext type {@code C}: products that
- * relinearize and rescale onto the {@link ScaleLadder}, level matching, masks and rotations. Two implementations:
- * {@link HeOps} computes on real ciphertexts with one stage's evaluation keys; {@link DryRunOps} runs the same
- * stage code on {@link SymbolicCiphertext}s (level, scale, size only) and records the levels, rotation steps and
- * products it needs — the training plan is derived from it rather than kept by hand (Lattigo's simulated
- * evaluator, in spirit).
+ * The homomorphic primitives the stages are written in, over a ciphertext type {@code C}: products
+ * that relinearize and rescale onto the {@link ScaleLadder}, level matching, masks and rotations.
+ * Two implementations: {@link HeOps} computes on real ciphertexts with one stage's evaluation keys;
+ * {@link DryRunOps} runs the same stage code on {@link SymbolicCiphertext}s (level, scale, size
+ * only) and records the levels, rotation steps and products it needs — the training plan is derived
+ * from it rather than kept by hand (Lattigo's simulated evaluator, in spirit).
  *
  * @param <C> the ciphertext type
  */
@@ -62,20 +62,23 @@ public interface CipherOps<C> {
   /**
    * Left rotation by step (negative: right), with the key of exactly that step.
    *
-   * @throws io.blindtuner.he.ckks.MissingGaloisKeyException naming the stage and the step if it has no such key
+   * @throws io.blindtuner.he.ckks.MissingGaloisKeyException naming the stage and the step if it has
+   *     no such key
    */
   C rotate(C a, int step);
 
   /**
    * Rotations of a by each step, sharing one key-switch decomposition (hoisting).
    *
-   * @throws io.blindtuner.he.ckks.MissingGaloisKeyException naming the stage and the step if one has no key
+   * @throws io.blindtuner.he.ckks.MissingGaloisKeyException naming the stage and the step if one
+   *     has no key
    */
   C[] rotateHoisted(C a, int[] steps);
 
   /**
-   * {@code sum_{i < count} rot(a, i * stride)} by doubling (count a power of two): log2(count) rotations. Within a
-   * block of count positions the sum is valid at index 0; over the outermost index it is valid everywhere.
+   * {@code sum_{i < count} rot(a, i * stride)} by doubling (count a power of two): log2(count)
+   * rotations. Within a block of count positions the sum is valid at index 0; over the outermost
+   * index it is valid everywhere.
    *
    * @throws IllegalArgumentException if count is not a power of two
    */
@@ -89,8 +92,8 @@ public interface CipherOps<C> {
   }
 
   /**
-   * Copies index 0 of a dimension (all other indices zero) to indices 0 .. count-1:
-   * {@code sum_{i < count} rot(a, -i * stride)}; doubling for a power of two, else count - 1 hoisted rotations of
+   * Copies index 0 of a dimension (all other indices zero) to indices 0 .. count-1: {@code sum_{i <
+   * count} rot(a, -i * stride)}; doubling for a power of two, else count - 1 hoisted rotations of
    * a.
    */
   default C replicate(C a, int stride, int count) {
@@ -115,7 +118,8 @@ public interface CipherOps<C> {
 
   private static void checkPowerOfTwo(int count) {
     if (count <= 0 || Integer.bitCount(count) != 1) {
-      throw new IllegalArgumentException("rotate-and-sum count must be a power of two, got " + count);
+      throw new IllegalArgumentException(
+          "rotate-and-sum count must be a power of two, got " + count);
     }
   }
 }

@@ -7,10 +7,10 @@ import io.blindtuner.model.packing.ScaleLadder;
 import io.blindtuner.model.packing.SlotLayout;
 
 /**
- * {@link CipherOps} on {@link SymbolicCiphertext}s: runs stage code without data, following exactly the level,
- * scale and size arithmetic of {@link HeOps} and recording the rotation steps and products it needs. Microseconds
- * per step, so the plan can search over levels. Level exhaustion raises the same {@link LevelException} a real
- * run would.
+ * {@link CipherOps} on {@link SymbolicCiphertext}s: runs stage code without data, following exactly
+ * the level, scale and size arithmetic of {@link HeOps} and recording the rotation steps and
+ * products it needs. Microseconds per step, so the plan can search over levels. Level exhaustion
+ * raises the same {@link LevelException} a real run would.
  */
 public final class DryRunOps implements CipherOps<SymbolicCiphertext> {
   private final CkksParameters params;
@@ -35,8 +35,8 @@ public final class DryRunOps implements CipherOps<SymbolicCiphertext> {
   }
 
   /**
-   * A dry run that tracks levels only (every scale 1), on a hypothetical chain of {@code maxLevel} levels: how
-   * deep a computation is, when the real parameter set is too shallow to run it.
+   * A dry run that tracks levels only (every scale 1), on a hypothetical chain of {@code maxLevel}
+   * levels: how deep a computation is, when the real parameter set is too shallow to run it.
    */
   public static DryRunOps levelsOnly(int slots, int maxLevel) {
     return new DryRunOps(slots, maxLevel);
@@ -47,10 +47,13 @@ public final class DryRunOps implements CipherOps<SymbolicCiphertext> {
     return counter;
   }
 
-  /** A fresh ciphertext at {@code level}, on the ladder, as the key holder encrypts or refreshes it. */
+  /**
+   * A fresh ciphertext at {@code level}, on the ladder, as the key holder encrypts or refreshes it.
+   */
   public SymbolicCiphertext fresh(int level) {
     if (level < 0 || level > maxLevel) {
-      throw new LevelException("cannot encrypt at level " + level + "; the parameter set's levels are 0.." + maxLevel);
+      throw new LevelException(
+          "cannot encrypt at level " + level + "; the parameter set's levels are 0.." + maxLevel);
     }
     return new SymbolicCiphertext(level, ladder == null ? 1 : ladder.scale(level), 2);
   }
@@ -127,14 +130,17 @@ public final class DryRunOps implements CipherOps<SymbolicCiphertext> {
       return a;
     }
     if (level > a.level() || level < 0) {
-      throw new IllegalArgumentException("cannot bring a level-" + a.level() + " ciphertext to level " + level);
+      throw new IllegalArgumentException(
+          "cannot bring a level-" + a.level() + " ciphertext to level " + level);
     }
     if (ladder == null) {
       return new SymbolicCiphertext(level, 1, a.size());
     }
-    // The same double arithmetic as HeOps.down: times prime(level + 1) * scale(level) / a.scale, then rescaled.
+    // The same double arithmetic as HeOps.down: times prime(level + 1) * scale(level) / a.scale,
+    // then rescaled.
     double scalarScale = (double) params.prime(level + 1) * ladder.scale(level) / a.scale();
-    return new SymbolicCiphertext(level, a.scale() * scalarScale / params.prime(level + 1), a.size());
+    return new SymbolicCiphertext(
+        level, a.scale() * scalarScale / params.prime(level + 1), a.size());
   }
 
   @Override

@@ -18,11 +18,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@link CipherOps} on real ciphertexts for one stage, holding only that stage's evaluation keys: the Galois keys
- * of exactly the steps its plan derived, and relinearization keys only if it multiplies ciphertexts. Its
- * evaluator must be {@link Evaluator#strict strict}, so a rotation without its own key fails (naming the stage
- * and the step) instead of being composed from other keys. Not thread-safe (the mask cache and the counter): one
- * per stage actor.
+ * {@link CipherOps} on real ciphertexts for one stage, holding only that stage's evaluation keys:
+ * the Galois keys of exactly the steps its plan derived, and relinearization keys only if it
+ * multiplies ciphertexts. Its evaluator must be {@link Evaluator#strict strict}, so a rotation
+ * without its own key fails (naming the stage and the step) instead of being composed from other
+ * keys. Not thread-safe (the mask cache and the counter): one per stage actor.
  */
 public final class HeOps implements CipherOps<Ciphertext> {
   private final String stage;
@@ -42,13 +42,19 @@ public final class HeOps implements CipherOps<Ciphertext> {
    * @param galoisKeys the keys of exactly the stage's rotation steps
    * @throws IllegalArgumentException if the evaluator composes rotations
    */
-  public HeOps(String stage, CkksParameters params, Evaluator evaluator, CkksEncoder encoder,
-      Optional<RelinKeys> relinKeys, GaloisKeys galoisKeys) {
+  public HeOps(
+      String stage,
+      CkksParameters params,
+      Evaluator evaluator,
+      CkksEncoder encoder,
+      Optional<RelinKeys> relinKeys,
+      GaloisKeys galoisKeys) {
     this.stage = Objects.requireNonNull(stage, "stage");
     this.params = Objects.requireNonNull(params, "params");
     this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
     if (evaluator.composesRotations()) {
-      throw new IllegalArgumentException("stage '" + stage + "' needs a strict evaluator (Evaluator.strict)");
+      throw new IllegalArgumentException(
+          "stage '" + stage + "' needs a strict evaluator (Evaluator.strict)");
     }
     this.encoder = Objects.requireNonNull(encoder, "encoder");
     this.relinKeys = relinKeys.orElse(null);
@@ -74,8 +80,11 @@ public final class HeOps implements CipherOps<Ciphertext> {
   @Override
   public Ciphertext mul(Ciphertext a, Ciphertext b) {
     if (relinKeys == null) {
-      throw new IllegalStateException("stage '" + stage + "' holds no relinearization keys: its plan has no"
-          + " ciphertext products");
+      throw new IllegalStateException(
+          "stage '"
+              + stage
+              + "' holds no relinearization keys: its plan has no"
+              + " ciphertext products");
     }
     int level = Math.min(a.level(), b.level());
     Ciphertext x = down(a, level);
@@ -87,15 +96,19 @@ public final class HeOps implements CipherOps<Ciphertext> {
     return out;
   }
 
-  /** An encoded mask: the mask, its layout, the level and whether it is a multiplier or an addend. */
+  /**
+   * An encoded mask: the mask, its layout, the level and whether it is a multiplier or an addend.
+   */
   private record PlainKey(SlotLayout layout, Mask mask, int level, boolean multiplier) {}
 
   @Override
   public Ciphertext mulPlain(Ciphertext a, SlotLayout lay, Mask mask) {
     int level = a.level();
     checkLevel(level, "mulPlain " + mask);
-    Plaintext p = plainCache.computeIfAbsent(new PlainKey(lay, mask, level, true),
-        k -> encoder.encode(mask.values(lay), level, ladder.multiplierScale(level)));
+    Plaintext p =
+        plainCache.computeIfAbsent(
+            new PlainKey(lay, mask, level, true),
+            k -> encoder.encode(mask.values(lay), level, ladder.multiplierScale(level)));
     Ciphertext out = evaluator.multiplyPlainNew(a, p);
     evaluator.rescale(out, out);
     counter.plainProduct();
@@ -113,7 +126,8 @@ public final class HeOps implements CipherOps<Ciphertext> {
 
   private void checkLevel(int level, String op) {
     if (level == 0) {
-      throw new LevelException("stage '" + stage + "', " + op + ": the ciphertext is at level 0; refresh it first");
+      throw new LevelException(
+          "stage '" + stage + "', " + op + ": the ciphertext is at level 0; refresh it first");
     }
   }
 
@@ -125,8 +139,10 @@ public final class HeOps implements CipherOps<Ciphertext> {
   @Override
   public Ciphertext addPlain(Ciphertext a, SlotLayout lay, Mask mask) {
     int level = a.level();
-    Plaintext p = plainCache.computeIfAbsent(new PlainKey(lay, mask, level, false),
-        k -> encoder.encode(mask.values(lay), level, ladder.scale(level)));
+    Plaintext p =
+        plainCache.computeIfAbsent(
+            new PlainKey(lay, mask, level, false),
+            k -> encoder.encode(mask.values(lay), level, ladder.scale(level)));
     return evaluator.addPlainNew(a, p);
   }
 
@@ -142,14 +158,18 @@ public final class HeOps implements CipherOps<Ciphertext> {
     return evaluator.subNew(down(a, level), down(b, level));
   }
 
-  /** Drops primes to level + 1, then multiplies by 1 at a scale that makes the rescale land on scale(level). */
+  /**
+   * Drops primes to level + 1, then multiplies by 1 at a scale that makes the rescale land on
+   * scale(level).
+   */
   @Override
   public Ciphertext down(Ciphertext a, int level) {
     if (level == a.level()) {
       return a;
     }
     if (level > a.level() || level < 0) {
-      throw new IllegalArgumentException("cannot bring a level-" + a.level() + " ciphertext to level " + level);
+      throw new IllegalArgumentException(
+          "cannot bring a level-" + a.level() + " ciphertext to level " + level);
     }
     Ciphertext out = evaluator.modSwitchToNew(a, level + 1);
     double scalarScale = (double) params.prime(level + 1) * ladder.scale(level) / a.scale();
@@ -182,8 +202,12 @@ public final class HeOps implements CipherOps<Ciphertext> {
 
   private void checkKey(int step) {
     if (Math.floorMod(step, params.slots()) != 0 && !galoisKeys.has(params.galoisElement(step))) {
-      throw new MissingGaloisKeyException("stage '" + stage + "' has no Galois key for step " + step
-          + " (it holds only the steps its plan derived)");
+      throw new MissingGaloisKeyException(
+          "stage '"
+              + stage
+              + "' has no Galois key for step "
+              + step
+              + " (it holds only the steps its plan derived)");
     }
   }
 }

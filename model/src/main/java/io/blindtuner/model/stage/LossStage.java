@@ -5,16 +5,17 @@ import io.blindtuner.model.packing.Mask;
 import io.blindtuner.model.packing.SlotLayout;
 
 /**
- * The encrypted loss gradient {@code G = (p - y) / B} with the polynomial softmax
- * {@code p_c = 1/C + f(u_c) - mean_c f(u)}, {@code u = l - mean_c l} (see {@link PolynomialSoftmax}).
+ * The encrypted loss gradient {@code G = (p - y) / B} with the polynomial softmax {@code p_c = 1/C
+ * + f(u_c) - mean_c f(u)}, {@code u = l - mean_c l} (see {@link PolynomialSoftmax}).
  *
- * <p>The logits are zero in the padded columns c >= C, so the class mean is a rotate-and-sum over the first C
- * columns and its replication goes to exactly those C columns: u, f(u) (odd, f(0) = 0) and G stay zero in the
- * padding without extra masks. 1/B is folded into f's coefficients and the constant; the hospital sends y / B.
- * The range penalty's gradient {@code 2 lambda u} joins f's linear coefficient (no level, no rotation).
+ * <p>The logits are zero in the padded columns c >= C, so the class mean is a rotate-and-sum over
+ * the first C columns and its replication goes to exactly those C columns: u, f(u) (odd, f(0) = 0)
+ * and G stay zero in the padding without extra masks. 1/B is folded into f's coefficients and the
+ * constant; the hospital sends y / B. The range penalty's gradient {@code 2 lambda u} joins f's
+ * linear coefficient (no level, no rotation).
  *
- * <p>Levels: 1 (mean) + 3 (quintic; 2 for a cubic, 1 for a linear f) + 1 (mean of f) = 5 for two classes.
- * Rotations: 2 (log2 of C rounded up) + 2 (C - 1, or log2 C) = 4 for C = 2; 14 for C = 5.
+ * <p>Levels: 1 (mean) + 3 (quintic; 2 for a cubic, 1 for a linear f) + 1 (mean of f) = 5 for two
+ * classes. Rotations: 2 (log2 of C rounded up) + 2 (C - 1, or log2 C) = 4 for C = 2; 14 for C = 5.
  */
 public final class LossStage<C> {
   private final CipherOps<C> ops;
@@ -24,8 +25,12 @@ public final class LossStage<C> {
   private final PolynomialSoftmax softmax;
   private final double rangePenalty;
 
-  /** @param rangePenalty lambda of the centred-logit penalty, as in {@link io.blindtuner.model.plain.SoftmaxLoss} */
-  public LossStage(CipherOps<C> ops, SlotLayout lay, PolynomialSoftmax softmax, double rangePenalty) {
+  /**
+   * @param rangePenalty lambda of the centred-logit penalty, as in {@link
+   *     io.blindtuner.model.plain.SoftmaxLoss}
+   */
+  public LossStage(
+      CipherOps<C> ops, SlotLayout lay, PolynomialSoftmax softmax, double rangePenalty) {
     this.ops = ops;
     this.lay = lay;
     this.classes = softmax.classes();
@@ -56,7 +61,10 @@ public final class LossStage<C> {
     return ops.replicate(masked, 1, classes);
   }
 
-  /** {@code scale * ((a1 + 2 lambda) u + a3 u^3 + a5 u^5)}, with the coefficients folded into scalar products. */
+  /**
+   * {@code scale * ((a1 + 2 lambda) u + a3 u^3 + a5 u^5)}, with the coefficients folded into scalar
+   * products.
+   */
   private C oddPolynomial(C u, double scale) {
     C result = ops.mulScalar(u, (softmax.a1() + 2 * rangePenalty) * scale);
     if (softmax.a3() == 0 && softmax.a5() == 0) {

@@ -5,8 +5,9 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * What a {@link CipherOps} performed: the rotation steps it used, and how many rotations, ciphertext products
- * (which need relinearization keys) and rescaling plaintext or scalar products. Not thread-safe: one per ops.
+ * What a {@link CipherOps} performed: the rotation steps it used, and how many rotations,
+ * ciphertext products (which need relinearization keys) and rescaling plaintext or scalar products.
+ * Not thread-safe: one per ops.
  */
 public final class OpCounter {
   private final TreeSet<Integer> steps = new TreeSet<>();

@@ -1,17 +1,20 @@
 package io.blindtuner.model.stage;
 
 /**
- * Encrypted Nesterov momentum with weight decay, the same lines as {@link io.blindtuner.model.plain.Nesterov}:
- * {@code g' = k g + wd theta; v = mu v + g'; theta = theta - lr (g' + mu v)}, where k is a known factor of the
- * gradient ciphertext (alpha for W2, see {@link MlpStage.Backward}). All constants are plaintext scalars; 2 levels
- * below the gradient (theta must be at least at the gradient's level), no rotations.
+ * Encrypted Nesterov momentum with weight decay, the same lines as {@link
+ * io.blindtuner.model.plain.Nesterov}: {@code g' = k g + wd theta; v = mu v + g'; theta = theta -
+ * lr (g' + mu v)}, where k is a known factor of the gradient ciphertext (alpha for W2, see {@link
+ * MlpStage.Backward}). All constants are plaintext scalars; 2 levels below the gradient (theta must
+ * be at least at the gradient's level), no rotations.
  */
 public final class OptimizerStage<C> {
   private final CipherOps<C> ops;
   private final double momentum;
   private final double weightDecay;
 
-  /** @throws IllegalArgumentException if momentum is outside [0, 1) or the decay is negative */
+  /**
+   * @throws IllegalArgumentException if momentum is outside [0, 1) or the decay is negative
+   */
   public OptimizerStage(CipherOps<C> ops, double momentum, double weightDecay) {
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);

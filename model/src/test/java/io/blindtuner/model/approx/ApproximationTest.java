@@ -6,7 +6,10 @@ import static org.assertj.core.data.Offset.offset;
 import io.blindtuner.model.plain.ExactSoftmax;
 import org.junit.jupiter.api.Test;
 
-/** The approximations' documented errors on their domains (the bounds are the measured values, rounded up). */
+/**
+ * The approximations' documented errors on their domains (the bounds are the measured values,
+ * rounded up).
+ */
 class ApproximationTest {
 
   @Test
@@ -26,7 +29,8 @@ class ApproximationTest {
   @Test
   void surrogateLossIsBoundedBelowSoLogitsArePulledBack() {
     PolynomialSoftmax sm = new PolynomialSoftmax(2, 4);
-    // Far outside the domain the correct class's probability overshoots 1: the gradient p - y is positive.
+    // Far outside the domain the correct class's probability overshoots 1: the gradient p - y is
+    // positive.
     assertThat(sm.probabilities(new double[] {0, 30})[1]).isGreaterThan(1);
     assertThat(sm.loss(new double[] {0, 30}, 1)).isGreaterThan(sm.loss(new double[] {0, 4}, 1));
   }
@@ -42,14 +46,16 @@ class ApproximationTest {
       sum += v;
     }
     assertThat(sum).isCloseTo(1, offset(1e-12));
-    // Measured 0.315 on [-2, 2]^5 and 0.178 on [-1, 1]^5: a cubic is a coarse softmax for five classes.
+    // Measured 0.315 on [-2, 2]^5 and 0.178 on [-1, 1]^5: a cubic is a coarse softmax for five
+    // classes.
     assertThat(sm.maxError(2)).isLessThan(0.32);
     assertThat(sm.maxError(1)).isLessThan(0.18);
   }
 
   @Test
   void quadraticGeluErrorOnItsDomain() {
-    // Measured: 0.312 on [-3, 3], 0.133 on [-2, 2]; the odd part of GELU is exactly h/2, so beta is 1/2.
+    // Measured: 0.312 on [-3, 3], 0.133 on [-2, 2]; the odd part of GELU is exactly h/2, so beta is
+    // 1/2.
     QuadraticGelu g = new QuadraticGelu(3);
     assertThat(g.maxError()).isLessThan(0.32);
     assertThat(new QuadraticGelu(2).maxError()).isLessThan(0.14);
@@ -71,6 +77,7 @@ class ApproximationTest {
       // third-order remainder: |c|^3 / 6 / T * a small constant
       assertThat(w[t]).isCloseTo(e[t], offset(0.3 * 0.3 * 0.3 / 6));
     }
-    assertThat(TaylorSoftmaxPooling.maxWeightError(new double[][] {{1, -1, 0.5, -0.5}})).isLessThan(0.05);
+    assertThat(TaylorSoftmaxPooling.maxWeightError(new double[][] {{1, -1, 0.5, -0.5}}))
+        .isLessThan(0.05);
   }
 }

@@ -25,10 +25,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Encrypted inference on the small INSECURE ring (N = 1024): the cloud's forward pass on encrypted images gives,
- * once the hospital decrypts, the plaintext head's logits within the stages' error (2^-12, EncryptedStagesTest's
- * bound for each stage, twice for the two stages) plus six flooding deviations; and the hospital refreshes only for
- * inference requests it sent, each once.
+ * Encrypted inference on the small INSECURE ring (N = 1024): the cloud's forward pass on encrypted
+ * images gives, once the hospital decrypts, the plaintext head's logits within the stages' error
+ * (2^-12, EncryptedStagesTest's bound for each stage, twice for the two stages) plus six flooding
+ * deviations; and the hospital refreshes only for inference requests it sent, each once.
  */
 class EncryptedPredictorTest {
   static final CkksParameters PARAMS =
@@ -42,16 +42,21 @@ class EncryptedPredictorTest {
     TrainingConfig cfg = new TrainingConfig(1, batch, 0.1, 0.1, 0.9, 1e-3, 5);
     HospitalJob h = HospitalJob.create(PARAMS, shape, cfg, data, Parallelism.SERIAL);
     List<String> refusals = new ArrayList<>();
-    RefreshGuard guard = h.guard(RefreshLedger.inMemory(h.agreement().budget()), (id, r) -> refusals.add(r));
+    RefreshGuard guard =
+        h.guard(RefreshLedger.inMemory(h.agreement().budget()), (id, r) -> refusals.add(r));
     CkksEncoder encoder = new CkksEncoder(PARAMS);
     Map<StageKind, StageKeys> keys = h.stageKeys();
-    Stages<Ciphertext> stages = Stages.all(h.plan().spec(), h.plan().gradientLevel(),
-        k -> keys.get(k).ops(PARAMS, encoder, Parallelism.SERIAL));
+    Stages<Ciphertext> stages =
+        Stages.all(
+            h.plan().spec(),
+            h.plan().gradientLevel(),
+            k -> keys.get(k).ops(PARAMS, encoder, Parallelism.SERIAL));
     Values<Ciphertext> weights = Values.empty();
     for (Map.Entry<Operand, SeededCiphertext> e : h.initialWeights().entrySet()) {
       weights = weights.with(e.getKey(), e.getValue().ciphertext());
     }
-    EncryptedPredictor predictor = new EncryptedPredictor(h.plan(), stages, guard, h.steps(), weights);
+    EncryptedPredictor predictor =
+        new EncryptedPredictor(h.plan(), stages, guard, h.steps(), weights);
 
     int[] images = {3, 1, 4, 1, 5};
     List<SeededCiphertext> in = h.encryptForInference(data, images);
@@ -59,7 +64,8 @@ class EncryptedPredictorTest {
     Ciphertext logits = predictor.logits(0, in.get(0).ciphertext(), in.get(1).ciphertext());
     HospitalJob.Predictions p = h.predictions(logits, images.length);
 
-    double[][] want = new PlainHead(HeadFunctions.polynomial(2)).logits(HeadParameters.initial(shape, 5), data);
+    double[][] want =
+        new PlainHead(HeadFunctions.polynomial(2)).logits(HeadParameters.initial(shape, 5), data);
     double worst = 0;
     for (int i = 0; i < images.length; i++) {
       for (int c = 0; c < shape.classes(); c++) {

@@ -16,10 +16,13 @@ class MeteredRefresherTest {
   void countsRoundTripsCiphertextsAndBytesEachWay() {
     RefreshFixture f = new RefreshFixture();
     Phase p = Phase.MLP_FORWARD;
-    MeteredRefresher r = new MeteredRefresher(f.guard(new RefreshAgreement(f.plan, 1, 1), new ArrayList<>()),
-        RefreshGuard.SEEDED_REPLIES);
+    MeteredRefresher r =
+        new MeteredRefresher(
+            f.guard(new RefreshAgreement(f.plan, 1, 1), new ArrayList<>()),
+            RefreshGuard.SEEDED_REPLIES);
     List<Ciphertext> in = f.planned(p, 0.5);
-    List<Ciphertext> out = r.refresh(new RefreshId(0, 0, p), in, f.toLevels(p)).toCompletableFuture().join();
+    List<Ciphertext> out =
+        r.refresh(new RefreshId(0, 0, p), in, f.toLevels(p)).toCompletableFuture().join();
     long up = 0;
     long down = 0;
     for (int i = 0; i < in.size(); i++) {
@@ -30,8 +33,11 @@ class MeteredRefresherTest {
     assertThat(r.ciphertexts()).isEqualTo(in.size());
     assertThat(r.bytesToHospital()).isEqualTo(up);
     assertThat(r.bytesToCloud()).isEqualTo(down);
-    assertThat(r.refresh(new RefreshId(0, 0, Phase.ATTENTION_BACKWARD), List.of(), new int[0])
-        .toCompletableFuture().join()).isEmpty();
+    assertThat(
+            r.refresh(new RefreshId(0, 0, Phase.ATTENTION_BACKWARD), List.of(), new int[0])
+                .toCompletableFuture()
+                .join())
+        .isEmpty();
     assertThat(r.roundTrips()).isEqualTo(1);
   }
 }

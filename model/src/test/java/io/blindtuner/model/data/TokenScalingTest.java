@@ -10,7 +10,8 @@ class TokenScalingTest {
 
   @Test
   void standardisesOnTrainAndCentresEachImage() {
-    // 2 images, 2 tokens, 2 values: value 0 has mean 2 and deviation 1 over the 4 tokens; value 1 is constant.
+    // 2 images, 2 tokens, 2 values: value 0 has mean 2 and deviation 1 over the 4 tokens; value 1
+    // is constant.
     float[] v = {1, 5, 3, 5, 1, 5, 3, 5};
     TokenScaling s = TokenScaling.fit(v, 2, 2, 2, Double.POSITIVE_INFINITY);
     TokenSet t = s.apply(v, 2, 2, new int[] {0, 1}, 2);
@@ -31,7 +32,8 @@ class TokenScalingTest {
 
   @Test
   void rejectsAMismatchedArray() {
-    assertThatThrownBy(() -> TokenScaling.fit(new float[7], 2, 2, 2, 3)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> TokenScaling.fit(new float[7], 2, 2, 2, 3))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("7 values");
   }
 }

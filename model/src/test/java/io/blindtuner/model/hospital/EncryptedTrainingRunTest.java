@@ -17,26 +17,37 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A short encrypted training run against the twin on the same data, initialisation, batch order and schedule
- * (INSECURE N = 1024 for speed). Each step's error is the stage errors (2^-15.8 derived in EncryptedStagesTest,
- * 2^-24.7 measured) carried through the update: the learning rate (0.1) times the gradient error, accumulated over
- * the steps with the momentum's 1/(1 - mu) = 10 gain, so after 8 steps the parameters differ by at most
- * 8 * 10 * 0.1 * 2^-15.8 = 2^-12.8; the test asserts 2^-12 (measured: 2^-19.8). Once as before, once with the range
- * penalty (its terms ride in the MLP and loss stages) and the class-balanced order (the hospital's, shared).
+ * A short encrypted training run against the twin on the same data, initialisation, batch order and
+ * schedule (INSECURE N = 1024 for speed). Each step's error is the stage errors (2^-15.8 derived in
+ * EncryptedStagesTest, 2^-24.7 measured) carried through the update: the learning rate (0.1) times
+ * the gradient error, accumulated over the steps with the momentum's 1/(1 - mu) = 10 gain, so after
+ * 8 steps the parameters differ by at most 8 * 10 * 0.1 * 2^-15.8 = 2^-12.8; the test asserts 2^-12
+ * (measured: 2^-19.8). Once as before, once with the range penalty (its terms ride in the MLP and
+ * loss stages) and the class-balanced order (the hospital's, shared).
  */
 public class EncryptedTrainingRunTest {
 
   @ParameterizedTest(name = "range penalty {0}, class-balanced {1}")
   @CsvSource({"0, false", "0.1, true"})
   void encryptedParametersTrackTheTwinOverSeveralSteps(double penalty, boolean balanced) {
-    CkksParameters params = CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
+    CkksParameters params =
+        CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
     HeadShape shape = new HeadShape(4, 8, 4, 2);
     int batch = params.slots() / (shape.tokens() * shape.dim());
     TokenSet data = separable(shape, 2 * batch, 21);
     TrainingConfig cfg = new TrainingConfig(4, batch, 0.1, 0.1, 0.9, 1e-3, 5, penalty, balanced);
-    EncryptedTrainingRun.Result enc = EncryptedTrainingRun.run(params, shape, cfg, data,
-        new SequentialSchedule(Parallelism.SERIAL), Parallelism.SERIAL, r -> r, s -> {});
-    HeadParameters twin = new PlainTrainer(cfg).train(shape, HeadFunctions.polynomial(2), data, s -> {});
+    EncryptedTrainingRun.Result enc =
+        EncryptedTrainingRun.run(
+            params,
+            shape,
+            cfg,
+            data,
+            new SequentialSchedule(Parallelism.SERIAL),
+            Parallelism.SERIAL,
+            r -> r,
+            s -> {});
+    HeadParameters twin =
+        new PlainTrainer(cfg).train(shape, HeadFunctions.polynomial(2), data, s -> {});
     assertThat(enc.steps()).isEqualTo(8);
     double[] a = enc.parameters().flatten();
     double[] b = twin.flatten();
@@ -47,9 +58,10 @@ public class EncryptedTrainingRunTest {
       worst = Math.max(worst, Math.abs(a[i] - b[i]));
       moved = Math.max(moved, Math.abs(b[i] - init[i]));
     }
-    System.out.printf("encrypted vs twin after 8 steps: max |diff| 2^%.1f (parameters moved up to %.3f);"
-        + " %d rotations, %d refresh round trips%n", Math.log(worst) / Math.log(2), moved, enc.rotations(),
-        enc.refreshRoundTrips());
+    System.out.printf(
+        "encrypted vs twin after 8 steps: max |diff| 2^%.1f (parameters moved up to %.3f);"
+            + " %d rotations, %d refresh round trips%n",
+        Math.log(worst) / Math.log(2), moved, enc.rotations(), enc.refreshRoundTrips());
     assertThat(moved).isGreaterThan(0.05);
     assertThat(worst).isLessThan(0x1p-12);
     // Refreshes B, C, D, E every step and A from the second step on.

@@ -14,7 +14,10 @@ import io.blindtuner.model.plan.TrainingPlan.RefreshInput;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A small INSECURE ring (N = 1024, for speed), a derived plan, its keys, and requests shaped like the plan's. */
+/**
+ * A small INSECURE ring (N = 1024, for speed), a derived plan, its keys, and requests shaped like
+ * the plan's.
+ */
 public final class RefreshFixture {
   public static final CkksParameters PARAMS =
       CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
@@ -27,12 +30,19 @@ public final class RefreshFixture {
     keys = new KeyHolder(PARAMS, plan.rotationSteps());
   }
 
-  /** A guard with an in-memory ledger of the agreement's budget, reporting refusals to {@code reasons}. */
+  /**
+   * A guard with an in-memory ledger of the agreement's budget, reporting refusals to {@code
+   * reasons}.
+   */
   public RefreshGuard guard(RefreshAgreement a, List<String> reasons) {
-    return new RefreshGuard(keys, a, RefreshLedger.inMemory(a.budget()), (id, r) -> reasons.add(id + ": " + r));
+    return new RefreshGuard(
+        keys, a, RefreshLedger.inMemory(a.budget()), (id, r) -> reasons.add(id + ": " + r));
   }
 
-  /** Ciphertexts encrypting {@code value} in every slot, at the level and scale the plan says {@code p} sends. */
+  /**
+   * Ciphertexts encrypting {@code value} in every slot, at the level and scale the plan says {@code
+   * p} sends.
+   */
   public List<Ciphertext> planned(Phase p, double value) {
     List<Ciphertext> out = new ArrayList<>();
     for (RefreshInput in : plan.refreshInputs(p)) {
@@ -50,7 +60,10 @@ public final class RefreshFixture {
     return plan.refreshInputs(p).stream().mapToInt(RefreshInput::toLevel).toArray();
   }
 
-  /** Every id an agreement of {@code steps} versions with {@code microBatches} each allows, in run order. */
+  /**
+   * Every id an agreement of {@code steps} versions with {@code microBatches} each allows, in run
+   * order.
+   */
   public List<RefreshId> ids(long steps, int microBatches) {
     List<RefreshId> ids = new ArrayList<>();
     for (long s = 0; s < steps; s++) {

@@ -43,8 +43,9 @@ class RefreshGuardTest {
     List<Ciphertext> in = F.planned(P, 0.75);
     RefreshId id = new RefreshId(1, 1, P);
     List<Ciphertext> out = answer(g, id, in, F.toLevels(P));
-    assertThat(out).extracting(Ciphertext::level).containsExactly(Arrays.stream(F.toLevels(P)).boxed()
-        .toArray(Integer[]::new));
+    assertThat(out)
+        .extracting(Ciphertext::level)
+        .containsExactly(Arrays.stream(F.toLevels(P)).boxed().toArray(Integer[]::new));
     for (Ciphertext c : out) {
       assertThat(c.scale()).isEqualTo(F.keys.scale(c.level()));
       assertThat(F.keys.decrypt(c)[3]).isCloseTo(0.75, offset(1e-6));
@@ -79,20 +80,26 @@ class RefreshGuardTest {
     foreign.set(0, new Ciphertext(otherParams, 2, ok.get(0).level(), ok.get(0).scale()));
     int[] lower = levels.clone();
     lower[0]--;
-    List<CompletionStage<List<Ciphertext>>> refused = List.of(
-        g.refresh(new RefreshId(0, 0, P), ok.subList(0, ok.size() - 1), Arrays.copyOf(levels, ok.size() - 1)),
-        g.refresh(new RefreshId(0, 0, P), wrongLevel, levels),
-        g.refresh(new RefreshId(0, 0, P), wrongScale, levels),
-        g.refresh(new RefreshId(0, 0, P), tooBig, levels),
-        g.refresh(new RefreshId(0, 0, P), foreign, levels),
-        g.refresh(new RefreshId(0, 0, P), ok, lower),
-        g.refresh(new RefreshId(3, 0, P), ok, levels),
-        g.refresh(new RefreshId(0, 2, P), ok, levels),
-        g.refresh(new RefreshId(0, 0, Phase.ATTENTION_BACKWARD), ok, levels),
-        g.refresh(RefreshId.weights(0), ok, levels));
+    List<CompletionStage<List<Ciphertext>>> refused =
+        List.of(
+            g.refresh(
+                new RefreshId(0, 0, P),
+                ok.subList(0, ok.size() - 1),
+                Arrays.copyOf(levels, ok.size() - 1)),
+            g.refresh(new RefreshId(0, 0, P), wrongLevel, levels),
+            g.refresh(new RefreshId(0, 0, P), wrongScale, levels),
+            g.refresh(new RefreshId(0, 0, P), tooBig, levels),
+            g.refresh(new RefreshId(0, 0, P), foreign, levels),
+            g.refresh(new RefreshId(0, 0, P), ok, lower),
+            g.refresh(new RefreshId(3, 0, P), ok, levels),
+            g.refresh(new RefreshId(0, 2, P), ok, levels),
+            g.refresh(new RefreshId(0, 0, Phase.ATTENTION_BACKWARD), ok, levels),
+            g.refresh(RefreshId.weights(0), ok, levels));
     for (CompletionStage<List<Ciphertext>> r : refused) {
-      assertThatThrownBy(() -> r.toCompletableFuture().join()).isInstanceOf(CompletionException.class)
-          .cause().isInstanceOf(RefreshRefusedException.class)
+      assertThatThrownBy(() -> r.toCompletableFuture().join())
+          .isInstanceOf(CompletionException.class)
+          .cause()
+          .isInstanceOf(RefreshRefusedException.class)
           .hasMessageStartingWith("the key holder refused the refresh (step ");
     }
     assertThat(reasons).hasSize(refused.size());
@@ -109,12 +116,18 @@ class RefreshGuardTest {
     RefreshGuard g = F.guard(a, reasons);
     answer(g, new RefreshId(0, 0, P), F.planned(P, 0.5), F.toLevels(P));
     assertThatThrownBy(() -> answer(g, new RefreshId(0, 0, P), F.planned(P, 0.5), F.toLevels(P)))
-        .cause().isInstanceOf(RefreshRefusedException.class);
-    assertThat(reasons).singleElement().asString().contains("already answered with other ciphertexts");
+        .cause()
+        .isInstanceOf(RefreshRefusedException.class);
+    assertThat(reasons)
+        .singleElement()
+        .asString()
+        .contains("already answered with other ciphertexts");
     List<RefreshId> all = F.ids(2, 1);
     assertThat((long) all.size()).isEqualTo(a.budget());
-    assertThat(a.budget()).isEqualTo(2L * F.plan.refreshRoundTripsPerMicroBatch()
-        + (F.plan.refreshInputs(Phase.OPTIMIZER_UPDATE).isEmpty() ? 0 : 1));
+    assertThat(a.budget())
+        .isEqualTo(
+            2L * F.plan.refreshRoundTripsPerMicroBatch()
+                + (F.plan.refreshInputs(Phase.OPTIMIZER_UPDATE).isEmpty() ? 0 : 1));
   }
 
   @Test
@@ -129,7 +142,7 @@ class RefreshGuardTest {
     Path file = dir.resolve("job.ledger");
     RefreshAgreement a = new RefreshAgreement(F.plan, 1, 2);
     try (RefreshLedger l = RefreshLedger.open(file, a.budget())) {
-      RefreshGuard g = new RefreshGuard(F.keys, a, l, (id, r) -> { });
+      RefreshGuard g = new RefreshGuard(F.keys, a, l, (id, r) -> {});
       answer(g, new RefreshId(0, 0, P), F.planned(P, 0.5), F.toLevels(P));
     }
     Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
@@ -137,48 +150,55 @@ class RefreshGuardTest {
     try (RefreshLedger l = RefreshLedger.open(file, a.budget())) {
       assertThat(l.size()).isEqualTo(1);
       RefreshGuard g = new RefreshGuard(F.keys, a, l, (id, r) -> reasons.add(r));
-      assertThat(g.refresh(new RefreshId(0, 0, P), F.planned(P, 0.5), F.toLevels(P))).isCompletedExceptionally();
+      assertThat(g.refresh(new RefreshId(0, 0, P), F.planned(P, 0.5), F.toLevels(P)))
+          .isCompletedExceptionally();
     }
     assertThat(reasons).singleElement().asString().contains("already answered");
     assertThat(Files.size(file)).isEqualTo(48);
-    assertThatThrownBy(() -> RefreshLedger.open(file, 0)).isInstanceOf(KeyFileException.class)
-        .hasMessageContaining(file.toString()).hasMessageContaining("budget is 0");
+    assertThatThrownBy(() -> RefreshLedger.open(file, 0))
+        .isInstanceOf(KeyFileException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("budget is 0");
   }
 
   /**
-   * The attack on an unguarded key holder (decrypt, re-encode, re-encrypt, an error if re-encoding fails): a
-   * ciphertext with c1 = ±δ·X^p and c0 = T puts T ± δ·s_k in coefficient 0 of the decryption, T chosen so that
-   * re-encoding fails exactly when the key coefficient s_k is +1 (or, with −δ, −1). Two requests per coefficient
-   * recover the key; the attacker then decrypts a challenge. Against the guard, the same requests (shaped like the
-   * plan's, each under its own id) are all answered alike, so the attacker's key is all zeros and fails, and it is
-   * stopped at the job's budget.
+   * The attack on an unguarded key holder (decrypt, re-encode, re-encrypt, an error if re-encoding
+   * fails): a ciphertext with c1 = ±δ·X^p and c0 = T puts T ± δ·s_k in coefficient 0 of the
+   * decryption, T chosen so that re-encoding fails exactly when the key coefficient s_k is +1 (or,
+   * with −δ, −1). Two requests per coefficient recover the key; the attacker then decrypts a
+   * challenge. Against the guard, the same requests (shaped like the plan's, each under its own id)
+   * are all answered alike, so the attacker's key is all zeros and fails, and it is stopped at the
+   * job's budget.
    */
   @Test
   void theKeyRecoveryAttackWorksOnANaiveKeyHolderAndLearnsNothingFromTheGuard() {
-    Refresher naive = (id, cts, levels) -> {
-      try {
-        List<Ciphertext> out = new ArrayList<>();
-        for (int i = 0; i < cts.size(); i++) {
-          out.add(F.keys.encryptSeeded(F.keys.decrypt(cts.get(i)), levels[i]).ciphertext());
-        }
-        return CompletableFuture.completedFuture(out);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    };
+    Refresher naive =
+        (id, cts, levels) -> {
+          try {
+            List<Ciphertext> out = new ArrayList<>();
+            for (int i = 0; i < cts.size(); i++) {
+              out.add(F.keys.encryptSeeded(F.keys.decrypt(cts.get(i)), levels[i]).ciphertext());
+            }
+            return CompletableFuture.completedFuture(out);
+          } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        };
     int n = RefreshFixture.PARAMS.n();
     // the naive holder: any level and target; probe at the top, re-encode at level 0
     int top = RefreshFixture.PARAMS.maxLevel();
     long[] stolen = attack(naive, k -> new RefreshId(k, 0, P), top, F.keys.scale(0), 0, n, 1);
     assertThat(decryptsChallenge(stolen)).isTrue();
 
-    // the guard: each probe in a planned request (planned level and scale, planned targets), under its own id
+    // the guard: each probe in a planned request (planned level and scale, planned targets), under
+    // its own id
     int mbs = 2;
     long steps = (2L * n) / (mbs * F.plan.refreshRoundTripsPerMicroBatch()) + 1;
     RefreshAgreement a = new RefreshAgreement(F.plan, mbs, steps);
     List<String> reasons = new ArrayList<>();
     RefreshGuard g = F.guard(a, reasons);
-    List<RefreshId> ids = F.ids(steps, mbs).stream().filter(id -> id.after() != Phase.OPTIMIZER_UPDATE).toList();
+    List<RefreshId> ids =
+        F.ids(steps, mbs).stream().filter(id -> id.after() != Phase.OPTIMIZER_UPDATE).toList();
     assertThat(ids.size()).isGreaterThanOrEqualTo(2 * n);
     long[] guessed = attack(g, k -> ids.get(k), -1, 0, -1, n, 0);
     assertThat(guessed).containsOnly(0L);
@@ -191,7 +211,10 @@ class RefreshGuardTest {
     for (int k = 0; k < 50; k++) {
       RefreshId id = new RefreshId(k / 4, 0, Phase.MICRO_BATCH.get(k % 4));
       Phase p = id.after();
-      if (small.refresh(id, F.planned(p, 0.1), F.toLevels(p)).toCompletableFuture().isCompletedExceptionally()) {
+      if (small
+          .refresh(id, F.planned(p, 0.1), F.toLevels(p))
+          .toCompletableFuture()
+          .isCompletedExceptionally()) {
         continue;
       }
       answered++;
@@ -203,12 +226,20 @@ class RefreshGuardTest {
    * Runs the attack's 2N probes; a probe "fires" when the refresh fails.
    *
    * @param level probe level, or -1 for the plan's level of the probed request
-   * @param scale probe scale (also the target's, so re-encoding keeps magnitudes), or 0 for the plan's
+   * @param scale probe scale (also the target's, so re-encoding keeps magnitudes), or 0 for the
+   *     plan's
    * @param target target level, or -1 for the plan's
-   * @param firesAt the guessed coefficient when the first probe fires (the second probe guesses -firesAt)
+   * @param firesAt the guessed coefficient when the first probe fires (the second probe guesses
+   *     -firesAt)
    */
-  private static long[] attack(Refresher r, java.util.function.IntFunction<RefreshId> ids, int level, double scale,
-      int target, int n, int firesAt) {
+  private static long[] attack(
+      Refresher r,
+      java.util.function.IntFunction<RefreshId> ids,
+      int level,
+      double scale,
+      int target,
+      int n,
+      int firesAt) {
     long[] guess = new long[n];
     int probe = 0;
     for (int k = 0; k < n; k++) {
@@ -235,16 +266,23 @@ class RefreshGuardTest {
     return guess;
   }
 
-  /** c0 = T, c1 = sign·σ·δ·X^p with p = -k mod N, so that decryption has T + sign·δ·s_k in coefficient 0. */
+  /**
+   * c0 = T, c1 = sign·σ·δ·X^p with p = -k mod N, so that decryption has T + sign·δ·s_k in
+   * coefficient 0.
+   */
   private static Ciphertext probeCiphertext(int k, int sign, int level, double scale, int target) {
     CkksParameters params = RefreshFixture.PARAMS;
     int n = params.n();
-    // re-encoding at `target` with the target's canonical scale fails when |coefficient| >= 2^(bits - 1)
+    // re-encoding at `target` with the target's canonical scale fails when |coefficient| >= 2^(bits
+    // - 1)
     double ratio = F.keys.scale(target) / scale;
     BigInteger threshold = BigInteger.ONE.shiftLeft(params.levelBits(target) - 1);
     BigInteger delta = BigInteger.ONE.shiftLeft(params.levelBits(target) - 20);
-    BigInteger t = new java.math.BigDecimal(threshold).divide(java.math.BigDecimal.valueOf(ratio),
-        java.math.MathContext.DECIMAL128).toBigInteger().subtract(delta.shiftRight(1));
+    BigInteger t =
+        new java.math.BigDecimal(threshold)
+            .divide(java.math.BigDecimal.valueOf(ratio), java.math.MathContext.DECIMAL128)
+            .toBigInteger()
+            .subtract(delta.shiftRight(1));
     int p = (n - k) % n;
     BigInteger c1 = delta.multiply(BigInteger.valueOf(k == 0 ? sign : -sign));
     Ciphertext c = new Ciphertext(params, 2, level, scale);
@@ -279,8 +317,11 @@ class RefreshGuardTest {
     for (int i = 0; i < values.length; i++) {
       values[i] = Math.sin(i);
     }
-    double[] got = new CkksEncoder(params).decode(new Decryptor(params, new SecretKey(params, poly))
-        .decryptNew(F.keys.encrypt(values)));
+    double[] got =
+        new CkksEncoder(params)
+            .decode(
+                new Decryptor(params, new SecretKey(params, poly))
+                    .decryptNew(F.keys.encrypt(values)));
     for (int i = 0; i < values.length; i++) {
       if (Math.abs(got[i] - values[i]) > 1e-3) {
         return false;

@@ -31,8 +31,12 @@ class SecretKeyFileTest {
 
   @TempDir static Path dir;
 
-  /** Header offsets: magic 0, version 4, KDF 5, iterations 6, salt 10, nonce 26, parameter id 38, data 46. */
+  /**
+   * Header offsets: magic 0, version 4, KDF 5, iterations 6, salt 10, nonce 26, parameter id 38,
+   * data 46.
+   */
   private static final int VERSION_AT = 4;
+
   private static final int SALT_AT = 10;
   private static final int PARAMS_AT = 38;
   private static final int DATA_AT = 46;
@@ -69,15 +73,17 @@ class SecretKeyFileTest {
     new Encryptor(params, key).encryptSymmetric(encoder.encode(v, 1, Math.pow(2, 35)), ct);
     double[] got = encoder.decode(new Decryptor(params, loaded).decryptNew(ct));
     for (int i = 0; i < v.length; i++) {
-      // fresh symmetric noise in a slot: 5 sd of sqrt(N) * 3.2 / 2^35 = 2^-25.9; 2^-22 leaves a 16x margin
+      // fresh symmetric noise in a slot: 5 sd of sqrt(N) * 3.2 / 2^35 = 2^-25.9; 2^-22 leaves a 16x
+      // margin
       assertThat(Math.abs(got[i] - v[i])).isLessThan(0x1p-22);
     }
   }
 
   @Test
   void holdsAKeyOfTheHybridLayoutWithItsSpecialPrimes() throws IOException {
-    CkksParameters hybrid = CkksParameters.create(CkksSpec.of(1024, 50, 40, 40, 50).asInsecure()
-        .withKeySwitching(2, 49, 49));
+    CkksParameters hybrid =
+        CkksParameters.create(
+            CkksSpec.of(1024, 50, 40, 40, 50).asInsecure().withKeySwitching(2, 49, 49));
     SecretKey k = new KeyGenerator(hybrid).secretKey();
     Path f = dir.resolve("hybrid.key");
     SecretKeyFile.write(f, k, hybrid, passphrase(PHRASE));
@@ -86,8 +92,10 @@ class SecretKeyFileTest {
     for (int j = 0; j < hybrid.keyLimbCount(); j++) {
       assertThat(loaded.poly().limb(j)).isEqualTo(k.poly().limb(j));
     }
-    // read for SEAL's layout of the same data primes: more bytes than such a key takes, refused before any KDF work
-    assertThatThrownBy(() -> SecretKeyFile.read(f, params, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
+    // read for SEAL's layout of the same data primes: more bytes than such a key takes, refused
+    // before any KDF work
+    assertThatThrownBy(() -> SecretKeyFile.read(f, params, passphrase(PHRASE)))
+        .isInstanceOf(KeyFileException.class)
         .hasMessageContaining("more than a secret key of these parameters takes");
   }
 
@@ -97,7 +105,8 @@ class SecretKeyFileTest {
     byte[] plain = EngineCodec.of(params).write(key);
     assertThat(new String(file, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("BTSK");
     assertThat(file.length).isEqualTo(DATA_AT + plain.length + 16);
-    // no 16-byte window of the key's bytes past the engine's public object header appears in the file
+    // no 16-byte window of the key's bytes past the engine's public object header appears in the
+    // file
     for (int i = 16; i + 16 <= plain.length; i += 16) {
       byte[] window = Arrays.copyOfRange(plain, i, i + 16);
       for (int j = 0; j + 16 <= file.length; j++) {
@@ -105,7 +114,8 @@ class SecretKeyFileTest {
       }
     }
     if (written.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
+          .isEqualTo("rw-------");
     }
   }
 
@@ -119,14 +129,19 @@ class SecretKeyFileTest {
 
   @Test
   void aWrongPassphraseOrAnAlteredFileIsOneClearError() throws IOException {
-    assertThatThrownBy(() -> SecretKeyFile.read(written, params, passphrase("correct horse battery stapler")))
-        .isInstanceOf(KeyFileException.class).hasMessageContaining(written.toString())
-        .hasMessageContaining("wrong passphrase (passphrase file ").hasMessageContaining("authentication failed");
+    assertThatThrownBy(
+            () -> SecretKeyFile.read(written, params, passphrase("correct horse battery stapler")))
+        .isInstanceOf(KeyFileException.class)
+        .hasMessageContaining(written.toString())
+        .hasMessageContaining("wrong passphrase (passphrase file ")
+        .hasMessageContaining("authentication failed");
     // the ciphertext, the tag and the salt (which feeds the KDF) are all covered
     for (int at : new int[] {DATA_AT + 100, (int) Files.size(written) - 1, SALT_AT}) {
       Path bad = altered("altered-" + at + ".key", at, 1);
-      assertThatThrownBy(() -> SecretKeyFile.read(bad, params, passphrase(PHRASE))).as("byte %d", at)
-          .isInstanceOf(KeyFileException.class).hasMessageContaining(bad.toString())
+      assertThatThrownBy(() -> SecretKeyFile.read(bad, params, passphrase(PHRASE)))
+          .as("byte %d", at)
+          .isInstanceOf(KeyFileException.class)
+          .hasMessageContaining(bad.toString())
           .hasMessageContaining("authentication failed");
     }
   }
@@ -140,30 +155,36 @@ class SecretKeyFileTest {
     assertThatThrownBy(() -> SecretKeyFile.read(version, params, passphrase(PHRASE)))
         .hasMessage(version + ": format version 1 is not supported (expected 2)");
     Path ids = altered("params.key", PARAMS_AT + 7, 1);
-    assertThatThrownBy(() -> SecretKeyFile.read(ids, params, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
+    assertThatThrownBy(() -> SecretKeyFile.read(ids, params, passphrase(PHRASE)))
+        .isInstanceOf(KeyFileException.class)
         .hasMessageContaining(ids + ": the key belongs to CKKS parameter set ")
         .hasMessageContaining("not " + Long.toHexString(params.id()));
     CkksParameters other = CkksParameters.create(CkksSpec.of(1024, 50, 40, 40, 50).asInsecure());
     assertThatThrownBy(() -> SecretKeyFile.read(written, other, passphrase(PHRASE)))
-        .isInstanceOf(KeyFileException.class).hasMessageContaining("the key belongs to CKKS parameter set "
-            + Long.toHexString(params.id()));
+        .isInstanceOf(KeyFileException.class)
+        .hasMessageContaining(
+            "the key belongs to CKKS parameter set " + Long.toHexString(params.id()));
   }
 
   @Test
   void refusesTruncatedAndOversizedFilesBeforeReadingThem() throws IOException {
     byte[] b = Files.readAllBytes(written);
     Path cut = Files.write(dir.resolve("cut.key"), Arrays.copyOf(b, 20));
-    assertThatThrownBy(() -> SecretKeyFile.read(cut, params, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
+    assertThatThrownBy(() -> SecretKeyFile.read(cut, params, passphrase(PHRASE)))
+        .isInstanceOf(KeyFileException.class)
         .hasMessage(cut + ": truncated (20 bytes)");
     Path big = Files.write(dir.resolve("big.key"), Arrays.copyOf(b, b.length + 2048));
-    assertThatThrownBy(() -> SecretKeyFile.read(big, params, passphrase(PHRASE))).isInstanceOf(KeyFileException.class)
-        .hasMessageContaining(big + ": " + (b.length + 2048) + " bytes, more than a secret key of these parameters");
+    assertThatThrownBy(() -> SecretKeyFile.read(big, params, passphrase(PHRASE)))
+        .isInstanceOf(KeyFileException.class)
+        .hasMessageContaining(
+            big + ": " + (b.length + 2048) + " bytes, more than a secret key of these parameters");
   }
 
   @Test
   void neverOverwritesAndRefusesShortPassphrases() throws IOException {
     assertThatThrownBy(() -> SecretKeyFile.write(written, key, params, passphrase(PHRASE)))
-        .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining(written.toString());
+        .isInstanceOf(FileAlreadyExistsException.class)
+        .hasMessageContaining(written.toString());
     Passphrase shortOne = passphrase("hunter2");
     assertThatThrownBy(() -> SecretKeyFile.write(dir.resolve("new.key"), key, params, shortOne))
         .isInstanceOf(KeyFileException.class)

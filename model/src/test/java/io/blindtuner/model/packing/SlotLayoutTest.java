@@ -38,7 +38,8 @@ class SlotLayoutTest {
   void rejectsShapesThatDoNotPack() {
     assertThatThrownBy(() -> SlotLayout.forShape(new HeadShape(4, 4, 5, 2), 64))
         .hasMessageContaining("hidden <= tokens");
-    assertThatThrownBy(() -> SlotLayout.forShape(new HeadShape(4, 8, 4, 2), 16)).hasMessageContaining("divide");
+    assertThatThrownBy(() -> SlotLayout.forShape(new HeadShape(4, 8, 4, 2), 16))
+        .hasMessageContaining("divide");
     assertThatThrownBy(() -> new SlotLayout(3, 4, 4)).hasMessageContaining("powers of two");
   }
 }

@@ -72,6 +72,7 @@ class BatchOrderTest {
   @Test
   void fewerImagesThanOneBatchAreRefused() {
     assertThatThrownBy(() -> new BatchOrder(LABELS, config(15, 1, true)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("14 images cannot fill one batch of 15");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("14 images cannot fill one batch of 15");
   }
 }

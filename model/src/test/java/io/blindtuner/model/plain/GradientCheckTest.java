@@ -16,9 +16,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Central finite differences against every stage's backward pass, on the twin (polynomial functions) and on the
- * float reference (exact functions). Step 1e-5 gives truncation error ~1e-10 * f''' and rounding ~1e-16/1e-5, so a
- * relative tolerance of 1e-6 has ample margin yet catches any wrong term (those are O(1) relative).
+ * Central finite differences against every stage's backward pass, on the twin (polynomial
+ * functions) and on the float reference (exact functions). Step 1e-5 gives truncation error ~1e-10
+ * * f''' and rounding ~1e-16/1e-5, so a relative tolerance of 1e-6 has ample margin yet catches any
+ * wrong term (those are O(1) relative).
  */
 class GradientCheckTest {
   private static final double H = 1e-5;
@@ -40,7 +41,9 @@ class GradientCheckTest {
       up[i] += H;
       down[i] -= H;
       double fd = (f.applyAsDouble(up) - f.applyAsDouble(down)) / (2 * H);
-      assertThat(analytic[i]).as("component %d", i).isCloseTo(fd, org.assertj.core.data.Offset.offset(1e-6 * scale));
+      assertThat(analytic[i])
+          .as("component %d", i)
+          .isCloseTo(fd, org.assertj.core.data.Offset.offset(1e-6 * scale));
     }
   }
 
@@ -51,14 +54,15 @@ class GradientCheckTest {
     AttentionPooling att = new AttentionPooling(functions(twin).pooling());
     double[] q = randomParams(SHAPE, 2, 0.7).q;
     double[][] r = randomData(SHAPE, 6, 3).mean();
-    ToDoubleFunction<double[]> f = qq -> {
-      double[][] z = att.forward(data.mean(), data.centred(), qq).z();
-      double s = 0;
-      for (int b = 0; b < z.length; b++) {
-        s += AttentionPooling.dot(z[b], r[b]);
-      }
-      return s;
-    };
+    ToDoubleFunction<double[]> f =
+        qq -> {
+          double[][] z = att.forward(data.mean(), data.centred(), qq).z();
+          double s = 0;
+          for (int b = 0; b < z.length; b++) {
+            s += AttentionPooling.dot(z[b], r[b]);
+          }
+          return s;
+        };
     double[] dq = att.backward(data.centred(), att.forward(data.mean(), data.centred(), q), r);
     assertGradient(dq, q, f);
   }
@@ -76,31 +80,34 @@ class GradientCheckTest {
       }
     }
     HeadParameters p = randomParams(SHAPE, 6, 0.7);
-    ToDoubleFunction<double[]> f = v -> {
-      Mlp.Out out = mlp.forward(z, HeadParameters.fromFlat(SHAPE, v));
-      double[][] l = out.logits();
-      double s = mlp.penalty(out);
-      for (int b = 0; b < l.length; b++) {
-        s += AttentionPooling.dot(l[b], r[b]);
-      }
-      return s;
-    };
+    ToDoubleFunction<double[]> f =
+        v -> {
+          Mlp.Out out = mlp.forward(z, HeadParameters.fromFlat(SHAPE, v));
+          double[][] l = out.logits();
+          double s = mlp.penalty(out);
+          for (int b = 0; b < l.length; b++) {
+            s += AttentionPooling.dot(l[b], r[b]);
+          }
+          return s;
+        };
     HeadParameters grad = HeadParameters.zeros(SHAPE);
     double[][] dz = mlp.backward(z, mlp.forward(z, p), r, p, grad);
     double[] g = grad.flatten();
     double[] v = p.flatten();
-    // q is not an MLP parameter: its gradient entries stay zero, which the finite difference confirms.
+    // q is not an MLP parameter: its gradient entries stay zero, which the finite difference
+    // confirms.
     assertGradient(g, v, f);
     double[] zFlat = flat(z);
-    ToDoubleFunction<double[]> fz = zz -> {
-      Mlp.Out out = mlp.forward(unflat(zz, 6, SHAPE.dim()), p);
-      double[][] l = out.logits();
-      double s = mlp.penalty(out);
-      for (int b = 0; b < l.length; b++) {
-        s += AttentionPooling.dot(l[b], r[b]);
-      }
-      return s;
-    };
+    ToDoubleFunction<double[]> fz =
+        zz -> {
+          Mlp.Out out = mlp.forward(unflat(zz, 6, SHAPE.dim()), p);
+          double[][] l = out.logits();
+          double s = mlp.penalty(out);
+          for (int b = 0; b < l.length; b++) {
+            s += AttentionPooling.dot(l[b], r[b]);
+          }
+          return s;
+        };
     assertGradient(flat(dz), zFlat, fz);
   }
 
@@ -123,7 +130,8 @@ class GradientCheckTest {
     PlainHead head = new PlainHead(functions(twin), penalty);
     int[] idx = {0, 1, 2, 3, 4};
     HeadParameters p = randomParams(SHAPE, 8, 0.7);
-    ToDoubleFunction<double[]> f = v -> head.step(HeadParameters.fromFlat(SHAPE, v), data, idx).loss();
+    ToDoubleFunction<double[]> f =
+        v -> head.step(HeadParameters.fromFlat(SHAPE, v), data, idx).loss();
     assertGradient(head.step(p, data, idx).gradient().flatten(), p.flatten(), f);
   }
 

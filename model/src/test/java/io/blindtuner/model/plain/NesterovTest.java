@@ -12,7 +12,8 @@ class NesterovTest {
   @Test
   void minimisesAQuadraticFasterThanPlainGradientDescent() {
     HeadShape s = new HeadShape(1, 1, 1, 2);
-    // f(theta) = 0.5 * sum k_i theta_i^2 with condition number 50: momentum must beat plain descent.
+    // f(theta) = 0.5 * sum k_i theta_i^2 with condition number 50: momentum must beat plain
+    // descent.
     double[] k = {1, 50, 3, 10, 25, 7, 2};
     double lr = 0.015;
     double nesterov = run(s, k, lr, 0.9);
@@ -43,7 +44,8 @@ class NesterovTest {
 
   @Test
   void rejectsMomentumOutsideTheUnitInterval() {
-    assertThatThrownBy(() -> new Nesterov(1.0, 3)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new Nesterov(1.0, 3))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("momentum");
   }
 

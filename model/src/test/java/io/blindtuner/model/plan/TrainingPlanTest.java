@@ -25,12 +25,15 @@ import org.junit.jupiter.api.Test;
 
 class TrainingPlanTest {
   /** The training parameters: N = 16384, [60, 40 x 7, 60], 128-bit. */
-  static final CkksParameters TRAINING = CkksParameters.create(CkksSpec.of(16384, 60, 40, 40, 40, 40, 40, 40, 40, 60));
+  static final CkksParameters TRAINING =
+      CkksParameters.create(CkksSpec.of(16384, 60, 40, 40, 40, 40, 40, 40, 40, 60));
+
   static final HeadShape SHAPE = new HeadShape(16, 16, 16, 2);
 
   static TrainingPlan plan(CkksParameters params, HeadShape shape) {
     SlotLayout lay = SlotLayout.forShape(shape, params.slots());
-    return TrainingPlan.derive(params, HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), 0.9, 1e-4, 0));
+    return TrainingPlan.derive(
+        params, HeadSpec.of(lay, HeadFunctions.polynomial(shape.classes()), 0.9, 1e-4, 0));
   }
 
   /** The figures the stages' javadoc and the README declare, against what the dry run derives. */
@@ -57,7 +60,8 @@ class TrainingPlanTest {
     TrainingPlan five = plan(TRAINING, new HeadShape(16, 16, 16, 5));
     assertPhase(five, Phase.LOSS_FORWARD, 4, 14);
     assertThat(five.rotationsPerStep(1)).isEqualTo(98);
-    // Every stage's keys are its own: the union is what the hospital generates, and no stage needs all of them.
+    // Every stage's keys are its own: the union is what the hospital generates, and no stage needs
+    // all of them.
     for (StageKind k : StageKind.values()) {
       assertThat(Arrays.stream(five.rotationSteps()).boxed().toList())
           .containsAll(Arrays.stream(five.stage(k).rotationSteps()).boxed().toList());
@@ -72,32 +76,46 @@ class TrainingPlanTest {
 
   @Test
   void aChainTooShallowIsRefusedNamingTheStageBeforeAnyKeyExists() {
-    // INSECURE small ring for speed; 4 data levels cannot hold the attention forward pass (5 levels).
-    CkksParameters params = CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 60).asInsecure());
+    // INSECURE small ring for speed; 4 data levels cannot hold the attention forward pass (5
+    // levels).
+    CkksParameters params =
+        CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 60).asInsecure());
     assertThatThrownBy(() -> plan(params, new HeadShape(4, 8, 4, 2)))
-        .isInstanceOfSatisfying(DepthException.class, e -> {
-          assertThat(e.stage()).isEqualTo("attention");
-          assertThat(e.needed()).isEqualTo(5);
-        })
-        .hasMessageContaining("stage 'attention' (forward)").hasMessageContaining("parameter set has 4");
+        .isInstanceOfSatisfying(
+            DepthException.class,
+            e -> {
+              assertThat(e.stage()).isEqualTo("attention");
+              assertThat(e.needed()).isEqualTo(5);
+            })
+        .hasMessageContaining("stage 'attention' (forward)")
+        .hasMessageContaining("parameter set has 4");
   }
 
   @Test
   void aStageGivenTooFewKeysFailsNamingTheStep() {
-    CkksParameters params = CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
+    CkksParameters params =
+        CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
     HeadShape shape = new HeadShape(4, 8, 4, 2);
     TrainingPlan plan = plan(params, shape);
     int[] steps = plan.stage(StageKind.ATTENTION).rotationSteps();
     KeyHolder keys = new KeyHolder(params, steps);
     int dropped = steps[steps.length - 1];
-    HeOps ops = new HeOps("attention", params, Evaluator.strict(params, Parallelism.SERIAL), keys.encoder(),
-        Optional.of(keys.relinKeys()), keys.galoisKeys().restrictTo(params, Arrays.copyOf(steps, steps.length - 1)));
+    HeOps ops =
+        new HeOps(
+            "attention",
+            params,
+            Evaluator.strict(params, Parallelism.SERIAL),
+            keys.encoder(),
+            Optional.of(keys.relinKeys()),
+            keys.galoisKeys().restrictTo(params, Arrays.copyOf(steps, steps.length - 1)));
     AttentionStage<Ciphertext> stage = new AttentionStage<>(ops, plan.spec().layout());
     Ciphertext x = keys.encrypt(new double[0]);
-    assertThatThrownBy(() -> {
-      AttentionStage.Forward<Ciphertext> f = stage.forward(x, x, x);
-      stage.backward(x, x, f.scores());
-    }).isInstanceOf(MissingGaloisKeyException.class)
+    assertThatThrownBy(
+            () -> {
+              AttentionStage.Forward<Ciphertext> f = stage.forward(x, x, x);
+              stage.backward(x, x, f.scores());
+            })
+        .isInstanceOf(MissingGaloisKeyException.class)
         .hasMessageContaining("stage 'attention' has no Galois key for step " + dropped);
   }
 }

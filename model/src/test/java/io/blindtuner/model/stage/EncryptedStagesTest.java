@@ -8,14 +8,13 @@ import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.CkksSpec;
 import io.blindtuner.he.ckks.Evaluator;
+import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.approx.PolynomialSoftmax;
 import io.blindtuner.model.approx.QuadraticGelu;
-import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.model.cloud.HeadSpec;
-import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.hospital.KeyHolder;
 import io.blindtuner.model.packing.SlotLayout;
@@ -23,6 +22,7 @@ import io.blindtuner.model.plain.AttentionPooling;
 import io.blindtuner.model.plain.Mlp;
 import io.blindtuner.model.plain.Nesterov;
 import io.blindtuner.model.plain.SoftmaxLoss;
+import io.blindtuner.model.plan.TrainingPlan;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -32,33 +32,43 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every encrypted stage's forward and backward against the plaintext twin, on a small INSECURE parameter set
- * (N = 1024, for test speed only; the real runs use N = 16384 at 128-bit security).
+ * Every encrypted stage's forward and backward against the plaintext twin, on a small INSECURE
+ * parameter set (N = 1024, for test speed only; the real runs use N = 16384 at 128-bit security).
  *
- * <p>Error bound, derived (average case, as the HE literature estimates CKKS noise): a ciphertext encrypted with
- * the secret key has slot errors of standard deviation sigma sqrt(N) / scale = 3.2 * 32 / 2^40 = 2^-33.3
- * (sigma = 3.2, N = 2^10); each rescale's rounding adds N / (sqrt(18) scale) = 2^-32.1, key switching with the
- * 60-bit special prime less; a stage pass has at most 5 rescales, so its operands carry at most
- * sqrt(2^-66.6 + 5 * 2^-64.2) = 2^-30.9. A product of operands bounded by M adds M times each operand's error, and
- * a sum of n slots with independent errors multiplies the deviation by sqrt(n). A stage pass has at most 5
- * products and sums over at most 32 slots (the batch); every operand here is bounded by M = 4 (each input and each
- * twin output is checked against M), so a stage output's deviation is at most 4^5 * sqrt(32) * 2^-30.9, and six
+ * <p>Error bound, derived (average case, as the HE literature estimates CKKS noise): a ciphertext
+ * encrypted with the secret key has slot errors of standard deviation sigma sqrt(N) / scale = 3.2 *
+ * 32 / 2^40 = 2^-33.3 (sigma = 3.2, N = 2^10); each rescale's rounding adds N / (sqrt(18) scale) =
+ * 2^-32.1, key switching with the 60-bit special prime less; a stage pass has at most 5 rescales,
+ * so its operands carry at most sqrt(2^-66.6 + 5 * 2^-64.2) = 2^-30.9. A product of operands
+ * bounded by M adds M times each operand's error, and a sum of n slots with independent errors
+ * multiplies the deviation by sqrt(n). A stage pass has at most 5 products and sums over at most 32
+ * slots (the batch); every operand here is bounded by M = 4 (each input and each twin output is
+ * checked against M), so a stage output's deviation is at most 4^5 * sqrt(32) * 2^-30.9, and six
  * deviations, which no slot of these tests exceeds by chance, 2^-15.8: {@link #BOUND}, relative to
  * max(1, |twin value|). Measured: 2^-24.7 at worst, the derivation taking every operand at M.
  *
- * <p>Each test also runs the same stage code through {@link DryRunOps} from the same input levels: the symbolic
- * run must predict every output's level and scale and exactly the rotation steps, rotations and products the real
- * run performed (the plan is derived from the symbolic run).
+ * <p>Each test also runs the same stage code through {@link DryRunOps} from the same input levels:
+ * the symbolic run must predict every output's level and scale and exactly the rotation steps,
+ * rotations and products the real run performed (the plan is derived from the symbolic run).
  */
 class EncryptedStagesTest {
   static final HeadShape SHAPE = new HeadShape(4, 8, 4, 2);
+
   /** The operand bound the error bound rests on. */
   static final double M = 4;
-  /** A stage's operands' error deviation: fresh encryption and 5 rescales at N = 1024, scale 2^40: 2^-30.9. */
-  static final double DEVIATION = Math.sqrt(Math.pow(3.2 * Math.sqrt(1024) / 0x1p40, 2)
-      + 5 * Math.pow(1024 / Math.sqrt(18) / 0x1p40, 2));
+
+  /**
+   * A stage's operands' error deviation: fresh encryption and 5 rescales at N = 1024, scale 2^40:
+   * 2^-30.9.
+   */
+  static final double DEVIATION =
+      Math.sqrt(
+          Math.pow(3.2 * Math.sqrt(1024) / 0x1p40, 2)
+              + 5 * Math.pow(1024 / Math.sqrt(18) / 0x1p40, 2));
+
   /** Six deviations of a stage output's error (see the class comment): 2^-15.8. */
   static final double BOUND = 6 * Math.pow(M, 5) * Math.sqrt(32) * DEVIATION;
+
   static CkksParameters params;
   static KeyHolder keys;
   static HeOps ops;
@@ -71,13 +81,17 @@ class EncryptedStagesTest {
 
   @BeforeAll
   static void setUp() {
-    params = CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
+    params =
+        CkksParameters.create(CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure());
     lay = SlotLayout.forShape(SHAPE, params.slots());
-    // Keys for two and five classes (the five-class loss replicates over 5 columns: hoisted rotations).
+    // Keys for two and five classes (the five-class loss replicates over 5 columns: hoisted
+    // rotations).
     TreeSet<Integer> steps = new TreeSet<>();
     for (int classes : new int[] {SHAPE.classes(), 5}) {
-      for (int st : TrainingPlan.derive(params, HeadSpec.of(lay, HeadFunctions.polynomial(classes), 0.9, 0, 0))
-          .rotationSteps()) {
+      for (int st :
+          TrainingPlan.derive(
+                  params, HeadSpec.of(lay, HeadFunctions.polynomial(classes), 0.9, 0, 0))
+              .rotationSteps()) {
         steps.add(st);
       }
     }
@@ -93,8 +107,14 @@ class EncryptedStagesTest {
 
   @org.junit.jupiter.api.BeforeEach
   void freshOps() {
-    ops = new HeOps("test", params, Evaluator.strict(params, Parallelism.SERIAL), keys.encoder(),
-        Optional.of(keys.relinKeys()), keys.galoisKeys());
+    ops =
+        new HeOps(
+            "test",
+            params,
+            Evaluator.strict(params, Parallelism.SERIAL),
+            keys.encoder(),
+            Optional.of(keys.relinKeys()),
+            keys.galoisKeys());
     dry = new DryRunOps(params);
   }
 
@@ -102,14 +122,22 @@ class EncryptedStagesTest {
     return dry.fresh(c.level());
   }
 
-  /** The dry run predicted the real run's level, scale and size, and performed the same operations. */
+  /**
+   * The dry run predicted the real run's level, scale and size, and performed the same operations.
+   */
   private static void assertPredicted(String what, Ciphertext real, SymbolicCiphertext predicted) {
     assertThat(predicted.level()).as(what + " level").isEqualTo(real.level());
     assertThat(predicted.scale()).as(what + " scale").isEqualTo(real.scale());
     assertThat(predicted.size()).as(what + " size").isEqualTo(real.size());
-    assertThat(dry.counter().steps()).as(what + ": rotation steps").isEqualTo(ops.counter().steps());
-    assertThat(dry.counter().rotations()).as(what + ": rotations").isEqualTo(ops.counter().rotations());
-    assertThat(dry.counter().products()).as(what + ": products").isEqualTo(ops.counter().products());
+    assertThat(dry.counter().steps())
+        .as(what + ": rotation steps")
+        .isEqualTo(ops.counter().steps());
+    assertThat(dry.counter().rotations())
+        .as(what + ": rotations")
+        .isEqualTo(ops.counter().rotations());
+    assertThat(dry.counter().products())
+        .as(what + ": products")
+        .isEqualTo(ops.counter().products());
   }
 
   private static Ciphertext enc(double[] v) {
@@ -129,7 +157,9 @@ class EncryptedStagesTest {
       double err = Math.abs(got[i] - want[i]) / Math.max(1, Math.abs(want[i]));
       worst = Math.max(worst, err);
     }
-    System.out.printf("%s: worst relative error 2^%.1f at level %d%n", what, Math.log(worst) / Math.log(2), c.level());
+    System.out.printf(
+        "%s: worst relative error 2^%.1f at level %d%n",
+        what, Math.log(worst) / Math.log(2), c.level());
     assertThat(maxAbs(want)).as(what + " within the operand bound M").isLessThanOrEqualTo(M);
     assertThat(worst).as(what).isLessThanOrEqualTo(BOUND);
   }
@@ -204,7 +234,8 @@ class EncryptedStagesTest {
     double[][] dz = randomData(SHAPE, lay.batch(), 13).mean();
     Ciphertext dzCt = enc(overRows(dz));
     Ciphertext dq = stage.backward(dzCt, x, fwd.scores());
-    assertPredicted("attention backward dq", dq, symbolic.backward(sym(dzCt), sym(x), sfwd.scores()));
+    assertPredicted(
+        "attention backward dq", dq, symbolic.backward(sym(dzCt), sym(x), sfwd.scores()));
     double[] want = twin.backward(centred(), pooled, dz);
     HeadParameters wantP = HeadParameters.zeros(SHAPE);
     System.arraycopy(want, 0, wantP.q, 0, want.length);
@@ -218,7 +249,8 @@ class EncryptedStagesTest {
   void mlpForwardAndBackwardTrackTheTwin(double penalty) {
     QuadraticGelu gelu = (QuadraticGelu) fn.activation();
     MlpStage<Ciphertext> stage = new MlpStage<>(ops, lay, SHAPE.classes(), gelu, penalty, 2);
-    MlpStage<SymbolicCiphertext> symbolic = new MlpStage<>(dry, lay, SHAPE.classes(), gelu, penalty, 2);
+    MlpStage<SymbolicCiphertext> symbolic =
+        new MlpStage<>(dry, lay, SHAPE.classes(), gelu, penalty, 2);
     double[][] z = randomData(SHAPE, lay.batch(), 14).mean();
     double[][] packed = lay.pack(p);
     Ciphertext zCt = enc(overRows(z));
@@ -227,7 +259,8 @@ class EncryptedStagesTest {
     Ciphertext b1 = enc(packed[2]);
     Ciphertext b2 = enc(packed[4]);
     MlpStage.Forward<Ciphertext> fwd = stage.forward(zCt, w1, b1, w2, b2);
-    MlpStage.Forward<SymbolicCiphertext> sfwd = symbolic.forward(sym(zCt), sym(w1), sym(b1), sym(w2), sym(b2));
+    MlpStage.Forward<SymbolicCiphertext> sfwd =
+        symbolic.forward(sym(zCt), sym(w1), sym(b1), sym(w2), sym(b2));
     assertPredicted("mlp logits", fwd.logits(), sfwd.logits());
     assertPredicted("mlp h", fwd.h(), sfwd.h());
     assertPredicted("mlp aq", fwd.aq(), sfwd.aq());
@@ -246,8 +279,8 @@ class EncryptedStagesTest {
     }
     Ciphertext g = enc(overRows(dl));
     MlpStage.Backward<Ciphertext> back = stage.backward(g, zCt, fwd.h(), fwd.aq(), w1, w2);
-    MlpStage.Backward<SymbolicCiphertext> sback = symbolic.backward(sym(g), sym(zCt), sfwd.h(), sfwd.aq(), sym(w1),
-        sym(w2));
+    MlpStage.Backward<SymbolicCiphertext> sback =
+        symbolic.backward(sym(g), sym(zCt), sfwd.h(), sfwd.aq(), sym(w1), sym(w2));
     assertPredicted("mlp dz", back.dz(), sback.dz());
     assertPredicted("mlp dW1", back.w1(), sback.w1());
     assertPredicted("mlp db1", back.b1(), sback.b1());
@@ -279,12 +312,18 @@ class EncryptedStagesTest {
     for (int b = 0; b < labels.length; b++) {
       labels[b] = r.nextInt(5);
     }
-    lossGradientTracksTheTwin((PolynomialSoftmax) HeadFunctions.polynomial(5).softmax(), labels, penalty);
+    lossGradientTracksTheTwin(
+        (PolynomialSoftmax) HeadFunctions.polynomial(5).softmax(), labels, penalty);
   }
 
-  private void lossGradientTracksTheTwin(PolynomialSoftmax softmax, int[] allLabels, double penalty) {
-    TokenSet data = new TokenSet(EncryptedStagesTest.data.mean(), EncryptedStagesTest.data.centred(), allLabels,
-        softmax.classes());
+  private void lossGradientTracksTheTwin(
+      PolynomialSoftmax softmax, int[] allLabels, double penalty) {
+    TokenSet data =
+        new TokenSet(
+            EncryptedStagesTest.data.mean(),
+            EncryptedStagesTest.data.centred(),
+            allLabels,
+            softmax.classes());
     LossStage<Ciphertext> stage = new LossStage<>(ops, lay, softmax, penalty);
     double[][] logits = new double[lay.batch()][softmax.classes()];
     SplittableRandom r = new SplittableRandom(16);
@@ -300,7 +339,8 @@ class EncryptedStagesTest {
     Ciphertext l = enc(overRows(logits));
     Ciphertext y = enc(lay.labels(data, index));
     Ciphertext g = stage.forward(l, y);
-    assertPredicted("loss gradient", g, new LossStage<>(dry, lay, softmax, penalty).forward(sym(l), sym(y)));
+    assertPredicted(
+        "loss gradient", g, new LossStage<>(dry, lay, softmax, penalty).forward(sym(l), sym(y)));
     SoftmaxLoss twin = new SoftmaxLoss(softmax, penalty);
     double[][] want = twin.gradient(logits, twin.probabilities(logits), labels);
     assertThat(l.level() - g.level()).isEqualTo(softmax.classes() == 2 ? 5 : 4);
@@ -313,7 +353,8 @@ class EncryptedStagesTest {
     OptimizerStage<SymbolicCiphertext> symbolic = new OptimizerStage<>(dry, 0.9, 1e-3);
     HeadParameters v0 = randomParams(SHAPE, 17, 0.1);
     HeadParameters g = randomParams(SHAPE, 18, 0.1);
-    // The twin's update (Nesterov) from velocity v0: the first step of a fresh optimizer has velocity 0, so its
+    // The twin's update (Nesterov) from velocity v0: the first step of a fresh optimizer has
+    // velocity 0, so its
     // update from velocity v0 is the same formula with mu * v0 added to the velocity.
     double[] t = p.flatten();
     double[] v = v0.flatten();
@@ -329,7 +370,8 @@ class EncryptedStagesTest {
     for (int i = 0; i < t.length; i++) {
       // same formula with v0 = 0: checks the hand-written line above against the twin optimizer
       double gi = gf[i] + 1e-3 * t[i];
-      assertThat(fromZero.flatten()[i]).isCloseTo(t[i] - 0.05 * (gi + 0.9 * gi), org.assertj.core.data.Offset.offset(1e-15));
+      assertThat(fromZero.flatten()[i])
+          .isCloseTo(t[i] - 0.05 * (gi + 0.9 * gi), org.assertj.core.data.Offset.offset(1e-15));
     }
     double[][] pp = lay.pack(p);
     double[][] vp = lay.pack(v0);
@@ -340,7 +382,8 @@ class EncryptedStagesTest {
       Ciphertext vel = enc(vp[i]);
       Ciphertext grad = enc(gp[i]);
       OptimizerStage.Update<Ciphertext> u = stage.step(theta, vel, grad, 1, 0.05);
-      OptimizerStage.Update<SymbolicCiphertext> su = symbolic.step(sym(theta), sym(vel), sym(grad), 1, 0.05);
+      OptimizerStage.Update<SymbolicCiphertext> su =
+          symbolic.step(sym(theta), sym(vel), sym(grad), 1, 0.05);
       assertPredicted("optimizer parameter " + i, u.parameter(), su.parameter());
       assertPredicted("optimizer velocity " + i, u.velocity(), su.velocity());
       assertThat(params.maxLevel() - u.parameter().level()).isEqualTo(2);

@@ -53,52 +53,79 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code blindtuner demo}: the whole system in one process — an in-process Kafka broker, the hospital edge and the
- * cloud trainer, meeting only through Kafka topics and a blob store — on a MedMNIST data set; then the encrypted
- * model against the plaintext twin and the float reference on the test split.
+ * {@code blindtuner demo}: the whole system in one process — an in-process Kafka broker, the
+ * hospital edge and the cloud trainer, meeting only through Kafka topics and a blob store — on a
+ * MedMNIST data set; then the encrypted model against the plaintext twin and the float reference on
+ * the test split.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the hospital edge and the cloud trainer against an in-process Kafka broker on a MedMNIST data set, "
-            + "then compare the encrypted model with the plaintext twin and the float reference on the test split."})
+      "Run the hospital edge and the cloud trainer against an in-process Kafka broker on a MedMNIST data set, "
+          + "then compare the encrypted model with the plaintext twin and the float reference on the test split."
+    })
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "breastmnist",
+  @Option(
+      names = "--dataset",
+      paramLabel = "NAME",
+      defaultValue = "breastmnist",
       description = "MedMNIST data set (default ${DEFAULT-VALUE}).")
   String dataset;
 
-  @Option(names = "--data", paramLabel = "PATH", required = true,
+  @Option(
+      names = "--data",
+      paramLabel = "PATH",
+      required = true,
       description = "The .npz file, or a folder holding NAME.npz.")
   Path data;
 
-  @Option(names = "--epochs", paramLabel = "E", defaultValue = "1", description = "Epochs (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epochs",
+      paramLabel = "E",
+      defaultValue = "1",
+      description = "Epochs (default ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch", paramLabel = "B", defaultValue = "64",
-      description = "Images per step, a multiple of 32 (default ${DEFAULT-VALUE}: two micro-batches in flight).")
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      defaultValue = "64",
+      description =
+          "Images per step, a multiple of 32 (default ${DEFAULT-VALUE}: two micro-batches in flight).")
   int batch;
 
-  @Option(names = "--limit-train", paramLabel = "N", description = "Only the first N training images.")
+  @Option(
+      names = "--limit-train",
+      paramLabel = "N",
+      description = "Only the first N training images.")
   Integer limitTrain;
 
-  @Option(names = "--checkpoint-every", paramLabel = "K", defaultValue = "5",
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "K",
+      defaultValue = "5",
       description = "Steps between the trainer's checkpoints (default ${DEFAULT-VALUE}).")
   int checkpointEvery;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path report;
 
-  @Option(names = "--plot", paramLabel = "FILE", description = "Also draw the training curves (test loss, accuracy"
-      + " and AUC after every epoch of the float reference and the twin, and the encrypted model) as a PNG.")
+  @Option(
+      names = "--plot",
+      paramLabel = "FILE",
+      description =
+          "Also draw the training curves (test loss, accuracy"
+              + " and AUC after every epoch of the float reference and the twin, and the encrypted model) as a PNG.")
   Path plot;
 
   /**
-   * The demo's (and the edge's default) learning rate: its one epoch is 8 steps of 64 images, which at 0.1 (or 0.5) leaves BreastMNIST at
-   * the majority class (val balanced accuracy 0.500 on three seeds); 2.0 reaches 0.63-0.69 with the k-means
-   * featurizer while the twin stays well inside its polynomial domains (bench/FEATURIZER-SWEEP.md).
+   * The demo's (and the edge's default) learning rate: its one epoch is 8 steps of 64 images, which
+   * at 0.1 (or 0.5) leaves BreastMNIST at the majority class (val balanced accuracy 0.500 on three
+   * seeds); 2.0 reaches 0.63-0.69 with the k-means featurizer while the twin stays well inside its
+   * polynomial domains (bench/FEATURIZER-SWEEP.md).
    */
   static final double LEARNING_RATE = 2.0;
 
@@ -106,19 +133,23 @@ public final class DemoCommand implements Callable<Integer> {
   public static final int DIM = 16;
 
   public static final int HIDDEN = 16;
+
   /** Images per micro-batch ciphertext: 8192 slots / (16 tokens x DIM values). */
   static final int MICRO_BATCH = 32;
+
   static final double CLIP = 3;
   private static final int[] COEFF_BITS = {60, 40, 40, 40, 40, 40, 40, 40, 60};
 
   /**
-   * The demo's (and the edge's) parameters at N = 16384: these primes in the hybrid key-switching layout that
-   * {@code train --encrypted} uses by default ({@link EncryptionSettings#DEFAULT_KEY_SWITCHING}, 438 bits: 128-bit
-   * security); both ends of the job run our engine, so the keys need not be SEAL's.
+   * The demo's (and the edge's) parameters at N = 16384: these primes in the hybrid key-switching
+   * layout that {@code train --encrypted} uses by default ({@link
+   * EncryptionSettings#DEFAULT_KEY_SWITCHING}, 438 bits: 128-bit security); both ends of the job
+   * run our engine, so the keys need not be SEAL's.
    */
   public static CkksSpec ckks() {
     int[] layout = EncryptionSettings.parseKeySwitching(EncryptionSettings.DEFAULT_KEY_SWITCHING);
-    return CkksSpec.of(16384, COEFF_BITS).withKeySwitching(layout[0], Arrays.copyOfRange(layout, 1, layout.length));
+    return CkksSpec.of(16384, COEFF_BITS)
+        .withKeySwitching(layout[0], Arrays.copyOfRange(layout, 1, layout.length));
   }
 
   @Override
@@ -127,8 +158,15 @@ public final class DemoCommand implements Callable<Integer> {
     OptionChecks.positive("--epochs", epochs);
     OptionChecks.positive("--batch", batch);
     if (batch % MICRO_BATCH != 0) {
-      throw new IllegalArgumentException("--batch " + batch + " is not a multiple of " + MICRO_BATCH + " (the images"
-          + " one micro-batch ciphertext holds at N = 16384 with " + DIM + " values per token)");
+      throw new IllegalArgumentException(
+          "--batch "
+              + batch
+              + " is not a multiple of "
+              + MICRO_BATCH
+              + " (the images"
+              + " one micro-batch ciphertext holds at N = 16384 with "
+              + DIM
+              + " values per token)");
     }
     OptionChecks.positive("--checkpoint-every", checkpointEvery);
     if (limitTrain != null) {
@@ -145,38 +183,85 @@ public final class DemoCommand implements Callable<Integer> {
     src.dataset = dataset;
     src.data = data;
     DatasetSource.Loaded loaded = src.load(spec.commandLine().getErr(), null);
-    HospitalTokens tokens = HospitalTokens.prepare(TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
-        FeaturizerKind.DEFAULT, TrainingData.numberedClasses(loaded.dataset().classes())), DIM, HIDDEN, CLIP);
+    HospitalTokens tokens =
+        HospitalTokens.prepare(
+            TrainingData.fromImages(
+                loaded.dataset(),
+                loaded.file(),
+                limitTrain,
+                FeaturizerKind.DEFAULT,
+                TrainingData.numberedClasses(loaded.dataset().classes())),
+            DIM,
+            HIDDEN,
+            CLIP);
     TrainingConfig cfg = new TrainingConfig(epochs, batch, LEARNING_RATE, 0.1, 0.9, 1e-3, 7);
     Config config = ConfigFactory.load();
     Path work = Files.createTempDirectory("blindtuner-demo");
     Map<String, Object> rep = new LinkedHashMap<>();
     try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
-      KafkaConnection kafka = new KafkaConnection(broker.bootstrapServers(), Map.of(), "blindtuner.demo.");
+      KafkaConnection kafka =
+          new KafkaConnection(broker.bootstrapServers(), Map.of(), "blindtuner.demo.");
       try (Admin admin = kafka.admin()) {
         Topics.ensure(admin, List.of(Topic.values()), Duration.ofSeconds(60));
       }
       BlobStore blobs = new BlobStore(work.resolve("blobs"), 4L << 30);
-      o.printf(Locale.ROOT, "broker    in-process Kafka (KRaft) at %s; blob store %s%n", broker.bootstrapServers(),
+      o.printf(
+          Locale.ROOT,
+          "broker    in-process Kafka (KRaft) at %s; blob store %s%n",
+          broker.bootstrapServers(),
           work.resolve("blobs"));
-      o.printf(Locale.ROOT, "data      %s: train %d / test %d images, T=%d tokens of %d values (%s)%n", dataset,
-          tokens.train().size(), tokens.test().size(), tokens.shape().tokens(), DIM, tokens.reduction());
+      o.printf(
+          Locale.ROOT,
+          "data      %s: train %d / test %d images, T=%d tokens of %d values (%s)%n",
+          dataset,
+          tokens.train().size(),
+          tokens.test().size(),
+          tokens.shape().tokens(),
+          DIM,
+          tokens.reduction());
       o.flush();
       List<String> refusals = new CopyOnWriteArrayList<>();
-      EdgeJob job = EdgeJob.create("demo-" + dataset, ckks(), tokens.shape(), cfg, tokens.train(),
-          RefreshLedger::inMemory, (id, why) -> refusals.add(id + ": " + why),
-          Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
+      EdgeJob job =
+          EdgeJob.create(
+              "demo-" + dataset,
+              ckks(),
+              tokens.shape(),
+              cfg,
+              tokens.train(),
+              RefreshLedger::inMemory,
+              (id, why) -> refusals.add(id + ": " + why),
+              Topic.BATCHES.maxRecordBytes(),
+              Parallelism.SERIAL);
       int steps = Math.toIntExact(job.spec().steps());
-      o.printf(Locale.ROOT, "job       %s: %d steps of %d micro-batches, N=16384, %d Galois keys; plan derived on"
-          + " both sides from the announcement%n", job.spec().jobId(), steps, job.spec().microBatchesPerStep(),
+      o.printf(
+          Locale.ROOT,
+          "job       %s: %d steps of %d micro-batches, N=16384, %d Galois keys; plan derived on"
+              + " both sides from the announcement%n",
+          job.spec().jobId(),
+          steps,
+          job.spec().microBatchesPerStep(),
           job.hospital().plan().rotationSteps().length);
       o.flush();
       List<EpochMetrics> floatHistory = new ArrayList<>();
       List<EpochMetrics> twinHistory = new ArrayList<>();
-      HeadParameters floatParams = TrainingService.plainScored(cfg, tokens.shape(), HeadFunctions.exact(),
-          tokens.train(), tokens.test(), floatHistory, () -> {});
-      HeadParameters twinParams = TrainingService.plainScored(cfg, tokens.shape(),
-          HeadFunctions.polynomial(tokens.shape().classes()), tokens.train(), tokens.test(), twinHistory, () -> {});
+      HeadParameters floatParams =
+          TrainingService.plainScored(
+              cfg,
+              tokens.shape(),
+              HeadFunctions.exact(),
+              tokens.train(),
+              tokens.test(),
+              floatHistory,
+              () -> {});
+      HeadParameters twinParams =
+          TrainingService.plainScored(
+              cfg,
+              tokens.shape(),
+              HeadFunctions.polynomial(tokens.shape().classes()),
+              tokens.train(),
+              tokens.test(),
+              twinHistory,
+              () -> {});
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
       HospitalJob.Opened encrypted;
       HospitalJob.Predictions inference;
@@ -188,20 +273,32 @@ public final class DemoCommand implements Callable<Integer> {
       long batchRecords;
       try (EdgeService edge = new EdgeService(config, kafka, blobs, metrics);
           EdgeService.Run run = edge.start(job);
-          TrainerService trainer = new TrainerService(config, kafka, blobs, metrics, checkpointEvery,
-              Duration.ofMinutes(10), FaultInjector.NONE)) {
+          TrainerService trainer =
+              new TrainerService(
+                  config,
+                  kafka,
+                  blobs,
+                  metrics,
+                  checkpointEvery,
+                  Duration.ofMinutes(10),
+                  FaultInjector.NONE)) {
         run.publishBatches();
         try (ProgressBar bar = new ProgressBar("encrypted via Kafka", steps, "step")) {
           tr = trainer.trainNext(s -> bar.step(1));
         }
         encrypted = run.awaitModel(Duration.ofMinutes(10));
         roundTrips = (long) metrics.get("blindtuner.refresh.answered").counter().count();
-        // encrypted inference: the trainer classifies test images it never sees; only the edge reads the answer
-        inferenceIndex = IntStream.range(0, Math.min(job.hospital().imagesPerRequest(), tokens.test().size()))
-            .toArray();
+        // encrypted inference: the trainer classifies test images it never sees; only the edge
+        // reads the answer
+        inferenceIndex =
+            IntStream.range(0, Math.min(job.hospital().imagesPerRequest(), tokens.test().size()))
+                .toArray();
         long ti = System.nanoTime();
         try (AutoCloseable serving = trainer.serve(job.spec().jobId())) {
-          inference = run.predict(tokens.test(), inferenceIndex).toCompletableFuture().get(10, TimeUnit.MINUTES);
+          inference =
+              run.predict(tokens.test(), inferenceIndex)
+                  .toCompletableFuture()
+                  .get(10, TimeUnit.MINUTES);
         }
         inferenceSeconds = (System.nanoTime() - ti) / 1e9;
         batchBytes = run.batchBytes();
@@ -213,16 +310,19 @@ public final class DemoCommand implements Callable<Integer> {
       int classes = tokens.shape().classes();
       Metrics floatM = Metrics.ofHead(HeadFunctions.exact(), floatParams, tokens.test());
       Metrics twinM = Metrics.ofHead(HeadFunctions.polynomial(classes), twinParams, tokens.test());
-      Metrics encM = Metrics.ofHead(HeadFunctions.polynomial(classes), encrypted.parameters(), tokens.test());
-      long inferenceRoundTrips = (long) metrics.get("blindtuner.refresh.answered").counter().count() - roundTrips;
+      Metrics encM =
+          Metrics.ofHead(HeadFunctions.polynomial(classes), encrypted.parameters(), tokens.test());
+      long inferenceRoundTrips =
+          (long) metrics.get("blindtuner.refresh.answered").counter().count() - roundTrips;
       o.println();
       ModelTable.header(o);
       ModelTable.row(o, "float reference", floatM);
       ModelTable.row(o, "plaintext twin", twinM);
       ModelTable.row(o, "encrypted (Kafka)", encM);
       ModelTable.chanceNote(o, "encrypted model", encM, classes);
-      double[][] released = new PlainHead(HeadFunctions.polynomial(classes)).logits(encrypted.parameters(),
-          tokens.test());
+      double[][] released =
+          new PlainHead(HeadFunctions.polynomial(classes))
+              .logits(encrypted.parameters(), tokens.test());
       int agree = 0;
       int correct = 0;
       for (int i = 0; i < inferenceIndex.length; i++) {
@@ -230,14 +330,30 @@ public final class DemoCommand implements Callable<Integer> {
         agree += cloud == Metrics.argmax(released[inferenceIndex[i]]) ? 1 : 0;
         correct += cloud == tokens.test().labels()[inferenceIndex[i]] ? 1 : 0;
       }
-      o.printf(Locale.ROOT, "inference %d test images classified on ciphertexts by the trainer in %.1f s (one request,"
-          + " %d refresh): %d agree with the released model, %d correct%n", inferenceIndex.length, inferenceSeconds,
-          inferenceRoundTrips, agree, correct);
+      o.printf(
+          Locale.ROOT,
+          "inference %d test images classified on ciphertexts by the trainer in %.1f s (one request,"
+              + " %d refresh): %d agree with the released model, %d correct%n",
+          inferenceIndex.length,
+          inferenceSeconds,
+          inferenceRoundTrips,
+          agree,
+          correct);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      o.printf(Locale.ROOT, "%ntrainer   %d steps, %.2f s/step, %d checkpoints, %d dead letters%n", steps,
-          tr.seconds() / steps, tr.checkpoints(), tr.deadLetters());
-      o.printf(Locale.ROOT, "kafka     %d micro-batch records (%.1f MB), %d refresh round trips, 1 key bundle,"
-          + " %d checkpoints and 1 model as claim checks%n", batchRecords, batchBytes / 1e6, roundTrips,
+      o.printf(
+          Locale.ROOT,
+          "%ntrainer   %d steps, %.2f s/step, %d checkpoints, %d dead letters%n",
+          steps,
+          tr.seconds() / steps,
+          tr.checkpoints(),
+          tr.deadLetters());
+      o.printf(
+          Locale.ROOT,
+          "kafka     %d micro-batch records (%.1f MB), %d refresh round trips, 1 key bundle,"
+              + " %d checkpoints and 1 model as claim checks%n",
+          batchRecords,
+          batchBytes / 1e6,
+          roundTrips,
           tr.checkpoints());
       rep.put("dataset", dataset);
       rep.put("train_images", tokens.train().size());
@@ -265,8 +381,14 @@ public final class DemoCommand implements Callable<Integer> {
       rep.put("inference_agreement_with_released_model", (double) agree / inferenceIndex.length);
       rep.put("inference_accuracy", (double) correct / inferenceIndex.length);
       // The encrypted model is opened once, at the end: its curve is that one point.
-      List<EpochMetrics> encryptedHistory = List.of(TrainingService.score(epochs, Double.NaN,
-          HeadFunctions.polynomial(classes), encrypted.parameters(), tokens.test()));
+      List<EpochMetrics> encryptedHistory =
+          List.of(
+              TrainingService.score(
+                  epochs,
+                  Double.NaN,
+                  HeadFunctions.polynomial(classes),
+                  encrypted.parameters(),
+                  tokens.test()));
       Map<String, Object> history = new LinkedHashMap<>();
       history.put("float", floatHistory.stream().map(EpochMetrics::toJson).toList());
       history.put("twin", twinHistory.stream().map(EpochMetrics::toJson).toList());
@@ -274,9 +396,19 @@ public final class DemoCommand implements Callable<Integer> {
       rep.put("history", history);
       rep.put("total_seconds", seconds);
       if (plot != null) {
-        TrainingPlot.write(plot, new TrainingPlot.Curves(dataset + ", " + tokens.train().size() + " train / "
-            + tokens.test().size() + " test images, encrypted via Kafka", epochs, floatHistory, twinHistory,
-            encryptedHistory));
+        TrainingPlot.write(
+            plot,
+            new TrainingPlot.Curves(
+                dataset
+                    + ", "
+                    + tokens.train().size()
+                    + " train / "
+                    + tokens.test().size()
+                    + " test images, encrypted via Kafka",
+                epochs,
+                floatHistory,
+                twinHistory,
+                encryptedHistory));
         o.println("plot      " + plot);
       }
       o.printf(Locale.ROOT, "done      in %.1f s%n", seconds);

@@ -1,10 +1,10 @@
 package io.blindtuner.pipeline.cli;
 
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.Featurizer;
-import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.vision.features.PatchFeaturizer;
 import io.blindtuner.vision.features.Pca;
 import io.blindtuner.vision.features.TokenFile;
@@ -32,63 +32,101 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code blindtuner featurize}: hospital side. Loads a MedMNIST data set, turns every image of every split into
- * T tokens of d values (a DeiT/ViT trunk on safetensors weights, or a weight-free featurizer), optionally
- * reduces d by a PCA fitted on the train split, and writes a token file that training reads.
+ * {@code blindtuner featurize}: hospital side. Loads a MedMNIST data set, turns every image of
+ * every split into T tokens of d values (a DeiT/ViT trunk on safetensors weights, or a weight-free
+ * featurizer), optionally reduces d by a PCA fitted on the train split, and writes a token file
+ * that training reads.
  */
 @Command(
     name = "featurize",
     mixinStandardHelpOptions = true,
     description = {
-        "Hospital side: turn a MedMNIST data set into tokens (T x d per image) for every split and write them to a "
-            + "token file that training reads.",
-        "Without --weights a weight-free featurizer is fitted on the train split (--featurizer); with --weights FILE a"
-            + " DeiT/ViT trunk runs on "
-            + "those safetensors weights (timm or Hugging Face names)."})
+      "Hospital side: turn a MedMNIST data set into tokens (T x d per image) for every split and write them to a "
+          + "token file that training reads.",
+      "Without --weights a weight-free featurizer is fitted on the train split (--featurizer); with --weights FILE a"
+          + " DeiT/ViT trunk runs on "
+          + "those safetensors weights (timm or Hugging Face names)."
+    })
 public final class FeaturizeCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin DatasetSource source;
 
-  @Option(names = "--cache", paramLabel = "DIR",
-      description = "Without --data the official file is downloaded once into DIR and its checksum checked "
-          + "(default: ~/.cache/blindtuner/medmnist).")
+  @Option(
+      names = "--cache",
+      paramLabel = "DIR",
+      description =
+          "Without --data the official file is downloaded once into DIR and its checksum checked "
+              + "(default: ~/.cache/blindtuner/medmnist).")
   Path cache;
 
-  @Option(names = "--weights", paramLabel = "FILE", description = "DeiT/ViT weights (.safetensors).")
+  @Option(
+      names = "--weights",
+      paramLabel = "FILE",
+      description = "DeiT/ViT weights (.safetensors).")
   Path weights;
 
-  @Option(names = "--featurizer", paramLabel = "KIND", defaultValue = "kmeans",
-      description = "Without --weights: the weight-free featurizer, patch or kmeans (default ${DEFAULT-VALUE}, as train"
-          + " uses), fitted on the train split.")
+  @Option(
+      names = "--featurizer",
+      paramLabel = "KIND",
+      defaultValue = "kmeans",
+      description =
+          "Without --weights: the weight-free featurizer, patch or kmeans (default ${DEFAULT-VALUE}, as train"
+              + " uses), fitted on the train split.")
   FeaturizerKind featurizerKind;
 
-  @Option(names = "--random-weights", paramLabel = "ARCH",
-      description = "Use a randomly initialised trunk of ARCH (e.g. deit_tiny_patch16_224) instead of --weights: "
-          + "for demos and timing only, the tokens carry no pretrained knowledge.")
+  @Option(
+      names = "--random-weights",
+      paramLabel = "ARCH",
+      description =
+          "Use a randomly initialised trunk of ARCH (e.g. deit_tiny_patch16_224) instead of --weights: "
+              + "for demos and timing only, the tokens carry no pretrained knowledge.")
   String randomArch;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed for --random-weights (default 1).")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Seed for --random-weights (default 1).")
   long seed;
 
-  @Option(names = "--arch", paramLabel = "ARCH",
-      description = "Architecture of --weights (default: inferred from the tensor shapes). One of the DeiT presets.")
+  @Option(
+      names = "--arch",
+      paramLabel = "ARCH",
+      description =
+          "Architecture of --weights (default: inferred from the tensor shapes). One of the DeiT presets.")
   String arch;
 
-  @Option(names = "--grid", paramLabel = "K",
-      description = "Patch featurizer: K x K patches (default 4). Trunk: K x K pooled patch tokens (default 2).")
+  @Option(
+      names = "--grid",
+      paramLabel = "K",
+      description =
+          "Patch featurizer: K x K patches (default 4). Trunk: K x K pooled patch tokens (default 2).")
   Integer grid;
 
-  @Option(names = "--pca", paramLabel = "D", description = "Reduce d to D with a PCA fitted on the train split.")
+  @Option(
+      names = "--pca",
+      paramLabel = "D",
+      description = "Reduce d to D with a PCA fitted on the train split.")
   Integer pca;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Worker threads for the trunk (default: all cores).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Worker threads for the trunk (default: all cores).")
   Integer threads;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Only the first N images of each split (quick runs).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "Only the first N images of each split (quick runs).")
   Integer limit;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Token file to write.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Token file to write.")
   Path out;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the summary as JSON.")
@@ -96,7 +134,8 @@ public final class FeaturizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    // Bad input surfaces as an exception; BlindtunerCli's handler prints it as "featurize: message" and exits 1.
+    // Bad input surfaces as an exception; BlindtunerCli's handler prints it as "featurize: message"
+    // and exits 1.
     return run(spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
@@ -104,9 +143,14 @@ public final class FeaturizeCommand implements Callable<Integer> {
     if (weights != null && randomArch != null) {
       throw new IllegalArgumentException("give either --weights or --random-weights, not both");
     }
-    if (grid != null && weights == null && randomArch == null && featurizerKind != FeaturizerKind.patch) {
-      throw new IllegalArgumentException("--grid applies to --featurizer patch and to a trunk (--weights), not to"
-          + " --featurizer " + featurizerKind);
+    if (grid != null
+        && weights == null
+        && randomArch == null
+        && featurizerKind != FeaturizerKind.patch) {
+      throw new IllegalArgumentException(
+          "--grid applies to --featurizer patch and to a trunk (--weights), not to"
+              + " --featurizer "
+              + featurizerKind);
     }
     if (limit != null && limit < 1) {
       throw new IllegalArgumentException("--limit must be >= 1");
@@ -119,8 +163,17 @@ public final class FeaturizeCommand implements Callable<Integer> {
     for (ImageSplit s : ds.splits()) {
       splits.add(limit == null ? s : s.head(limit));
     }
-    o.printf(Locale.ROOT, "data      %s (%s): %d classes, %dx%dx%d images, train/val/test %d/%d/%d%n", ds.name(),
-        file, ds.classes(), ds.height(), ds.width(), ds.channels(), splits.get(0).n(), splits.get(1).n(),
+    o.printf(
+        Locale.ROOT,
+        "data      %s (%s): %d classes, %dx%dx%d images, train/val/test %d/%d/%d%n",
+        ds.name(),
+        file,
+        ds.classes(),
+        ds.height(),
+        ds.width(),
+        ds.channels(),
+        splits.get(0).n(),
+        splits.get(1).n(),
         splits.get(2).n());
     o.flush();
 
@@ -147,10 +200,18 @@ public final class FeaturizeCommand implements Callable<Integer> {
       }
       sets = reduced;
       name = name + " + PCA " + pca;
-      description = String.format(Locale.ROOT, "%s; PCA %d -> %d fitted on train (%.1f%% of variance kept)",
-          description, f.dim(), pca, 100 * fitted.explainedVarianceRatio());
+      description =
+          String.format(
+              Locale.ROOT,
+              "%s; PCA %d -> %d fitted on train (%.1f%% of variance kept)",
+              description,
+              f.dim(),
+              pca,
+              100 * fitted.explainedVarianceRatio());
     }
-    TokenFile tf = new TokenFile(name, description, ds.name(), ds.classes(), f.tokens(), sets.get(0).dim(), sets);
+    TokenFile tf =
+        new TokenFile(
+            name, description, ds.name(), ds.classes(), f.tokens(), sets.get(0).dim(), sets);
     tf.write(out);
     double seconds = (System.nanoTime() - t0) / 1e9;
 
@@ -177,9 +238,14 @@ public final class FeaturizeCommand implements Callable<Integer> {
     summary.put("out_bytes", Files.size(out));
 
     o.printf(Locale.ROOT, "tokens    T=%d d=%d per image; %s%n", tf.tokens(), tf.dim(), counts);
-    o.printf(Locale.ROOT, "speed     %d images in %.1f s (%.1f images/s)%n", total, featurizeSeconds,
+    o.printf(
+        Locale.ROOT,
+        "speed     %d images in %.1f s (%.1f images/s)%n",
+        total,
+        featurizeSeconds,
         total / Math.max(featurizeSeconds, 1e-9));
-    o.printf(Locale.ROOT, "wrote     %s (%,d bytes) in %.1f s total%n", out, Files.size(out), seconds);
+    o.printf(
+        Locale.ROOT, "wrote     %s (%,d bytes) in %.1f s total%n", out, Files.size(out), seconds);
     if (report != null) {
       JsonReport.write(report, summary);
       o.println("report    " + report);
@@ -211,8 +277,10 @@ public final class FeaturizeCommand implements Callable<Integer> {
       source = weights.toString();
     }
     try (SafetensorsFile sf = SafetensorsFile.open(w)) {
-      VitConfig c = arch != null ? VitConfig.preset(arch) : randomArch != null ? VitConfig.preset(randomArch)
-          : VitWeights.inferConfig(sf);
+      VitConfig c =
+          arch != null
+              ? VitConfig.preset(arch)
+              : randomArch != null ? VitConfig.preset(randomArch) : VitWeights.inferConfig(sf);
       VitModel model = new VitModel(VitWeights.load(sf, c));
       return new VitFeaturizer(model, grid == null ? 2 : grid, n, source);
     } finally {

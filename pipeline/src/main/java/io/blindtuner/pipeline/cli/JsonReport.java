@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A tiny JSON writer for {@code --report FILE}: maps (keys as strings, insertion order kept when the map keeps
- * it), lists and arrays, numbers, strings, booleans and null. Non-finite doubles become null, as JSON has no
- * NaN.
+ * A tiny JSON writer for {@code --report FILE}: maps (keys as strings, insertion order kept when
+ * the map keeps it), lists and arrays, numbers, strings, booleans and null. Non-finite doubles
+ * become null, as JSON has no NaN.
  */
 public final class JsonReport {
   private JsonReport() {}
@@ -48,8 +48,12 @@ public final class JsonReport {
       b.append(v);
     } else if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
-      b.append(Double.isFinite(d) ? (d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
-          : Double.toString(d)) : "null");
+      b.append(
+          Double.isFinite(d)
+              ? (d == Math.rint(d) && Math.abs(d) < 1e15
+                  ? Long.toString((long) d)
+                  : Double.toString(d))
+              : "null");
     } else if (v instanceof Number) {
       b.append(v);
     } else if (v instanceof Map<?, ?> m) {
@@ -85,7 +89,8 @@ public final class JsonReport {
   }
 
   private static void list(StringBuilder b, java.util.List<Object> items, String indent) {
-    boolean flat = items.stream().allMatch(x -> x == null || x instanceof Number || x instanceof Boolean);
+    boolean flat =
+        items.stream().allMatch(x -> x == null || x instanceof Number || x instanceof Boolean);
     b.append('[');
     for (int i = 0; i < items.size(); i++) {
       if (!flat) {

@@ -4,35 +4,45 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Checks of option values and files that every command makes before it starts work, each failure naming the
- * option and, for files, the path. They throw {@link IllegalArgumentException}, which the command line reports as
- * "command: message" with exit code 1 (like every bad file or value a command finds).
+ * Checks of option values and files that every command makes before it starts work, each failure
+ * naming the option and, for files, the path. They throw {@link IllegalArgumentException}, which
+ * the command line reports as "command: message" with exit code 1 (like every bad file or value a
+ * command finds).
  */
 final class OptionChecks {
   private OptionChecks() {}
 
-  /** @throws IllegalArgumentException if {@code value} is below 1 */
+  /**
+   * @throws IllegalArgumentException if {@code value} is below 1
+   */
   static void positive(String option, long value) {
     if (value < 1) {
       throw new IllegalArgumentException(option + " must be at least 1, got " + value);
     }
   }
 
-  /** @throws IllegalArgumentException unless {@code lo <= value <= hi} (NaN fails) */
+  /**
+   * @throws IllegalArgumentException unless {@code lo <= value <= hi} (NaN fails)
+   */
   static void within(String option, double value, double lo, double hi) {
     if (!(value >= lo && value <= hi)) {
-      throw new IllegalArgumentException(option + " must be in [" + lo + ", " + hi + "], got " + value);
+      throw new IllegalArgumentException(
+          option + " must be in [" + lo + ", " + hi + "], got " + value);
     }
   }
 
-  /** @throws IllegalArgumentException unless value is positive and finite */
+  /**
+   * @throws IllegalArgumentException unless value is positive and finite
+   */
   static void positive(String option, double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException(option + " must be a positive number, got " + value);
     }
   }
 
-  /** @throws IllegalArgumentException if {@code file} is not a readable regular file */
+  /**
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
   static void readableFile(String option, Path file) {
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(option + " " + file + " is a directory, not a file");
@@ -46,26 +56,34 @@ final class OptionChecks {
   }
 
   /**
-   * A file the command will write: not a directory, and its folder (created if missing) must not be a file.
+   * A file the command will write: not a directory, and its folder (created if missing) must not be
+   * a file.
    *
    * @param overwrite whether an existing file may be replaced
-   * @throws IllegalArgumentException if the path is a directory, exists when it must not, or its parent is a file
+   * @throws IllegalArgumentException if the path is a directory, exists when it must not, or its
+   *     parent is a file
    */
   static void writableFile(String option, Path file, boolean overwrite) {
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(option + " " + file + " is a directory; give a file name");
     }
     if (!overwrite && Files.exists(file)) {
-      throw new IllegalArgumentException(option + " " + file + " already exists; it is not overwritten (move it or"
-          + " choose another name)");
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + file
+              + " already exists; it is not overwritten (move it or"
+              + " choose another name)");
     }
     for (Path p = file.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
       if (Files.exists(p)) {
         if (!Files.isDirectory(p)) {
-          throw new IllegalArgumentException(option + " " + file + ": " + p + " is a file, not a folder");
+          throw new IllegalArgumentException(
+              option + " " + file + ": " + p + " is a file, not a folder");
         }
         if (!Files.isWritable(p)) {
-          throw new IllegalArgumentException(option + " " + file + ": folder " + p + " is not writable");
+          throw new IllegalArgumentException(
+              option + " " + file + ": folder " + p + " is not writable");
         }
         return;
       }

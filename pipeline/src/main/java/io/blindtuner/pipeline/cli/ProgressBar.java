@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A progress bar on stderr for long-running commands: count, rate and ETA. Thread-safe: workers call
- * {@link #step(long)} concurrently. On a terminal the line is redrawn in place (at most 10 times a second);
- * otherwise (logs, CI) a line is printed every 10% so logs stay short.
+ * A progress bar on stderr for long-running commands: count, rate and ETA. Thread-safe: workers
+ * call {@link #step(long)} concurrently. On a terminal the line is redrawn in place (at most 10
+ * times a second); otherwise (logs, CI) a line is printed every 10% so logs stay short.
  */
 public final class ProgressBar implements AutoCloseable {
   private static final int WIDTH = 30;
@@ -100,9 +100,13 @@ public final class ProgressBar implements AutoCloseable {
     double secs = Math.max(1e-9, (now - start) / 1e9);
     double rate = d / secs;
     int filled = total == 0 ? WIDTH : (int) Math.min(WIDTH, d * WIDTH / total);
-    String eta = d >= total ? "done in " + format(secs) : rate > 0 ? "ETA " + format((total - d) / rate) : "ETA --:--";
-    return String.format("%s [%s%s] %d/%d %s  %.1f %s/s  %s", label, "#".repeat(filled), ".".repeat(WIDTH - filled),
-        d, total, unit, rate, unit, eta);
+    String eta =
+        d >= total
+            ? "done in " + format(secs)
+            : rate > 0 ? "ETA " + format((total - d) / rate) : "ETA --:--";
+    return String.format(
+        "%s [%s%s] %d/%d %s  %.1f %s/s  %s",
+        label, "#".repeat(filled), ".".repeat(WIDTH - filled), d, total, unit, rate, unit, eta);
   }
 
   static String format(double seconds) {

@@ -37,8 +37,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "seal",
     mixinStandardHelpOptions = true,
-    description = "Inspect and evaluate Microsoft SEAL files (SEAL 4.0 to 4.4 and 3.4 to 3.7, TenSEAL, node-seal"
-        + " clients); writes SEAL 4.1, which every SEAL 4.x reads.",
+    description =
+        "Inspect and evaluate Microsoft SEAL files (SEAL 4.0 to 4.4 and 3.4 to 3.7, TenSEAL, node-seal"
+            + " clients); writes SEAL 4.1, which every SEAL 4.x reads.",
     subcommands = {SealCommand.Inspect.class, SealCommand.Eval.class})
 public final class SealCommand implements Runnable {
   @Spec CommandLine.Model.CommandSpec spec;
@@ -51,19 +52,28 @@ public final class SealCommand implements Runnable {
   /**
    * Reads a file, naming it if it cannot be read.
    *
-   * @throws IllegalArgumentException naming the role and the file if it is missing, a directory, unreadable or
-   *     larger than any SEAL object blindtuner reads ({@link SealSerialization#DEFAULT_MAX_BYTES})
+   * @throws IllegalArgumentException naming the role and the file if it is missing, a directory,
+   *     unreadable or larger than any SEAL object blindtuner reads ({@link
+   *     SealSerialization#DEFAULT_MAX_BYTES})
    */
   static byte[] read(Path file, String role) {
     try {
       long size = Files.size(file);
       if (size > SealSerialization.DEFAULT_MAX_BYTES) {
-        throw new IllegalArgumentException(role + " file " + file + " has " + size + " bytes, more than the "
-            + SealSerialization.DEFAULT_MAX_BYTES + " of the largest SEAL object read");
+        throw new IllegalArgumentException(
+            role
+                + " file "
+                + file
+                + " has "
+                + size
+                + " bytes, more than the "
+                + SealSerialization.DEFAULT_MAX_BYTES
+                + " of the largest SEAL object read");
       }
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + role + " file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read " + role + " file " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -71,15 +81,19 @@ public final class SealCommand implements Runnable {
   @Command(
       name = "inspect",
       mixinStandardHelpOptions = true,
-      description = "Print what a SEAL file holds: kind, parameters, level, scale, size, compression, seeded or not. "
-          + "With --params the object is also fully validated against those encryption parameters.")
+      description =
+          "Print what a SEAL file holds: kind, parameters, level, scale, size, compression, seeded or not. "
+              + "With --params the object is also fully validated against those encryption parameters.")
   static final class Inspect implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "A SEAL-serialized object.")
     Path file;
 
-    @Option(names = "--params", paramLabel = "P", description = "SEAL EncryptionParameters file to validate against.")
+    @Option(
+        names = "--params",
+        paramLabel = "P",
+        description = "SEAL EncryptionParameters file to validate against.")
     Path params;
 
     @Override
@@ -88,7 +102,8 @@ public final class SealCommand implements Runnable {
       byte[] data = read(file, "SEAL");
       SealObjectInfo info;
       try {
-        SealEncryptionParameters p = params == null ? null : SealEncryptionParameters.load(read(params, "parameters"));
+        SealEncryptionParameters p =
+            params == null ? null : SealEncryptionParameters.load(read(params, "parameters"));
         info = SealInspector.inspect(data, p);
       } catch (SealFormatException e) {
         spec.commandLine().getErr().println("not a valid SEAL object: " + e.getMessage());
@@ -102,16 +117,26 @@ public final class SealCommand implements Runnable {
   static void print(PrintWriter out, Path file, long bytes, SealObjectInfo i, boolean validated) {
     out.printf(Locale.ROOT, "file          %s (%d bytes)%n", file, bytes);
     out.printf(Locale.ROOT, "kind          %s%n", i.kind());
-    out.printf(Locale.ROOT, "format        SEAL %d.%d, compression %s, members %d bytes (blindtuner %s)%n",
-        i.header().versionMajor(), i.header().versionMinor(), i.header().comprMode().name().toLowerCase(Locale.ROOT),
-        i.memberBytes(), SealHeader.READS);
+    out.printf(
+        Locale.ROOT,
+        "format        SEAL %d.%d, compression %s, members %d bytes (blindtuner %s)%n",
+        i.header().versionMajor(),
+        i.header().versionMinor(),
+        i.header().comprMode().name().toLowerCase(Locale.ROOT),
+        i.memberBytes(),
+        SealHeader.READS);
     if (i.parameters() != null) {
       SealEncryptionParameters p = i.parameters();
       long[] q = p.coeffModulus();
-      out.printf(Locale.ROOT, "scheme        %s%n", p.scheme() == SealEncryptionParameters.SCHEME_CKKS ? "CKKS" : "scheme " + p.scheme());
+      out.printf(
+          Locale.ROOT,
+          "scheme        %s%n",
+          p.scheme() == SealEncryptionParameters.SCHEME_CKKS ? "CKKS" : "scheme " + p.scheme());
       out.printf(Locale.ROOT, "N             %d (%d slots)%n", p.degree(), p.degree() / 2);
       out.printf(Locale.ROOT, "coeff_modulus %s%n", Arrays.toString(q));
-      out.printf(Locale.ROOT, "bits          %s = %d (special prime last)%n",
+      out.printf(
+          Locale.ROOT,
+          "bits          %s = %d (special prime last)%n",
           Arrays.toString(Arrays.stream(q).map(x -> 64 - Long.numberOfLeadingZeros(x)).toArray()),
           Arrays.stream(q).map(x -> 64 - Long.numberOfLeadingZeros(x)).sum());
       out.printf(Locale.ROOT, "key parms_id  %s%n", p.keyParmsId());
@@ -119,28 +144,45 @@ public final class SealCommand implements Runnable {
     }
     out.printf(Locale.ROOT, "parms_id      %s%n", i.parmsId());
     if (i.degree() > 0) {
-      out.printf(Locale.ROOT, "N             %d, %d primes at this level%n", i.degree(), i.primeCount());
+      out.printf(
+          Locale.ROOT, "N             %d, %d primes at this level%n", i.degree(), i.primeCount());
     }
-    out.printf(Locale.ROOT, "level         %s%n", i.level() != null ? i.level() : "unknown (give --params)");
+    out.printf(
+        Locale.ROOT,
+        "level         %s%n",
+        i.level() != null ? i.level() : "unknown (give --params)");
     if (i.size() > 0) {
       out.printf(Locale.ROOT, "size          %d polynomials%n", i.size());
     }
     if (!Double.isNaN(i.scale())) {
-      out.printf(Locale.ROOT, "scale         2^%.4f (%s)%n", Math.log(i.scale()) / Math.log(2), i.scale());
+      out.printf(
+          Locale.ROOT, "scale         2^%.4f (%s)%n", Math.log(i.scale()) / Math.log(2), i.scale());
     }
     if (i.keyCount() > 0) {
       out.printf(Locale.ROOT, "keys          %d%n", i.keyCount());
     }
     if (!i.galoisElements().isEmpty()) {
-      out.printf(Locale.ROOT, "galois elts   %s = %s%n", i.galoisElements(), steps(i.galoisElements(), i.degree()));
+      out.printf(
+          Locale.ROOT,
+          "galois elts   %s = %s%n",
+          i.galoisElements(),
+          steps(i.galoisElements(), i.degree()));
     }
-    out.printf(Locale.ROOT, "seeded        %s%n", i.seeded() ? "yes (" + (i.prng() == null ? "?" : i.prng().name().toLowerCase(Locale.ROOT)) + ")" : "no");
-    out.printf(Locale.ROOT, "validated     %s%n", validated ? "yes, against --params" : "no (give --params to validate)");
+    out.printf(
+        Locale.ROOT,
+        "seeded        %s%n",
+        i.seeded()
+            ? "yes (" + (i.prng() == null ? "?" : i.prng().name().toLowerCase(Locale.ROOT)) + ")"
+            : "no");
+    out.printf(
+        Locale.ROOT,
+        "validated     %s%n",
+        validated ? "yes, against --params" : "no (give --params to validate)");
   }
 
   /**
-   * Names Galois elements as rotation steps (3^step mod 2N, SEAL's rotate_vector; negative steps for
-   * elements reached from the right) and conjugation (2N - 1).
+   * Names Galois elements as rotation steps (3^step mod 2N, SEAL's rotate_vector; negative steps
+   * for elements reached from the right) and conjugation (2N - 1).
    */
   static String steps(List<Integer> elements, int n) {
     int slots = n / 2;
@@ -161,51 +203,90 @@ public final class SealCommand implements Runnable {
   }
 
   /**
-   * {@code seal eval}: one CKKS operation on SEAL files, result written as a SEAL ciphertext. The cloud
-   * side: it needs no secret key.
+   * {@code seal eval}: one CKKS operation on SEAL files, result written as a SEAL ciphertext. The
+   * cloud side: it needs no secret key.
    */
   @Command(
       name = "eval",
       mixinStandardHelpOptions = true,
-      description = "Run one CKKS operation on SEAL ciphertexts with SEAL keys and write a SEAL ciphertext: "
-          + "add, sub (ciphertext B or --scalar), multiply (relinearized with --relin-keys and rescaled; or by "
-          + "--scalar, rescaled), multiply_plain (B a SEAL plaintext, rescaled), rotate (--step, --galois-keys; "
-          + "positive = left), conjugate (--galois-keys), rescale.")
+      description =
+          "Run one CKKS operation on SEAL ciphertexts with SEAL keys and write a SEAL ciphertext: "
+              + "add, sub (ciphertext B or --scalar), multiply (relinearized with --relin-keys and rescaled; or by "
+              + "--scalar, rescaled), multiply_plain (B a SEAL plaintext, rescaled), rotate (--step, --galois-keys; "
+              + "positive = left), conjugate (--galois-keys), rescale.")
   static final class Eval implements Callable<Integer> {
     /** The operations, as SEAL names them. */
-    enum Op { add, sub, multiply, multiply_plain, rotate, conjugate, rescale }
+    enum Op {
+      add,
+      sub,
+      multiply,
+      multiply_plain,
+      rotate,
+      conjugate,
+      rescale
+    }
 
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--params", required = true, paramLabel = "P", description = "SEAL EncryptionParameters file (CKKS).")
+    @Option(
+        names = "--params",
+        required = true,
+        paramLabel = "P",
+        description = "SEAL EncryptionParameters file (CKKS).")
     Path params;
 
-    @Option(names = "--op", required = true, paramLabel = "OP", description = "One of: ${COMPLETION-CANDIDATES}.")
+    @Option(
+        names = "--op",
+        required = true,
+        paramLabel = "OP",
+        description = "One of: ${COMPLETION-CANDIDATES}.")
     Op op;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "Input A, then B where the operation takes two.")
+    @Option(
+        names = "--in",
+        required = true,
+        paramLabel = "FILE",
+        description = "Input A, then B where the operation takes two.")
     List<Path> in;
 
     @Option(names = "--relin-keys", paramLabel = "K", description = "SEAL RelinKeys (multiply).")
     Path relinKeys;
 
-    @Option(names = "--galois-keys", paramLabel = "G", description = "SEAL GaloisKeys (rotate, conjugate).")
+    @Option(
+        names = "--galois-keys",
+        paramLabel = "G",
+        description = "SEAL GaloisKeys (rotate, conjugate).")
     Path galoisKeys;
 
-    @Option(names = "--step", paramLabel = "S", description = "Rotation step (positive = left, SEAL's rotate_vector).")
+    @Option(
+        names = "--step",
+        paramLabel = "S",
+        description = "Rotation step (positive = left, SEAL's rotate_vector).")
     Integer step;
 
-    @Option(names = "--scalar", paramLabel = "X", description = "Real constant for add, sub or multiply instead of B.")
+    @Option(
+        names = "--scalar",
+        paramLabel = "X",
+        description = "Real constant for add, sub or multiply instead of B.")
     Double scalar;
 
-    @Option(names = "--out", required = true, paramLabel = "C", description = "Output SEAL ciphertext file.")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "C",
+        description = "Output SEAL ciphertext file.")
     Path out;
 
-    @Option(names = "--compression", defaultValue = "zstd", paramLabel = "MODE",
+    @Option(
+        names = "--compression",
+        defaultValue = "zstd",
+        paramLabel = "MODE",
         description = "Compression of the output: none, zlib or zstd (default ${DEFAULT-VALUE}).")
     String compression;
 
-    @Option(names = "--allow-insecure", description = "Accept parameters below 128-bit security (tests only).")
+    @Option(
+        names = "--allow-insecure",
+        description = "Accept parameters below 128-bit security (tests only).")
     boolean allowInsecure;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON summary to FILE.")
@@ -227,13 +308,16 @@ public final class SealCommand implements Runnable {
         spec.commandLine().getErr().println("seal eval " + op + ": " + e.getMessage());
         return 1;
       }
-      SealComprMode mode = switch (compression.toLowerCase(Locale.ROOT)) {
-        case "none" -> SealComprMode.NONE;
-        case "zlib" -> SealComprMode.ZLIB;
-        case "zstd" -> SealComprMode.ZSTD;
-        default -> throw new CommandLine.ParameterException(spec.commandLine(),
-            "--compression must be none, zlib or zstd, got " + compression);
-      };
+      SealComprMode mode =
+          switch (compression.toLowerCase(Locale.ROOT)) {
+            case "none" -> SealComprMode.NONE;
+            case "zlib" -> SealComprMode.ZLIB;
+            case "zstd" -> SealComprMode.ZSTD;
+            default ->
+                throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--compression must be none, zlib or zstd, got " + compression);
+          };
       byte[] bytes = codec.write(result, mode);
       Path parent = out.toAbsolutePath().getParent();
       if (parent != null) {
@@ -241,9 +325,22 @@ public final class SealCommand implements Runnable {
       }
       Files.write(out, bytes);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      w.printf(Locale.ROOT, "%s: level %d -> %d, scale 2^%.3f -> 2^%.3f, size %d%n", op, a.level(), result.level(),
-          log2(a.scale()), log2(result.scale()), result.size());
-      w.printf(Locale.ROOT, "wrote %s (%d bytes, SEAL 4.1, %s) in %.2f s%n", out, bytes.length, mode.name().toLowerCase(Locale.ROOT), seconds);
+      w.printf(
+          Locale.ROOT,
+          "%s: level %d -> %d, scale 2^%.3f -> 2^%.3f, size %d%n",
+          op,
+          a.level(),
+          result.level(),
+          log2(a.scale()),
+          log2(result.scale()),
+          result.size());
+      w.printf(
+          Locale.ROOT,
+          "wrote %s (%d bytes, SEAL 4.1, %s) in %.2f s%n",
+          out,
+          bytes.length,
+          mode.name().toLowerCase(Locale.ROOT),
+          seconds);
       if (report != null) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("op", op.name());
@@ -273,7 +370,8 @@ public final class SealCommand implements Runnable {
         }
         case multiply -> {
           if (scalar != null) {
-            // Encode the constant at the scale of the prime rescale drops, so the result keeps a's scale.
+            // Encode the constant at the scale of the prime rescale drops, so the result keeps a's
+            // scale.
             double dropped = codec.parameters().prime(a.level());
             yield eval.rescaleNew(eval.multiplyScalarNew(a, scalar, dropped));
           }
@@ -282,7 +380,9 @@ public final class SealCommand implements Runnable {
           }
           Ciphertext b = second(codec);
           eval.matchLevels(a, b);
-          yield eval.rescaleNew(eval.relinearizeNew(eval.multiplyNew(a, b), codec.readRelinKeys(read(relinKeys, "relin keys"))));
+          yield eval.rescaleNew(
+              eval.relinearizeNew(
+                  eval.multiplyNew(a, b), codec.readRelinKeys(read(relinKeys, "relin keys"))));
         }
         case multiply_plain -> {
           Plaintext b = codec.readPlaintext(read(input(1), "plaintext B"));
@@ -308,7 +408,10 @@ public final class SealCommand implements Runnable {
 
     private Path input(int i) {
       if (in.size() <= i) {
-        throw new HeException(op + " needs a second --in (B)" + (op == Op.multiply_plain ? ": a SEAL plaintext" : " or --scalar"));
+        throw new HeException(
+            op
+                + " needs a second --in (B)"
+                + (op == Op.multiply_plain ? ": a SEAL plaintext" : " or --scalar"));
       }
       return in.get(i);
     }

@@ -23,9 +23,10 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * What a long-lived service process runs on: its configuration (reference.conf under an optional
- * {@code --config} file), the Kafka cluster (external, or the in-process broker when none is configured) with
- * every topic ensured, the blob store, the Prometheus registry and the management endpoints. Everything is checked
- * before the service takes work; a bad setting or an unreachable cluster is one error naming it.
+ * {@code --config} file), the Kafka cluster (external, or the in-process broker when none is
+ * configured) with every topic ensured, the blob store, the Prometheus registry and the management
+ * endpoints. Everything is checked before the service takes work; a bad setting or an unreachable
+ * cluster is one error naming it.
  */
 final class ServiceRuntime implements AutoCloseable {
   final Config config;
@@ -37,20 +38,26 @@ final class ServiceRuntime implements AutoCloseable {
   private final EmbeddedKafka broker;
   private final ManagementServer management;
 
-  private ServiceRuntime(Config config, ServiceSettings services, KafkaConnection kafka, BlobStore blobs,
+  private ServiceRuntime(
+      Config config,
+      ServiceSettings services,
+      KafkaConnection kafka,
+      BlobStore blobs,
       EmbeddedKafka broker) {
     this.config = config;
     this.services = services;
     this.kafka = kafka;
     this.blobs = blobs;
     this.broker = broker;
-    this.management = ManagementServer.start(services.managementHost(), services.managementPort(), metrics,
-        ready::get, () -> true);
+    this.management =
+        ManagementServer.start(
+            services.managementHost(), services.managementPort(), metrics, ready::get, () -> true);
   }
 
   /**
    * @param configFile a HOCON file over reference.conf, or null
-   * @throws IllegalArgumentException naming the file or setting at fault, or the cluster that did not answer
+   * @throws IllegalArgumentException naming the file or setting at fault, or the cluster that did
+   *     not answer
    * @throws IOException if the blob store or the in-process broker's directory cannot be used
    */
   static ServiceRuntime start(Path configFile) throws IOException {
@@ -59,21 +66,24 @@ final class ServiceRuntime implements AutoCloseable {
       if (!Files.isRegularFile(configFile)) {
         throw new IllegalArgumentException("--config " + configFile + ": no such file");
       }
-      config = ConfigFactory.parseFile(configFile.toFile()).withFallback(ConfigFactory.defaultReference()).resolve();
+      config =
+          ConfigFactory.parseFile(configFile.toFile())
+              .withFallback(ConfigFactory.defaultReference())
+              .resolve();
     }
     ServiceSettings services = ServiceSettings.from(config);
     KafkaSettings ks = KafkaSettings.from(config);
     EmbeddedKafka broker = ks.embedded() ? EmbeddedKafka.start(ks.embeddedDataDir()) : null;
-    KafkaConnection kafka = KafkaConnection.of(ks, broker != null ? broker.bootstrapServers()
-        : ks.bootstrapServers());
+    KafkaConnection kafka =
+        KafkaConnection.of(ks, broker != null ? broker.bootstrapServers() : ks.bootstrapServers());
     try (Admin admin = kafka.admin()) {
       Topics.ensure(admin, List.of(Topic.values()), services.timeout());
     } catch (ExecutionException | TimeoutException e) {
       if (broker != null) {
         broker.close();
       }
-      throw new IllegalArgumentException("Kafka at " + kafka.bootstrapServers() + " did not set up the topics: "
-          + e, e);
+      throw new IllegalArgumentException(
+          "Kafka at " + kafka.bootstrapServers() + " did not set up the topics: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while setting up the topics", e);

@@ -34,133 +34,221 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code blindtuner train}: trains the head three ways on the same tokens, initialisation, batch order and
- * hyper-parameters — the float reference (exact softmax and GELU), the plaintext twin (the polynomial model in
- * double precision) and, with {@code --encrypted}, the same polynomial model on CKKS ciphertexts — then evaluates
- * each on the test split and prints a table.
+ * {@code blindtuner train}: trains the head three ways on the same tokens, initialisation, batch
+ * order and hyper-parameters — the float reference (exact softmax and GELU), the plaintext twin
+ * (the polynomial model in double precision) and, with {@code --encrypted}, the same polynomial
+ * model on CKKS ciphertexts — then evaluates each on the test split and prints a table.
  */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-        "Train the attention + MLP head on a MedMNIST data set: float reference, plaintext twin, and with --encrypted "
-            + "the encrypted head on CKKS (128-bit security). Evaluates on the test split.",
-        "Tokens come from a weight-free featurizer fitted on the train images of --data (--featurizer), or from a "
-            + "token file written by 'featurize' (--tokens); a PCA fitted on train reduces them to --dim values."})
+      "Train the attention + MLP head on a MedMNIST data set: float reference, plaintext twin, and with --encrypted "
+          + "the encrypted head on CKKS (128-bit security). Evaluates on the test split.",
+      "Tokens come from a weight-free featurizer fitted on the train images of --data (--featurizer), or from a "
+          + "token file written by 'featurize' (--tokens); a PCA fitted on train reduces them to --dim values."
+    })
 public final class TrainCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin DatasetSource source;
 
-  @Option(names = "--tokens", paramLabel = "FILE", description = "A token file from 'featurize' instead of --data.")
+  @Option(
+      names = "--tokens",
+      paramLabel = "FILE",
+      description = "A token file from 'featurize' instead of --data.")
   Path tokens;
 
-  @Option(names = "--featurizer", paramLabel = "KIND",
-      description = "With --data: kmeans, a k-means patch dictionary learned on the train images with pooling, or patch,"
-          + " raw standardised 7x7 patches (default kmeans, the better on every validation split).")
+  @Option(
+      names = "--featurizer",
+      paramLabel = "KIND",
+      description =
+          "With --data: kmeans, a k-means patch dictionary learned on the train images with pooling, or patch,"
+              + " raw standardised 7x7 patches (default kmeans, the better on every validation split).")
   FeaturizerKind featurizer;
 
-  @Option(names = "--encrypted", description = "Also train on ciphertexts (CKKS, client-aided refresh).")
+  @Option(
+      names = "--encrypted",
+      description = "Also train on ciphertexts (CKKS, client-aided refresh).")
   boolean encrypted;
 
-  // 20: on the val splits (bench/FEATURIZER-SWEEP.md) 10 epochs left BreastMNIST's twin balanced accuracy at
-  // 0.66-0.72 over three seeds, 20 gave 0.74-0.77 and 30 no more; at lr 0.1 the twin never diverged there
-  @Option(names = "--epochs", paramLabel = "E", defaultValue = "20", description = "Epochs (default ${DEFAULT-VALUE}).")
+  // 20: on the val splits (bench/FEATURIZER-SWEEP.md) 10 epochs left BreastMNIST's twin balanced
+  // accuracy at
+  // 0.66-0.72 over three seeds, 20 gave 0.74-0.77 and 30 no more; at lr 0.1 the twin never diverged
+  // there
+  @Option(
+      names = "--epochs",
+      paramLabel = "E",
+      defaultValue = "20",
+      description = "Epochs (default ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch", paramLabel = "B", defaultValue = "32",
-      description = "Images per step (default ${DEFAULT-VALUE}); encrypted runs need slots / (T*d).")
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      defaultValue = "32",
+      description =
+          "Images per step (default ${DEFAULT-VALUE}); encrypted runs need slots / (T*d).")
   int batch;
 
-  @Option(names = "--dim", paramLabel = "D", defaultValue = "16",
+  @Option(
+      names = "--dim",
+      paramLabel = "D",
+      defaultValue = "16",
       description = "Token values after the PCA (a power of two; default ${DEFAULT-VALUE}).")
   int dim;
 
-  @Option(names = "--hidden", paramLabel = "M", defaultValue = "16",
+  @Option(
+      names = "--hidden",
+      paramLabel = "M",
+      defaultValue = "16",
       description = "MLP hidden units, at most T (default ${DEFAULT-VALUE}).")
   int hidden;
 
-  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.1",
+  @Option(
+      names = "--lr",
+      paramLabel = "RATE",
+      defaultValue = "0.1",
       description = "Initial learning rate of the cosine schedule (default ${DEFAULT-VALUE}).")
   double lr;
 
-  @Option(names = "--final-lr", paramLabel = "FRACTION", defaultValue = "0.1",
+  @Option(
+      names = "--final-lr",
+      paramLabel = "FRACTION",
+      defaultValue = "0.1",
       description = "Last learning rate as a fraction of the first (default ${DEFAULT-VALUE}).")
   double finalFraction;
 
-  @Option(names = "--momentum", paramLabel = "MU", defaultValue = "0.9",
+  @Option(
+      names = "--momentum",
+      paramLabel = "MU",
+      defaultValue = "0.9",
       description = "Nesterov momentum (default ${DEFAULT-VALUE}).")
   double momentum;
 
-  @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "1e-3",
+  @Option(
+      names = "--weight-decay",
+      paramLabel = "WD",
+      defaultValue = "1e-3",
       description = "L2 weight decay (default ${DEFAULT-VALUE}).")
   double weightDecay;
 
-  // 0.1: on the val splits (bench/quality/RANGE-PENALTY.md) the smallest tried that keeps the twin's |h| inside
+  // 0.1: on the val splits (bench/quality/RANGE-PENALTY.md) the smallest tried that keeps the
+  // twin's |h| inside
   // the GELU fit and its centred logits inside the softmax fit on all three sets
-  @Option(names = "--range-penalty", paramLabel = "LAMBDA", defaultValue = "0.1",
-      description = "Penalty LAMBDA * (sum h^2 + sum u^2) per image on the MLP pre-activations and centred logits,"
-          + " keeping them inside the polynomials' fitted domains (default ${DEFAULT-VALUE}; 0: none).")
+  @Option(
+      names = "--range-penalty",
+      paramLabel = "LAMBDA",
+      defaultValue = "0.1",
+      description =
+          "Penalty LAMBDA * (sum h^2 + sum u^2) per image on the MLP pre-activations and centred logits,"
+              + " keeping them inside the polynomials' fitted domains (default ${DEFAULT-VALUE}; 0: none).")
   double rangePenalty;
 
-  @Option(names = "--class-balanced", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Draw every class equally often in each epoch, so the decision threshold does not lean to the"
-          + " majority class (default ${DEFAULT-VALUE}; --no-class-balanced: the images' own mix).")
+  @Option(
+      names = "--class-balanced",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Draw every class equally often in each epoch, so the decision threshold does not lean to the"
+              + " majority class (default ${DEFAULT-VALUE}; --no-class-balanced: the images' own mix).")
   boolean classBalanced;
 
-  @Option(names = "--clip", paramLabel = "C", defaultValue = "3",
+  @Option(
+      names = "--clip",
+      paramLabel = "C",
+      defaultValue = "3",
       description = "Standardised token values are clipped to [-C, C] (default ${DEFAULT-VALUE}).")
   double clip;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "7",
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "7",
       description = "Initialisation and batch-order seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--limit-train", paramLabel = "N", description = "Only the first N training images.")
+  @Option(
+      names = "--limit-train",
+      paramLabel = "N",
+      description = "Only the first N training images.")
   Integer limitTrain;
 
-  @Option(names = "--poly-degree", paramLabel = "N", defaultValue = "16384",
+  @Option(
+      names = "--poly-degree",
+      paramLabel = "N",
+      defaultValue = "16384",
       description = "CKKS ring degree (default ${DEFAULT-VALUE}).")
   int polyDegree;
 
-  @Option(names = "--coeff-bits", paramLabel = "BITS", split = ",", defaultValue = "60,40,40,40,40,40,40,40,60",
-      description = "CKKS prime sizes, data primes then the special prime (default ${DEFAULT-VALUE}); must stay "
-          + "within the 128-bit bound.")
+  @Option(
+      names = "--coeff-bits",
+      paramLabel = "BITS",
+      split = ",",
+      defaultValue = "60,40,40,40,40,40,40,40,60",
+      description =
+          "CKKS prime sizes, data primes then the special prime (default ${DEFAULT-VALUE}); must stay "
+              + "within the 128-bit bound.")
   int[] coeffBits;
 
-  @Option(names = "--key-switching", paramLabel = "LAYOUT", defaultValue = EncryptionSettings.DEFAULT_KEY_SWITCHING,
-      description = "seal: SEAL's layout (one digit per data prime, the last --coeff-bits prime special); or"
-          + " DIGITS:BITS,BITS...: hybrid, the data primes in DIGITS digits and special primes of BITS in place of the"
-          + " last --coeff-bits prime: fewer NTTs per key switch (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--key-switching",
+      paramLabel = "LAYOUT",
+      defaultValue = EncryptionSettings.DEFAULT_KEY_SWITCHING,
+      description =
+          "seal: SEAL's layout (one digit per data prime, the last --coeff-bits prime special); or"
+              + " DIGITS:BITS,BITS...: hybrid, the data primes in DIGITS digits and special primes of BITS in place of the"
+              + " last --coeff-bits prime: fewer NTTs per key switch (default ${DEFAULT-VALUE}).")
   String keySwitching;
 
-  @Option(names = "--pipeline", paramLabel = "MODE", defaultValue = "overlapped",
-      description = "overlapped: stage actors with several micro-batches in flight (blindtuner.pipeline settings);"
-          + " sequential: one micro-batch at a time on this thread (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pipeline",
+      paramLabel = "MODE",
+      defaultValue = "overlapped",
+      description =
+          "overlapped: stage actors with several micro-batches in flight (blindtuner.pipeline settings);"
+              + " sequential: one micro-batch at a time on this thread (default ${DEFAULT-VALUE}).")
   EncryptionSettings.Pipeline pipeline;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "1",
       description = "Threads per homomorphic operation (over RNS limbs; default ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(names = "--report", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path report;
 
-  @Option(names = "--plot", paramLabel = "FILE", description = "Also draw the training curves (test loss, accuracy"
-      + " and AUC after every epoch) as a PNG.")
+  @Option(
+      names = "--plot",
+      paramLabel = "FILE",
+      description =
+          "Also draw the training curves (test loss, accuracy"
+              + " and AUC after every epoch) as a PNG.")
   Path plot;
 
-  @Option(names = "--save-model", paramLabel = "FILE", description = "Write the trained head (the encrypted run's with"
-      + " --encrypted, else the twin's) with the featurizer, PCA and scaling, for 'predict'; never overwrites.")
+  @Option(
+      names = "--save-model",
+      paramLabel = "FILE",
+      description =
+          "Write the trained head (the encrypted run's with"
+              + " --encrypted, else the twin's) with the featurizer, PCA and scaling, for 'predict'; never overwrites.")
   Path saveModel;
 
-  @Option(names = "--class-names", paramLabel = "NAMES", split = ",",
-      description = "Class names for the model file and predictions, in label order (default 0, 1, ...).")
+  @Option(
+      names = "--class-names",
+      paramLabel = "NAMES",
+      split = ",",
+      description =
+          "Class names for the model file and predictions, in label order (default 0, 1, ...).")
   List<String> classNames;
 
   @Override
   public Integer call() throws IOException {
-    // Bad input surfaces as an exception; BlindtunerCli's handler prints it as "train: message" and exits 1.
+    // Bad input surfaces as an exception; BlindtunerCli's handler prints it as "train: message" and
+    // exits 1.
     return run(spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
@@ -169,8 +257,16 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingService service = new TrainingService(ConfigFactory.load());
     int[] layout = EncryptionSettings.parseKeySwitching(keySwitching);
     TrainingData data = load(err);
-    EncryptionSettings enc = encrypted ? new EncryptionSettings(polyDegree, coeffBits, layout[0],
-        Arrays.copyOfRange(layout, 1, layout.length), pipeline, threads) : null;
+    EncryptionSettings enc =
+        encrypted
+            ? new EncryptionSettings(
+                polyDegree,
+                coeffBits,
+                layout[0],
+                Arrays.copyOfRange(layout, 1, layout.length),
+                pipeline,
+                threads)
+            : null;
     PreparedTraining job = service.prepare(new TrainingRequest(data, dim, hidden, clip, cfg, enc));
     printSetup(o, job);
     TrainingResult result;
@@ -186,28 +282,55 @@ public final class TrainCommand implements Callable<Integer> {
     if (e != null) {
       ModelTable.row(o, "encrypted (CKKS)", e.metrics());
     }
-    ModelTable.chanceNote(o, e != null ? "encrypted model" : "plaintext twin",
-        e != null ? e.metrics() : rep.twinMetrics(), rep.shape().classes());
-    o.printf(Locale.ROOT, "%ndomain    twin on train: |score| <= %.2f (attention weight error <= %.3g), |h| <= %.2f"
-        + " (GELU error <= %.3g), |centred logit| <= %.2f (softmax error <= %.3g)%n", rep.domain().maxScore(),
-        rep.domain().attentionWeightError(), rep.domain().maxPreActivation(), rep.domain().geluError(),
-        rep.domain().maxLogit(), rep.domain().softmaxError());
+    ModelTable.chanceNote(
+        o,
+        e != null ? "encrypted model" : "plaintext twin",
+        e != null ? e.metrics() : rep.twinMetrics(),
+        rep.shape().classes());
+    o.printf(
+        Locale.ROOT,
+        "%ndomain    twin on train: |score| <= %.2f (attention weight error <= %.3g), |h| <= %.2f"
+            + " (GELU error <= %.3g), |centred logit| <= %.2f (softmax error <= %.3g)%n",
+        rep.domain().maxScore(),
+        rep.domain().attentionWeightError(),
+        rep.domain().maxPreActivation(),
+        rep.domain().geluError(),
+        rep.domain().maxLogit(),
+        rep.domain().softmaxError());
     for (String w : rep.domainWarnings()) {
       o.println("WARNING   " + w);
     }
     if (e != null) {
-      o.printf(Locale.ROOT, "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g (released"
-          + " flooded against IND-CPA-D: deviation %.2g)%n", 100 * (e.metrics().accuracy()
-          - rep.twinMetrics().accuracy()), e.metrics().auc() - rep.twinMetrics().auc(), e.maxParameterDiff(),
+      o.printf(
+          Locale.ROOT,
+          "encrypted vs twin: %+.2f pp accuracy, %+.4f AUC, parameters within %.2g (released"
+              + " flooded against IND-CPA-D: deviation %.2g)%n",
+          100 * (e.metrics().accuracy() - rep.twinMetrics().accuracy()),
+          e.metrics().auc() - rep.twinMetrics().auc(),
+          e.maxParameterDiff(),
           e.releaseFloodingSigma());
-      o.printf(Locale.ROOT, "per step  %.2f s, %.1f rotations, %.1f ciphertext products, %.1f refresh round trips"
-          + " (%.1f ciphertexts)%n", e.secondsPerStep(), (double) e.rotations() / e.steps(),
-          (double) e.multiplications() / e.steps(), (double) e.refreshRoundTrips() / e.steps(),
+      o.printf(
+          Locale.ROOT,
+          "per step  %.2f s, %.1f rotations, %.1f ciphertext products, %.1f refresh round trips"
+              + " (%.1f ciphertexts)%n",
+          e.secondsPerStep(),
+          (double) e.rotations() / e.steps(),
+          (double) e.multiplications() / e.steps(),
+          (double) e.refreshRoundTrips() / e.steps(),
           (double) e.refreshedCiphertexts() / e.steps());
-      o.printf(Locale.ROOT, "pipeline  %s, %d micro-batch(es) of %d images per step, at most %d ciphertexts alive%n",
-          e.pipeline(), e.microBatches(), batch / e.microBatches(), e.peakCiphertextsAlive());
-      o.printf(Locale.ROOT, "traffic   %.1f MB to the cloud, %.1f MB from the cloud over %d steps%n",
-          e.bytesToCloud() / 1e6, e.bytesFromCloud() / 1e6, e.steps());
+      o.printf(
+          Locale.ROOT,
+          "pipeline  %s, %d micro-batch(es) of %d images per step, at most %d ciphertexts alive%n",
+          e.pipeline(),
+          e.microBatches(),
+          batch / e.microBatches(),
+          e.peakCiphertextsAlive());
+      o.printf(
+          Locale.ROOT,
+          "traffic   %.1f MB to the cloud, %.1f MB from the cloud over %d steps%n",
+          e.bytesToCloud() / 1e6,
+          e.bytesFromCloud() / 1e6,
+          e.steps());
     }
     o.printf(Locale.ROOT, "done      in %.1f s%n", rep.totalSeconds());
     if (report != null) {
@@ -243,13 +366,15 @@ public final class TrainCommand implements Callable<Integer> {
     OptionChecks.within("--range-penalty", rangePenalty, 0, 10);
     OptionChecks.positive("--clip", clip);
     if (source.hasData() == (tokens != null)) {
-      throw new IllegalArgumentException("give exactly one of --data (a MedMNIST .npz) and --tokens (a token file)");
+      throw new IllegalArgumentException(
+          "give exactly one of --data (a MedMNIST .npz) and --tokens (a token file)");
     }
     if (tokens != null) {
       OptionChecks.readableFile("--tokens", tokens);
       if (featurizer != null) {
-        throw new IllegalArgumentException("--featurizer applies to --data; the featurizer of --tokens ran when the"
-            + " token file was written");
+        throw new IllegalArgumentException(
+            "--featurizer applies to --data; the featurizer of --tokens ran when the"
+                + " token file was written");
       }
     }
     if (report != null) {
@@ -261,23 +386,27 @@ public final class TrainCommand implements Callable<Integer> {
     if (saveModel != null) {
       OptionChecks.writableFile("--save-model", saveModel, false);
     }
-    return new TrainingConfig(epochs, batch, lr, finalFraction, momentum, weightDecay, seed, rangePenalty,
-        classBalanced);
+    return new TrainingConfig(
+        epochs, batch, lr, finalFraction, momentum, weightDecay, seed, rangePenalty, classBalanced);
   }
 
   private TrainingData load(PrintWriter err) throws IOException {
     if (tokens != null) {
       TokenFile tf = TokenFile.read(tokens);
       if (!tf.dataset().equalsIgnoreCase(source.name())) {
-        throw new IllegalArgumentException("--tokens " + tokens + " holds " + tf.dataset() + ", not "
-            + source.name());
+        throw new IllegalArgumentException(
+            "--tokens " + tokens + " holds " + tf.dataset() + ", not " + source.name());
       }
       return TrainingData.fromTokens(tf, tokens, limitTrain, names(tf.classes()));
     }
     // --data is given (checked above), so nothing is downloaded and no cache folder is needed
     DatasetSource.Loaded loaded = source.load(err, null);
-    return TrainingData.fromImages(loaded.dataset(), loaded.file(), limitTrain,
-        featurizer != null ? featurizer : FeaturizerKind.DEFAULT, names(loaded.dataset().classes()));
+    return TrainingData.fromImages(
+        loaded.dataset(),
+        loaded.file(),
+        limitTrain,
+        featurizer != null ? featurizer : FeaturizerKind.DEFAULT,
+        names(loaded.dataset().classes()));
   }
 
   private List<String> names(int classes) {
@@ -285,8 +414,12 @@ public final class TrainCommand implements Callable<Integer> {
       return TrainingData.numberedClasses(classes);
     }
     if (classNames.size() != classes) {
-      throw new IllegalArgumentException("--class-names gives " + classNames.size() + " names, the data has "
-          + classes + " classes");
+      throw new IllegalArgumentException(
+          "--class-names gives "
+              + classNames.size()
+              + " names, the data has "
+              + classes
+              + " classes");
     }
     try {
       classNames.forEach(HospitalModel::checkClassName);
@@ -298,26 +431,63 @@ public final class TrainCommand implements Callable<Integer> {
 
   private void printSetup(PrintWriter o, PreparedTraining job) {
     var shape = job.shape();
-    o.printf(Locale.ROOT, "data      %s: %d classes, train %d / test %d images, T=%d tokens of %d values (%s)%n",
-        source.name(), shape.classes(), job.train().size(), job.test().size(), shape.tokens(), dim, job.reduction());
+    o.printf(
+        Locale.ROOT,
+        "data      %s: %d classes, train %d / test %d images, T=%d tokens of %d values (%s)%n",
+        source.name(),
+        shape.classes(),
+        job.train().size(),
+        job.test().size(),
+        shape.tokens(),
+        dim,
+        job.reduction());
     o.printf(Locale.ROOT, "tokens    %s%n", job.request().data().source());
-    o.printf(Locale.ROOT, "head      attention (trainable query) -> MLP %d -> %d -> %d; %d parameters%n", dim, hidden,
-        shape.classes(), shape.parameterCount());
-    o.printf(Locale.ROOT, "training  %d epochs x %d steps of %d images, Nesterov mu=%.2f, weight decay %.2g, cosine lr"
-        + " %.3g -> %.3g%n", epochs, job.stepsPerEpoch(), batch, momentum, weightDecay, lr, lr * finalFraction);
-    o.printf(Locale.ROOT, "objective range penalty %.3g on |h|^2 and |u|^2; %s%n", rangePenalty,
+    o.printf(
+        Locale.ROOT,
+        "head      attention (trainable query) -> MLP %d -> %d -> %d; %d parameters%n",
+        dim,
+        hidden,
+        shape.classes(),
+        shape.parameterCount());
+    o.printf(
+        Locale.ROOT,
+        "training  %d epochs x %d steps of %d images, Nesterov mu=%.2f, weight decay %.2g, cosine lr"
+            + " %.3g -> %.3g%n",
+        epochs,
+        job.stepsPerEpoch(),
+        batch,
+        momentum,
+        weightDecay,
+        lr,
+        lr * finalFraction);
+    o.printf(
+        Locale.ROOT,
+        "objective range penalty %.3g on |h|^2 and |u|^2; %s%n",
+        rangePenalty,
         classBalanced ? "classes drawn equally often" : "classes in the images' own mix");
     if (job.params() != null) {
       CkksParameters params = job.params();
       TrainingPlan plan = job.plan();
-      o.printf(Locale.ROOT, "ckks      N=%d, primes %s (%d bits, 128-bit bound %d), %d slots, top level %d, key"
-          + " switching %s%n", params.n(), Arrays.toString(params.spec().coeffModulusBits()), params.totalBits(),
-          CkksParameters.maxSecureBits(params.n()), params.slots(), params.maxLevel(), params.keySwitchLayout());
-      o.printf(Locale.ROOT, "plan      derived by a dry run: %d rotations and %d ciphertext products per step, %d"
-          + " Galois keys in all, the attention stage holding %d and the loss %d%n",
+      o.printf(
+          Locale.ROOT,
+          "ckks      N=%d, primes %s (%d bits, 128-bit bound %d), %d slots, top level %d, key"
+              + " switching %s%n",
+          params.n(),
+          Arrays.toString(params.spec().coeffModulusBits()),
+          params.totalBits(),
+          CkksParameters.maxSecureBits(params.n()),
+          params.slots(),
+          params.maxLevel(),
+          params.keySwitchLayout());
+      o.printf(
+          Locale.ROOT,
+          "plan      derived by a dry run: %d rotations and %d ciphertext products per step, %d"
+              + " Galois keys in all, the attention stage holding %d and the loss %d%n",
           plan.rotationsPerStep(batch / plan.spec().layout().batch()),
-          plan.productsPerStep(batch / plan.spec().layout().batch()), plan.rotationSteps().length,
-          plan.stage(StageKind.ATTENTION).rotationSteps().length, plan.stage(StageKind.LOSS).rotationSteps().length);
+          plan.productsPerStep(batch / plan.spec().layout().batch()),
+          plan.rotationSteps().length,
+          plan.stage(StageKind.ATTENTION).rotationSteps().length,
+          plan.stage(StageKind.LOSS).rotationSteps().length);
     }
     o.flush();
   }

@@ -15,26 +15,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code blindtuner trainer}: the cloud trainer as a long-lived process. Takes job announcements from Kafka one
- * after another and trains each (resuming from its latest checkpoint after a crash), until stopped or until
- * {@code --jobs} jobs are done. Holds evaluation keys only.
+ * {@code blindtuner trainer}: the cloud trainer as a long-lived process. Takes job announcements
+ * from Kafka one after another and trains each (resuming from its latest checkpoint after a crash),
+ * until stopped or until {@code --jobs} jobs are done. Holds evaluation keys only.
  */
 @Command(
     name = "trainer",
     mixinStandardHelpOptions = true,
-    description = {"The cloud trainer service: trains announced jobs on ciphertexts, from Kafka (blindtuner.kafka),"
-        + " with checkpoints and metrics (blindtuner.services)."})
+    description = {
+      "The cloud trainer service: trains announced jobs on ciphertexts, from Kafka (blindtuner.kafka),"
+          + " with checkpoints and metrics (blindtuner.services)."
+    })
 public final class TrainerCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "HOCON settings over reference.conf.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "HOCON settings over reference.conf.")
   Path config;
 
-  @Option(names = "--jobs", paramLabel = "N", description = "Stop after N jobs (default: run until stopped).")
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      description = "Stop after N jobs (default: run until stopped).")
   Integer jobs;
 
-  @Option(names = "--serve", description = "After the --jobs are trained, keep serving their encrypted inference"
-      + " until stopped (every trained job is served meanwhile).")
+  @Option(
+      names = "--serve",
+      description =
+          "After the --jobs are trained, keep serving their encrypted inference"
+              + " until stopped (every trained job is served meanwhile).")
   boolean serve;
 
   @Override
@@ -44,23 +55,44 @@ public final class TrainerCommand implements Callable<Integer> {
     }
     PrintWriter o = spec.commandLine().getOut();
     try (ServiceRuntime rt = ServiceRuntime.start(config);
-        TrainerService trainer = new TrainerService(rt.config, rt.kafka, rt.blobs, rt.metrics,
-            rt.services.checkpointEvery(), rt.services.timeout(), FaultInjector.NONE)) {
+        TrainerService trainer =
+            new TrainerService(
+                rt.config,
+                rt.kafka,
+                rt.blobs,
+                rt.metrics,
+                rt.services.checkpointEvery(),
+                rt.services.timeout(),
+                FaultInjector.NONE)) {
       rt.ready.set(true);
-      o.printf(Locale.ROOT, "trainer   Kafka %s, blob store ready, management on port %d; waiting for jobs%n",
-          rt.kafka.bootstrapServers(), rt.managementPort());
+      o.printf(
+          Locale.ROOT,
+          "trainer   Kafka %s, blob store ready, management on port %d; waiting for jobs%n",
+          rt.kafka.bootstrapServers(),
+          rt.managementPort());
       o.flush();
       List<AutoCloseable> serving = new ArrayList<>();
       for (int done = 0; jobs == null || done < jobs; done++) {
         TrainerService.Report r = trainer.trainNext(step -> {});
         serving.add(trainer.serve(r.jobId()));
-        o.printf(Locale.ROOT, "trainer   job %s: steps %d..%d done in %.1f s, %d checkpoints, %d dead letters;"
-            + " model %s%n", r.jobId(), r.firstStep(), r.steps() - 1, r.seconds(), r.checkpoints(), r.deadLetters(),
+        o.printf(
+            Locale.ROOT,
+            "trainer   job %s: steps %d..%d done in %.1f s, %d checkpoints, %d dead letters;"
+                + " model %s%n",
+            r.jobId(),
+            r.firstStep(),
+            r.steps() - 1,
+            r.seconds(),
+            r.checkpoints(),
+            r.deadLetters(),
             r.model().uri());
         o.flush();
       }
       if (serve) {
-        o.printf(Locale.ROOT, "trainer   serving encrypted inference for %d job(s) until stopped%n", serving.size());
+        o.printf(
+            Locale.ROOT,
+            "trainer   serving encrypted inference for %d job(s) until stopped%n",
+            serving.size());
         o.flush();
         new CountDownLatch(1).await(); // until the process is stopped
       }

@@ -18,9 +18,10 @@ import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 /**
- * {@code train --plot FILE} and {@code demo --plot FILE}: the training curves as a PNG, three panels side by side — test loss, test accuracy and
- * test AUC after every epoch — with a line per run (float reference, plaintext twin) and the encrypted run's end
- * point. Drawn headless with the JDK's own imaging.
+ * {@code train --plot FILE} and {@code demo --plot FILE}: the training curves as a PNG, three
+ * panels side by side — test loss, test accuracy and test AUC after every epoch — with a line per
+ * run (float reference, plaintext twin) and the encrypted run's end point. Drawn headless with the
+ * JDK's own imaging.
  */
 final class TrainingPlot {
   static final int WIDTH = 1200;
@@ -33,16 +34,31 @@ final class TrainingPlot {
   private TrainingPlot() {}
 
   /**
-   * What a plot shows: each run's points after every epoch (the encrypted run's only where its model was opened).
+   * What a plot shows: each run's points after every epoch (the encrypted run's only where its
+   * model was opened).
    *
-   * @param caption the data the runs were scored on, e.g. "breastmnist, 546 train / 156 test images"
+   * @param caption the data the runs were scored on, e.g. "breastmnist, 546 train / 156 test
+   *     images"
    */
-  record Curves(String caption, int epochs, List<EpochMetrics> floatHistory, List<EpochMetrics> twinHistory,
+  record Curves(
+      String caption,
+      int epochs,
+      List<EpochMetrics> floatHistory,
+      List<EpochMetrics> twinHistory,
       List<EpochMetrics> encryptedHistory) {
 
     static Curves of(TrainingReport rep) {
-      return new Curves(rep.dataset() + ", " + rep.trainImages() + " train / " + rep.testImages() + " test images",
-          rep.config().epochs(), rep.floatHistory(), rep.twinHistory(), rep.encryptedHistory());
+      return new Curves(
+          rep.dataset()
+              + ", "
+              + rep.trainImages()
+              + " train / "
+              + rep.testImages()
+              + " test images",
+          rep.config().epochs(),
+          rep.floatHistory(),
+          rep.twinHistory(),
+          rep.encryptedHistory());
     }
   }
 
@@ -83,15 +99,23 @@ final class TrainingPlot {
     return img;
   }
 
-  private static void panel(Graphics2D g, Curves rep, int x0, int w, int epochs, String title,
-      ToDoubleFunction<EpochMetrics> value, boolean unitRange) {
+  private static void panel(
+      Graphics2D g,
+      Curves rep,
+      int x0,
+      int w,
+      int epochs,
+      String title,
+      ToDoubleFunction<EpochMetrics> value,
+      boolean unitRange) {
     int left = x0 + MARGIN;
     int right = x0 + w - 15;
     int top = 40;
     int bottom = HEIGHT - 60;
     double lo = unitRange ? 1 : Double.POSITIVE_INFINITY;
     double hi = unitRange ? 0 : Double.NEGATIVE_INFINITY;
-    for (List<EpochMetrics> h : List.of(rep.floatHistory(), rep.twinHistory(), rep.encryptedHistory())) {
+    for (List<EpochMetrics> h :
+        List.of(rep.floatHistory(), rep.twinHistory(), rep.encryptedHistory())) {
       for (EpochMetrics m : h) {
         double v = value.applyAsDouble(m);
         if (Double.isFinite(v)) {
@@ -136,8 +160,18 @@ final class TrainingPlot {
     series(g, rep.encryptedHistory(), value, ENCRYPTED, epochs, lo, hi, left, right, top, bottom);
   }
 
-  private static void series(Graphics2D g, List<EpochMetrics> h, ToDoubleFunction<EpochMetrics> value, Color c,
-      int epochs, double lo, double hi, int left, int right, int top, int bottom) {
+  private static void series(
+      Graphics2D g,
+      List<EpochMetrics> h,
+      ToDoubleFunction<EpochMetrics> value,
+      Color c,
+      int epochs,
+      double lo,
+      double hi,
+      int left,
+      int right,
+      int top,
+      int bottom) {
     g.setColor(c);
     g.setStroke(new BasicStroke(2f));
     int px = -1;
@@ -179,7 +213,9 @@ final class TrainingPlot {
   }
 
   private static int xOf(int epoch, int epochs, int left, int right) {
-    return epochs == 1 ? (left + right) / 2 : left + 10 + (right - left - 20) * (epoch - 1) / (epochs - 1);
+    return epochs == 1
+        ? (left + right) / 2
+        : left + 10 + (right - left - 20) * (epoch - 1) / (epochs - 1);
   }
 
   private static int yOf(double v, double lo, double hi, int top, int bottom) {

@@ -34,10 +34,11 @@ import java.util.Optional;
 import java.util.function.IntConsumer;
 
 /**
- * One job on the cloud's side, in wire terms: the plan derived from the announcement (the same one the hospital
- * derived), each stage's keys restricted from the bundle to exactly the steps its plan needs, the initial weights,
- * and the reading and writing of every record the job exchanges, each checked against the plan (kind, job, step,
- * micro-batch, count and levels) so that nothing malformed reaches a stage. No secret key.
+ * One job on the cloud's side, in wire terms: the plan derived from the announcement (the same one
+ * the hospital derived), each stage's keys restricted from the bundle to exactly the steps its plan
+ * needs, the initial weights, and the reading and writing of every record the job exchanges, each
+ * checked against the plan (kind, job, step, micro-batch, count and levels) so that nothing
+ * malformed reaches a stage. No secret key.
  */
 public final class CloudJob {
   private final JobSpec spec;
@@ -49,8 +50,13 @@ public final class CloudJob {
   private final Values<Ciphertext> initialWeights;
   private final int maxRecordBytes;
 
-  private CloudJob(JobSpec spec, CkksParameters params, TrainingPlan plan, Map<StageKind, StageKeys> keys,
-      Values<Ciphertext> initialWeights, int maxRecordBytes) {
+  private CloudJob(
+      JobSpec spec,
+      CkksParameters params,
+      TrainingPlan plan,
+      Map<StageKind, StageKeys> keys,
+      Values<Ciphertext> initialWeights,
+      int maxRecordBytes) {
     this.spec = spec;
     this.params = params;
     this.plan = plan;
@@ -64,9 +70,9 @@ public final class CloudJob {
   /**
    * Derives the job's plan and takes its keys and initial weights from the bundle.
    *
-   * @throws MalformedRecordException saying what does not fit: parameters or plan that cannot be derived,
-   *     micro-batches that disagree with the plan, keys or weights that are malformed, of other parameters, or
-   *     missing a step a stage needs
+   * @throws MalformedRecordException saying what does not fit: parameters or plan that cannot be
+   *     derived, micro-batches that disagree with the plan, keys or weights that are malformed, of
+   *     other parameters, or missing a step a stage needs
    */
   public static CloudJob create(JobSpec spec, byte[] bundleBlob, int maxRecordBytes) {
     CkksParameters params;
@@ -75,12 +81,18 @@ public final class CloudJob {
       params = spec.parameters();
       plan = TrainingPlan.forHead(params, spec.shape(), spec.config());
     } catch (IllegalArgumentException e) {
-      throw new MalformedRecordException("job " + spec.jobId() + " cannot be planned: " + e.getMessage());
+      throw new MalformedRecordException(
+          "job " + spec.jobId() + " cannot be planned: " + e.getMessage());
     }
     int perStep = spec.config().batchSize() / plan.spec().layout().batch();
     if (perStep != spec.microBatchesPerStep()) {
-      throw new MalformedRecordException("job " + spec.jobId() + " announces " + spec.microBatchesPerStep()
-          + " micro-batches per step but its batch size makes " + perStep);
+      throw new MalformedRecordException(
+          "job "
+              + spec.jobId()
+              + " announces "
+              + spec.microBatchesPerStep()
+              + " micro-batches per step but its batch size makes "
+              + perStep);
     }
     JobBundle bundle = JobBundle.parse(bundleBlob);
     WireCodec codec = WireCodec.of(params);
@@ -90,14 +102,24 @@ public final class CloudJob {
     for (StageKind k : StageKind.values()) {
       TrainingPlan.StagePlan sp = plan.stage(k);
       try {
-        keys.put(k, new StageKeys(k, sp.relinearization() ? Optional.of(relin) : Optional.empty(),
-            galois.restrictTo(params, sp.rotationSteps())));
+        keys.put(
+            k,
+            new StageKeys(
+                k,
+                sp.relinearization() ? Optional.of(relin) : Optional.empty(),
+                galois.restrictTo(params, sp.rotationSteps())));
       } catch (HeException e) {
-        throw new MalformedRecordException("job bundle: stage '" + k.label() + "': " + e.getMessage());
+        throw new MalformedRecordException(
+            "job bundle: stage '" + k.label() + "': " + e.getMessage());
       }
     }
     CloudJob job = new CloudJob(spec, params, plan, keys, Values.empty(), maxRecordBytes);
-    return new CloudJob(spec, params, plan, keys, job.weights(bundle.weights(), CipherMessage.Kind.WEIGHTS, 0),
+    return new CloudJob(
+        spec,
+        params,
+        plan,
+        keys,
+        job.weights(bundle.weights(), CipherMessage.Kind.WEIGHTS, 0),
         maxRecordBytes);
   }
 
@@ -118,33 +140,61 @@ public final class CloudJob {
     return initialWeights;
   }
 
-  /**
-   * The job for a schedule, from version {@code firstStep} with {@code weights}.
-   */
-  public TrainingJob job(BatchFeed batches, Refresher refresher, int firstStep, Values<Ciphertext> weights,
-      IntConsumer onStep, Checkpointer checkpoints) {
-    LearningRateSchedule lr = new LearningRateSchedule(spec.config().learningRate(), spec.config().finalFraction(),
-        Math.toIntExact(spec.steps()));
-    return new TrainingJob(spec.jobId(), params, encoder, plan, keys, weights, batches, refresher, firstStep,
-        Math.toIntExact(spec.steps()), spec.microBatchesPerStep(), lr::rate, onStep, checkpoints);
+  /** The job for a schedule, from version {@code firstStep} with {@code weights}. */
+  public TrainingJob job(
+      BatchFeed batches,
+      Refresher refresher,
+      int firstStep,
+      Values<Ciphertext> weights,
+      IntConsumer onStep,
+      Checkpointer checkpoints) {
+    LearningRateSchedule lr =
+        new LearningRateSchedule(
+            spec.config().learningRate(),
+            spec.config().finalFraction(),
+            Math.toIntExact(spec.steps()));
+    return new TrainingJob(
+        spec.jobId(),
+        params,
+        encoder,
+        plan,
+        keys,
+        weights,
+        batches,
+        refresher,
+        firstStep,
+        Math.toIntExact(spec.steps()),
+        spec.microBatchesPerStep(),
+        lr::rate,
+        onStep,
+        checkpoints);
   }
 
   /**
    * Reads a micro-batch record.
    *
-   * @throws MalformedRecordException if it is not a micro-batch of this job within its steps, or its ciphertexts
-   *     are not the planned three at the planned levels
+   * @throws MalformedRecordException if it is not a micro-batch of this job within its steps, or
+   *     its ciphertexts are not the planned three at the planned levels
    */
   public Batch batch(byte[] record) {
     CipherMessage m = parse(record, CipherMessage.Kind.BATCH);
     if (m.step() >= spec.steps() || m.microBatch() >= spec.microBatchesPerStep()) {
-      throw new MalformedRecordException("micro-batch " + m.microBatch() + " of step " + m.step()
-          + " is outside the job (" + spec.steps() + " steps of " + spec.microBatchesPerStep() + ")");
+      throw new MalformedRecordException(
+          "micro-batch "
+              + m.microBatch()
+              + " of step "
+              + m.step()
+              + " is outside the job ("
+              + spec.steps()
+              + " steps of "
+              + spec.microBatchesPerStep()
+              + ")");
     }
     List<Operand> ops = List.of(Operand.TOKENS, Operand.MEANS, Operand.LABELS);
     checkLevels(m, ops);
     List<Ciphertext> c = m.ciphertexts();
-    return new Batch((int) m.step(), m.microBatch(), new EncryptedTrainer.Batch(c.get(0), c.get(1), c.get(2)));
+    return new Batch(
+        (int) m.step(), m.microBatch(), new EncryptedTrainer.Batch(c.get(0), c.get(1), c.get(2)));
   }
 
   /** A micro-batch as read from its record. */
@@ -152,8 +202,15 @@ public final class CloudJob {
 
   /** The record of a refresh request. */
   public byte[] refreshRequest(RefreshId id, List<Ciphertext> cts, int[] levels) {
-    return new CipherMessage(CipherMessage.Kind.REFRESH_REQUEST, spec.jobId(), id.step(), id.microBatch(),
-        id.after(), levels, cts).toBytes(codec);
+    return new CipherMessage(
+            CipherMessage.Kind.REFRESH_REQUEST,
+            spec.jobId(),
+            id.step(),
+            id.microBatch(),
+            id.after(),
+            levels,
+            cts)
+        .toBytes(codec);
   }
 
   /**
@@ -172,12 +229,21 @@ public final class CloudJob {
    */
   public Reply refreshReply(byte[] record) {
     CipherMessage m = CipherMessage.parse(record, codec, maxRecordBytes);
-    if (!m.jobId().equals(spec.jobId()) || m.phase() == null
-        || (m.kind() != CipherMessage.Kind.REFRESH_REPLY && m.kind() != CipherMessage.Kind.REFRESH_REFUSED)) {
-      throw new MalformedRecordException("not a refresh reply of job " + spec.jobId() + " (a " + m.kind()
-          + " of job " + m.jobId() + ")");
+    if (!m.jobId().equals(spec.jobId())
+        || m.phase() == null
+        || (m.kind() != CipherMessage.Kind.REFRESH_REPLY
+            && m.kind() != CipherMessage.Kind.REFRESH_REFUSED)) {
+      throw new MalformedRecordException(
+          "not a refresh reply of job "
+              + spec.jobId()
+              + " (a "
+              + m.kind()
+              + " of job "
+              + m.jobId()
+              + ")");
     }
-    return new Reply(m.refreshId(), m.ciphertexts(), m.kind() == CipherMessage.Kind.REFRESH_REFUSED);
+    return new Reply(
+        m.refreshId(), m.ciphertexts(), m.kind() == CipherMessage.Kind.REFRESH_REFUSED);
   }
 
   /** An inference request as read: its number and the images' tokens and means. */
@@ -186,8 +252,8 @@ public final class CloudJob {
   /**
    * Reads an inference request record.
    *
-   * @throws MalformedRecordException if it is not an inference request of this job with the planned two
-   *     ciphertexts at the planned levels
+   * @throws MalformedRecordException if it is not an inference request of this job with the planned
+   *     two ciphertexts at the planned levels
    */
   public Inference inference(byte[] record) {
     CipherMessage m = parse(record, CipherMessage.Kind.INFERENCE_REQUEST);
@@ -197,11 +263,21 @@ public final class CloudJob {
 
   /** The record answering inference request {@code request} with its encrypted logits. */
   public byte[] inferenceReply(long request, Ciphertext logits) {
-    return new CipherMessage(CipherMessage.Kind.INFERENCE_REPLY, spec.jobId(), request, 0, null, null,
-        List.of(logits)).toBytes(codec);
+    return new CipherMessage(
+            CipherMessage.Kind.INFERENCE_REPLY,
+            spec.jobId(),
+            request,
+            0,
+            null,
+            null,
+            List.of(logits))
+        .toBytes(codec);
   }
 
-  /** The job's encrypted predictor over its trained {@code weights} (all ten, version {@code steps}). */
+  /**
+   * The job's encrypted predictor over its trained {@code weights} (all ten, version {@code
+   * steps}).
+   */
   public EncryptedPredictor predictor(Refresher refresher, Values<Ciphertext> weights) {
     EnumMap<StageKind, HeOps> ops = new EnumMap<>(StageKind.class);
     for (StageKind k : StageKind.values()) {
@@ -211,10 +287,15 @@ public final class CloudJob {
     return new EncryptedPredictor(plan, stages, refresher, spec.steps(), weights);
   }
 
-  /** The record of the weights of version {@code nextStep}: a checkpoint (kind WEIGHTS) or the model. */
+  /**
+   * The record of the weights of version {@code nextStep}: a checkpoint (kind WEIGHTS) or the
+   * model.
+   */
   public byte[] weightsRecord(CipherMessage.Kind kind, long nextStep, Values<Ciphertext> weights) {
-    List<Operand> ops = kind == CipherMessage.Kind.MODEL ? Operand.PARAMETERS : CipherMessage.WEIGHT_ORDER;
-    return new CipherMessage(kind, spec.jobId(), nextStep, 0, null, null, ops.stream().map(weights::get).toList())
+    List<Operand> ops =
+        kind == CipherMessage.Kind.MODEL ? Operand.PARAMETERS : CipherMessage.WEIGHT_ORDER;
+    return new CipherMessage(
+            kind, spec.jobId(), nextStep, 0, null, null, ops.stream().map(weights::get).toList())
         .toBytes(codec);
   }
 
@@ -226,8 +307,15 @@ public final class CloudJob {
   public Values<Ciphertext> weights(byte[] record, CipherMessage.Kind kind, long step) {
     CipherMessage m = parse(record, kind);
     if (m.step() != step || m.ciphertexts().size() != CipherMessage.WEIGHT_ORDER.size()) {
-      throw new MalformedRecordException("weights of version " + m.step() + " with " + m.ciphertexts().size()
-          + " ciphertexts, expected version " + step + " with " + CipherMessage.WEIGHT_ORDER.size());
+      throw new MalformedRecordException(
+          "weights of version "
+              + m.step()
+              + " with "
+              + m.ciphertexts().size()
+              + " ciphertexts, expected version "
+              + step
+              + " with "
+              + CipherMessage.WEIGHT_ORDER.size());
     }
     Map<Operand, Ciphertext> w = new EnumMap<>(Operand.class);
     for (int i = 0; i < m.ciphertexts().size(); i++) {
@@ -244,21 +332,35 @@ public final class CloudJob {
   private CipherMessage parse(byte[] record, CipherMessage.Kind kind) {
     CipherMessage m = CipherMessage.parse(record, codec, maxRecordBytes);
     if (m.kind() != kind || !m.jobId().equals(spec.jobId())) {
-      throw new MalformedRecordException("expected a " + kind + " of job " + spec.jobId() + ", got a " + m.kind()
-          + " of job " + m.jobId());
+      throw new MalformedRecordException(
+          "expected a "
+              + kind
+              + " of job "
+              + spec.jobId()
+              + ", got a "
+              + m.kind()
+              + " of job "
+              + m.jobId());
     }
     return m;
   }
 
   private void checkLevels(CipherMessage m, List<Operand> ops) {
     if (m.ciphertexts().size() != ops.size()) {
-      throw new MalformedRecordException(m.ciphertexts().size() + " ciphertexts where " + ops + " are expected");
+      throw new MalformedRecordException(
+          m.ciphertexts().size() + " ciphertexts where " + ops + " are expected");
     }
     for (int i = 0; i < ops.size(); i++) {
       Ciphertext c = m.ciphertexts().get(i);
       if (c.size() != 2 || c.level() != plan.inputLevel(ops.get(i))) {
-        throw new MalformedRecordException(ops.get(i) + " is size " + c.size() + " at level " + c.level()
-            + "; the plan has size 2 at level " + plan.inputLevel(ops.get(i)));
+        throw new MalformedRecordException(
+            ops.get(i)
+                + " is size "
+                + c.size()
+                + " at level "
+                + c.level()
+                + "; the plan has size 2 at level "
+                + plan.inputLevel(ops.get(i)));
       }
     }
   }

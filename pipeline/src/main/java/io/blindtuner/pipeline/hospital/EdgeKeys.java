@@ -14,19 +14,26 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Where the edge keeps each job's secret key: in memory only (a restarted edge cannot finish the job), or in a
- * directory as {@code JOB.key} files encrypted under a passphrase ({@link SecretKeyFile}: AES-256-GCM under a
- * PBKDF2 key), so that an edge restarted mid-job takes the job up again with the same key. The passphrase is read
- * afresh for each use (from a mounted secret file or an environment variable) and wiped after it.
+ * Where the edge keeps each job's secret key: in memory only (a restarted edge cannot finish the
+ * job), or in a directory as {@code JOB.key} files encrypted under a passphrase ({@link
+ * SecretKeyFile}: AES-256-GCM under a PBKDF2 key), so that an edge restarted mid-job takes the job
+ * up again with the same key. The passphrase is read afresh for each use (from a mounted secret
+ * file or an environment variable) and wiped after it.
  */
 public final class EdgeKeys {
-  /** Job ids are file-name safe ({@link io.blindtuner.pipeline.wire.JobSpec}); checked again before use. */
+  /**
+   * Job ids are file-name safe ({@link io.blindtuner.pipeline.wire.JobSpec}); checked again before
+   * use.
+   */
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** Reads the passphrase each time it is needed (it is wiped after each use). */
   @FunctionalInterface
   public interface PassphraseSource {
-    /** @throws IOException (a {@link KeyFileException} naming the file or variable) if it cannot be read */
+    /**
+     * @throws IOException (a {@link KeyFileException} naming the file or variable) if it cannot be
+     *     read
+     */
     Passphrase read() throws IOException;
   }
 
@@ -46,8 +53,8 @@ public final class EdgeKeys {
   /**
    * Keys in {@code dir}, encrypted under the passphrase {@code passphrase} reads.
    *
-   * @throws IOException naming the source if the passphrase cannot be read now or is too short (checked before
-   *     any work)
+   * @throws IOException naming the source if the passphrase cannot be read now or is too short
+   *     (checked before any work)
    */
   public static EdgeKeys onDisk(Path dir, PassphraseSource passphrase) throws IOException {
     Objects.requireNonNull(dir, "dir");
@@ -76,8 +83,8 @@ public final class EdgeKeys {
   /**
    * The key kept for job {@code jobId}, if there is one.
    *
-   * @throws KeyFileException naming the file if it cannot be opened: a wrong passphrase, an altered file, or a key
-   *     of other parameters (the job's settings changed since it started)
+   * @throws KeyFileException naming the file if it cannot be opened: a wrong passphrase, an altered
+   *     file, or a key of other parameters (the job's settings changed since it started)
    * @throws IOException if reading fails
    */
   public Optional<SecretKey> stored(String jobId, CkksParameters params) throws IOException {
@@ -88,9 +95,11 @@ public final class EdgeKeys {
   }
 
   /**
-   * Keeps job {@code jobId}'s key (nothing in memory-only mode), before anything of the job leaves the edge.
+   * Keeps job {@code jobId}'s key (nothing in memory-only mode), before anything of the job leaves
+   * the edge.
    *
-   * @throws java.nio.file.FileAlreadyExistsException if a key of that job is already kept (never overwritten)
+   * @throws java.nio.file.FileAlreadyExistsException if a key of that job is already kept (never
+   *     overwritten)
    * @throws IOException if writing fails
    */
   void keep(String jobId, KeyHolder keys) throws IOException {

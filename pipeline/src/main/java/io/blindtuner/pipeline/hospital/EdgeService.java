@@ -48,10 +48,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hospital edge: announces a job (its spec, and its evaluation keys and initial weights as a blob), publishes
- * its encrypted micro-batches, answers the cloud's refresh requests through the job's guard (a refusal is logged
- * here with its reason; the cloud gets one opaque reply), and opens the encrypted model when it comes back. The
- * only service that holds a secret key.
+ * The hospital edge: announces a job (its spec, and its evaluation keys and initial weights as a
+ * blob), publishes its encrypted micro-batches, answers the cloud's refresh requests through the
+ * job's guard (a refusal is logged here with its reason; the cloud gets one opaque reply), and
+ * opens the encrypted model when it comes back. The only service that holds a secret key.
  */
 public final class EdgeService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeService.class);
@@ -88,7 +88,8 @@ public final class EdgeService implements AutoCloseable {
     private final AtomicLong batchBytes = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
     // numbers from a random start, so that a restarted edge never reuses one the cloud has seen
-    private final AtomicLong nextRequest = new AtomicLong(new SecureRandom().nextLong() & ((1L << 40) - 1));
+    private final AtomicLong nextRequest =
+        new AtomicLong(new SecureRandom().nextLong() & ((1L << 40) - 1));
     private final Map<Long, CompletableFuture<Ciphertext>> pending = new ConcurrentHashMap<>();
     private UniqueKillSwitch inferenceReplies;
 
@@ -99,31 +100,44 @@ public final class EdgeService implements AutoCloseable {
     }
 
     /**
-     * Classifies images with the job's trained model in the cloud: encrypts them, sends one inference request,
-     * answers its one refresh (and no other) and decrypts the reply, flooded. The cloud sees ciphertexts only.
+     * Classifies images with the job's trained model in the cloud: encrypts them, sends one
+     * inference request, answers its one refresh (and no other) and decrypts the reply, flooded.
+     * The cloud sees ciphertexts only.
      *
      * @param index the images of {@code data}, 1 to {@link HospitalJob#imagesPerRequest()} of them
      * @return completes with the predictions, or exceptionally if the request could not be sent
-     * @throws IllegalArgumentException if the images do not fit one request or the data is not the job's shape
+     * @throws IllegalArgumentException if the images do not fit one request or the data is not the
+     *     job's shape
      */
     public CompletionStage<HospitalJob.Predictions> predict(TokenSet data, int[] index) {
       synchronized (this) {
         if (inferenceReplies == null) {
-          inferenceReplies = KafkaIngest.source(kafka, "edge." + job.spec().jobId() + ".inference",
-              List.of(Topic.INFERENCE_REPLIES), metrics).viaMat(KillSwitches.single(), Keep.right())
-              .mapAsync(1, this::onInferenceReply).toMat(Sink.ignore(), Keep.left()).run(io);
+          inferenceReplies =
+              KafkaIngest.source(
+                      kafka,
+                      "edge." + job.spec().jobId() + ".inference",
+                      List.of(Topic.INFERENCE_REPLIES),
+                      metrics)
+                  .viaMat(KillSwitches.single(), Keep.right())
+                  .mapAsync(1, this::onInferenceReply)
+                  .toMat(Sink.ignore(), Keep.left())
+                  .run(io);
         }
       }
       long request = nextRequest.getAndIncrement();
       byte[] record = job.inferenceRequest(request, data, index);
       CompletableFuture<Ciphertext> reply = new CompletableFuture<>();
       pending.put(request, reply);
-      publisher.publish(Topic.INFERENCE_REQUESTS, key, record, List.of()).whenComplete((p, e) -> {
-        if (e != null) {
-          reply.completeExceptionally(e);
-        }
-      });
-      return reply.whenComplete((c, e) -> pending.remove(request))
+      publisher
+          .publish(Topic.INFERENCE_REQUESTS, key, record, List.of())
+          .whenComplete(
+              (p, e) -> {
+                if (e != null) {
+                  reply.completeExceptionally(e);
+                }
+              });
+      return reply
+          .whenComplete((c, e) -> pending.remove(request))
           .thenApply(logits -> job.hospital().predictions(logits, index.length));
     }
 
@@ -146,7 +160,8 @@ public final class EdgeService implements AutoCloseable {
     }
 
     /**
-     * Publishes every micro-batch of the job in order (encrypting each as it goes, a few in flight).
+     * Publishes every micro-batch of the job in order (encrypting each as it goes, a few in
+     * flight).
      *
      * @return completes when the broker has them all
      */
@@ -154,11 +169,13 @@ public final class EdgeService implements AutoCloseable {
       int mbs = job.spec().microBatchesPerStep();
       return Source.range(0, Math.toIntExact(job.spec().steps() * mbs) - 1)
           .mapAsync(2, i -> CompletableFuture.supplyAsync(() -> job.batch(i / mbs, i % mbs)))
-          .mapAsync(4, v -> {
-            batchBytes.addAndGet(v.length);
-            records.incrementAndGet();
-            return publisher.publish(Topic.BATCHES, key, v, List.of());
-          })
+          .mapAsync(
+              4,
+              v -> {
+                batchBytes.addAndGet(v.length);
+                records.incrementAndGet();
+                return publisher.publish(Topic.BATCHES, key, v, List.of());
+              })
           .runWith(Sink.ignore(), io);
     }
 
@@ -177,16 +194,25 @@ public final class EdgeService implements AutoCloseable {
       }
       // opened and committed inside the stream, while its consumer still owns the partition
       AtomicBoolean opened = new AtomicBoolean();
-      return KafkaIngest.source(kafka, "edge." + job.spec().jobId() + ".models", List.of(Topic.MODELS), metrics)
-          .mapAsync(1, rec -> Arrays.equals(rec.key(), key) ? CompletableFuture.completedFuture(rec)
-              : rec.commit().thenApply(d -> (IngestRecord) null))
+      return KafkaIngest.source(
+              kafka, "edge." + job.spec().jobId() + ".models", List.of(Topic.MODELS), metrics)
+          .mapAsync(
+              1,
+              rec ->
+                  Arrays.equals(rec.key(), key)
+                      ? CompletableFuture.completedFuture(rec)
+                      : rec.commit().thenApply(d -> (IngestRecord) null))
           .filter(rec -> rec != null && opened.compareAndSet(false, true))
-          .mapAsync(1, rec -> {
-            HospitalJob.Opened model = job.open(read(ClaimCheck.parse(rec.value()).blob()));
-            return rec.commit().thenApply(d -> model);
-          })
+          .mapAsync(
+              1,
+              rec -> {
+                HospitalJob.Opened model = job.open(read(ClaimCheck.parse(rec.value()).blob()));
+                return rec.commit().thenApply(d -> model);
+              })
           .take(1) // last: cancelling earlier would lose the partition before the commit
-          .runWith(Sink.head(), io).toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .runWith(Sink.head(), io)
+          .toCompletableFuture()
+          .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .join();
     }
 
@@ -211,10 +237,12 @@ public final class EdgeService implements AutoCloseable {
   }
 
   /**
-   * Announces the job (unless it is a resumed job already announced) and starts answering its refresh requests.
+   * Announces the job (unless it is a resumed job already announced) and starts answering its
+   * refresh requests.
    *
-   * @throws IllegalStateException if a job of this id was announced before and this edge does not hold its key
-   *     (a new job would meet the old job's checkpoints, encrypted under a key that is gone): choose another id
+   * @throws IllegalStateException if a job of this id was announced before and this edge does not
+   *     hold its key (a new job would meet the old job's checkpoints, encrypted under a key that is
+   *     gone): choose another id
    * @throws UncheckedIOException if the bundle cannot be stored
    */
   public Run start(EdgeJob job) {
@@ -222,21 +250,33 @@ public final class EdgeService implements AutoCloseable {
     byte[] key = id.getBytes(StandardCharsets.UTF_8);
     boolean announced = CompactedTopics.latest(kafka, Topic.JOBS, key, timeout).isPresent();
     if (announced && !job.resumed()) {
-      throw new IllegalStateException("job " + id + " was announced before and this edge does not hold its key: give"
-          + " the new job another id (or keep keys on disk to resume a job after a restart)");
+      throw new IllegalStateException(
+          "job "
+              + id
+              + " was announced before and this edge does not hold its key: give"
+              + " the new job another id (or keep keys on disk to resume a job after a restart)");
     }
     if (announced) {
-      LOG.info("job {}: resumed with its kept key; the cloud has its announcement, the micro-batches are sent again"
-          + " (the trainer takes the first copy of each)", id);
+      LOG.info(
+          "job {}: resumed with its kept key; the cloud has its announcement, the micro-batches are sent again"
+              + " (the trainer takes the first copy of each)",
+          id);
     }
-    Pair<UniqueKillSwitch, CompletionStage<Done>> responder = KafkaIngest.source(kafka, "edge." + id + ".refresh",
-        List.of(Topic.REFRESH_REQUESTS), metrics).viaMat(KillSwitches.single(), Keep.right())
-        .mapAsync(1, r -> answer(job, key, r)).toMat(Sink.ignore(), Keep.both()).run(io);
-    responder.second().whenComplete((d, e) -> {
-      if (e != null) {
-        LOG.error("job {}: the refresh responder stopped: {}", id, e.toString());
-      }
-    });
+    Pair<UniqueKillSwitch, CompletionStage<Done>> responder =
+        KafkaIngest.source(
+                kafka, "edge." + id + ".refresh", List.of(Topic.REFRESH_REQUESTS), metrics)
+            .viaMat(KillSwitches.single(), Keep.right())
+            .mapAsync(1, r -> answer(job, key, r))
+            .toMat(Sink.ignore(), Keep.both())
+            .run(io);
+    responder
+        .second()
+        .whenComplete(
+            (d, e) -> {
+              if (e != null) {
+                LOG.error("job {}: the refresh responder stopped: {}", id, e.toString());
+              }
+            });
     if (!announced) {
       BlobRef bundle;
       try {
@@ -245,8 +285,10 @@ public final class EdgeService implements AutoCloseable {
         responder.first().shutdown();
         throw new UncheckedIOException("cannot store the key bundle of job " + id, e);
       }
-      publisher.publish(Topic.JOBS, key, ClaimCheck.announce(job.spec(), bundle).toBytes(), List.of())
-          .toCompletableFuture().join();
+      publisher
+          .publish(Topic.JOBS, key, ClaimCheck.announce(job.spec(), bundle).toBytes(), List.of())
+          .toCompletableFuture()
+          .join();
     }
     return new Run(job, key, responder.first());
   }
@@ -262,11 +304,13 @@ public final class EdgeService implements AutoCloseable {
       deadLettered.increment();
       return deadLetters.send(r, e);
     }
-    return reply.thenCompose(v -> publisher.publish(Topic.REFRESH_REPLIES, key, v, List.of()))
-        .thenCompose(p -> {
-          refreshes.increment();
-          return r.commit();
-        });
+    return reply
+        .thenCompose(v -> publisher.publish(Topic.REFRESH_REPLIES, key, v, List.of()))
+        .thenCompose(
+            p -> {
+              refreshes.increment();
+              return r.commit();
+            });
   }
 
   private byte[] read(BlobRef ref) {

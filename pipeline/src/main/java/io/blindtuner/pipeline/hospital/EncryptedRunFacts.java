@@ -8,8 +8,10 @@ import java.util.Map;
  * What the encrypted run did and cost.
  *
  * @param metrics the decrypted model's test metrics
- * @param maxParameterDiff the largest difference between the encrypted run's parameters and the twin's
- * @param releaseFloodingSigma the deviation of the noise flooding the released parameters carry (IND-CPA-D)
+ * @param maxParameterDiff the largest difference between the encrypted run's parameters and the
+ *     twin's
+ * @param releaseFloodingSigma the deviation of the noise flooding the released parameters carry
+ *     (IND-CPA-D)
  * @param steps weight versions
  * @param microBatches micro-batches per step
  * @param secondsPerStep wall time per step
@@ -30,10 +32,28 @@ import java.util.Map;
  * @param threads threads per operation
  * @param pipeline how the cloud ran the steps
  */
-public record EncryptedRunFacts(Metrics metrics, double maxParameterDiff, double releaseFloodingSigma, int steps, int microBatches,
-    double secondsPerStep, long rotations, long multiplications, long refreshRoundTrips, long refreshedCiphertexts,
-    long bytesToCloud, long bytesFromCloud, long peakCiphertextsAlive, int ringDegree, int[] primeBits,
-    String keySwitching, int totalModulusBits, int securityBits, int slots, int topLevel, int threads,
+public record EncryptedRunFacts(
+    Metrics metrics,
+    double maxParameterDiff,
+    double releaseFloodingSigma,
+    int steps,
+    int microBatches,
+    double secondsPerStep,
+    long rotations,
+    long multiplications,
+    long refreshRoundTrips,
+    long refreshedCiphertexts,
+    long bytesToCloud,
+    long bytesFromCloud,
+    long peakCiphertextsAlive,
+    int ringDegree,
+    int[] primeBits,
+    String keySwitching,
+    int totalModulusBits,
+    int securityBits,
+    int slots,
+    int topLevel,
+    int threads,
     EncryptionSettings.Pipeline pipeline) {
 
   public EncryptedRunFacts {
@@ -45,7 +65,10 @@ public record EncryptedRunFacts(Metrics metrics, double maxParameterDiff, double
     return primeBits.clone();
   }
 
-  /** Adds the run's report fields, compared with the twin's metrics, to {@code rep} in the report's order. */
+  /**
+   * Adds the run's report fields, compared with the twin's metrics, to {@code rep} in the report's
+   * order.
+   */
   void putInto(Map<String, Object> rep, Metrics twin) {
     TrainingReport.put(rep, "encrypted", metrics);
     rep.put("encrypted_vs_twin_accuracy_pp", 100 * (metrics.accuracy() - twin.accuracy()));

@@ -6,27 +6,32 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * How the encrypted run is set up: the CKKS ring and primes, how the cloud schedules the steps, and threads per
- * homomorphic operation. Whether the primes are secure and deep enough is checked when the run is prepared
- * ({@link TrainingService#prepare}), against the head it must carry.
+ * How the encrypted run is set up: the CKKS ring and primes, how the cloud schedules the steps, and
+ * threads per homomorphic operation. Whether the primes are secure and deep enough is checked when
+ * the run is prepared ({@link TrainingService#prepare}), against the head it must carry.
  *
  * @param ringDegree the CKKS ring degree N
  * @param primeBits the prime sizes, data primes then the special prime
- * @param keySwitchDigits 0 for SEAL's key-switching layout; else the hybrid layout's digit count, with
- *     {@code specialPrimeBits} in place of the last prime of {@code primeBits}
+ * @param keySwitchDigits 0 for SEAL's key-switching layout; else the hybrid layout's digit count,
+ *     with {@code specialPrimeBits} in place of the last prime of {@code primeBits}
  * @param specialPrimeBits the hybrid layout's special primes (empty for SEAL's layout)
  * @param pipeline how the cloud runs the steps
  * @param threads threads per homomorphic operation (over RNS limbs)
  */
-public record EncryptionSettings(int ringDegree, int[] primeBits, int keySwitchDigits, int[] specialPrimeBits,
-    Pipeline pipeline, int threads) {
+public record EncryptionSettings(
+    int ringDegree,
+    int[] primeBits,
+    int keySwitchDigits,
+    int[] specialPrimeBits,
+    Pipeline pipeline,
+    int threads) {
 
   /**
-   * The training default, hybrid key switching with 4 digits and special primes of 49 + 49 bits: with the default
-   * primes (60 + 7 x 40 data bits) exactly the 438-bit bound at N = 16384, P as wide as the widest digit (two data
-   * primes, up to 100 bits), and 54 NTTs per key switch against SEAL's 72 (bench/key-switch-layouts.md). Keys in
-   * this layout are read by our own engine only (SEAL cannot read them): {@code train} and the services, whose
-   * both ends are ours, use it.
+   * The training default, hybrid key switching with 4 digits and special primes of 49 + 49 bits:
+   * with the default primes (60 + 7 x 40 data bits) exactly the 438-bit bound at N = 16384, P as
+   * wide as the widest digit (two data primes, up to 100 bits), and 54 NTTs per key switch against
+   * SEAL's 72 (bench/key-switch-layouts.md). Keys in this layout are read by our own engine only
+   * (SEAL cannot read them): {@code train} and the services, whose both ends are ours, use it.
    */
   public static final String DEFAULT_KEY_SWITCHING = "4:49,49";
 
@@ -41,22 +46,31 @@ public record EncryptionSettings(int ringDegree, int[] primeBits, int keySwitchD
     overlapped
   }
 
-  /** @throws IllegalArgumentException naming the option if threads are out of 1..{@value #MAX_THREADS} */
+  /**
+   * @throws IllegalArgumentException naming the option if threads are out of 1..{@value
+   *     #MAX_THREADS}
+   */
   public EncryptionSettings {
     Objects.requireNonNull(pipeline, "pipeline");
     if (threads < 1 || threads > MAX_THREADS) {
-      throw new IllegalArgumentException("--threads must be in 1.." + MAX_THREADS + ", got " + threads);
+      throw new IllegalArgumentException(
+          "--threads must be in 1.." + MAX_THREADS + ", got " + threads);
     }
     primeBits = primeBits.clone();
     specialPrimeBits = specialPrimeBits.clone();
     if (keySwitchDigits < 0 || (keySwitchDigits == 0) != (specialPrimeBits.length == 0)) {
-      throw new IllegalArgumentException("--key-switching: " + keySwitchDigits + " digits with "
-          + specialPrimeBits.length + " special primes");
+      throw new IllegalArgumentException(
+          "--key-switching: "
+              + keySwitchDigits
+              + " digits with "
+              + specialPrimeBits.length
+              + " special primes");
     }
   }
 
   /**
-   * Parses {@code --key-switching}: {@code seal}, or {@code DIGITS:BITS,BITS...} for the hybrid layout.
+   * Parses {@code --key-switching}: {@code seal}, or {@code DIGITS:BITS,BITS...} for the hybrid
+   * layout.
    *
    * @return {digits, special prime bits...}; {0} for SEAL's layout
    * @throws IllegalArgumentException naming the option if the value is neither
@@ -66,8 +80,11 @@ public record EncryptionSettings(int ringDegree, int[] primeBits, int keySwitchD
       return new int[] {0};
     }
     if (value == null || !value.matches("[0-9]{1,2}:[0-9]{1,2}(,[0-9]{1,2}){0,7}")) {
-      throw new IllegalArgumentException("--key-switching must be 'seal' or DIGITS:BITS,BITS... (e.g. "
-          + DEFAULT_KEY_SWITCHING + "), got " + value);
+      throw new IllegalArgumentException(
+          "--key-switching must be 'seal' or DIGITS:BITS,BITS... (e.g. "
+              + DEFAULT_KEY_SWITCHING
+              + "), got "
+              + value);
     }
     String[] parts = value.split("[:,]");
     int[] out = new int[parts.length];
@@ -97,7 +114,11 @@ public record EncryptionSettings(int ringDegree, int[] primeBits, int keySwitchD
 
   /** The options that set the ring, as a user typed them, for errors. */
   String describe() {
-    return "--poly-degree " + ringDegree + " --coeff-bits " + join(primeBits) + " --key-switching "
+    return "--poly-degree "
+        + ringDegree
+        + " --coeff-bits "
+        + join(primeBits)
+        + " --key-switching "
         + (keySwitchDigits == 0 ? "seal" : keySwitchDigits + ":" + join(specialPrimeBits));
   }
 

@@ -8,8 +8,8 @@ import java.util.Map;
  * One point of a training curve: the model after {@code epoch} epochs, scored on the test split.
  *
  * @param epoch epochs done (1-based)
- * @param trainLoss the mean batch loss over the epoch's steps (the head's own softmax); NaN where the run does not
- *     expose it (the encrypted run computes its loss on ciphertexts)
+ * @param trainLoss the mean batch loss over the epoch's steps (the head's own softmax); NaN where
+ *     the run does not expose it (the encrypted run computes its loss on ciphertexts)
  * @param testLoss the cross-entropy of the exact softmax of the logits on the test split
  * @param test accuracy, balanced accuracy and AUC on the test split
  */

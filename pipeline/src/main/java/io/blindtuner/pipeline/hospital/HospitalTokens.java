@@ -10,23 +10,32 @@ import io.blindtuner.vision.features.Pca;
 import java.util.Locale;
 
 /**
- * The hospital's tokens for a head, from its featurized splits: a PCA fitted on the training split down to
- * {@code dim} values, then standardisation and clipping fitted on the training split too (the test split only has
- * them applied). The fitted PCA and scaling are kept: a saved model applies them to new images.
+ * The hospital's tokens for a head, from its featurized splits: a PCA fitted on the training split
+ * down to {@code dim} values, then standardisation and clipping fitted on the training split too
+ * (the test split only has them applied). The fitted PCA and scaling are kept: a saved model
+ * applies them to new images.
  *
  * @param train the training tokens
  * @param test the test tokens
- * @param shape the head they feed (T tokens of {@code dim} values, {@code hidden} units, the classes)
+ * @param shape the head they feed (T tokens of {@code dim} values, {@code hidden} units, the
+ *     classes)
  * @param reduction what the PCA did, for reports
  * @param source where the features came from, for reports
  * @param pca the PCA fitted on train; null when the features already had {@code dim} values
  * @param scaling the standardisation and clipping fitted on train (after the PCA)
  */
-public record HospitalTokens(TokenSet train, TokenSet test, HeadShape shape, String reduction, String source,
-    Pca pca, TokenScaling scaling) {
+public record HospitalTokens(
+    TokenSet train,
+    TokenSet test,
+    HeadShape shape,
+    String reduction,
+    String source,
+    Pca pca,
+    TokenScaling scaling) {
 
   /**
-   * @throws IllegalArgumentException naming the option: the features have fewer than {@code --dim} values
+   * @throws IllegalArgumentException naming the option: the features have fewer than {@code --dim}
+   *     values
    */
   public static HospitalTokens prepare(TrainingData data, int dim, int hidden, double clip) {
     FeatureSet train = data.train();
@@ -37,25 +46,36 @@ public record HospitalTokens(TokenSet train, TokenSet test, HeadShape shape, Str
       pca = Pca.fit(train, dim);
       train = pca.apply(train);
       test = pca.apply(test);
-      reduction = String.format(Locale.ROOT, "PCA %d -> %d on train (%.1f%% of variance)", pca.inputDim(), dim,
-          100 * pca.explainedVarianceRatio());
+      reduction =
+          String.format(
+              Locale.ROOT,
+              "PCA %d -> %d on train (%.1f%% of variance)",
+              pca.inputDim(),
+              dim,
+              100 * pca.explainedVarianceRatio());
     } else if (train.dim() < dim) {
-      throw new IllegalArgumentException("--dim " + dim + " is more than the " + train.dim()
-          + " values the tokens have");
+      throw new IllegalArgumentException(
+          "--dim " + dim + " is more than the " + train.dim() + " values the tokens have");
     }
     int classes = data.classes();
-    TokenScaling scaling = TokenScaling.fit(train.values(), train.n(), train.tokens(), train.dim(), clip);
-    return new HospitalTokens(scaling.apply(train.values(), train.n(), train.tokens(), train.labels(), classes),
+    TokenScaling scaling =
+        TokenScaling.fit(train.values(), train.n(), train.tokens(), train.dim(), clip);
+    return new HospitalTokens(
+        scaling.apply(train.values(), train.n(), train.tokens(), train.labels(), classes),
         scaling.apply(test.values(), test.n(), test.tokens(), test.labels(), classes),
-        new HeadShape(train.tokens(), dim, hidden, classes), reduction, data.source(), pca, scaling);
+        new HeadShape(train.tokens(), dim, hidden, classes),
+        reduction,
+        data.source(),
+        pca,
+        scaling);
   }
 
   /**
-   * Tokens of new images through the same fitted chain as the training split: {@code featurizer} (the one fitted
-   * on the training images), then this PCA and scaling.
+   * Tokens of new images through the same fitted chain as the training split: {@code featurizer}
+   * (the one fitted on the training images), then this PCA and scaling.
    *
-   * @throws IllegalArgumentException if the images differ in size or channels from the featurizer's, or a label is
-   *     outside the classes
+   * @throws IllegalArgumentException if the images differ in size or channels from the
+   *     featurizer's, or a label is outside the classes
    */
   public TokenSet tokens(Featurizer featurizer, ImageSplit images) {
     return reduce(pca, scaling, shape.classes(), featurizer.featurize(images, n -> {}));
@@ -70,8 +90,8 @@ public record HospitalTokens(TokenSet train, TokenSet test, HeadShape shape, Str
     FeatureSet f = pca != null ? pca.apply(features) : features;
     for (int label : f.labels()) {
       if (label < 0 || label >= classes) {
-        throw new IllegalArgumentException(features.split() + ": label " + label + " is outside the " + classes
-            + " classes");
+        throw new IllegalArgumentException(
+            features.split() + ": label " + label + " is outside the " + classes + " classes");
       }
     }
     return scaling.apply(f.values(), f.n(), f.tokens(), f.labels(), classes);

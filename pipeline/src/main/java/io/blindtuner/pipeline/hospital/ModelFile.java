@@ -31,6 +31,7 @@ import java.util.List;
  * {@code predict}. It holds plaintext weights, so it is written only at the hospital.
  *
  * <p>Format version 2, little-endian throughout (str = u32 byte length, then UTF-8):
+ *
  * <pre>
  *   8 bytes  magic "BTMODEL\0"
  *   u32      version (2; version 1 files, which can only hold the patch featurizer, are read too)
@@ -49,6 +50,7 @@ import java.util.List;
  *   str      training report (JSON)
  *   32 bytes SHA-256 of every byte before it
  * </pre>
+ *
  * Every size is checked against its limit and against the bytes left before anything is allocated.
  */
 public final class ModelFile {
@@ -56,8 +58,12 @@ public final class ModelFile {
   private static final int NO_FEATURIZER = 0;
   private static final int PATCH = 1;
   private static final int KMEANS = 2;
-  /** Larger than any head with its featurizer and PCA could need; a bigger file is refused unread. */
+
+  /**
+   * Larger than any head with its featurizer and PCA could need; a bigger file is refused unread.
+   */
   public static final long MAX_FILE_BYTES = 64L << 20;
+
   static final int MAX_SIZE = 1 << 16;
   static final int MAX_CLASSES = 1 << 12;
   static final int MAX_IMAGE_SIDE = 1 << 12;
@@ -123,7 +129,8 @@ public final class ModelFile {
     Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
     try {
       Files.write(tmp, concat(body, sha256().digest(body)));
-      Files.move(tmp, file); // no REPLACE_EXISTING: a file that appeared meanwhile is not overwritten
+      Files.move(
+          tmp, file); // no REPLACE_EXISTING: a file that appeared meanwhile is not overwritten
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -132,9 +139,11 @@ public final class ModelFile {
   /**
    * Reads and validates a model file.
    *
-   * @throws MalformedFileException naming the file and the field: bad magic, version, checksum, a size outside its
-   *     limit or beyond the file's end, values that do not fit together, or trailing bytes
-   * @throws IOException if the file is missing, a directory, larger than {@link #MAX_FILE_BYTES} or unreadable
+   * @throws MalformedFileException naming the file and the field: bad magic, version, checksum, a
+   *     size outside its limit or beyond the file's end, values that do not fit together, or
+   *     trailing bytes
+   * @throws IOException if the file is missing, a directory, larger than {@link #MAX_FILE_BYTES} or
+   *     unreadable
    */
   public static HospitalModel read(Path file) throws IOException {
     if (Files.isDirectory(file)) {
@@ -145,7 +154,8 @@ public final class ModelFile {
     }
     long size = Files.size(file);
     if (size > MAX_FILE_BYTES) {
-      throw new MalformedFileException(file + ": " + size + " bytes, more than a model file's " + MAX_FILE_BYTES);
+      throw new MalformedFileException(
+          file + ": " + size + " bytes, more than a model file's " + MAX_FILE_BYTES);
     }
     if (size < MAGIC.length + 4 + DIGEST_BYTES) {
       throw new MalformedFileException(file + ": " + size + " bytes is too short for a model file");
@@ -158,14 +168,21 @@ public final class ModelFile {
     MessageDigest sha = sha256();
     sha.update(all, 0, bodyLength);
     if (!MessageDigest.isEqual(sha.digest(), Arrays.copyOfRange(all, bodyLength, all.length))) {
-      throw new MalformedFileException(file + ": SHA-256 checksum mismatch (the file is corrupt or truncated)");
+      throw new MalformedFileException(
+          file + ": SHA-256 checksum mismatch (the file is corrupt or truncated)");
     }
-    In in = new In(file, ByteBuffer.wrap(all, 0, bodyLength).slice().order(ByteOrder.LITTLE_ENDIAN));
+    In in =
+        new In(file, ByteBuffer.wrap(all, 0, bodyLength).slice().order(ByteOrder.LITTLE_ENDIAN));
     in.buf.position(MAGIC.length);
     int version = in.u32("version", Integer.MAX_VALUE);
     if (version != 1 && version != VERSION) {
-      throw new MalformedFileException(file + ": model file version " + version + " is not supported (expected 1 or "
-          + VERSION + ")");
+      throw new MalformedFileException(
+          file
+              + ": model file version "
+              + version
+              + " is not supported (expected 1 or "
+              + VERSION
+              + ")");
     }
     String dataset = in.str("data set", MAX_NAME_BYTES);
     String trainedBy = in.str("trained by", MAX_NAME_BYTES);
@@ -204,8 +221,14 @@ public final class ModelFile {
     TokenScaling scaling = in.check("token scaling", () -> TokenScaling.of(scMean, scInv, clip));
     int count = in.u32("parameter count", Integer.MAX_VALUE);
     if (count != shape.parameterCount()) {
-      throw new MalformedFileException(file + ": parameter count " + count + ", a head of " + shape + " has "
-          + shape.parameterCount());
+      throw new MalformedFileException(
+          file
+              + ": parameter count "
+              + count
+              + ", a head of "
+              + shape
+              + " has "
+              + shape.parameterCount());
     }
     double[] flat = in.doubles("parameters", count);
     for (int i = 0; i < flat.length; i++) {
@@ -215,13 +238,17 @@ public final class ModelFile {
     }
     String report = in.str("training report", MAX_REPORT_BYTES);
     if (in.buf.hasRemaining()) {
-      throw new MalformedFileException(file + ": " + in.buf.remaining() + " unexpected bytes before the checksum");
+      throw new MalformedFileException(
+          file + ": " + in.buf.remaining() + " unexpected bytes before the checksum");
     }
     HeadParameters params = HeadParameters.fromFlat(shape, flat);
     Pca p = pca;
     Featurizer f = featurizer;
-    return in.check("model", () -> new HospitalModel(dataset, trainedBy, functions, shape, params, names, f, p,
-        scaling, report));
+    return in.check(
+        "model",
+        () ->
+            new HospitalModel(
+                dataset, trainedBy, functions, shape, params, names, f, p, scaling, report));
   }
 
   private static void writeFeaturizer(Out o, Featurizer f) {
@@ -267,7 +294,8 @@ public final class ModelFile {
       int values = height * width * channels; // below 2^28 by the limits above
       float[] mean = in.floats("featurizer mean", values);
       float[] invStd = in.floats("featurizer inverse deviation", values);
-      return in.check("featurizer", () -> PatchFeaturizer.of(grid, height, width, channels, mean, invStd));
+      return in.check(
+          "featurizer", () -> PatchFeaturizer.of(grid, height, width, channels, mean, invStd));
     }
     if (kind == KMEANS) {
       int size = in.u32("dictionary patch size", MAX_PATCH_SIDE);
@@ -288,8 +316,14 @@ public final class ModelFile {
       for (int c = 0; c < k; c++) {
         centroids[c] = in.doubles("dictionary centroid " + c, p);
       }
-      return in.check("k-means featurizer", () -> new KMeansPatchFeaturizer(
-          new PatchDictionary(size, channels, new PatchWhitening(mean, matrix), centroids), grid, height, width));
+      return in.check(
+          "k-means featurizer",
+          () ->
+              new KMeansPatchFeaturizer(
+                  new PatchDictionary(size, channels, new PatchWhitening(mean, matrix), centroids),
+                  grid,
+                  height,
+                  width));
     }
     return null;
   }
@@ -373,8 +407,15 @@ public final class ModelFile {
 
     void need(String field, long bytes) throws MalformedFileException {
       if (bytes > buf.remaining()) {
-        throw new MalformedFileException(file + ": " + field + " needs " + bytes + " bytes, only " + buf.remaining()
-            + " remain");
+        throw new MalformedFileException(
+            file
+                + ": "
+                + field
+                + " needs "
+                + bytes
+                + " bytes, only "
+                + buf.remaining()
+                + " remain");
       }
     }
 
@@ -382,8 +423,8 @@ public final class ModelFile {
       need(field, 4);
       int v = buf.getInt();
       if (v < 0 || v > max) {
-        throw new MalformedFileException(file + ": " + field + " " + Integer.toUnsignedString(v)
-            + " is outside 0.." + max);
+        throw new MalformedFileException(
+            file + ": " + field + " " + Integer.toUnsignedString(v) + " is outside 0.." + max);
       }
       return v;
     }
@@ -422,8 +463,12 @@ public final class ModelFile {
       byte[] b = new byte[n];
       buf.get(b);
       try {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(b))
+            .toString();
       } catch (CharacterCodingException e) {
         throw new MalformedFileException(file + ": " + field + " is not UTF-8", e);
       }

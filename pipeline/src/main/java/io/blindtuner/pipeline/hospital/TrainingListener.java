@@ -1,21 +1,22 @@
 package io.blindtuner.pipeline.hospital;
 
 /**
- * Progress of {@link TrainingService#train}: each run (phase) starts, steps and finishes in turn. The encrypted
- * run may report steps from other threads.
+ * Progress of {@link TrainingService#train}: each run (phase) starts, steps and finishes in turn.
+ * The encrypted run may report steps from other threads.
  */
 public interface TrainingListener {
   /** Sees nothing. */
-  TrainingListener NONE = new TrainingListener() {
-    @Override
-    public void started(Phase phase, int steps) {}
+  TrainingListener NONE =
+      new TrainingListener() {
+        @Override
+        public void started(Phase phase, int steps) {}
 
-    @Override
-    public void stepped(Phase phase) {}
+        @Override
+        public void stepped(Phase phase) {}
 
-    @Override
-    public void finished(Phase phase) {}
-  };
+        @Override
+        public void finished(Phase phase) {}
+      };
 
   /** The three runs, in the order they happen. */
   enum Phase {

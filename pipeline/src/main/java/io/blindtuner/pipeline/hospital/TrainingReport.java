@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What {@link TrainingService#train} found: the setup, each run's test metrics and per-epoch history, the twin's
- * domain report, the encrypted run's facts and the timings.
+ * What {@link TrainingService#train} found: the setup, each run's test metrics and per-epoch
+ * history, the twin's domain report, the encrypted run's facts and the timings.
  *
  * @param dataset the data set name
  * @param tokensSource where the tokens came from
@@ -28,21 +28,44 @@ import java.util.Map;
  * @param floatMetrics the float reference on the test split
  * @param twinMetrics the plaintext twin on the test split
  * @param domain what the twin's inputs to its approximations spanned on the train split
- * @param domainWarnings {@link DomainReport#warnings}: each polynomial whose fitted domain those inputs left
+ * @param domainWarnings {@link DomainReport#warnings}: each polynomial whose fitted domain those
+ *     inputs left
  * @param encrypted the encrypted run; null without one
  * @param floatHistory the float reference after every epoch
  * @param twinHistory the twin after every epoch
- * @param encryptedHistory the encrypted run at its end (its weights stay encrypted until then); empty without one
+ * @param encryptedHistory the encrypted run at its end (its weights stay encrypted until then);
+ *     empty without one
  * @param floatSeconds wall time of the float run
  * @param twinSeconds wall time of the twin run
- * @param encryptedSeconds wall time of the encrypted run (key generation, encryption, steps, decryption); 0 without
+ * @param encryptedSeconds wall time of the encrypted run (key generation, encryption, steps,
+ *     decryption); 0 without
  * @param totalSeconds wall time from preparation to the end
  */
-public record TrainingReport(String dataset, String tokensSource, String featurizer, String tokenReduction, int trainImages,
-    int testImages, HeadShape shape, TrainingConfig config, int steps, double clip, String attention,
-    String activation, String softmax, Metrics floatMetrics, Metrics twinMetrics, DomainReport domain,
-    List<String> domainWarnings, EncryptedRunFacts encrypted, List<EpochMetrics> floatHistory, List<EpochMetrics> twinHistory,
-    List<EpochMetrics> encryptedHistory, double floatSeconds, double twinSeconds, double encryptedSeconds,
+public record TrainingReport(
+    String dataset,
+    String tokensSource,
+    String featurizer,
+    String tokenReduction,
+    int trainImages,
+    int testImages,
+    HeadShape shape,
+    TrainingConfig config,
+    int steps,
+    double clip,
+    String attention,
+    String activation,
+    String softmax,
+    Metrics floatMetrics,
+    Metrics twinMetrics,
+    DomainReport domain,
+    List<String> domainWarnings,
+    EncryptedRunFacts encrypted,
+    List<EpochMetrics> floatHistory,
+    List<EpochMetrics> twinHistory,
+    List<EpochMetrics> encryptedHistory,
+    double floatSeconds,
+    double twinSeconds,
+    double encryptedSeconds,
     double totalSeconds) {
 
   public TrainingReport {
@@ -52,7 +75,10 @@ public record TrainingReport(String dataset, String tokensSource, String featuri
     encryptedHistory = List.copyOf(encryptedHistory);
   }
 
-  /** The report as {@code train --report} writes it (JSON field names and order are part of the interface). */
+  /**
+   * The report as {@code train --report} writes it (JSON field names and order are part of the
+   * interface).
+   */
   public Map<String, Object> toJson() {
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("dataset", dataset);
@@ -80,10 +106,21 @@ public record TrainingReport(String dataset, String tokensSource, String featuri
     rep.put("softmax", softmax);
     put(rep, "float", floatMetrics);
     put(rep, "twin", twinMetrics);
-    rep.put("domain_seen", Map.of("max_abs_centred_score", domain.maxScore(),
-        "attention_weight_max_error", domain.attentionWeightError(), "max_abs_preactivation",
-        domain.maxPreActivation(), "gelu_max_error", domain.geluError(), "max_abs_centred_logit", domain.maxLogit(),
-        "softmax_max_error", domain.softmaxError()));
+    rep.put(
+        "domain_seen",
+        Map.of(
+            "max_abs_centred_score",
+            domain.maxScore(),
+            "attention_weight_max_error",
+            domain.attentionWeightError(),
+            "max_abs_preactivation",
+            domain.maxPreActivation(),
+            "gelu_max_error",
+            domain.geluError(),
+            "max_abs_centred_logit",
+            domain.maxLogit(),
+            "softmax_max_error",
+            domain.softmaxError()));
     rep.put("domain_warnings", domainWarnings);
     if (encrypted != null) {
       encrypted.putInto(rep, twinMetrics);

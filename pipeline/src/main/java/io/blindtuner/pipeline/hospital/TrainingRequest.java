@@ -4,9 +4,10 @@ import io.blindtuner.model.TrainingConfig;
 import java.util.Objects;
 
 /**
- * What the hospital asks {@link TrainingService} for. Sizes that only the data can confirm (the PCA dimension
- * against the token width, the batch against the training images, the encrypted packing) are checked by
- * {@link TrainingService#prepare}; errors name the {@code blindtuner train} option at fault.
+ * What the hospital asks {@link TrainingService} for. Sizes that only the data can confirm (the PCA
+ * dimension against the token width, the batch against the training images, the encrypted packing)
+ * are checked by {@link TrainingService#prepare}; errors name the {@code blindtuner train} option
+ * at fault.
  *
  * @param data the featurized splits
  * @param dim token values after the PCA
@@ -15,10 +16,17 @@ import java.util.Objects;
  * @param config the hyper-parameters shared by every run
  * @param encryption the encrypted run's settings; null for the float reference and the twin only
  */
-public record TrainingRequest(TrainingData data, int dim, int hidden, double clip, TrainingConfig config,
+public record TrainingRequest(
+    TrainingData data,
+    int dim,
+    int hidden,
+    double clip,
+    TrainingConfig config,
     EncryptionSettings encryption) {
 
-  /** @throws IllegalArgumentException naming the option if dim, hidden or clip is out of range */
+  /**
+   * @throws IllegalArgumentException naming the option if dim, hidden or clip is out of range
+   */
   public TrainingRequest {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(config, "config");

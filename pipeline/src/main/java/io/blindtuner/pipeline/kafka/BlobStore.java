@@ -18,12 +18,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A content-addressed store of large objects (evaluation keys, checkpoints, models) in a local directory: a blob
- * lies at {@code sha256/<first two hex digits>/<sha256>} under the root, and Kafka carries its {@link BlobRef}. A
- * write goes to a temporary file that is synced and then moved into place atomically, so a reader never sees half
- * a blob and a crash leaves none. A read resolves the blob by its digest (the edge and the trainer may mount the
- * store at different paths) and verifies size and SHA-256 while reading: a mismatch is refused naming the blob,
- * and a reader of {@link #open} sees the failure at the latest on its last read, before it has been told the end.
+ * A content-addressed store of large objects (evaluation keys, checkpoints, models) in a local
+ * directory: a blob lies at {@code sha256/<first two hex digits>/<sha256>} under the root, and
+ * Kafka carries its {@link BlobRef}. A write goes to a temporary file that is synced and then moved
+ * into place atomically, so a reader never sees half a blob and a crash leaves none. A read
+ * resolves the blob by its digest (the edge and the trainer may mount the store at different paths)
+ * and verifies size and SHA-256 while reading: a mismatch is refused naming the blob, and a reader
+ * of {@link #open} sees the failure at the latest on its last read, before it has been told the
+ * end.
  */
 public final class BlobStore {
   private static final String SETTING = KafkaSettings.SECTION + ".blobs.max-blob-size";
@@ -48,7 +50,10 @@ public final class BlobStore {
     Files.createDirectories(tmp);
   }
 
-  /** The store the settings describe ({@code blindtuner.kafka.blobs}). @throws IOException as the constructor */
+  /**
+   * The store the settings describe ({@code blindtuner.kafka.blobs}). @throws IOException as the
+   * constructor
+   */
   public static BlobStore of(KafkaSettings settings) throws IOException {
     return new BlobStore(settings.blobDir(), settings.maxBlobBytes());
   }
@@ -57,7 +62,8 @@ public final class BlobStore {
    * Stores the bytes of a stream (read to its end, not closed).
    *
    * @return the blob's claim check
-   * @throws IOException if the stream exceeds the store's cap (nothing is kept) or cannot be read or written
+   * @throws IOException if the stream exceeds the store's cap (nothing is kept) or cannot be read
+   *     or written
    */
   public BlobRef put(InputStream in) throws IOException {
     MessageDigest sha = sha256();
@@ -70,7 +76,8 @@ public final class BlobStore {
         for (int n; (n = in.read(buf)) != -1; ) {
           size += n;
           if (size > maxBlobBytes) {
-            throw new IOException("blob exceeds the store's cap of " + maxBlobBytes + " bytes (" + SETTING + ")");
+            throw new IOException(
+                "blob exceeds the store's cap of " + maxBlobBytes + " bytes (" + SETTING + ")");
           }
           sha.update(buf, 0, n);
           out.write(buf, 0, n);
@@ -94,12 +101,12 @@ public final class BlobStore {
   }
 
   /**
-   * Opens a blob for reading. The stream checks size and SHA-256 as it goes: reading past the expected size, or
-   * reaching the end with a different size or digest, throws {@link BlobCorruptedException} instead of returning
-   * the data or the end.
+   * Opens a blob for reading. The stream checks size and SHA-256 as it goes: reading past the
+   * expected size, or reaching the end with a different size or digest, throws {@link
+   * BlobCorruptedException} instead of returning the data or the end.
    *
-   * @throws BlobCorruptedException if the blob is missing, its file has another size, or its reference does not
-   *     name this digest
+   * @throws BlobCorruptedException if the blob is missing, its file has another size, or its
+   *     reference does not name this digest
    * @throws IOException if the reference exceeds the store's cap, or on a read error
    */
   public InputStream open(BlobRef ref) throws IOException {
@@ -111,12 +118,18 @@ public final class BlobStore {
    * Reads a whole blob into memory, verified.
    *
    * @throws BlobCorruptedException as {@link #open}, or if the bytes do not match the digest
-   * @throws IOException if the blob is too large for an array or the store's cap, or on a read error
+   * @throws IOException if the blob is too large for an array or the store's cap, or on a read
+   *     error
    */
   public byte[] get(BlobRef ref) throws IOException {
     if (ref.size() > Integer.MAX_VALUE - 8) {
-      throw new IOException("blob " + ref.sha256() + " of " + ref.size() + " bytes is too large to read into "
-          + "memory; stream it with open()");
+      throw new IOException(
+          "blob "
+              + ref.sha256()
+              + " of "
+              + ref.size()
+              + " bytes is too large to read into "
+              + "memory; stream it with open()");
     }
     try (InputStream in = open(ref)) {
       byte[] out = new byte[(int) ref.size()];
@@ -138,8 +151,16 @@ public final class BlobStore {
 
   private Path check(BlobRef ref) throws IOException {
     if (ref.size() > maxBlobBytes) {
-      throw new IOException("blob " + ref.sha256() + " of " + ref.size() + " bytes exceeds the store's cap of "
-          + maxBlobBytes + " bytes (" + SETTING + ")");
+      throw new IOException(
+          "blob "
+              + ref.sha256()
+              + " of "
+              + ref.size()
+              + " bytes exceeds the store's cap of "
+              + maxBlobBytes
+              + " bytes ("
+              + SETTING
+              + ")");
     }
     String uriPath = ref.uri().getPath();
     if (uriPath == null || !uriPath.endsWith("/" + ref.sha256())) {
@@ -170,7 +191,10 @@ public final class BlobStore {
     }
   }
 
-  /** Counts and hashes what passes; refuses more bytes than expected and a wrong size or digest at the end. */
+  /**
+   * Counts and hashes what passes; refuses more bytes than expected and a wrong size or digest at
+   * the end.
+   */
   private static final class VerifyingStream extends FilterInputStream {
     private final BlobRef ref;
     private final MessageDigest sha = sha256();
@@ -237,7 +261,8 @@ public final class BlobStore {
       }
       String hex = HexFormat.of().formatHex(sha.digest());
       if (!hex.equals(ref.sha256())) {
-        throw new BlobCorruptedException(ref, "content does not match its SHA-256 (read " + hex + ")");
+        throw new BlobCorruptedException(
+            ref, "content does not match its SHA-256 (read " + hex + ")");
       }
       verified = true;
     }

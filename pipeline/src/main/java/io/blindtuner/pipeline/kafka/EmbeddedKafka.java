@@ -18,17 +18,19 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * An in-process single-node Kafka broker in KRaft mode (broker and controller in one node) on 127.0.0.1, with its
- * log in a given directory: the default cluster of the demo and the tests. The directory is formatted on first
- * start; a later start on the same directory (this instance again, or a new one) keeps the topics, the records
- * and the committed offsets.
+ * An in-process single-node Kafka broker in KRaft mode (broker and controller in one node) on
+ * 127.0.0.1, with its log in a given directory: the default cluster of the demo and the tests. The
+ * directory is formatted on first start; a later start on the same directory (this instance again,
+ * or a new one) keeps the topics, the records and the committed offsets.
  *
- * <p>Ports are chosen by binding two server sockets to free ports and holding both open until just before the
- * broker binds them, so that neither can be taken by a parallel start in between. A restart of the same instance
- * reuses its ports, so clients keep their bootstrap servers across a broker restart.
+ * <p>Ports are chosen by binding two server sockets to free ports and holding both open until just
+ * before the broker binds them, so that neither can be taken by a parallel start in between. A
+ * restart of the same instance reuses its ports, so clients keep their bootstrap servers across a
+ * broker restart.
  *
- * <p>Its loggers ({@code kafka}, {@code org.apache.kafka}, {@code state.change.logger}) are verbose at INFO; the
- * logback fragment {@code io/blindtuner/pipeline/kafka/logback-kafka.xml} sets them to WARN.
+ * <p>Its loggers ({@code kafka}, {@code org.apache.kafka}, {@code state.change.logger}) are verbose
+ * at INFO; the logback fragment {@code io/blindtuner/pipeline/kafka/logback-kafka.xml} sets them to
+ * WARN.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private static final int NODE_ID = 1;
@@ -58,18 +60,21 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Starts the broker and returns once it accepts requests. The first start picks free ports; a restart binds
-   * the same ones again.
+   * Starts the broker and returns once it accepts requests. The first start picks free ports; a
+   * restart binds the same ones again.
    *
    * @throws IllegalStateException if it is already running
-   * @throws IOException if the directory cannot be created or formatted, or a port cannot be bound (naming it)
+   * @throws IOException if the directory cannot be created or formatted, or a port cannot be bound
+   *     (naming it)
    */
   public synchronized void start() throws IOException {
     if (server != null) {
-      throw new IllegalStateException("the embedded Kafka broker in " + dataDir + " is already running");
+      throw new IllegalStateException(
+          "the embedded Kafka broker in " + dataDir + " is already running");
     }
     Files.createDirectories(dataDir);
-    try (ServerSocket broker = bind(brokerPort); ServerSocket controller = bind(controllerPort)) {
+    try (ServerSocket broker = bind(brokerPort);
+        ServerSocket controller = bind(controllerPort)) {
       brokerPort = broker.getLocalPort();
       controllerPort = controller.getLocalPort();
       Properties config = brokerConfig();
@@ -86,14 +91,19 @@ public final class EmbeddedKafka implements AutoCloseable {
       server = null;
       failed.shutdown();
       failed.awaitShutdown();
-      throw new IOException("the embedded Kafka broker in " + dataDir + " failed to start: " + e.getMessage(), e);
+      throw new IOException(
+          "the embedded Kafka broker in " + dataDir + " failed to start: " + e.getMessage(), e);
     }
   }
 
-  /** {@code 127.0.0.1:port} of the broker's client listener. @throws IllegalStateException if never started */
+  /**
+   * {@code 127.0.0.1:port} of the broker's client listener. @throws IllegalStateException if never
+   * started
+   */
   public synchronized String bootstrapServers() {
     if (brokerPort == 0) {
-      throw new IllegalStateException("the embedded Kafka broker in " + dataDir + " was never started");
+      throw new IllegalStateException(
+          "the embedded Kafka broker in " + dataDir + " was never started");
     }
     return "127.0.0.1:" + brokerPort;
   }
@@ -127,19 +137,30 @@ public final class EmbeddedKafka implements AutoCloseable {
       return socket;
     } catch (IOException e) {
       socket.close();
-      throw new IOException("the embedded Kafka broker cannot bind 127.0.0.1:" + port + ": " + e.getMessage(), e);
+      throw new IOException(
+          "the embedded Kafka broker cannot bind 127.0.0.1:" + port + ": " + e.getMessage(), e);
     }
   }
 
   private void format() throws IOException {
     try {
-      // The bootstrap snapshot carries the release's feature levels (group.version=1: the KIP-848 protocol).
-      new Formatter().setPrintStream(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
-          .setNodeId(NODE_ID).setClusterId(Uuid.randomUuid().toString()).setControllerListenerName(CONTROLLER)
-          .setHasDynamicQuorum(false).setMetadataLogDirectory(dataDir.toString()).setWriteBootstrapSnapshot(true)
-          .setReleaseVersion(MetadataVersion.latestProduction()).addDirectory(dataDir.toString()).run();
+      // The bootstrap snapshot carries the release's feature levels (group.version=1: the KIP-848
+      // protocol).
+      new Formatter()
+          .setPrintStream(
+              new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
+          .setNodeId(NODE_ID)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setControllerListenerName(CONTROLLER)
+          .setHasDynamicQuorum(false)
+          .setMetadataLogDirectory(dataDir.toString())
+          .setWriteBootstrapSnapshot(true)
+          .setReleaseVersion(MetadataVersion.latestProduction())
+          .addDirectory(dataDir.toString())
+          .run();
     } catch (IOException | RuntimeException e) {
-      throw new IOException("cannot format " + dataDir + " for the embedded Kafka broker: " + e.getMessage(), e);
+      throw new IOException(
+          "cannot format " + dataDir + " for the embedded Kafka broker: " + e.getMessage(), e);
     } catch (Exception e) {
       throw new IOException("cannot format " + dataDir + " for the embedded Kafka broker: " + e, e);
     }
@@ -149,14 +170,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     Properties p = new Properties();
     p.setProperty("node.id", Integer.toString(NODE_ID));
     p.setProperty("process.roles", "broker,controller");
-    // A static quorum: the voter's endpoint is read from this config, not stored in the log, so a new instance
+    // A static quorum: the voter's endpoint is read from this config, not stored in the log, so a
+    // new instance
     // on the same directory may use other ports.
     p.setProperty("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
     p.setProperty("controller.listener.names", CONTROLLER);
-    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER + "://127.0.0.1:"
-        + controllerPort);
+    p.setProperty(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + brokerPort
+            + ","
+            + CONTROLLER
+            + "://127.0.0.1:"
+            + controllerPort);
     p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+    p.setProperty(
+        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");
     p.setProperty("log.dirs", dataDir.toString());
     // One node: internal topics with one replica and few partitions (fast start, little memory).
@@ -176,7 +205,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty("group.consumer.session.timeout.ms", "10000");
     p.setProperty("group.consumer.min.heartbeat.interval.ms", "1000");
     p.setProperty("group.consumer.heartbeat.interval.ms", "2000");
-    // The cleaner of the compacted topics: 128 MiB of dedupe buffer by default, far more than a few jobs need.
+    // The cleaner of the compacted topics: 128 MiB of dedupe buffer by default, far more than a few
+    // jobs need.
     p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
     return p;
   }

@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * One record header: a name and raw bytes (Kafka allows repeated names, so records carry a list of them).
+ * One record header: a name and raw bytes (Kafka allows repeated names, so records carry a list of
+ * them).
  *
  * @param key the header's name
  * @param value its bytes, not copied

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 
 /**
- * A record delivered by {@link KafkaIngest}, with the handle that commits it. The caller commits a record once the
- * work it covers is durable (checkpointed, published and acknowledged, dead-lettered); a record never committed is
- * read again by the group after a crash or a rebalance.
+ * A record delivered by {@link KafkaIngest}, with the handle that commits it. The caller commits a
+ * record once the work it covers is durable (checkpointed, published and acknowledged,
+ * dead-lettered); a record never committed is read again by the group after a crash or a rebalance.
  */
 public final class IngestRecord {
   private final Topic topic;
@@ -21,8 +21,15 @@ public final class IngestRecord {
   private final PartitionCommits.Slot slot;
   private final AtomicBoolean commitRequested = new AtomicBoolean();
 
-  IngestRecord(Topic topic, int partition, long offset, byte[] key, byte[] value, List<Header> headers,
-      PartitionCommits commits, PartitionCommits.Slot slot) {
+  IngestRecord(
+      Topic topic,
+      int partition,
+      long offset,
+      byte[] key,
+      byte[] value,
+      List<Header> headers,
+      PartitionCommits commits,
+      PartitionCommits.Slot slot) {
     this.topic = topic;
     this.partition = partition;
     this.offset = offset;
@@ -64,13 +71,14 @@ public final class IngestRecord {
   }
 
   /**
-   * Commits this record: marks it finished and completes once the group's committed position has passed it,
-   * which happens once every earlier record of its partition has been committed too (Kafka commits positions,
-   * not single records). Idempotent: a second call returns the same stage.
+   * Commits this record: marks it finished and completes once the group's committed position has
+   * passed it, which happens once every earlier record of its partition has been committed too
+   * (Kafka commits positions, not single records). Idempotent: a second call returns the same
+   * stage.
    *
-   * @return completes with {@link Done} when the broker has stored a position past this record; completes
-   *     exceptionally if the partition was revoked first (the next owner reads the record again) or the commit
-   *     failed
+   * @return completes with {@link Done} when the broker has stored a position past this record;
+   *     completes exceptionally if the partition was revoked first (the next owner reads the record
+   *     again) or the commit failed
    */
   public CompletionStage<Done> commit() {
     if (commitRequested.compareAndSet(false, true)) {

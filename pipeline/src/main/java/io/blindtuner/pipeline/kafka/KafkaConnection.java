@@ -13,20 +13,24 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Where the Kafka clients connect and with which properties: the bootstrap servers (an external cluster's, or
- * {@link EmbeddedKafka#bootstrapServers()}), the pass-through client properties (TLS, SASL) and the consumer group
- * prefix. It derives each client's configuration, with the settings the delivery guarantees rest on fixed here:
- * producers wait for all in-sync replicas and are idempotent; consumers never auto-commit; record and fetch limits
- * follow from {@link Topic}.
+ * Where the Kafka clients connect and with which properties: the bootstrap servers (an external
+ * cluster's, or {@link EmbeddedKafka#bootstrapServers()}), the pass-through client properties (TLS,
+ * SASL) and the consumer group prefix. It derives each client's configuration, with the settings
+ * the delivery guarantees rest on fixed here: producers wait for all in-sync replicas and are
+ * idempotent; consumers never auto-commit; record and fetch limits follow from {@link Topic}.
  *
- * <p>Rebalancing: consumers use the KIP-848 consumer group protocol ({@code group.protocol=consumer}, the broker
- * assigns incrementally: a joining or leaving member moves only the partitions that change owner, nobody stops
- * consuming the rest, and there is no client-side assignor to get wrong). A cluster older than Kafka 4.0 lacks it;
- * setting {@code group.protocol = classic} in the client properties then selects the classic protocol with the
+ * <p>Rebalancing: consumers use the KIP-848 consumer group protocol ({@code
+ * group.protocol=consumer}, the broker assigns incrementally: a joining or leaving member moves
+ * only the partitions that change owner, nobody stops consuming the rest, and there is no
+ * client-side assignor to get wrong). A cluster older than Kafka 4.0 lacks it; setting {@code
+ * group.protocol = classic} in the client properties then selects the classic protocol with the
  * {@link CooperativeStickyAssignor}, which is incremental too.
  */
 public final class KafkaConnection {
-  /** Default {@code fetch.max.bytes} of the consumer (50 MiB); raised if one record of a topic could exceed it. */
+  /**
+   * Default {@code fetch.max.bytes} of the consumer (50 MiB); raised if one record of a topic could
+   * exceed it.
+   */
   private static final int DEFAULT_FETCH_MAX_BYTES = 52_428_800;
 
   private final String bootstrapServers;
@@ -38,15 +42,16 @@ public final class KafkaConnection {
    * @param client client properties passed verbatim to every client
    * @param groupIdPrefix prefix of every consumer group id
    */
-  public KafkaConnection(String bootstrapServers, Map<String, String> client, String groupIdPrefix) {
+  public KafkaConnection(
+      String bootstrapServers, Map<String, String> client, String groupIdPrefix) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     this.client = Map.copyOf(client);
     this.groupIdPrefix = Objects.requireNonNull(groupIdPrefix, "groupIdPrefix");
   }
 
   /**
-   * The connection the settings describe, to the given servers (the settings' own, or the embedded broker's when
-   * {@link KafkaSettings#embedded()}).
+   * The connection the settings describe, to the given servers (the settings' own, or the embedded
+   * broker's when {@link KafkaSettings#embedded()}).
    */
   public static KafkaConnection of(KafkaSettings settings, String bootstrapServers) {
     return new KafkaConnection(bootstrapServers, settings.client(), settings.groupIdPrefix());
@@ -57,7 +62,10 @@ public final class KafkaConnection {
     return bootstrapServers;
   }
 
-  /** The consumer group id of a role (e.g. {@code trainer}, {@code edge}): the configured prefix + role. */
+  /**
+   * The consumer group id of a role (e.g. {@code trainer}, {@code edge}): the configured prefix +
+   * role.
+   */
   public String groupId(String role) {
     return groupIdPrefix + role;
   }
@@ -78,9 +86,12 @@ public final class KafkaConnection {
     c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.putIfAbsent(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
     if ("classic".equalsIgnoreCase(String.valueOf(c.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
-      c.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+      c.putIfAbsent(
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          CooperativeStickyAssignor.class.getName());
     }
-    // One record of the largest subscribed topic must fit in a partition fetch and in a whole fetch.
+    // One record of the largest subscribed topic must fit in a partition fetch and in a whole
+    // fetch.
     int largest = ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES;
     for (Topic t : topics) {
       largest = Math.max(largest, t.maxMessageBytes());
@@ -90,7 +101,10 @@ public final class KafkaConnection {
     return c;
   }
 
-  /** Producer configuration: acks from all in-sync replicas, idempotent, requests as large as any topic allows. */
+  /**
+   * Producer configuration: acks from all in-sync replicas, idempotent, requests as large as any
+   * topic allows.
+   */
   Map<String, Object> producerConfig() {
     Map<String, Object> c = common();
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

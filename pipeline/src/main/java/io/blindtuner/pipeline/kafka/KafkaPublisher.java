@@ -12,10 +12,11 @@ import reactor.kafka.sender.SenderOptions;
 import reactor.kafka.sender.SenderRecord;
 
 /**
- * The one place records leave for Kafka: Reactor Kafka's {@link KafkaSender} behind a publish call that completes
- * when the broker has the record on all in-sync replicas ({@code acks=all}, idempotent producer, so a retried send
- * is stored once). Sizes are checked against the topic's limit before anything is sent. Swapping the client means
- * replacing this class and {@link KafkaIngest}.
+ * The one place records leave for Kafka: Reactor Kafka's {@link KafkaSender} behind a publish call
+ * that completes when the broker has the record on all in-sync replicas ({@code acks=all},
+ * idempotent producer, so a retried send is stored once). Sizes are checked against the topic's
+ * limit before anything is sent. Swapping the client means replacing this class and {@link
+ * KafkaIngest}.
  */
 public final class KafkaPublisher implements AutoCloseable {
   private final KafkaSender<byte[], byte[]> sender;
@@ -24,8 +25,9 @@ public final class KafkaPublisher implements AutoCloseable {
   /** A publisher on the connection's cluster; close it when done. */
   public KafkaPublisher(KafkaConnection connection) {
     // One failed record fails its own publish call, not the sender.
-    this.sender = KafkaSender.create(SenderOptions.<byte[], byte[]>create(connection.producerConfig())
-        .stopOnError(false));
+    this.sender =
+        KafkaSender.create(
+            SenderOptions.<byte[], byte[]>create(connection.producerConfig()).stopOnError(false));
   }
 
   /**
@@ -35,15 +37,19 @@ public final class KafkaPublisher implements AutoCloseable {
    * @param key the record's key (the job id on keyed topics), may be null
    * @param value the value, may be null (a tombstone on compacted topics)
    * @param headers headers, in order
-   * @return completes with where the broker stored it once all in-sync replicas have it; completes exceptionally
-   *     with {@link RecordTooLargeException} (naming the topic, the size and the limit) before sending if it
-   *     exceeds {@link Topic#maxRecordBytes()}, with {@link IllegalStateException} if the publisher is closed, or
-   *     with the client's exception if the send failed after retries
+   * @return completes with where the broker stored it once all in-sync replicas have it; completes
+   *     exceptionally with {@link RecordTooLargeException} (naming the topic, the size and the
+   *     limit) before sending if it exceeds {@link Topic#maxRecordBytes()}, with {@link
+   *     IllegalStateException} if the publisher is closed, or with the client's exception if the
+   *     send failed after retries
    */
-  public CompletionStage<Published> publish(Topic topic, byte[] key, byte[] value, List<Header> headers) {
+  public CompletionStage<Published> publish(
+      Topic topic, byte[] key, byte[] value, List<Header> headers) {
     if (closed) {
-      // The sender creates its producer on first use: a send after close would quietly open a new one.
-      return CompletableFuture.failedFuture(new IllegalStateException("the Kafka publisher is closed"));
+      // The sender creates its producer on first use: a send after close would quietly open a new
+      // one.
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the Kafka publisher is closed"));
     }
     long size = size(key, value, headers);
     if (size > topic.maxRecordBytes()) {
@@ -53,14 +59,26 @@ public final class KafkaPublisher implements AutoCloseable {
     for (Header h : headers) {
       kafkaHeaders.add(new RecordHeader(h.key(), h.value()));
     }
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.topicName(), null, key, value, kafkaHeaders);
-    return sender.send(Mono.just(SenderRecord.create(record, topic))).next()
-        .flatMap(result -> result.exception() != null ? Mono.<Published>error(result.exception())
-            : Mono.just(new Published(topic, result.recordMetadata().partition(), result.recordMetadata().offset())))
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(topic.topicName(), null, key, value, kafkaHeaders);
+    return sender
+        .send(Mono.just(SenderRecord.create(record, topic)))
+        .next()
+        .flatMap(
+            result ->
+                result.exception() != null
+                    ? Mono.<Published>error(result.exception())
+                    : Mono.just(
+                        new Published(
+                            topic,
+                            result.recordMetadata().partition(),
+                            result.recordMetadata().offset())))
         .toFuture();
   }
 
-  /** Waits for the records in flight (up to the producer's close timeout) and closes the producer. */
+  /**
+   * Waits for the records in flight (up to the producer's close timeout) and closes the producer.
+   */
   @Override
   public void close() {
     closed = true;

@@ -3,8 +3,8 @@ package io.blindtuner.pipeline.stream;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Ciphertexts alive in a training graph (micro-batch values in flight, the weights, accumulated gradients), and
- * the peak. Thread-safe; read by metrics and reports.
+ * Ciphertexts alive in a training graph (micro-batch values in flight, the weights, accumulated
+ * gradients), and the peak. Thread-safe; read by metrics and reports.
  */
 public final class CiphertextGauge {
   private final AtomicLong alive = new AtomicLong();

@@ -35,13 +35,14 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The overlapped training graph of one job. Per weight version: the optimizer's current weights, a refresh of
- * those the last update left low, then the version's micro-batches through the stage actors —
- * attention forward, refresh, MLP forward, refresh, loss, refresh, MLP backward, refresh, attention backward,
- * gradients to the optimizer — with up to {@code inFlight} micro-batches at once (each at a different stage while
- * the others compute), then one update. The next version's micro-batches are encrypted by the hospital while this
- * one computes. Asks are bounded by the ask timeout; a transient stage failure is retried after the restart
- * backoff, a fatal one or a job failure fails the run with its reason.
+ * The overlapped training graph of one job. Per weight version: the optimizer's current weights, a
+ * refresh of those the last update left low, then the version's micro-batches through the stage
+ * actors — attention forward, refresh, MLP forward, refresh, loss, refresh, MLP backward, refresh,
+ * attention backward, gradients to the optimizer — with up to {@code inFlight} micro-batches at
+ * once (each at a different stage while the others compute), then one update. The next version's
+ * micro-batches are encrypted by the hospital while this one computes. Asks are bounded by the ask
+ * timeout; a transient stage failure is retried after the restart backoff, a fatal one or a job
+ * failure fails the run with its reason.
  */
 final class TrainingGraph {
   private final TrainingJob job;
@@ -52,8 +53,11 @@ final class TrainingGraph {
   private final ActorSettings settings;
   private final int inFlight;
   private final CiphertextGauge gauge;
+
   /** Asks and round trips not yet answered: failed at once if the job stops. */
-  private final java.util.Set<CompletableFuture<?>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<CompletableFuture<?>> pending =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final AtomicLong rotations = new AtomicLong();
   private final AtomicLong products = new AtomicLong();
   private final AtomicInteger microBatchesInFlight = new AtomicInteger();
@@ -66,8 +70,14 @@ final class TrainingGraph {
   /** A version's encrypted micro-batches. */
   private record StepBatches(int step, List<EncryptedTrainer.Batch> batches) {}
 
-  TrainingGraph(TrainingJob job, ActorSystem<?> system, JobGuardian.StageRefs stages,
-      ActorSettings settings, int inFlight, CiphertextGauge gauge, MeterRegistry metrics,
+  TrainingGraph(
+      TrainingJob job,
+      ActorSystem<?> system,
+      JobGuardian.StageRefs stages,
+      ActorSettings settings,
+      int inFlight,
+      CiphertextGauge gauge,
+      MeterRegistry metrics,
       CompletableFuture<Void> jobFailure) {
     this.job = job;
     this.plan = job.plan();
@@ -78,14 +88,19 @@ final class TrainingGraph {
     this.inFlight = inFlight;
     this.gauge = gauge;
     this.metrics = metrics;
-    this.roundTrips = Timer.builder("blindtuner.refresh.round.trips").description("refresh round trips to the key holder")
-        .tag("job", job.id()).register(metrics);
-    Gauge.builder("blindtuner.microbatches.in.flight", microBatchesInFlight, AtomicInteger::get).tag("job", job.id())
+    this.roundTrips =
+        Timer.builder("blindtuner.refresh.round.trips")
+            .description("refresh round trips to the key holder")
+            .tag("job", job.id())
+            .register(metrics);
+    Gauge.builder("blindtuner.microbatches.in.flight", microBatchesInFlight, AtomicInteger::get)
+        .tag("job", job.id())
         .register(metrics);
-    jobFailure.whenComplete((v, e) -> {
-      Throwable why = e != null ? e : new IllegalStateException("job " + job.id() + " stopped");
-      pending.forEach(f -> f.completeExceptionally(why));
-    });
+    jobFailure.whenComplete(
+        (v, e) -> {
+          Throwable why = e != null ? e : new IllegalStateException("job " + job.id() + " stopped");
+          pending.forEach(f -> f.completeExceptionally(why));
+        });
   }
 
   long rotations() {
@@ -99,7 +114,8 @@ final class TrainingGraph {
   /** Runs every step; completes when the last update is applied. */
   CompletionStage<Done> run() {
     return Source.range(job.firstStep(), job.steps() - 1)
-        .mapAsync(2, this::encrypt) // one version ahead: the hospital encrypts while the cloud computes
+        .mapAsync(
+            2, this::encrypt) // one version ahead: the hospital encrypts while the cloud computes
         .mapAsync(1, this::version)
         .runWith(Sink.ignore(), system);
   }
@@ -111,32 +127,50 @@ final class TrainingGraph {
     }
     gauge.add(3L * job.microBatches());
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-        .thenApply(v -> new StepBatches(step, parts.stream().map(CompletableFuture::join).toList()));
+        .thenApply(
+            v -> new StepBatches(step, parts.stream().map(CompletableFuture::join).toList()));
   }
 
   private CompletionStage<Done> version(StepBatches sb) {
     int step = sb.step();
     return askOptimizer(to -> new OptimizerActor.Current(job.id(), to))
-        .thenCompose(current -> refresh(RefreshId.weights(step), current.outputs(),
-            plan.belowPlan(current.outputs(), Ciphertext::level),
-            plan.inputLevels(plan.belowPlan(current.outputs(), Ciphertext::level))))
-        .thenCompose(w -> {
-          List<MicroBatch> mbs = new ArrayList<>();
-          for (int m = 0; m < sb.batches().size(); m++) {
-            mbs.add(new MicroBatch(step, m, sb.batches().get(m).values().with(w.only(Operand.PARAMETERS))));
-          }
-          gauge.add(-3L * mbs.size()); // now held by the micro-batches
-          return Source.from(mbs)
-              .mapAsyncUnordered(inFlight, this::microBatch)
-              .runWith(Sink.ignore(), system)
-              .thenCompose(done -> askOptimizer(to -> new OptimizerActor.Apply(job.id(), step, mbs.size(),
-                  job.learningRate().applyAsDouble(step), w, to)));
-        })
+        .thenCompose(
+            current ->
+                refresh(
+                    RefreshId.weights(step),
+                    current.outputs(),
+                    plan.belowPlan(current.outputs(), Ciphertext::level),
+                    plan.inputLevels(plan.belowPlan(current.outputs(), Ciphertext::level))))
+        .thenCompose(
+            w -> {
+              List<MicroBatch> mbs = new ArrayList<>();
+              for (int m = 0; m < sb.batches().size(); m++) {
+                mbs.add(
+                    new MicroBatch(
+                        step, m, sb.batches().get(m).values().with(w.only(Operand.PARAMETERS))));
+              }
+              gauge.add(-3L * mbs.size()); // now held by the micro-batches
+              return Source.from(mbs)
+                  .mapAsyncUnordered(inFlight, this::microBatch)
+                  .runWith(Sink.ignore(), system)
+                  .thenCompose(
+                      done ->
+                          askOptimizer(
+                              to ->
+                                  new OptimizerActor.Apply(
+                                      job.id(),
+                                      step,
+                                      mbs.size(),
+                                      job.learningRate().applyAsDouble(step),
+                                      w,
+                                      to)));
+            })
         .thenCompose(applied -> job.checkpoints().after(step + 1, applied.outputs()))
-        .thenApply(kept -> {
-          job.onStep().accept(step);
-          return Done.getInstance();
-        });
+        .thenApply(
+            kept -> {
+              job.onStep().accept(step);
+              return Done.getInstance();
+            });
   }
 
   /** One micro-batch through every phase and its refresh, then its gradients to the optimizer. */
@@ -147,37 +181,60 @@ final class TrainingGraph {
     for (Phase p : Phase.MICRO_BATCH) {
       s = s.thenCompose(mb -> phase(p, mb)).thenCompose(mb -> refreshAfter(p, mb));
     }
-    return s.thenCompose(mb -> askOptimizer(to -> new OptimizerActor.Accumulate(job.id(), mb.step(), mb.index(),
-        mb.values().only(Operand.GRADIENTS), to)).thenApply(d -> {
-          gauge.add(-owned(mb.values()));
-          microBatchesInFlight.decrementAndGet();
-          return Done.getInstance();
-        }));
+    return s.thenCompose(
+        mb ->
+            askOptimizer(
+                    to ->
+                        new OptimizerActor.Accumulate(
+                            job.id(),
+                            mb.step(),
+                            mb.index(),
+                            mb.values().only(Operand.GRADIENTS),
+                            to))
+                .thenApply(
+                    d -> {
+                      gauge.add(-owned(mb.values()));
+                      microBatchesInFlight.decrementAndGet();
+                      return Done.getInstance();
+                    }));
   }
 
   /** The phase on its stage's actor; then only what later phases need is kept. */
   private CompletionStage<MicroBatch> phase(Phase p, MicroBatch mb) {
     ActorRef<StageActor.Command> actor = stages.stages().get(p.stage());
     long started = System.nanoTime();
-    return askWithRetry(attempt -> AskPattern.<StageActor.Command, StageReply>ask(actor,
-        to -> new StageActor.Run(job.id(), mb.step(), mb.index(), p, mb.values(), to), settings.askTimeout(),
-        system.scheduler()), 0).thenApply(done -> {
-          rotations.addAndGet(done.rotations());
-          products.addAndGet(done.products());
-          Timer.builder("blindtuner.stage.latency").description("one phase of one micro-batch on its stage actor")
-              .tags("stage", p.stage().label(), "pass", p.label()).register(metrics)
-              .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-          metrics.counter("blindtuner.he.operations", "kind", "rotation", "stage", p.stage().label())
-              .increment(done.rotations());
-          metrics.counter("blindtuner.he.operations", "kind", "product", "stage", p.stage().label())
-              .increment(done.products());
-          Values<Ciphertext> next = mb.values().with(done.outputs());
-          if (p.refreshed().isEmpty()) {
-            next = live(p, next);
-          }
-          gauge.add(owned(next) - owned(mb.values()));
-          return new MicroBatch(mb.step(), mb.index(), next);
-        });
+    return askWithRetry(
+            attempt ->
+                AskPattern.<StageActor.Command, StageReply>ask(
+                    actor,
+                    to -> new StageActor.Run(job.id(), mb.step(), mb.index(), p, mb.values(), to),
+                    settings.askTimeout(),
+                    system.scheduler()),
+            0)
+        .thenApply(
+            done -> {
+              rotations.addAndGet(done.rotations());
+              products.addAndGet(done.products());
+              Timer.builder("blindtuner.stage.latency")
+                  .description("one phase of one micro-batch on its stage actor")
+                  .tags("stage", p.stage().label(), "pass", p.label())
+                  .register(metrics)
+                  .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              metrics
+                  .counter(
+                      "blindtuner.he.operations", "kind", "rotation", "stage", p.stage().label())
+                  .increment(done.rotations());
+              metrics
+                  .counter(
+                      "blindtuner.he.operations", "kind", "product", "stage", p.stage().label())
+                  .increment(done.products());
+              Values<Ciphertext> next = mb.values().with(done.outputs());
+              if (p.refreshed().isEmpty()) {
+                next = live(p, next);
+              }
+              gauge.add(owned(next) - owned(mb.values()));
+              return new MicroBatch(mb.step(), mb.index(), next);
+            });
   }
 
   /** Ciphertexts a micro-batch holds of its own (the parameters are the version's, shared). */
@@ -189,57 +246,74 @@ final class TrainingGraph {
     if (p.refreshed().isEmpty()) {
       return CompletableFuture.completedFuture(mb);
     }
-    return refresh(new RefreshId(mb.step(), mb.index(), p), mb.values(), p.refreshed(), plan.refreshLevels(p)).thenApply(fresh -> {
-      Values<Ciphertext> next = live(p, mb.values().with(fresh));
-      gauge.add(owned(next) - owned(mb.values()));
-      return new MicroBatch(mb.step(), mb.index(), next);
-    });
+    return refresh(
+            new RefreshId(mb.step(), mb.index(), p),
+            mb.values(),
+            p.refreshed(),
+            plan.refreshLevels(p))
+        .thenApply(
+            fresh -> {
+              Values<Ciphertext> next = live(p, mb.values().with(fresh));
+              gauge.add(owned(next) - owned(mb.values()));
+              return new MicroBatch(mb.step(), mb.index(), next);
+            });
   }
 
   private static Values<Ciphertext> live(Phase p, Values<Ciphertext> v) {
     return v.only(Phase.liveAfter(p)).with(v.only(Operand.PARAMETERS));
   }
 
-  private CompletionStage<Values<Ciphertext>> refresh(RefreshId id, Values<Ciphertext> v, List<Operand> ops, int[] levels) {
+  private CompletionStage<Values<Ciphertext>> refresh(
+      RefreshId id, Values<Ciphertext> v, List<Operand> ops, int[] levels) {
     if (ops.isEmpty()) {
       return CompletableFuture.completedFuture(v);
     }
     List<Ciphertext> in = new ArrayList<>();
     ops.forEach(op -> in.add(v.get(op)));
     long started = System.nanoTime();
-    return guard(refresher.refresh(id, in, levels)).thenApply(out -> {
-      roundTrips.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-      Values<Ciphertext> r = v;
-      for (int i = 0; i < ops.size(); i++) {
-        r = r.with(ops.get(i), out.get(i));
-      }
-      return r;
-    });
+    return guard(refresher.refresh(id, in, levels))
+        .thenApply(
+            out -> {
+              roundTrips.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              Values<Ciphertext> r = v;
+              for (int i = 0; i < ops.size(); i++) {
+                r = r.with(ops.get(i), out.get(i));
+              }
+              return r;
+            });
   }
 
   private CompletionStage<StageReply.Done> askOptimizer(
-      org.apache.pekko.japi.function.Function<ActorRef<StageReply>, OptimizerActor.Command> message) {
-    return askWithRetry(attempt -> AskPattern.ask(stages.optimizer(), message, settings.askTimeout(),
-        system.scheduler()), 0);
+      org.apache.pekko.japi.function.Function<ActorRef<StageReply>, OptimizerActor.Command>
+          message) {
+    return askWithRetry(
+        attempt ->
+            AskPattern.ask(stages.optimizer(), message, settings.askTimeout(), system.scheduler()),
+        0);
   }
 
   /**
-   * Asks, and on a transient failure (the actor restarted) asks again after the restart backoff, at most the
-   * configured number of restarts.
+   * Asks, and on a transient failure (the actor restarted) asks again after the restart backoff, at
+   * most the configured number of restarts.
    */
-  private CompletionStage<StageReply.Done> askWithRetry(Function<Integer, CompletionStage<StageReply>> ask,
-      int attempt) {
-    return guard(ask.apply(attempt)).thenCompose(r -> {
-      if (r instanceof StageReply.Done d) {
-        return CompletableFuture.completedFuture(d);
-      }
-      StageReply.Failed f = (StageReply.Failed) r;
-      if (f.fatal() || attempt >= settings.maxRestarts()) {
-        return CompletableFuture.failedFuture(new IllegalStateException(f.reason()));
-      }
-      Executor later = CompletableFuture.delayedExecutor(backoff(attempt).toMillis(), TimeUnit.MILLISECONDS);
-      return CompletableFuture.supplyAsync(() -> attempt + 1, later).thenCompose(a -> askWithRetry(ask, a));
-    });
+  private CompletionStage<StageReply.Done> askWithRetry(
+      Function<Integer, CompletionStage<StageReply>> ask, int attempt) {
+    return guard(ask.apply(attempt))
+        .thenCompose(
+            r -> {
+              if (r instanceof StageReply.Done d) {
+                return CompletableFuture.completedFuture(d);
+              }
+              StageReply.Failed f = (StageReply.Failed) r;
+              if (f.fatal() || attempt >= settings.maxRestarts()) {
+                return CompletableFuture.failedFuture(new IllegalStateException(f.reason()));
+              }
+              Executor later =
+                  CompletableFuture.delayedExecutor(
+                      backoff(attempt).toMillis(), TimeUnit.MILLISECONDS);
+              return CompletableFuture.supplyAsync(() -> attempt + 1, later)
+                  .thenCompose(a -> askWithRetry(ask, a));
+            });
   }
 
   private Duration backoff(int attempt) {
@@ -252,14 +326,15 @@ final class TrainingGraph {
   private <T> CompletableFuture<T> guard(CompletionStage<T> s) {
     CompletableFuture<T> out = new CompletableFuture<>();
     pending.add(out);
-    s.whenComplete((v, e) -> {
-      if (e != null) {
-        out.completeExceptionally(e);
-      } else {
-        out.complete(v);
-      }
-      pending.remove(out);
-    });
+    s.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            out.completeExceptionally(e);
+          } else {
+            out.complete(v);
+          }
+          pending.remove(out);
+        });
     return out;
   }
 }

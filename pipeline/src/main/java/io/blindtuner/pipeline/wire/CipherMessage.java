@@ -19,14 +19,14 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * The value of every record that carries ciphertexts: what it is, which job, step, micro-batch and phase it
- * belongs to, the levels asked for (refresh requests), and the ciphertexts in the job's wire format
- * ({@link WireCodec}: SEAL's for SEAL's key-switching layout, so SEAL clients can take part; the engine's for the
- * hybrid layout), seeded where the sender encrypted them fresh.
+ * The value of every record that carries ciphertexts: what it is, which job, step, micro-batch and
+ * phase it belongs to, the levels asked for (refresh requests), and the ciphertexts in the job's
+ * wire format ({@link WireCodec}: SEAL's for SEAL's key-switching layout, so SEAL clients can take
+ * part; the engine's for the hybrid layout), seeded where the sender encrypted them fresh.
  *
- * <p>Reading checks every length before allocating: at most {@link #MAX_CIPHERTEXTS} ciphertexts, the total no
- * larger than the record limit, each one parsed by the {@link WireCodec} against the job's parameters (foreign
- * parameters, truncation and oversize are refused there).
+ * <p>Reading checks every length before allocating: at most {@link #MAX_CIPHERTEXTS} ciphertexts,
+ * the total no larger than the record limit, each one parsed by the {@link WireCodec} against the
+ * job's parameters (foreign parameters, truncation and oversize are refused there).
  *
  * @param kind what the record is
  * @param jobId the job
@@ -36,14 +36,20 @@ import java.util.stream.Stream;
  * @param levels the levels a refresh request asks for, else empty
  * @param ciphertexts the payload
  */
-public record CipherMessage(Kind kind, String jobId, long step, int microBatch, Phase phase, int[] levels,
+public record CipherMessage(
+    Kind kind,
+    String jobId,
+    long step,
+    int microBatch,
+    Phase phase,
+    int[] levels,
     List<Ciphertext> ciphertexts) {
   /** The most ciphertexts one record carries (a checkpoint: 5 parameters and 5 velocities). */
   public static final int MAX_CIPHERTEXTS = 16;
 
   /** The order weights travel in: the parameters, then their velocities. */
-  public static final List<Operand> WEIGHT_ORDER = Stream.concat(Operand.PARAMETERS.stream(),
-      Operand.VELOCITIES.stream()).toList();
+  public static final List<Operand> WEIGHT_ORDER =
+      Stream.concat(Operand.PARAMETERS.stream(), Operand.VELOCITIES.stream()).toList();
 
   private static final int MAGIC = 0x4254_4331; // "BTC1"
 
@@ -67,15 +73,27 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
     INFERENCE_REPLY
   }
 
-  /** @throws IllegalArgumentException if a field is out of range */
+  /**
+   * @throws IllegalArgumentException if a field is out of range
+   */
   public CipherMessage {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(jobId, "jobId");
     levels = levels == null ? new int[0] : levels.clone();
     ciphertexts = List.copyOf(ciphertexts);
-    if (step < 0 || microBatch < 0 || ciphertexts.size() > MAX_CIPHERTEXTS || levels.length > MAX_CIPHERTEXTS) {
-      throw new IllegalArgumentException("step, micro-batch or counts out of range: " + step + ", " + microBatch
-          + ", " + ciphertexts.size() + ", " + levels.length);
+    if (step < 0
+        || microBatch < 0
+        || ciphertexts.size() > MAX_CIPHERTEXTS
+        || levels.length > MAX_CIPHERTEXTS) {
+      throw new IllegalArgumentException(
+          "step, micro-batch or counts out of range: "
+              + step
+              + ", "
+              + microBatch
+              + ", "
+              + ciphertexts.size()
+              + ", "
+              + levels.length);
     }
   }
 
@@ -104,12 +122,26 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
   /**
    * The record value of fresh ciphertexts in seeded form (about half the bytes).
    *
-   * @throws IllegalArgumentException if a seed is not of the codec's generator ({@link WireCodec#seedPrng})
+   * @throws IllegalArgumentException if a seed is not of the codec's generator ({@link
+   *     WireCodec#seedPrng})
    */
-  public static byte[] seeded(Kind kind, String jobId, long step, int microBatch, Phase phase,
-      List<SeededCiphertext> fresh, WireCodec codec) {
-    CipherMessage head = new CipherMessage(kind, jobId, step, microBatch, phase, null,
-        fresh.stream().map(SeededCiphertext::ciphertext).toList());
+  public static byte[] seeded(
+      Kind kind,
+      String jobId,
+      long step,
+      int microBatch,
+      Phase phase,
+      List<SeededCiphertext> fresh,
+      WireCodec codec) {
+    CipherMessage head =
+        new CipherMessage(
+            kind,
+            jobId,
+            step,
+            microBatch,
+            phase,
+            null,
+            fresh.stream().map(SeededCiphertext::ciphertext).toList());
     List<byte[]> payload = new ArrayList<>();
     for (SeededCiphertext c : fresh) {
       payload.add(codec.write(c));
@@ -149,8 +181,8 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
    */
   public static CipherMessage parse(byte[] value, WireCodec codec, int maxBytes) {
     if (value == null || value.length > maxBytes) {
-      throw new MalformedRecordException("record is " + (value == null ? "empty" : value.length + " bytes, above "
-          + maxBytes));
+      throw new MalformedRecordException(
+          "record is " + (value == null ? "empty" : value.length + " bytes, above " + maxBytes));
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
       if (in.readInt() != MAGIC) {
@@ -182,8 +214,14 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
       for (int i = 0; i < count; i++) {
         int len = in.readInt();
         if (len < 0 || len > in.available()) {
-          throw new MalformedRecordException("record is truncated: ciphertext " + i + " claims " + len + " bytes, "
-              + in.available() + " remain");
+          throw new MalformedRecordException(
+              "record is truncated: ciphertext "
+                  + i
+                  + " claims "
+                  + len
+                  + " bytes, "
+                  + in.available()
+                  + " remain");
         }
         byte[] ct = in.readNBytes(len);
         try {
@@ -195,7 +233,8 @@ public record CipherMessage(Kind kind, String jobId, long step, int microBatch, 
       if (in.available() != 0) {
         throw new MalformedRecordException(in.available() + " trailing bytes");
       }
-      return new CipherMessage(Kind.values()[k], job, step, mb, p < 0 ? null : Phase.values()[p], levels, cts);
+      return new CipherMessage(
+          Kind.values()[k], job, step, mb, p < 0 ? null : Phase.values()[p], levels, cts);
     } catch (IOException e) {
       throw new MalformedRecordException("record is truncated");
     } catch (MalformedRecordException e) {

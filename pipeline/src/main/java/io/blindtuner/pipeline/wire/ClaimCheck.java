@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The value of a record that points at a blob: the job announcement (the job spec and its bundle of keys and
- * initial weights), a checkpoint (the version its weights are ready for) and a model. Small, so the topics that
- * carry it stay small; the blob's digest is checked when it is read.
+ * The value of a record that points at a blob: the job announcement (the job spec and its bundle of
+ * keys and initial weights), a checkpoint (the version its weights are ready for) and a model.
+ * Small, so the topics that carry it stay small; the blob's digest is checked when it is read.
  *
  * @param head what the blob belongs to: a {@link JobSpec}'s bytes for an announcement, else empty
  * @param version the weight version (checkpoints and models), else 0
@@ -23,8 +23,13 @@ public record ClaimCheck(byte[] head, long version, BlobRef blob) {
     head = head == null ? new byte[0] : head.clone();
     Objects.requireNonNull(blob, "blob");
     if (version < 0 || head.length > JobSpec.MAX_BYTES) {
-      throw new IllegalArgumentException("version must be >= 0 and the head at most " + JobSpec.MAX_BYTES
-          + " bytes, got " + version + ", " + head.length);
+      throw new IllegalArgumentException(
+          "version must be >= 0 and the head at most "
+              + JobSpec.MAX_BYTES
+              + " bytes, got "
+              + version
+              + ", "
+              + head.length);
     }
   }
 
@@ -45,8 +50,14 @@ public record ClaimCheck(byte[] head, long version, BlobRef blob) {
 
   public byte[] toBytes() {
     byte[] ref = blob.toBytes();
-    return ByteBuffer.allocate(4 + 4 + head.length + 8 + 4 + ref.length).putInt(MAGIC).putInt(head.length)
-        .put(head).putLong(version).putInt(ref.length).put(ref).array();
+    return ByteBuffer.allocate(4 + 4 + head.length + 8 + 4 + ref.length)
+        .putInt(MAGIC)
+        .putInt(head.length)
+        .put(head)
+        .putLong(version)
+        .putInt(ref.length)
+        .put(ref)
+        .array();
   }
 
   /**
@@ -54,7 +65,8 @@ public record ClaimCheck(byte[] head, long version, BlobRef blob) {
    */
   public static ClaimCheck parse(byte[] value) {
     if (value == null || value.length > 2 * JobSpec.MAX_BYTES + 64) {
-      throw new MalformedRecordException("claim check of " + (value == null ? 0 : value.length) + " bytes");
+      throw new MalformedRecordException(
+          "claim check of " + (value == null ? 0 : value.length) + " bytes");
     }
     try {
       ByteBuffer b = ByteBuffer.wrap(value);
@@ -63,14 +75,16 @@ public record ClaimCheck(byte[] head, long version, BlobRef blob) {
       }
       int n = b.getInt();
       if (n < 0 || n > b.remaining()) {
-        throw new MalformedRecordException("claim check head of " + n + " bytes, " + b.remaining() + " remain");
+        throw new MalformedRecordException(
+            "claim check head of " + n + " bytes, " + b.remaining() + " remain");
       }
       byte[] head = new byte[n];
       b.get(head);
       long version = b.getLong();
       int r = b.getInt();
       if (r < 0 || r != b.remaining()) {
-        throw new MalformedRecordException("claim check reference of " + r + " bytes, " + b.remaining() + " remain");
+        throw new MalformedRecordException(
+            "claim check reference of " + r + " bytes, " + b.remaining() + " remain");
       }
       byte[] ref = Arrays.copyOfRange(value, b.position(), value.length);
       return new ClaimCheck(head, version, BlobRef.fromBytes(ref));

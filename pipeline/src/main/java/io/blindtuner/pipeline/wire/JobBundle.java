@@ -14,8 +14,9 @@ import java.util.Objects;
 
 /**
  * What the hospital hands the cloud for a job, once, as a claim-checked blob: the evaluation keys
- * (relinearization and Galois keys, seeded, in the job's {@link WireCodec} format) and the initial encrypted weights (a {@link CipherMessage} of kind
- * WEIGHTS). Each stage then gets only its share of the Galois keys, restricted by the plan both sides derive.
+ * (relinearization and Galois keys, seeded, in the job's {@link WireCodec} format) and the initial
+ * encrypted weights (a {@link CipherMessage} of kind WEIGHTS). Each stage then gets only its share
+ * of the Galois keys, restricted by the plan both sides derive.
  *
  * @param relinKeys the relinearization keys' bytes
  * @param galoisKeys the Galois keys' bytes, for every step of the plan
@@ -32,7 +33,8 @@ public record JobBundle(byte[] relinKeys, byte[] galoisKeys, byte[] weights) {
 
   /** The blob's bytes. */
   public byte[] toBytes() {
-    ByteArrayOutputStream b = new ByteArrayOutputStream(relinKeys.length + galoisKeys.length + weights.length + 16);
+    ByteArrayOutputStream b =
+        new ByteArrayOutputStream(relinKeys.length + galoisKeys.length + weights.length + 16);
     try (DataOutputStream o = new DataOutputStream(b)) {
       o.writeInt(MAGIC);
       for (byte[] part : new byte[][] {relinKeys, galoisKeys, weights}) {
@@ -60,8 +62,14 @@ public record JobBundle(byte[] relinKeys, byte[] galoisKeys, byte[] weights) {
       for (int i = 0; i < 3; i++) {
         int len = in.readInt();
         if (len < 0 || len > in.available()) {
-          throw new MalformedRecordException("job bundle: " + names[i] + " claim " + len + " bytes, "
-              + in.available() + " remain");
+          throw new MalformedRecordException(
+              "job bundle: "
+                  + names[i]
+                  + " claim "
+                  + len
+                  + " bytes, "
+                  + in.available()
+                  + " remain");
         }
         parts[i] = in.readNBytes(len);
       }

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
-/** What the CLI tests share: running the real command line in-process, and the shared MedMNIST folder. */
+/**
+ * What the CLI tests share: running the real command line in-process, and the shared MedMNIST
+ * folder.
+ */
 public final class CliFixture {
   private CliFixture() {}
 
@@ -25,8 +28,9 @@ public final class CliFixture {
   }
 
   /**
-   * The shared MedMNIST folder: {@code shared/data} beside the project root or beside any folder above it (a git
-   * worktree nests deeper than the main checkout), found walking up from the module directory.
+   * The shared MedMNIST folder: {@code shared/data} beside the project root or beside any folder
+   * above it (a git worktree nests deeper than the main checkout), found walking up from the module
+   * directory.
    */
   public static Path data() {
     Path cwd = Path.of("").toAbsolutePath();
@@ -36,8 +40,11 @@ public final class CliFixture {
         return candidate;
       }
     }
-    throw new IllegalStateException("shared MedMNIST data missing: expected ../shared/data from the project root"
-        + " (looked above " + cwd + ")");
+    throw new IllegalStateException(
+        "shared MedMNIST data missing: expected ../shared/data from the project root"
+            + " (looked above "
+            + cwd
+            + ")");
   }
 
   /** How many pixels of the image have exactly the colour rgb. */

@@ -26,8 +26,19 @@ class FeaturizeCommandTest {
   void patchFeaturizerOnBreastMnistWritesEverySplit() throws IOException {
     Path out = dir.resolve("breast.tokens");
     Path report = dir.resolve("r.json");
-    Run r = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--featurizer", "patch",
-        "--out", out.toString(), "--report", report.toString());
+    Run r =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--featurizer",
+            "patch",
+            "--out",
+            out.toString(),
+            "--report",
+            report.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("patch featurizer (weight-free)").contains("T=16 d=51");
     TokenFile tf = TokenFile.read(out);
@@ -39,28 +50,49 @@ class FeaturizeCommandTest {
     assertThat(tf.split("test").n()).isEqualTo(156);
     // the file holds exactly what the featurizer computes
     MedMnistDataset ds = MedMnistDataset.load(data().resolve("breastmnist.npz"), "breastmnist");
-    FeatureSet test = PatchFeaturizer.fit(ds.train(), 4).featurize(ds.test(), k -> { });
+    FeatureSet test = PatchFeaturizer.fit(ds.train(), 4).featurize(ds.test(), k -> {});
     assertThat(tf.split("test").values()).isEqualTo(test.values());
     assertThat(tf.split("test").labels()).isEqualTo(ds.test().labels());
     String json = Files.readString(report);
-    assertThat(json).contains("\"featurizer\": \"patch featurizer (weight-free)\"").contains("\"tokens\": 16")
+    assertThat(json)
+        .contains("\"featurizer\": \"patch featurizer (weight-free)\"")
+        .contains("\"tokens\": 16")
         .contains("\"train\": 546");
   }
 
   @Test
   void theKMeansFeaturizerWritesWhatTrainFitsOnTheSameImages() throws IOException {
     Path out = dir.resolve("breast-kmeans.tokens");
-    Run r = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--limit", "64", "--out",
-        out.toString());
+    Run r =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--limit",
+            "64",
+            "--out",
+            out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     TokenFile tf = TokenFile.read(out);
     assertThat(tf.featurizer()).contains("k-means");
     MedMnistDataset ds = MedMnistDataset.load(data().resolve("breastmnist.npz"), "breastmnist");
-    FeatureSet test = FeaturizerKind.kmeans.fit(ds.train().head(64)).featurize(ds.test().head(64), k -> { });
+    FeatureSet test =
+        FeaturizerKind.kmeans.fit(ds.train().head(64)).featurize(ds.test().head(64), k -> {});
     assertThat(tf.tokens()).isEqualTo(test.tokens());
     assertThat(tf.split("test").values()).isEqualTo(test.values());
-    Run grid = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--grid", "2", "--out",
-        dir.resolve("g").toString());
+    Run grid =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--grid",
+            "2",
+            "--out",
+            dir.resolve("g").toString());
     assertThat(grid.code()).isEqualTo(1);
     assertThat(grid.err()).contains("--grid applies to --featurizer patch");
   }
@@ -71,9 +103,25 @@ class FeaturizeCommandTest {
     Path w = dir.resolve("w.safetensors");
     RandomVitWeights.write(w, c, 4, true, DType.F32);
     Path out = dir.resolve("retina.tokens");
-    Run r = run("featurize", "--dataset", "retinamnist", "--data", data().resolve("retinamnist.npz").toString(),
-        "--weights", w.toString(), "--grid", "2", "--pca", "8", "--limit", "20", "--threads", "2",
-        "--out", out.toString());
+    Run r =
+        run(
+            "featurize",
+            "--dataset",
+            "retinamnist",
+            "--data",
+            data().resolve("retinamnist.npz").toString(),
+            "--weights",
+            w.toString(),
+            "--grid",
+            "2",
+            "--pca",
+            "8",
+            "--limit",
+            "20",
+            "--threads",
+            "2",
+            "--out",
+            out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     TokenFile tf = TokenFile.read(out);
     assertThat(tf.tokens()).isEqualTo(2 + 4);
@@ -90,15 +138,33 @@ class FeaturizeCommandTest {
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("not an official MedMNIST data set").contains("breastmnist");
 
-    Run missing = run("featurize", "--dataset", "breastmnist", "--data", dir.resolve("none.npz").toString(),
-        "--out", dir.resolve("x").toString());
+    Run missing =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            dir.resolve("none.npz").toString(),
+            "--out",
+            dir.resolve("x").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("no such data file");
 
     Path bad = dir.resolve("bad.safetensors");
     Files.write(bad, new byte[] {1, 2, 3});
-    Run weights = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--weights",
-        bad.toString(), "--limit", "2", "--out", dir.resolve("x").toString());
+    Run weights =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--weights",
+            bad.toString(),
+            "--limit",
+            "2",
+            "--out",
+            dir.resolve("x").toString());
     assertThat(weights.code()).isEqualTo(1);
     assertThat(weights.err()).contains("bad.safetensors").contains("too short");
 
@@ -106,19 +172,34 @@ class FeaturizeCommandTest {
     byte[] b = Files.readAllBytes(data().resolve("breastmnist.npz"));
     b[b.length - 100] ^= 1;
     Files.write(copy, b);
-    Run checksum = run("featurize", "--dataset", "breastmnist", "--data", copy.toString(), "--out",
-        dir.resolve("x").toString());
+    Run checksum =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            copy.toString(),
+            "--out",
+            dir.resolve("x").toString());
     assertThat(checksum.code()).isEqualTo(1);
     assertThat(checksum.err()).contains("MD5");
   }
 
   @Test
   void progressBarShowsCountRateAndEta() {
-    ProgressBar bar = new ProgressBar("x", 200, "img", new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
-        false);
+    ProgressBar bar =
+        new ProgressBar(
+            "x",
+            200,
+            "img",
+            new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+            false);
     bar.step(50);
     String line = bar.line(50, System.nanoTime());
-    assertThat(line).startsWith("x [#######.......................] 50/200 img").contains("img/s").contains("ETA");
+    assertThat(line)
+        .startsWith("x [#######.......................] 50/200 img")
+        .contains("img/s")
+        .contains("ETA");
     assertThat(ProgressBar.format(3725)).isEqualTo("1:02:05");
     assertThat(JsonReport.toJson(java.util.Map.of("a", java.util.List.of(1, 2.5, Double.NaN))))
         .isEqualTo("{\n  \"a\": [1, 2.5, null]\n}");

@@ -35,36 +35,78 @@ class SealCommandTest {
     while (!Files.isDirectory(root.resolve("tools/node-seal/interop"))) {
       root = root.getParent();
     }
-    String out = run(List.of("bash", root.resolve("tools/node-seal/install.sh").toString())).strip();
+    String out =
+        run(List.of("bash", root.resolve("tools/node-seal/install.sh").toString())).strip();
     node = out.substring(out.lastIndexOf('\n') + 1);
     interop = root.resolve("tools/node-seal/interop");
-    run(List.of(node, interop.resolve("make-fixtures.mjs").toString(), dir.toString(), "tiny",
-        "64", "30,20,30", "20", "0,1,3"));
+    run(
+        List.of(
+            node,
+            interop.resolve("make-fixtures.mjs").toString(),
+            dir.toString(),
+            "tiny",
+            "64",
+            "30,20,30",
+            "20",
+            "0,1,3"));
     fx = dir.resolve("tiny");
-    run(List.of(node, interop.resolve("make-fixtures.mjs").toString(), dir.toString(), "n8192",
-        "8192", "60,40,40,60", "40", "0,1"));
+    run(
+        List.of(
+            node,
+            interop.resolve("make-fixtures.mjs").toString(),
+            dir.toString(),
+            "n8192",
+            "8192",
+            "60,40,40,60",
+            "40",
+            "0,1"));
     big = dir.resolve("n8192");
   }
 
   @Test
   void inspectNamesNodeSealObjects() {
-    Result ct = cli("seal", "inspect", fx.resolve("ct_a_seeded_zlib.bin").toString(), "--params", fx.resolve("params.bin").toString());
+    Result ct =
+        cli(
+            "seal",
+            "inspect",
+            fx.resolve("ct_a_seeded_zlib.bin").toString(),
+            "--params",
+            fx.resolve("params.bin").toString());
     assertThat(ct.code).isZero();
-    assertThat(ct.out).contains("kind          Ciphertext").contains("compression zlib").contains("data level 1")
-        .contains("size          2 polynomials").contains("scale         2^20.0000").contains("seeded        yes (blake2xb)")
+    assertThat(ct.out)
+        .contains("kind          Ciphertext")
+        .contains("compression zlib")
+        .contains("data level 1")
+        .contains("size          2 polynomials")
+        .contains("scale         2^20.0000")
+        .contains("seeded        yes (blake2xb)")
         .contains("validated     yes");
     Result gk = cli("seal", "inspect", fx.resolve("galois_seeded_zstd.bin").toString());
     assertThat(gk.code).isZero();
-    assertThat(gk.out).contains("kind          GaloisKeys").contains("compression zstd").contains("galois elts   [3, 27, 127] = step 1, step 3, conjugation");
+    assertThat(gk.out)
+        .contains("kind          GaloisKeys")
+        .contains("compression zstd")
+        .contains("galois elts   [3, 27, 127] = step 1, step 3, conjugation");
     Result p = cli("seal", "inspect", fx.resolve("params.bin").toString());
-    assertThat(p.out).contains("kind          EncryptionParameters").contains("N             64 (32 slots)");
-    Result sk = cli("seal", "inspect", fx.resolve("secret.bin").toString(), "--params", fx.resolve("params.bin").toString());
+    assertThat(p.out)
+        .contains("kind          EncryptionParameters")
+        .contains("N             64 (32 slots)");
+    Result sk =
+        cli(
+            "seal",
+            "inspect",
+            fx.resolve("secret.bin").toString(),
+            "--params",
+            fx.resolve("params.bin").toString());
     assertThat(sk.out).contains("kind          SecretKey").contains("key level");
   }
 
   @Test
   void inspectRejectsGarbageWithAReason() throws IOException {
-    Path bad = Files.write(dir.resolve("bad.bin"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
+    Path bad =
+        Files.write(
+            dir.resolve("bad.bin"),
+            new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
     Result r = cli("seal", "inspect", bad.toString());
     assertThat(r.code).isEqualTo(1);
     assertThat(r.err).contains("bad SEAL magic 0x0201");
@@ -78,7 +120,8 @@ class SealCommandTest {
     }
     Result r = cli("seal", "inspect", huge.toString());
     assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("SEAL file " + huge + " has 1073741825 bytes, more than the 1073741824");
+    assertThat(r.err)
+        .contains("SEAL file " + huge + " has 1073741825 bytes, more than the 1073741824");
   }
 
   /**
@@ -87,7 +130,8 @@ class SealCommandTest {
    * below 2^-21 per slot): 2^-16.
    */
   @Test
-  void evalRunsEveryOperationOnNodeSealFilesAndSealDecryptsTheResults() throws IOException, InterruptedException {
+  void evalRunsEveryOperationOnNodeSealFilesAndSealDecryptsTheResults()
+      throws IOException, InterruptedException {
     double[] a = doubles(big.resolve("a.f64"));
     double[] b = doubles(big.resolve("b.f64"));
     int slots = a.length;
@@ -100,40 +144,64 @@ class SealCommandTest {
     Map<String, double[]> expect = new LinkedHashMap<>();
     runs.put("add", new String[] {"--op", "add", "--in", ctA, "--in", ctB});
     expect.put("add", map(a, i -> a[i] + b[i]));
-    runs.put("sub", new String[] {"--op", "sub", "--in", ctA, "--in", ctB, "--compression", "zlib"});
+    runs.put(
+        "sub", new String[] {"--op", "sub", "--in", ctA, "--in", ctB, "--compression", "zlib"});
     expect.put("sub", map(a, i -> a[i] - b[i]));
     runs.put("add_scalar", new String[] {"--op", "add", "--in", ctA, "--scalar", "0.25"});
     expect.put("add_scalar", map(a, i -> a[i] + 0.25));
-    runs.put("multiply", new String[] {"--op", "multiply", "--in", ctA, "--in", ctB, "--relin-keys", rk, "--compression", "none"});
+    runs.put(
+        "multiply",
+        new String[] {
+          "--op", "multiply", "--in", ctA, "--in", ctB, "--relin-keys", rk, "--compression", "none"
+        });
     expect.put("multiply", map(a, i -> a[i] * b[i]));
     runs.put("multiply_scalar", new String[] {"--op", "multiply", "--in", ctA, "--scalar", "-1.5"});
     expect.put("multiply_scalar", map(a, i -> -1.5 * a[i]));
-    runs.put("multiply_plain", new String[] {"--op", "multiply_plain", "--in", ctA, "--in", big.resolve("pt_b.bin").toString()});
+    runs.put(
+        "multiply_plain",
+        new String[] {
+          "--op", "multiply_plain", "--in", ctA, "--in", big.resolve("pt_b.bin").toString()
+        });
     expect.put("multiply_plain", map(a, i -> a[i] * b[i]));
-    runs.put("rotate", new String[] {"--op", "rotate", "--in", ctA, "--galois-keys", gk, "--step", "1"});
+    runs.put(
+        "rotate", new String[] {"--op", "rotate", "--in", ctA, "--galois-keys", gk, "--step", "1"});
     expect.put("rotate", map(a, i -> a[(i + 1) % slots]));
     runs.put("conjugate", new String[] {"--op", "conjugate", "--in", ctA, "--galois-keys", gk});
     expect.put("conjugate", a);
-    runs.put("rescale", new String[] {"--op", "rescale", "--in", big.resolve("ct_ab_unrescaled.bin").toString()});
+    runs.put(
+        "rescale",
+        new String[] {"--op", "rescale", "--in", big.resolve("ct_ab_unrescaled.bin").toString()});
     expect.put("rescale", map(a, i -> a[i] * b[i]));
     StringBuilder tasks = new StringBuilder("{\"tasks\":[");
     for (var r : runs.entrySet()) {
       Path out = dir.resolve("out_" + r.getKey() + ".bin");
       String[] args = new String[r.getValue().length + 7];
-      System.arraycopy(new String[] {"seal", "eval", "--params", p, "--out", out.toString()}, 0, args, 0, 6);
+      System.arraycopy(
+          new String[] {"seal", "eval", "--params", p, "--out", out.toString()}, 0, args, 0, 6);
       System.arraycopy(r.getValue(), 0, args, 6, r.getValue().length);
       args[args.length - 1] = "--report=" + dir.resolve("report_" + r.getKey() + ".json");
       Result res = cli(args);
       assertThat(res.code).as(r.getKey() + ": " + res.err).isZero();
       assertThat(res.out).contains("wrote " + out);
-      assertThat(Files.readString(dir.resolve("report_" + r.getKey() + ".json"))).contains("\"op\"");
-      tasks.append("{\"name\":\"").append(r.getKey()).append("\",\"type\":\"decrypt\",\"params\":\"").append(p)
-          .append("\",\"secret\":\"").append(big.resolve("secret.bin")).append("\",\"ciphertext\":\"").append(out)
-          .append("\",\"expect\":").append(Arrays.toString(expect.get(r.getKey()))).append("},");
+      assertThat(Files.readString(dir.resolve("report_" + r.getKey() + ".json")))
+          .contains("\"op\"");
+      tasks
+          .append("{\"name\":\"")
+          .append(r.getKey())
+          .append("\",\"type\":\"decrypt\",\"params\":\"")
+          .append(p)
+          .append("\",\"secret\":\"")
+          .append(big.resolve("secret.bin"))
+          .append("\",\"ciphertext\":\"")
+          .append(out)
+          .append("\",\"expect\":")
+          .append(Arrays.toString(expect.get(r.getKey())))
+          .append("},");
     }
     tasks.setLength(tasks.length() - 1);
     Path tasksFile = Files.writeString(dir.resolve("tasks.json"), tasks.append("]}").toString());
-    String checked = run(List.of(node, interop.resolve("check.mjs").toString(), tasksFile.toString()));
+    String checked =
+        run(List.of(node, interop.resolve("check.mjs").toString(), tasksFile.toString()));
     assertThat(checked).doesNotContain("ERROR");
     int results = 0;
     for (String line : checked.split("\n")) {
@@ -149,16 +217,50 @@ class SealCommandTest {
   @Test
   void evalNamesWhatIsMissingOrWrong() {
     String p = big.resolve("params.bin").toString();
-    Result noKeys = cli("seal", "eval", "--params", p, "--op", "rotate", "--step", "1", "--in", big.resolve("ct_a.bin").toString(),
-        "--out", dir.resolve("x.bin").toString());
+    Result noKeys =
+        cli(
+            "seal",
+            "eval",
+            "--params",
+            p,
+            "--op",
+            "rotate",
+            "--step",
+            "1",
+            "--in",
+            big.resolve("ct_a.bin").toString(),
+            "--out",
+            dir.resolve("x.bin").toString());
     assertThat(noKeys.code).isEqualTo(1);
     assertThat(noKeys.err).contains("rotate needs --galois-keys");
-    Result wrongParams = cli("seal", "eval", "--params", fx.resolve("params.bin").toString(), "--allow-insecure", "--op", "rescale",
-        "--in", big.resolve("ct_a.bin").toString(), "--out", dir.resolve("x.bin").toString());
+    Result wrongParams =
+        cli(
+            "seal",
+            "eval",
+            "--params",
+            fx.resolve("params.bin").toString(),
+            "--allow-insecure",
+            "--op",
+            "rescale",
+            "--in",
+            big.resolve("ct_a.bin").toString(),
+            "--out",
+            dir.resolve("x.bin").toString());
     assertThat(wrongParams.code).isEqualTo(1);
-    assertThat(wrongParams.err).contains("belongs to no level of these encryption parameters (N=64");
-    Result insecure = cli("seal", "eval", "--params", fx.resolve("params.bin").toString(), "--op", "rescale",
-        "--in", fx.resolve("ct_a.bin").toString(), "--out", dir.resolve("x.bin").toString());
+    assertThat(wrongParams.err)
+        .contains("belongs to no level of these encryption parameters (N=64");
+    Result insecure =
+        cli(
+            "seal",
+            "eval",
+            "--params",
+            fx.resolve("params.bin").toString(),
+            "--op",
+            "rescale",
+            "--in",
+            fx.resolve("ct_a.bin").toString(),
+            "--out",
+            dir.resolve("x.bin").toString());
     assertThat(insecure.code).isEqualTo(1);
     assertThat(insecure.err).contains("128-bit");
   }

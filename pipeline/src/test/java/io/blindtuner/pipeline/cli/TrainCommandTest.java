@@ -26,24 +26,42 @@ class TrainCommandTest {
   }
 
   /**
-   * A CI-sized slice that must beat chance: 512 PneumoniaMNIST training images, 3 epochs, scored on the whole test
-   * split. Under random scores the AUC is about normal around 0.5 with deviation sqrt((n0 + n1 + 1) / (12 n0 n1))
-   * (Hanley and McNeil; 0.024 for the 234 + 390 test images): both heads must beat 0.5 by five such deviations
-   * (measured 0.83 with the default k-means featurizer, 0.73 with the patch one).
+   * A CI-sized slice that must beat chance: 512 PneumoniaMNIST training images, 3 epochs, scored on
+   * the whole test split. Under random scores the AUC is about normal around 0.5 with deviation
+   * sqrt((n0 + n1 + 1) / (12 n0 n1)) (Hanley and McNeil; 0.024 for the 234 + 390 test images): both
+   * heads must beat 0.5 by five such deviations (measured 0.83 with the default k-means featurizer,
+   * 0.73 with the patch one).
    */
   @Test
   void theTwinAndTheFloatReferenceBeatChanceOnASlice() throws IOException {
     Path report = dir.resolve("r.json");
-    Run r = run("train", "--dataset", "pneumoniamnist", "--data", data().toString(),
-        "--limit-train", "512", "--epochs", "3", "--report", report.toString());
+    Run r =
+        run(
+            "train",
+            "--dataset",
+            "pneumoniamnist",
+            "--data",
+            data().toString(),
+            "--limit-train",
+            "512",
+            "--epochs",
+            "3",
+            "--report",
+            report.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("float reference").contains("plaintext twin").contains("PCA 64 -> 16");
+    assertThat(r.out())
+        .contains("float reference")
+        .contains("plaintext twin")
+        .contains("PCA 64 -> 16");
     String json = Files.readString(report);
     assertThat(number(json, "steps")).isEqualTo(3 * 512 / 32);
     // the defaults chosen on val: the range penalty and the class-balanced order
     assertThat(number(json, "range_penalty")).isEqualTo(0.1);
     assertThat(json).contains("\"class_balanced\": true");
-    int[] labels = MedMnistDataset.load(data().resolve("pneumoniamnist.npz"), "pneumoniamnist").test().labels();
+    int[] labels =
+        MedMnistDataset.load(data().resolve("pneumoniamnist.npz"), "pneumoniamnist")
+            .test()
+            .labels();
     long n1 = Arrays.stream(labels).filter(l -> l == 1).count();
     long n0 = labels.length - n1;
     assertThat(number(json, "test_images")).isEqualTo(labels.length);
@@ -53,30 +71,48 @@ class TrainCommandTest {
   }
 
   /**
-   * Two encrypted steps at the real 128-bit parameter set (N = 16384) on a slice of BreastMNIST. The encrypted
-   * parameters must equal the twin's to within 2^-12: each stage is within 2^-12 of the twin (EncryptedStagesTest,
-   * measured 2^-25), and two updates with lr 0.1 and momentum 0.9 scale a gradient error by at most 2 * 0.1 * 1.9.
+   * Two encrypted steps at the real 128-bit parameter set (N = 16384) on a slice of BreastMNIST.
+   * The encrypted parameters must equal the twin's to within 2^-12: each stage is within 2^-12 of
+   * the twin (EncryptedStagesTest, measured 2^-25), and two updates with lr 0.1 and momentum 0.9
+   * scale a gradient error by at most 2 * 0.1 * 1.9.
    */
   @Test
   void encryptedRunOnASliceTracksTheTwin() throws IOException {
     Path report = dir.resolve("enc.json");
-    Run r = run("train", "--dataset", "breastmnist", "--data", data().toString(),
-        "--limit-train", "64", "--epochs", "1", "--encrypted", "--report", report.toString());
+    Run r =
+        run(
+            "train",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--limit-train",
+            "64",
+            "--epochs",
+            "1",
+            "--encrypted",
+            "--report",
+            report.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("encrypted (CKKS)").contains("N=16384");
     String json = Files.readString(report);
-    // the training default: hybrid key switching, the special primes counted in the 128-bit bound below
-    assertThat(json).contains("\"key_switching\": \"hybrid[digits=q0..q1,q2..q3,q4..q5,q6..q7, special primes=2]\"");
+    // the training default: hybrid key switching, the special primes counted in the 128-bit bound
+    // below
+    assertThat(json)
+        .contains(
+            "\"key_switching\": \"hybrid[digits=q0..q1,q2..q3,q4..q5,q6..q7, special primes=2]\"");
     assertThat(number(json, "steps")).isEqualTo(2);
     assertThat(number(json, "poly_modulus_degree")).isEqualTo(16384);
-    // 128-bit security is the HE standard's bound on the modulus for the ring, not the constant the report writes
-    assertThat(number(json, "total_modulus_bits")).isLessThanOrEqualTo(CkksParameters.maxSecureBits(16384));
+    // 128-bit security is the HE standard's bound on the modulus for the ring, not the constant the
+    // report writes
+    assertThat(number(json, "total_modulus_bits"))
+        .isLessThanOrEqualTo(CkksParameters.maxSecureBits(16384));
     assertThat(number(json, "security_bits")).isEqualTo(128);
     // plus the flooding of the released parameters (IND-CPA-D), kept within 6 deviations
     assertThat(number(json, "encrypted_vs_twin_max_parameter_diff"))
         .isLessThan(0x1p-12 + 6 * number(json, "release_flooding_sigma"));
-    assertThat(Math.abs(number(json, "encrypted_accuracy") - number(json, "twin_accuracy"))).isLessThanOrEqualTo(
-        1.0 / 156);
+    assertThat(Math.abs(number(json, "encrypted_accuracy") - number(json, "twin_accuracy")))
+        .isLessThanOrEqualTo(1.0 / 156);
     assertThat(number(json, "refreshes_per_step")).isBetween(4.0, 5.0);
     assertThat(number(json, "rotations_per_step")).isPositive();
     assertThat(number(json, "bytes_to_cloud")).isPositive();
@@ -86,13 +122,34 @@ class TrainCommandTest {
   @Test
   void trainsOnATokenFileFromFeaturize() throws IOException {
     Path tokens = dir.resolve("breast.tokens");
-    Run f = run("featurize", "--dataset", "breastmnist", "--data", data().toString(), "--pca",
-        "16", "--out", tokens.toString());
+    Run f =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--pca",
+            "16",
+            "--out",
+            tokens.toString());
     assertThat(f.code()).as(f.err()).isZero();
-    Run r = run("train", "--dataset", "breastmnist", "--tokens", tokens.toString(), "--limit-train", "96",
-        "--epochs", "1");
+    Run r =
+        run(
+            "train",
+            "--dataset",
+            "breastmnist",
+            "--tokens",
+            tokens.toString(),
+            "--limit-train",
+            "96",
+            "--epochs",
+            "1");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("train 96 / test 156").contains("(none)").contains("plaintext twin");
+    assertThat(r.out())
+        .contains("train 96 / test 156")
+        .contains("(none)")
+        .contains("plaintext twin");
     Run wrong = run("train", "--dataset", "pneumoniamnist", "--tokens", tokens.toString());
     assertThat(wrong.code()).isEqualTo(1);
     assertThat(wrong.err()).contains("holds breastmnist, not pneumoniamnist");
@@ -100,10 +157,23 @@ class TrainCommandTest {
 
   @Test
   void rejectsABatchThatDoesNotMatchThePacking() {
-    Run r = run("train", "--dataset", "breastmnist", "--data", data().toString(),
-        "--limit-train", "64", "--epochs", "1", "--batch", "16", "--encrypted");
+    Run r =
+        run(
+            "train",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--limit-train",
+            "64",
+            "--epochs",
+            "1",
+            "--batch",
+            "16",
+            "--encrypted");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("batch size 16 must be a multiple of the 32 images one ciphertext packs");
+    assertThat(r.err())
+        .contains("batch size 16 must be a multiple of the 32 images one ciphertext packs");
   }
 
   @Test

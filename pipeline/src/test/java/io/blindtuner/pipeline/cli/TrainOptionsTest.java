@@ -14,15 +14,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every bad option of {@code train} is refused before any training or key generation, with one line naming the
- * option (and the file); nothing is printed on stdout, since the setup header comes only after preparation.
+ * Every bad option of {@code train} is refused before any training or key generation, with one line
+ * naming the option (and the file); nothing is printed on stdout, since the setup header comes only
+ * after preparation.
  */
 class TrainOptionsTest {
   @TempDir Path dir;
 
   private static Run train(String... extra) {
-    List<String> args = new ArrayList<>(List.of("train", "--dataset", "breastmnist", "--data", data().toString(),
-        "--limit-train", "64", "--epochs", "1"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--dataset",
+                "breastmnist",
+                "--data",
+                data().toString(),
+                "--limit-train",
+                "64",
+                "--epochs",
+                "1"));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
@@ -50,42 +61,74 @@ class TrainOptionsTest {
     refused(train("--final-lr", "1.5"), "--final-lr must be in [0.0, 1.0]");
     refused(train("--range-penalty", "-0.5"), "--range-penalty must be in [0.0, 10.0]");
     refused(train("--clip", "NaN"), "--clip must be a positive number");
-    refused(train("--key-switching", "hybrid"), "--key-switching must be 'seal' or DIGITS:BITS,BITS... (e.g. 4:49,49),"
-        + " got hybrid");
+    refused(
+        train("--key-switching", "hybrid"),
+        "--key-switching must be 'seal' or DIGITS:BITS,BITS... (e.g. 4:49,49)," + " got hybrid");
   }
 
   @Test
   void sizesThatOnlyTheDataCanConfirmAreRefusedBeforeTraining() {
     refused(train("--dim", "128"), "--dim 128 is more than the 64 values the tokens have");
-    refused(train("--featurizer", "patch", "--dim", "64"), "--dim 64 is more than the 51 values the tokens have");
+    refused(
+        train("--featurizer", "patch", "--dim", "64"),
+        "--dim 64 is more than the 51 values the tokens have");
     refused(train("--batch", "128"), "--batch 128 is more than the 64 training images");
-    refused(train("--batch", "16", "--encrypted"), "--batch 16", "must be a multiple of the 32 images");
-    refused(train("--encrypted", "--key-switching", "4:60,60"), "--key-switching 4:60,60",
+    refused(
+        train("--batch", "16", "--encrypted"), "--batch 16", "must be a multiple of the 32 images");
+    refused(
+        train("--encrypted", "--key-switching", "4:60,60"),
+        "--key-switching 4:60,60",
         "log2(QP) = 460 exceeds the HE-standard 128-bit bound 438");
-    refused(train("--encrypted", "--key-switching", "9:49,49"), "--key-switching 9:49,49", "digits");
-    refused(train("--encrypted", "--coeff-bits", "60,60,60,60,60,60,60,60,60"), "--poly-degree 16384",
-        "--coeff-bits 60,60,60,60,60,60,60,60,60", "128-bit bound");
-    refused(train("--encrypted", "--coeff-bits", "60,40,60"), "--coeff-bits 60,40,60 --key-switching 4:49,49",
+    refused(
+        train("--encrypted", "--key-switching", "9:49,49"), "--key-switching 9:49,49", "digits");
+    refused(
+        train("--encrypted", "--coeff-bits", "60,60,60,60,60,60,60,60,60"),
+        "--poly-degree 16384",
+        "--coeff-bits 60,60,60,60,60,60,60,60,60",
+        "128-bit bound");
+    refused(
+        train("--encrypted", "--coeff-bits", "60,40,60"),
+        "--coeff-bits 60,40,60 --key-switching 4:49,49",
         "key switching needs between 1 and 2 digits (the number of data primes), got 4");
-    refused(train("--encrypted", "--coeff-bits", "60,40,60", "--key-switching", "seal"), "cannot run encrypted",
+    refused(
+        train("--encrypted", "--coeff-bits", "60,40,60", "--key-switching", "seal"),
+        "cannot run encrypted",
         "--coeff-bits 60,40,60 --key-switching seal");
-    refused(train("--class-names", "benign"), "--class-names gives 1 names, the data has 2 classes");
+    refused(
+        train("--class-names", "benign"), "--class-names gives 1 names, the data has 2 classes");
   }
 
   @Test
   void filesAreNamedWithTheOptionAndThePath() throws IOException {
     Path missing = dir.resolve("nope.tokens");
-    refused(run("train", "--dataset", "breastmnist", "--tokens", missing.toString()), "--tokens " + missing,
+    refused(
+        run("train", "--dataset", "breastmnist", "--tokens", missing.toString()),
+        "--tokens " + missing,
         "no such file");
-    refused(run("train", "--dataset", "breastmnist", "--tokens", dir.toString()), "--tokens " + dir,
+    refused(
+        run("train", "--dataset", "breastmnist", "--tokens", dir.toString()),
+        "--tokens " + dir,
         "is a directory");
     refused(train("--report", dir.toString()), "--report " + dir, "is a directory");
     Path file = Files.writeString(dir.resolve("plain"), "x");
-    refused(train("--plot", file.resolve("p.png").toString()), "--plot", file + " is a file, not a folder");
+    refused(
+        train("--plot", file.resolve("p.png").toString()),
+        "--plot",
+        file + " is a file, not a folder");
     Path model = Files.writeString(dir.resolve("m.model"), "x");
     refused(train("--save-model", model.toString()), "--save-model " + model, "already exists");
-    refused(run("train", "--dataset", "breastmnist", "--data", missing.toString()), "no such data file: " + missing);
-    refused(run("train", "--dataset", "breastmnist", "--tokens", file.toString(), "--featurizer", "patch"),
+    refused(
+        run("train", "--dataset", "breastmnist", "--data", missing.toString()),
+        "no such data file: " + missing);
+    refused(
+        run(
+            "train",
+            "--dataset",
+            "breastmnist",
+            "--tokens",
+            file.toString(),
+            "--featurizer",
+            "patch"),
         "--featurizer applies to --data");
   }
 
@@ -94,11 +137,16 @@ class TrainOptionsTest {
     Run unknown = train("--epoch", "3");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err().lines().toList()).hasSize(2);
-    assertThat(unknown.err()).contains("train: Unknown options: '--epoch', '3'")
-        .contains("Try 'blindtuner train --help' for the options.").doesNotContain("Usage");
+    assertThat(unknown.err())
+        .contains("train: Unknown options: '--epoch', '3'")
+        .contains("Try 'blindtuner train --help' for the options.")
+        .doesNotContain("Usage");
     Run unknownFeaturizer = train("--featurizer", "deit");
     assertThat(unknownFeaturizer.code()).isEqualTo(2);
-    assertThat(unknownFeaturizer.err()).contains("--featurizer").contains("deit").contains("patch, kmeans")
+    assertThat(unknownFeaturizer.err())
+        .contains("--featurizer")
+        .contains("deit")
+        .contains("patch, kmeans")
         .doesNotContain("Usage");
     Run notANumber = train("--epochs", "three");
     assertThat(notANumber.code()).isEqualTo(2);

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hospital edge and the cloud trainer meeting only through a real in-process Kafka broker and a blob store,
- * on OverlappedScheduleTest's small INSECURE ring and data (4 steps of 2 micro-batches).
+ * The hospital edge and the cloud trainer meeting only through a real in-process Kafka broker and a
+ * blob store, on OverlappedScheduleTest's small INSECURE ring and data (4 steps of 2
+ * micro-batches).
  */
 class TrainerServiceTest {
   @TempDir static Path dir;
@@ -67,37 +68,61 @@ class TrainerServiceTest {
   }
 
   static EdgeJob edgeJob(String id, List<String> refusals) {
-    return EdgeJob.create(id, OverlappedScheduleTest.HYBRID_SPEC, OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG, OverlappedScheduleTest.DATA,
-        RefreshLedger::inMemory, (rid, why) -> refusals.add(rid + ": " + why), Topic.BATCHES.maxRecordBytes(),
+    return EdgeJob.create(
+        id,
+        OverlappedScheduleTest.HYBRID_SPEC,
+        OverlappedScheduleTest.SHAPE,
+        OverlappedScheduleTest.CONFIG,
+        OverlappedScheduleTest.DATA,
+        RefreshLedger::inMemory,
+        (rid, why) -> refusals.add(rid + ": " + why),
+        Topic.BATCHES.maxRecordBytes(),
         Parallelism.SERIAL);
   }
 
-  static final HeadParameters TWIN = new PlainTrainer(OverlappedScheduleTest.CONFIG).train(
-      OverlappedScheduleTest.SHAPE, HeadFunctions.polynomial(2), OverlappedScheduleTest.DATA, s -> {});
+  static final HeadParameters TWIN =
+      new PlainTrainer(OverlappedScheduleTest.CONFIG)
+          .train(
+              OverlappedScheduleTest.SHAPE,
+              HeadFunctions.polynomial(2),
+              OverlappedScheduleTest.DATA,
+              s -> {});
 
   @Test
-  void aJobTrainsThroughKafkaSurvivesATrainerCrashAndTheHospitalOpensAModelEqualToTheTwin() throws Exception {
+  void aJobTrainsThroughKafkaSurvivesATrainerCrashAndTheHospitalOpensAModelEqualToTheTwin()
+      throws Exception {
     List<String> refusals = new CopyOnWriteArrayList<>();
     try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry());
         EdgeService.Run run = edge.start(edgeJob("kafka-1", refusals))) {
       run.publishBatches().toCompletableFuture().get();
       // a malformed record among the micro-batches goes to the dead letters and the job goes on
       try (KafkaPublisher p = new KafkaPublisher(kafka)) {
-        p.publish(Topic.BATCHES, "kafka-1".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}, List.of())
-            .toCompletableFuture().get();
+        p.publish(
+                Topic.BATCHES,
+                "kafka-1".getBytes(StandardCharsets.UTF_8),
+                new byte[] {1, 2, 3},
+                List.of())
+            .toCompletableFuture()
+            .get();
       }
       // the first trainer dies after its checkpoint of version 2
-      try (TrainerService first = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT,
-        FaultInjector.NONE)) {
-        assertThatThrownBy(() -> first.trainNext(step -> {
-          if (step == 1) {
-            throw new IllegalStateException("injected crash after step 1");
-          }
-        })).hasMessageContaining("injected crash");
+      try (TrainerService first =
+          new TrainerService(
+              CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT, FaultInjector.NONE)) {
+        assertThatThrownBy(
+                () ->
+                    first.trainNext(
+                        step -> {
+                          if (step == 1) {
+                            throw new IllegalStateException("injected crash after step 1");
+                          }
+                        }))
+            .hasMessageContaining("injected crash");
       }
       TrainerService.Report report;
-      try (TrainerService second = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT,
-        FaultInjector.NONE)) {
+      try (TrainerService second =
+          new TrainerService(
+              CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT, FaultInjector.NONE)) {
         report = second.trainNext(step -> {});
       }
       assertThat(report.firstStep()).as("resumed from the checkpoint of version 2").isEqualTo(2);
@@ -115,17 +140,23 @@ class TrainerServiceTest {
     List<String> refusals = new CopyOnWriteArrayList<>();
     try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry());
         EdgeService.Run run = edge.start(edgeJob("kafka-3", refusals));
-        TrainerService trainer = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT,
-        FaultInjector.NONE)) {
+        TrainerService trainer =
+            new TrainerService(
+                CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT, FaultInjector.NONE)) {
       run.publishBatches().toCompletableFuture().get();
       CountDownLatch firstStep = new CountDownLatch(1);
-      CompletableFuture<TrainerService.Report> job = CompletableFuture.supplyAsync(() -> trainer.trainNext(step -> {
-        if (step == 0) {
-          firstStep.countDown();
-        }
-      }));
+      CompletableFuture<TrainerService.Report> job =
+          CompletableFuture.supplyAsync(
+              () ->
+                  trainer.trainNext(
+                      step -> {
+                        if (step == 0) {
+                          firstStep.countDown();
+                        }
+                      }));
       assertThat(firstStep.await(2, TimeUnit.MINUTES)).isTrue();
-      // down for as long as a restart takes: close() returns once the broker is gone, its clients cut off
+      // down for as long as a restart takes: close() returns once the broker is gone, its clients
+      // cut off
       broker.close();
       broker.start();
       TrainerService.Report report = job.get(5, TimeUnit.MINUTES);
@@ -143,28 +174,35 @@ class TrainerServiceTest {
     EdgeJob job = edgeJob("kafka-4", refusals);
     try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry());
         EdgeService.Run run = edge.start(job);
-        TrainerService trainer = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 2, TIMEOUT,
-            FaultInjector.NONE)) {
+        TrainerService trainer =
+            new TrainerService(
+                CONFIG, kafka, blobs, new SimpleMeterRegistry(), 2, TIMEOUT, FaultInjector.NONE)) {
       run.publishBatches().toCompletableFuture().get();
       assertThatThrownBy(() -> trainer.serve("kafka-4"))
-          .as("nothing to serve before training").hasMessageContaining("has no checkpoint");
+          .as("nothing to serve before training")
+          .hasMessageContaining("has no checkpoint");
       TrainerService.Report report = trainer.trainNext(step -> {});
       HospitalJob.Opened model = run.awaitModel(TIMEOUT);
       try (AutoCloseable serving = trainer.serve("kafka-4")) {
         TokenSet images = OverlappedScheduleTest.DATA;
         int[] index = {0, 5, 9};
-        HospitalJob.Predictions p = run.predict(images, index).toCompletableFuture().get(2, TimeUnit.MINUTES);
+        HospitalJob.Predictions p =
+            run.predict(images, index).toCompletableFuture().get(2, TimeUnit.MINUTES);
         // the released model's logits: the same weights, decrypted at the end of training
-        double[][] want = new PlainHead(HeadFunctions.polynomial(2)).logits(model.parameters(), images);
+        double[][] want =
+            new PlainHead(HeadFunctions.polynomial(2)).logits(model.parameters(), images);
         double worst = 0;
         for (int i = 0; i < index.length; i++) {
           for (int c = 0; c < 2; c++) {
             worst = Math.max(worst, Math.abs(p.logits()[i][c] - want[index[i]][c]));
           }
         }
-        // the model's flooding moves each released weight by up to 6 sigma; the logits sum about 50 products of
-        // weights of order 1 with standardised values, plus the forward stages' error and the reply's flooding
-        assertThat(worst).isLessThan(2 * 0x1p-12 + 6 * p.floodingSigma() + 50 * 6 * model.floodingSigma());
+        // the model's flooding moves each released weight by up to 6 sigma; the logits sum about 50
+        // products of
+        // weights of order 1 with standardised values, plus the forward stages' error and the
+        // reply's flooding
+        assertThat(worst)
+            .isLessThan(2 * 0x1p-12 + 6 * p.floodingSigma() + 50 * 6 * model.floodingSigma());
         assertThat(p.logits()).hasDimensions(3, 2);
       }
       assertThat(report.steps()).isEqualTo(4);

@@ -40,9 +40,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hospital edge as a service that can stop mid-job: with its keys kept on disk a restarted edge takes the job
- * up again and the cloud's trainer, which waited on a refresh, finishes it; without them a job id cannot be reused.
- * OverlappedScheduleTest's small INSECURE ring and data (4 steps of 2 micro-batches), hybrid key switching.
+ * The hospital edge as a service that can stop mid-job: with its keys kept on disk a restarted edge
+ * takes the job up again and the cloud's trainer, which waited on a refresh, finishes it; without
+ * them a job id cannot be reused. OverlappedScheduleTest's small INSECURE ring and data (4 steps of
+ * 2 micro-batches), hybrid key switching.
  */
 class EdgeServiceTest {
   @TempDir static Path dir;
@@ -74,16 +75,24 @@ class EdgeServiceTest {
   }
 
   static EdgeJob job(String id, EdgeKeys keys, List<String> refusals) throws IOException {
-    return EdgeJob.create(id, OverlappedScheduleTest.HYBRID_SPEC, OverlappedScheduleTest.SHAPE,
-        OverlappedScheduleTest.CONFIG, OverlappedScheduleTest.DATA,
-        HeadParameters.initial(OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG.seed()), keys,
+    return EdgeJob.create(
+        id,
+        OverlappedScheduleTest.HYBRID_SPEC,
+        OverlappedScheduleTest.SHAPE,
+        OverlappedScheduleTest.CONFIG,
+        OverlappedScheduleTest.DATA,
+        HeadParameters.initial(OverlappedScheduleTest.SHAPE, OverlappedScheduleTest.CONFIG.seed()),
+        keys,
         budget -> {
           try {
             return RefreshLedger.open(dir.resolve(id + ".ledger"), budget);
           } catch (KeyFileException e) {
             throw new IllegalStateException(e);
           }
-        }, (rid, why) -> refusals.add(rid + ": " + why), Topic.BATCHES.maxRecordBytes(), Parallelism.SERIAL);
+        },
+        (rid, why) -> refusals.add(rid + ": " + why),
+        Topic.BATCHES.maxRecordBytes(),
+        Parallelism.SERIAL);
   }
 
   @Test
@@ -93,31 +102,41 @@ class EdgeServiceTest {
     EdgeJob first = job("restart-1", keys, refusals);
     assertThat(first.resumed()).isFalse();
     assertThat(keys.file("restart-1")).exists();
-    try (TrainerService trainer = new TrainerService(CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT,
-        FaultInjector.NONE)) {
+    try (TrainerService trainer =
+        new TrainerService(
+            CONFIG, kafka, blobs, new SimpleMeterRegistry(), 1, TIMEOUT, FaultInjector.NONE)) {
       CountDownLatch firstStep = new CountDownLatch(1);
       CompletableFuture<TrainerService.Report> training;
       try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry());
           EdgeService.Run run = edge.start(first)) {
         run.publishBatches().toCompletableFuture().get(2, TimeUnit.MINUTES);
-        training = CompletableFuture.supplyAsync(() -> trainer.trainNext(step -> {
-          if (step == 0) {
-            firstStep.countDown();
-          }
-        }));
+        training =
+            CompletableFuture.supplyAsync(
+                () ->
+                    trainer.trainNext(
+                        step -> {
+                          if (step == 0) {
+                            firstStep.countDown();
+                          }
+                        }));
         assertThat(firstStep.await(2, TimeUnit.MINUTES)).isTrue();
       } // the edge stops: the trainer's next refresh request waits for an edge
       assertThat(training).isNotDone();
 
       // a fresh edge without the key may not take the job's id...
-      assertThatThrownBy(() -> {
-        try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry())) {
-          edge.start(job("restart-1", EdgeKeys.inMemory(), refusals));
-        }
-      }).isInstanceOf(IllegalStateException.class).hasMessageContaining("was announced before");
+      assertThatThrownBy(
+              () -> {
+                try (EdgeService edge =
+                    new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry())) {
+                  edge.start(job("restart-1", EdgeKeys.inMemory(), refusals));
+                }
+              })
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("was announced before");
       // ...nor one with the wrong passphrase, which is told so naming the file
       assertThatThrownBy(() -> job("restart-1", keys("correct horse battery stapler"), refusals))
-          .isInstanceOf(KeyFileException.class).hasMessageContaining("restart-1.key")
+          .isInstanceOf(KeyFileException.class)
+          .hasMessageContaining("restart-1.key")
           .hasMessageContaining("wrong passphrase");
 
       EdgeJob again = job("restart-1", keys(PHRASE), refusals);
@@ -129,19 +148,28 @@ class EdgeServiceTest {
         assertThat(report.jobId()).isEqualTo("restart-1");
         assertThat(report.steps()).isEqualTo(4);
         HospitalJob.Opened model = run.awaitModel(TIMEOUT);
-        HeadParameters twin = new PlainTrainer(OverlappedScheduleTest.CONFIG).train(OverlappedScheduleTest.SHAPE,
-            HeadFunctions.polynomial(2), OverlappedScheduleTest.DATA, s -> {});
+        HeadParameters twin =
+            new PlainTrainer(OverlappedScheduleTest.CONFIG)
+                .train(
+                    OverlappedScheduleTest.SHAPE,
+                    HeadFunctions.polynomial(2),
+                    OverlappedScheduleTest.DATA,
+                    s -> {});
         assertThat(OverlappedScheduleTest.maxDiff(model.parameters(), twin))
             .isLessThan(OverlappedScheduleTest.BOUND + 6 * model.floodingSigma());
       }
-      // restarted once more after the model came back: it is opened again from the compacted models topic
+      // restarted once more after the model came back: it is opened again from the compacted models
+      // topic
       try (EdgeService edge = new EdgeService(CONFIG, kafka, blobs, new SimpleMeterRegistry());
           EdgeService.Run run = edge.start(job("restart-1", keys(PHRASE), refusals))) {
-        assertThat(run.awaitModel(TIMEOUT).parameters().shape()).isEqualTo(OverlappedScheduleTest.SHAPE);
+        assertThat(run.awaitModel(TIMEOUT).parameters().shape())
+            .isEqualTo(OverlappedScheduleTest.SHAPE);
       }
     }
     assertThat(refusals).isEmpty();
-    assertThat(new String(Files.readAllBytes(keys.file("restart-1")), 0, 4, StandardCharsets.US_ASCII))
-        .as("the key file is sealed, not the key's bytes").isEqualTo("BTSK");
+    assertThat(
+            new String(Files.readAllBytes(keys.file("restart-1")), 0, 4, StandardCharsets.US_ASCII))
+        .as("the key file is sealed, not the key's bytes")
+        .isEqualTo("BTSK");
   }
 }

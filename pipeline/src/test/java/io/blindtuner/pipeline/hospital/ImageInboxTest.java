@@ -40,7 +40,9 @@ class ImageInboxTest {
     Files.writeString(dir.resolve("0/d.png.part"), "still being copied");
     assertThat(inbox.poll()).as("first sight: the files may still be growing").isEmpty();
     List<ImageInbox.Labelled> got = inbox.poll();
-    assertThat(got).extracting(ImageInbox.Labelled::label).containsExactly(0, 1); // 0/b.png, malignant/a.png
+    assertThat(got)
+        .extracting(ImageInbox.Labelled::label)
+        .containsExactly(0, 1); // 0/b.png, malignant/a.png
     assertThat(got.get(1).pixels()[0]).isEqualTo((byte) 3);
     assertThat(got.get(1).pixels()[28 * 2 + 1]).isEqualTo((byte) (3 + 57));
     assertThat(dir.resolve("accepted/malignant/a.png")).exists();
@@ -56,7 +58,8 @@ class ImageInboxTest {
   }
 
   @Test
-  void aFileThatCannotBeUsedGoesToRejectedWithItsReasonAndTheRestGoOn(@TempDir Path dir) throws Exception {
+  void aFileThatCannotBeUsedGoesToRejectedWithItsReasonAndTheRestGoOn(@TempDir Path dir)
+      throws Exception {
     ImageInbox inbox = new ImageInbox(dir, CLASSES, 28, 28);
     png(dir.resolve("1/rgb.png"), 0, 28, BufferedImage.TYPE_INT_RGB);
     png(dir.resolve("1/big.png"), 0, 32, BufferedImage.TYPE_BYTE_GRAY);
@@ -72,14 +75,18 @@ class ImageInboxTest {
     reasons.put("1/rgb.png", "image has 3 channels of 8 bits; the model takes 8-bit grey");
     reasons.put("1/big.png", "image is 32x32, the model takes 28x28");
     reasons.put("top.png", "an image must be in a folder named after its class");
-    reasons.put("tumour/x.png", "folder 'tumour' is not a class (one of [benign, malignant] or its number 0..1)");
+    reasons.put(
+        "tumour/x.png",
+        "folder 'tumour' is not a class (one of [benign, malignant] or its number 0..1)");
     reasons.put("7/x.png", "folder '7' is not a class");
     reasons.put("1/garbage.png", "not a decodable PNG or JPEG image");
     reasons.put("1/notes.txt", "not a .png, .jpg, .jpeg or .npz file");
     for (Map.Entry<String, String> e : reasons.entrySet()) {
       assertThat(dir.resolve("rejected/" + e.getKey())).exists();
-      assertThat(Files.readString(dir.resolve("rejected/" + e.getKey() + ".reason.txt"))).as(e.getKey())
-          .contains(e.getKey()).contains(e.getValue());
+      assertThat(Files.readString(dir.resolve("rejected/" + e.getKey() + ".reason.txt")))
+          .as(e.getKey())
+          .contains(e.getKey())
+          .contains(e.getValue());
     }
   }
 
@@ -88,11 +95,22 @@ class ImageInboxTest {
     ImageInbox inbox = new ImageInbox(dir, CLASSES, 28, 28);
     byte[] pixels = new byte[3 * 28 * 28];
     pixels[28 * 28] = 42; // first pixel of the second image
-    NpzFixtures.zip(dir.resolve("batch.npz"), Map.of("images.npy", NpzFixtures.npyU8(pixels, 3, 28, 28),
-        "labels.npy", NpzFixtures.npyU8(new byte[] {0, 1, 1}, 3, 1)));
-    NpzFixtures.zip(dir.resolve("bad.npz"), Map.of("images.npy", NpzFixtures.npyU8(pixels, 3, 28, 28),
-        "labels.npy", NpzFixtures.npyU8(new byte[] {0, 2, 1}, 3)));
-    NpzFixtures.zip(dir.resolve("other.npz"), Map.of("weights.npy", NpzFixtures.npyU8(new byte[4], 4)));
+    NpzFixtures.zip(
+        dir.resolve("batch.npz"),
+        Map.of(
+            "images.npy",
+            NpzFixtures.npyU8(pixels, 3, 28, 28),
+            "labels.npy",
+            NpzFixtures.npyU8(new byte[] {0, 1, 1}, 3, 1)));
+    NpzFixtures.zip(
+        dir.resolve("bad.npz"),
+        Map.of(
+            "images.npy",
+            NpzFixtures.npyU8(pixels, 3, 28, 28),
+            "labels.npy",
+            NpzFixtures.npyU8(new byte[] {0, 2, 1}, 3)));
+    NpzFixtures.zip(
+        dir.resolve("other.npz"), Map.of("weights.npy", NpzFixtures.npyU8(new byte[4], 4)));
     inbox.poll();
     List<ImageInbox.Labelled> got = inbox.poll();
     assertThat(got).extracting(ImageInbox.Labelled::label).containsExactly(0, 1, 1);

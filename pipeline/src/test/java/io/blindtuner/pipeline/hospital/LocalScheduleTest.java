@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Both sides as actor systems in one process: the same weights as the twin (bound: OverlappedScheduleTest). */
+/**
+ * Both sides as actor systems in one process: the same weights as the twin (bound:
+ * OverlappedScheduleTest).
+ */
 class LocalScheduleTest {
 
   @Test
@@ -21,10 +24,16 @@ class LocalScheduleTest {
     List<Integer> steps = new CopyOnWriteArrayList<>();
     LocalSchedule local = new LocalSchedule(ConfigFactory.load(), FaultInjector.NONE);
     EncryptedTrainingRun.Result r = OverlappedScheduleTest.run(local, steps);
-    HeadParameters twin = new PlainTrainer(OverlappedScheduleTest.CONFIG).train(OverlappedScheduleTest.SHAPE,
-        HeadFunctions.polynomial(2), OverlappedScheduleTest.DATA, s -> {});
+    HeadParameters twin =
+        new PlainTrainer(OverlappedScheduleTest.CONFIG)
+            .train(
+                OverlappedScheduleTest.SHAPE,
+                HeadFunctions.polynomial(2),
+                OverlappedScheduleTest.DATA,
+                s -> {});
     assertThat(steps).containsExactly(0, 1, 2, 3);
-    assertThat(OverlappedScheduleTest.maxDiff(r.parameters(), twin)).isLessThan(OverlappedScheduleTest.bound(r));
+    assertThat(OverlappedScheduleTest.maxDiff(r.parameters(), twin))
+        .isLessThan(OverlappedScheduleTest.bound(r));
     assertThat(local.cloud().gauge().alive()).isZero();
   }
 }

@@ -22,7 +22,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The model file carries either weight-free featurizer, and version 1 files (patch featurizer only) still read. */
+/**
+ * The model file carries either weight-free featurizer, and version 1 files (patch featurizer only)
+ * still read.
+ */
 class ModelFileTest {
   @TempDir Path dir;
 
@@ -42,14 +45,17 @@ class ModelFileTest {
   }
 
   private static HospitalModel trained(FeaturizerKind kind) {
-    MedMnistDataset ds = new MedMnistDataset("synthetic", 2, images("train", 64, 1), images("val", 8, 2),
-        images("test", 16, 3));
-    TrainingData data = TrainingData.fromImages(ds, Path.of("synthetic.npz"), null, kind,
-        TrainingData.numberedClasses(2));
+    MedMnistDataset ds =
+        new MedMnistDataset(
+            "synthetic", 2, images("train", 64, 1), images("val", 8, 2), images("test", 16, 3));
+    TrainingData data =
+        TrainingData.fromImages(
+            ds, Path.of("synthetic.npz"), null, kind, TrainingData.numberedClasses(2));
     TrainingService service = new TrainingService(ConfigFactory.load());
     TrainingConfig cfg = new TrainingConfig(1, 16, 0.1, 0.1, 0.9, 1e-3, 7);
-    TrainingResult r = service.train(service.prepare(new TrainingRequest(data, 8, 8, 3, cfg, null)),
-        TrainingListener.NONE);
+    TrainingResult r =
+        service.train(
+            service.prepare(new TrainingRequest(data, 8, 8, 3, cfg, null)), TrainingListener.NONE);
     return HospitalModel.of(r, "{}");
   }
 
@@ -63,10 +69,12 @@ class ModelFileTest {
     KMeansPatchFeaturizer a = (KMeansPatchFeaturizer) m.featurizer();
     KMeansPatchFeaturizer b = (KMeansPatchFeaturizer) back.featurizer();
     assertThat(b.dictionary().centroids()).isDeepEqualTo(a.dictionary().centroids());
-    assertThat(b.dictionary().whitening().matrix()).isDeepEqualTo(a.dictionary().whitening().matrix());
+    assertThat(b.dictionary().whitening().matrix())
+        .isDeepEqualTo(a.dictionary().whitening().matrix());
     assertThat(b.grid()).isEqualTo(a.grid());
     ImageSplit fresh = images("test", 5, 9);
-    assertThat(b.featurize(fresh, k -> { }).values()).containsExactly(a.featurize(fresh, k -> { }).values());
+    assertThat(b.featurize(fresh, k -> {}).values())
+        .containsExactly(a.featurize(fresh, k -> {}).values());
   }
 
   @Test
@@ -74,11 +82,13 @@ class ModelFileTest {
     HospitalModel m = trained(FeaturizerKind.patch);
     Path file = dir.resolve("p.model");
     ModelFile.write(file, m);
-    // version 1 differs only in the version field: its featurizer byte was a 0/1 flag, which kinds 0 and 1 keep
+    // version 1 differs only in the version field: its featurizer byte was a 0/1 flag, which kinds
+    // 0 and 1 keep
     Path v1 = withVersion(file, 1);
     HospitalModel back = ModelFile.read(v1);
     assertThat(back.featurizer()).isInstanceOf(PatchFeaturizer.class);
-    assertThat(((PatchFeaturizer) back.featurizer()).mean()).containsExactly(((PatchFeaturizer) m.featurizer()).mean());
+    assertThat(((PatchFeaturizer) back.featurizer()).mean())
+        .containsExactly(((PatchFeaturizer) m.featurizer()).mean());
     assertThat(back.parameters().flatten()).containsExactly(m.parameters().flatten());
   }
 
@@ -87,10 +97,12 @@ class ModelFileTest {
     Path file = dir.resolve("k.model");
     ModelFile.write(file, trained(FeaturizerKind.kmeans));
     Path v1 = withVersion(file, 1);
-    assertThatThrownBy(() -> ModelFile.read(v1)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> ModelFile.read(v1))
+        .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining(v1 + ": featurizer is 2, expected 0..1");
     Path v3 = withVersion(file, 3);
-    assertThatThrownBy(() -> ModelFile.read(v3)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> ModelFile.read(v3))
+        .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("model file version 3 is not supported");
   }
 

@@ -43,9 +43,11 @@ class BlobStoreTest {
     byte[] data = random(300_000, 1);
     BlobRef ref = store.put(new ByteArrayInputStream(data));
     assertThat(ref.size()).isEqualTo(data.length);
-    assertThat(ref.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
-    assertThat(file(ref)).isEqualTo(dir.resolve("sha256").resolve(ref.sha256().substring(0, 2))
-        .resolve(ref.sha256()));
+    assertThat(ref.sha256())
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
+    assertThat(file(ref))
+        .isEqualTo(
+            dir.resolve("sha256").resolve(ref.sha256().substring(0, 2)).resolve(ref.sha256()));
     assertThat(store.get(ref)).isEqualTo(data);
     try (InputStream in = store.open(ref)) {
       assertThat(in.readAllBytes()).isEqualTo(data);
@@ -68,24 +70,31 @@ class BlobStoreTest {
     BlobRef ref = store.put(data);
     Path f = file(ref);
 
-    // One bit flipped in the middle: same size, wrong digest, found by get and by a streaming reader.
+    // One bit flipped in the middle: same size, wrong digest, found by get and by a streaming
+    // reader.
     byte[] flipped = data.clone();
     flipped[50_000] ^= 1;
     Files.write(f, flipped);
-    assertThatThrownBy(() -> store.get(ref)).isInstanceOf(BlobCorruptedException.class)
+    assertThatThrownBy(() -> store.get(ref))
+        .isInstanceOf(BlobCorruptedException.class)
         .hasMessageStartingWith("blob " + ref.sha256() + " (")
         .hasMessageContaining("content does not match its SHA-256");
     try (InputStream in = store.open(ref)) {
-      assertThatThrownBy(in::readAllBytes).isInstanceOf(BlobCorruptedException.class)
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(BlobCorruptedException.class)
           .hasMessageContaining(ref.sha256());
     }
 
     Files.write(f, data, StandardOpenOption.APPEND);
-    assertThatThrownBy(() -> store.open(ref)).isInstanceOf(BlobCorruptedException.class)
-        .hasMessage("blob " + ref.sha256() + " (" + ref.uri() + "): is 200000 bytes, expected 100000");
+    assertThatThrownBy(() -> store.open(ref))
+        .isInstanceOf(BlobCorruptedException.class)
+        .hasMessage(
+            "blob " + ref.sha256() + " (" + ref.uri() + "): is 200000 bytes, expected 100000");
     Files.delete(f);
-    assertThatThrownBy(() -> store.get(ref)).isInstanceOf(BlobCorruptedException.class)
-        .hasMessageContaining(ref.sha256()).hasMessageContaining("missing from the store");
+    assertThatThrownBy(() -> store.get(ref))
+        .isInstanceOf(BlobCorruptedException.class)
+        .hasMessageContaining(ref.sha256())
+        .hasMessageContaining("missing from the store");
 
     // Putting the right bytes again heals it.
     assertThat(store.put(data)).isEqualTo(ref);
@@ -93,7 +102,8 @@ class BlobStoreTest {
 
     // A reference whose uri does not name its digest is refused without reading anything.
     BlobRef forged = new BlobRef(URI.create("file:///etc/passwd"), ref.sha256(), ref.size());
-    assertThatThrownBy(() -> store.get(forged)).isInstanceOf(BlobCorruptedException.class)
+    assertThatThrownBy(() -> store.get(forged))
+        .isInstanceOf(BlobCorruptedException.class)
         .hasMessageContaining("does not name its digest");
   }
 
@@ -101,28 +111,36 @@ class BlobStoreTest {
   void blobsOverTheCapAreRefusedOnWriteAndOnRead() throws Exception {
     BlobStore store = new BlobStore(dir, 1000);
     assertThat(store.put(random(1000, 3)).size()).isEqualTo(1000);
-    assertThatThrownBy(() -> store.put(random(1001, 4))).isInstanceOf(IOException.class)
-        .hasMessage("blob exceeds the store's cap of 1000 bytes (blindtuner.kafka.blobs.max-blob-size)");
+    assertThatThrownBy(() -> store.put(random(1001, 4)))
+        .isInstanceOf(IOException.class)
+        .hasMessage(
+            "blob exceeds the store's cap of 1000 bytes (blindtuner.kafka.blobs.max-blob-size)");
     assertThat(filesUnder(dir.resolve("tmp"))).as("the refused write left nothing").isZero();
     BlobRef big = new BlobStore(dir, 5000).put(random(2000, 5));
-    assertThatThrownBy(() -> store.get(big)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> store.get(big))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("exceeds the store's cap of 1000 bytes");
   }
 
   @Test
   void malformedReferencesAreRefusedWithTheirReason() {
-    assertThatThrownBy(() -> BlobRef.fromBytes(new byte[5])).isInstanceOf(MalformedRecordException.class)
+    assertThatThrownBy(() -> BlobRef.fromBytes(new byte[5]))
+        .isInstanceOf(MalformedRecordException.class)
         .hasMessageContaining("truncated");
-    byte[] ref = new BlobRef(URI.create("file:///b/" + "ab".repeat(32)), "ab".repeat(32), 7).toBytes();
+    byte[] ref =
+        new BlobRef(URI.create("file:///b/" + "ab".repeat(32)), "ab".repeat(32), 7).toBytes();
     byte[] version = ref.clone();
     version[0] = 2;
-    assertThatThrownBy(() -> BlobRef.fromBytes(version)).hasMessage("unsupported blob reference version 2");
+    assertThatThrownBy(() -> BlobRef.fromBytes(version))
+        .hasMessage("unsupported blob reference version 2");
     byte[] negative = ref.clone();
     ByteBuffer.wrap(negative).putLong(33, -7);
-    assertThatThrownBy(() -> BlobRef.fromBytes(negative)).hasMessage("blob reference with negative size -7");
+    assertThatThrownBy(() -> BlobRef.fromBytes(negative))
+        .hasMessage("blob reference with negative size -7");
     byte[] longer = java.util.Arrays.copyOf(ref, ref.length + 1);
     assertThatThrownBy(() -> BlobRef.fromBytes(longer)).hasMessageContaining("uri length");
     assertThatThrownBy(() -> new BlobRef(URI.create("file:///x"), "AB".repeat(32), 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sha256");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sha256");
   }
 }

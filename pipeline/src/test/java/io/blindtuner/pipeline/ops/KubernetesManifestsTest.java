@@ -38,22 +38,36 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The {@code k8s/} manifests, validated without a cluster: each kustomization is rendered (a renderer for the
- * subset of kustomize they use — resources, namespace, strategic-merge patches matched by kind and name, containers
- * merged by name, configMapGenerator with create/replace, no name hash — see k8s/README.md), every document is
- * parsed into fabric8's Kubernetes model (KEDA and Strimzi resources as generic ones), and rules are checked
- * against the code: probes on the port and paths {@link ManagementServer} serves, resources, non-root, a read-only
- * root filesystem, Secrets only at the hospital edge, autoscaling bounded by the partitions of the topic it
- * measures, selectors that select the trainer, one KafkaTopic per {@link Topic} with its partitions and configs,
- * and configuration that reference.conf knows. The rules are shown to fail on broken documents.
+ * The {@code k8s/} manifests, validated without a cluster: each kustomization is rendered (a
+ * renderer for the subset of kustomize they use — resources, namespace, strategic-merge patches
+ * matched by kind and name, containers merged by name, configMapGenerator with create/replace, no
+ * name hash — see k8s/README.md), every document is parsed into fabric8's Kubernetes model (KEDA
+ * and Strimzi resources as generic ones), and rules are checked against the code: probes on the
+ * port and paths {@link ManagementServer} serves, resources, non-root, a read-only root filesystem,
+ * Secrets only at the hospital edge, autoscaling bounded by the partitions of the topic it
+ * measures, selectors that select the trainer, one KafkaTopic per {@link Topic} with its partitions
+ * and configs, and configuration that reference.conf knows. The rules are shown to fail on broken
+ * documents.
  */
 class KubernetesManifestsTest {
   static final Path K8S = Path.of("..", "k8s");
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Map<String, Class<? extends HasMetadata>> TYPED = Map.of("Deployment", Deployment.class, "Job",
-      Job.class, "ConfigMap", ConfigMap.class, "PersistentVolumeClaim", PersistentVolumeClaim.class,
-      "PodDisruptionBudget", PodDisruptionBudget.class, "NetworkPolicy", NetworkPolicy.class,
-      "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
+  static final Map<String, Class<? extends HasMetadata>> TYPED =
+      Map.of(
+          "Deployment",
+          Deployment.class,
+          "Job",
+          Job.class,
+          "ConfigMap",
+          ConfigMap.class,
+          "PersistentVolumeClaim",
+          PersistentVolumeClaim.class,
+          "PodDisruptionBudget",
+          PodDisruptionBudget.class,
+          "NetworkPolicy",
+          NetworkPolicy.class,
+          "HorizontalPodAutoscaler",
+          HorizontalPodAutoscaler.class);
 
   @Test
   void everyOverlayRendersParsesAndKeepsEveryRule() throws IOException {
@@ -62,11 +76,15 @@ class KubernetesManifestsTest {
       assertThat(docs).as(overlay).isNotEmpty();
       assertThat(violations(docs)).as(overlay).isEmpty();
     }
-    List<String> kinds = render(K8S.resolve("overlays/prod")).stream().map(d -> (String) d.get("kind")).toList();
-    assertThat(kinds).contains("Deployment", "ConfigMap", "PodDisruptionBudget", "NetworkPolicy", "ScaledObject");
+    List<String> kinds =
+        render(K8S.resolve("overlays/prod")).stream().map(d -> (String) d.get("kind")).toList();
+    assertThat(kinds)
+        .contains(
+            "Deployment", "ConfigMap", "PodDisruptionBudget", "NetworkPolicy", "ScaledObject");
     assertThat(render(K8S.resolve("overlays/dev")).stream().map(d -> (String) d.get("kind")))
         .contains("HorizontalPodAutoscaler");
-    assertThat(render(K8S.resolve("overlays/prod"))).allMatch(d -> "blindtuner".equals(meta(d).get("namespace")));
+    assertThat(render(K8S.resolve("overlays/prod")))
+        .allMatch(d -> "blindtuner".equals(meta(d).get("namespace")));
   }
 
   @Test
@@ -84,24 +102,55 @@ class KubernetesManifestsTest {
   @Test
   void brokenDocumentsAreFound() throws IOException {
     List<Map<String, Object>> prod = render(K8S.resolve("overlays/prod"));
-    assertThat(violations(mutate(prod, "Deployment", d -> container(d).put("securityContext",
-        Map.of("readOnlyRootFilesystem", false)))))
+    assertThat(
+            violations(
+                mutate(
+                    prod,
+                    "Deployment",
+                    d ->
+                        container(d)
+                            .put("securityContext", Map.of("readOnlyRootFilesystem", false)))))
         .anyMatch(v -> v.contains("read-only root filesystem"));
-    assertThat(violations(mutate(prod, "Deployment", d -> ((Map<String, Object>) container(d)
-        .get("readinessProbe")).put("httpGet", Map.of("path", "/healthz", "port", "management")))))
+    assertThat(
+            violations(
+                mutate(
+                    prod,
+                    "Deployment",
+                    d ->
+                        ((Map<String, Object>) container(d).get("readinessProbe"))
+                            .put("httpGet", Map.of("path", "/healthz", "port", "management")))))
         .anyMatch(v -> v.contains("/healthz"));
     assertThat(violations(mutate(prod, "Deployment", d -> container(d).remove("resources"))))
         .anyMatch(v -> v.contains("requests and limits"));
-    assertThat(violations(mutate(prod, "Deployment", d -> podSpec(d).put("volumes",
-        List.of(Map.of("name", "k", "secret", Map.of("secretName", "x")))))))
+    assertThat(
+            violations(
+                mutate(
+                    prod,
+                    "Deployment",
+                    d ->
+                        podSpec(d)
+                            .put(
+                                "volumes",
+                                List.of(
+                                    Map.of("name", "k", "secret", Map.of("secretName", "x")))))))
         .anyMatch(v -> v.contains("mounts Secret x"));
     assertThat(violations(mutate(prod, "ScaledObject", d -> spec(d).put("maxReplicaCount", 99))))
         .anyMatch(v -> v.contains("99 replicas"));
-    assertThat(violations(mutate(prod, "PodDisruptionBudget", d -> spec(d).put("selector",
-        Map.of("matchLabels", Map.of("app", "other"))))))
+    assertThat(
+            violations(
+                mutate(
+                    prod,
+                    "PodDisruptionBudget",
+                    d -> spec(d).put("selector", Map.of("matchLabels", Map.of("app", "other"))))))
         .anyMatch(v -> v.contains("selects no trainer"));
-    assertThat(violations(mutate(prod, "ConfigMap", d -> ((Map<String, Object>) d.get("data"))
-        .put("application.conf", "blindtuner.services.checkpoint-evry = 5"))))
+    assertThat(
+            violations(
+                mutate(
+                    prod,
+                    "ConfigMap",
+                    d ->
+                        ((Map<String, Object>) d.get("data"))
+                            .put("application.conf", "blindtuner.services.checkpoint-evry = 5"))))
         .anyMatch(v -> v.contains("blindtuner.services.checkpoint-evry"));
     List<Map<String, Object>> topics = render(K8S.resolve("kafka"));
     assertThat(violations(mutate(topics, "KafkaTopic", d -> spec(d).put("partitions", 2))))
@@ -115,41 +164,70 @@ class KubernetesManifestsTest {
   @SuppressWarnings("unchecked")
   static List<String> violations(List<Map<String, Object>> docs) {
     List<String> out = new ArrayList<>();
-    int managementPort = ConfigFactory.defaultReference().getInt("blindtuner.services.management.port");
+    int managementPort =
+        ConfigFactory.defaultReference().getInt("blindtuner.services.management.port");
     List<Deployment> deployments = typed(docs, Deployment.class);
-    Map<String, String> trainerLabels = deployments.stream()
-        .filter(d -> d.getMetadata().getName().equals("blindtuner-trainer")).findFirst()
-        .map(d -> d.getSpec().getTemplate().getMetadata().getLabels()).orElse(null);
+    Map<String, String> trainerLabels =
+        deployments.stream()
+            .filter(d -> d.getMetadata().getName().equals("blindtuner-trainer"))
+            .findFirst()
+            .map(d -> d.getSpec().getTemplate().getMetadata().getLabels())
+            .orElse(null);
     for (Map<String, Object> d : docs) {
       String kind = (String) d.get("kind");
       String name = kind + " " + meta(d).get("name");
-      PodTemplateSpec pod = kind.equals("Deployment") ? parse(d, Deployment.class).getSpec().getTemplate()
-          : kind.equals("Job") ? parse(d, Job.class).getSpec().getTemplate() : null;
+      PodTemplateSpec pod =
+          kind.equals("Deployment")
+              ? parse(d, Deployment.class).getSpec().getTemplate()
+              : kind.equals("Job") ? parse(d, Job.class).getSpec().getTemplate() : null;
       if (pod != null) {
         pods(out, name, pod, managementPort);
       }
       switch (kind) {
         case "ConfigMap" -> configMap(out, name, parse(d, ConfigMap.class));
-        case "PodDisruptionBudget" -> selects(out, name, trainerLabels,
-            parse(d, PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels());
-        case "NetworkPolicy" -> selects(out, name, trainerLabels,
-            parse(d, NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels());
+        case "PodDisruptionBudget" ->
+            selects(
+                out,
+                name,
+                trainerLabels,
+                parse(d, PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels());
+        case "NetworkPolicy" ->
+            selects(
+                out,
+                name,
+                trainerLabels,
+                parse(d, NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels());
         case "HorizontalPodAutoscaler" -> {
           HorizontalPodAutoscaler h = parse(d, HorizontalPodAutoscaler.class);
-          scales(out, name, h.getSpec().getScaleTargetRef().getName(), h.getSpec().getMaxReplicas());
+          scales(
+              out, name, h.getSpec().getScaleTargetRef().getName(), h.getSpec().getMaxReplicas());
         }
         case "ScaledObject" -> {
-          Map<String, Object> spec = (Map<String, Object>) parse(d, GenericKubernetesResource.class)
-              .getAdditionalProperties().get("spec");
-          scales(out, name, (String) ((Map<String, Object>) spec.get("scaleTargetRef")).get("name"),
+          Map<String, Object> spec =
+              (Map<String, Object>)
+                  parse(d, GenericKubernetesResource.class).getAdditionalProperties().get("spec");
+          scales(
+              out,
+              name,
+              (String) ((Map<String, Object>) spec.get("scaleTargetRef")).get("name"),
               (Integer) spec.get("maxReplicaCount"));
           for (Map<String, Object> t : (List<Map<String, Object>>) spec.get("triggers")) {
             Map<String, Object> m = (Map<String, Object>) t.get("metadata");
-            String group = KafkaSettings.from(ConfigFactory.defaultReference()).groupIdPrefix()
-                + TrainerService.JOBS_ROLE;
-            if (!Topic.JOBS.topicName().equals(m.get("topic")) || !group.equals(m.get("consumerGroup"))) {
-              out.add(name + " measures " + m.get("consumerGroup") + " on " + m.get("topic") + ", not " + group
-                  + " on " + Topic.JOBS.topicName());
+            String group =
+                KafkaSettings.from(ConfigFactory.defaultReference()).groupIdPrefix()
+                    + TrainerService.JOBS_ROLE;
+            if (!Topic.JOBS.topicName().equals(m.get("topic"))
+                || !group.equals(m.get("consumerGroup"))) {
+              out.add(
+                  name
+                      + " measures "
+                      + m.get("consumerGroup")
+                      + " on "
+                      + m.get("topic")
+                      + ", not "
+                      + group
+                      + " on "
+                      + Topic.JOBS.topicName());
             }
           }
         }
@@ -160,7 +238,8 @@ class KubernetesManifestsTest {
         }
       }
     }
-    List<Map<String, Object>> topics = docs.stream().filter(d -> "KafkaTopic".equals(d.get("kind"))).toList();
+    List<Map<String, Object>> topics =
+        docs.stream().filter(d -> "KafkaTopic".equals(d.get("kind"))).toList();
     if (!topics.isEmpty()) {
       topics(out, topics);
     }
@@ -172,15 +251,22 @@ class KubernetesManifestsTest {
     boolean edge = "edge".equals(pod.getMetadata().getLabels().get("app.kubernetes.io/component"));
     for (Volume v : spec.getVolumes() == null ? List.<Volume>of() : spec.getVolumes()) {
       if (v.getSecret() != null && !edge) {
-        out.add(name + " mounts Secret " + v.getSecret().getSecretName() + ": only the hospital edge may");
+        out.add(
+            name
+                + " mounts Secret "
+                + v.getSecret().getSecretName()
+                + ": only the hospital edge may");
       }
     }
-    boolean podNonRoot = spec.getSecurityContext() != null
-        && Boolean.TRUE.equals(spec.getSecurityContext().getRunAsNonRoot());
+    boolean podNonRoot =
+        spec.getSecurityContext() != null
+            && Boolean.TRUE.equals(spec.getSecurityContext().getRunAsNonRoot());
     for (Container c : spec.getContainers()) {
       String where = name + " container " + c.getName();
       var r = c.getResources();
-      if (r == null || r.getRequests() == null || r.getLimits() == null
+      if (r == null
+          || r.getRequests() == null
+          || r.getLimits() == null
           || !r.getRequests().keySet().containsAll(List.of("cpu", "memory"))
           || !r.getLimits().keySet().containsAll(List.of("cpu", "memory"))) {
         out.add(where + " lacks cpu and memory requests and limits");
@@ -202,13 +288,23 @@ class KubernetesManifestsTest {
       probe(out, where, "readiness", c.getReadinessProbe(), ports, List.of(ManagementServer.READY));
       probe(out, where, "liveness", c.getLivenessProbe(), ports, List.of(ManagementServer.LIVE));
       if (c.getStartupProbe() != null) {
-        probe(out, where, "startup", c.getStartupProbe(), ports,
+        probe(
+            out,
+            where,
+            "startup",
+            c.getStartupProbe(),
+            ports,
             List.of(ManagementServer.LIVE, ManagementServer.READY));
       }
     }
   }
 
-  private static void probe(List<String> out, String where, String what, Probe p, List<ContainerPort> ports,
+  private static void probe(
+      List<String> out,
+      String where,
+      String what,
+      Probe p,
+      List<ContainerPort> ports,
       List<String> paths) {
     if (p == null || p.getHttpGet() == null) {
       out.add(where + " has no HTTP " + what + " probe");
@@ -216,11 +312,25 @@ class KubernetesManifestsTest {
     }
     String path = p.getHttpGet().getPath();
     var port = p.getHttpGet().getPort();
-    boolean declared = ports.stream().anyMatch(cp -> port.getStrVal() != null ? port.getStrVal().equals(cp.getName())
-        : Objects.equals(port.getIntVal(), cp.getContainerPort()));
+    boolean declared =
+        ports.stream()
+            .anyMatch(
+                cp ->
+                    port.getStrVal() != null
+                        ? port.getStrVal().equals(cp.getName())
+                        : Objects.equals(port.getIntVal(), cp.getContainerPort()));
     if (!paths.contains(path) || !declared) {
-      out.add(where + ": " + what + " probe " + path + " on port " + (port.getStrVal() != null ? port.getStrVal()
-          : port.getIntVal()) + "; the management server serves " + paths + " on a declared port");
+      out.add(
+          where
+              + ": "
+              + what
+              + " probe "
+              + path
+              + " on port "
+              + (port.getStrVal() != null ? port.getStrVal() : port.getIntVal())
+              + "; the management server serves "
+              + paths
+              + " on a declared port");
     }
   }
 
@@ -239,26 +349,45 @@ class KubernetesManifestsTest {
       }
       for (Map.Entry<String, ?> k : c.entrySet()) {
         if (!reference.hasPath(k.getKey())) {
-          out.add(name + " " + e.getKey() + " sets " + k.getKey() + ", which reference.conf does not have");
+          out.add(
+              name
+                  + " "
+                  + e.getKey()
+                  + " sets "
+                  + k.getKey()
+                  + ", which reference.conf does not have");
         }
       }
     }
   }
 
-  private static void selects(List<String> out, String name, Map<String, String> trainer, Map<String, String> sel) {
-    if (trainer == null || sel == null || sel.isEmpty() || !trainer.entrySet().containsAll(sel.entrySet())) {
+  private static void selects(
+      List<String> out, String name, Map<String, String> trainer, Map<String, String> sel) {
+    if (trainer == null
+        || sel == null
+        || sel.isEmpty()
+        || !trainer.entrySet().containsAll(sel.entrySet())) {
       out.add(name + " selects no trainer pod (" + sel + ")");
     }
   }
 
-  /** Trainers beyond the jobs topic's partitions would idle: a trainer holds one while it trains a job. */
+  /**
+   * Trainers beyond the jobs topic's partitions would idle: a trainer holds one while it trains a
+   * job.
+   */
   private static void scales(List<String> out, String name, String target, Integer max) {
     if (!"blindtuner-trainer".equals(target)) {
       out.add(name + " scales " + target + ", not the trainer");
     }
     if (max == null || max > Topic.JOBS.partitions()) {
-      out.add(name + " allows " + max + " replicas, more than the " + Topic.JOBS.partitions() + " partitions of "
-          + Topic.JOBS.topicName());
+      out.add(
+          name
+              + " allows "
+              + max
+              + " replicas, more than the "
+              + Topic.JOBS.partitions()
+              + " partitions of "
+              + Topic.JOBS.topicName());
     }
   }
 
@@ -266,8 +395,9 @@ class KubernetesManifestsTest {
   private static void topics(List<String> out, List<Map<String, Object>> docs) {
     Map<String, Map<String, Object>> byName = new TreeMap<>();
     for (Map<String, Object> d : docs) {
-      Map<String, Object> spec = (Map<String, Object>) parse(d, GenericKubernetesResource.class)
-          .getAdditionalProperties().get("spec");
+      Map<String, Object> spec =
+          (Map<String, Object>)
+              parse(d, GenericKubernetesResource.class).getAdditionalProperties().get("spec");
       if (byName.put((String) spec.get("topicName"), spec) != null) {
         out.add("two KafkaTopics for " + spec.get("topicName"));
       }
@@ -279,13 +409,25 @@ class KubernetesManifestsTest {
         continue;
       }
       if (!Objects.equals(spec.get("partitions"), t.partitions())) {
-        out.add("KafkaTopic " + t.topicName() + " has " + spec.get("partitions") + " partitions, the code "
-            + t.partitions());
+        out.add(
+            "KafkaTopic "
+                + t.topicName()
+                + " has "
+                + spec.get("partitions")
+                + " partitions, the code "
+                + t.partitions());
       }
       Map<String, String> declared = new TreeMap<>();
-      ((Map<String, Object>) spec.getOrDefault("config", Map.of())).forEach((k, v) -> declared.put(k, v.toString()));
+      ((Map<String, Object>) spec.getOrDefault("config", Map.of()))
+          .forEach((k, v) -> declared.put(k, v.toString()));
       if (!declared.equals(new TreeMap<>(t.configs()))) {
-        out.add("KafkaTopic " + t.topicName() + " config " + declared + ", the code " + new TreeMap<>(t.configs()));
+        out.add(
+            "KafkaTopic "
+                + t.topicName()
+                + " config "
+                + declared
+                + ", the code "
+                + new TreeMap<>(t.configs()));
       }
     }
     byName.keySet().forEach(n -> out.add("KafkaTopic " + n + " is no topic the code declares"));
@@ -293,7 +435,10 @@ class KubernetesManifestsTest {
 
   // ---- the renderer ----
 
-  /** Renders a kustomization directory into documents (YAML maps), in kustomize's order of resources. */
+  /**
+   * Renders a kustomization directory into documents (YAML maps), in kustomize's order of
+   * resources.
+   */
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> render(Path dir) throws IOException {
     Map<String, Object> k = new Yaml().load(Files.readString(dir.resolve("kustomization.yaml")));
@@ -310,25 +455,47 @@ class KubernetesManifestsTest {
         }
       }
     }
-    for (Map<String, Object> g : (List<Map<String, Object>>) k.getOrDefault("configMapGenerator", List.of())) {
+    for (Map<String, Object> g :
+        (List<Map<String, Object>>) k.getOrDefault("configMapGenerator", List.of())) {
       Map<String, Object> data = new LinkedHashMap<>();
       for (String f : (List<String>) g.get("files")) {
         data.put(Path.of(f).getFileName().toString(), Files.readString(dir.resolve(f)));
       }
-      Map<String, Object> cm = new LinkedHashMap<>(Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata",
-          new LinkedHashMap<>(Map.of("name", g.get("name"))), "data", data));
+      Map<String, Object> cm =
+          new LinkedHashMap<>(
+              Map.of(
+                  "apiVersion",
+                  "v1",
+                  "kind",
+                  "ConfigMap",
+                  "metadata",
+                  new LinkedHashMap<>(Map.of("name", g.get("name"))),
+                  "data",
+                  data));
       if ("replace".equals(g.get("behavior"))) {
-        if (!docs.removeIf(d -> "ConfigMap".equals(d.get("kind")) && g.get("name").equals(meta(d).get("name")))) {
-          throw new IllegalStateException(dir + ": replaces ConfigMap " + g.get("name") + ", which is not there");
+        if (!docs.removeIf(
+            d -> "ConfigMap".equals(d.get("kind")) && g.get("name").equals(meta(d).get("name")))) {
+          throw new IllegalStateException(
+              dir + ": replaces ConfigMap " + g.get("name") + ", which is not there");
         }
       }
       docs.add(cm);
     }
-    for (Map<String, Object> patch : (List<Map<String, Object>>) k.getOrDefault("patches", List.of())) {
-      Map<String, Object> p = new Yaml().load(Files.readString(dir.resolve((String) patch.get("path"))));
-      Map<String, Object> target = docs.stream().filter(d -> p.get("kind").equals(d.get("kind"))
-          && meta(p).get("name").equals(meta(d).get("name"))).findFirst()
-          .orElseThrow(() -> new IllegalStateException(dir + ": patch " + patch.get("path") + " matches nothing"));
+    for (Map<String, Object> patch :
+        (List<Map<String, Object>>) k.getOrDefault("patches", List.of())) {
+      Map<String, Object> p =
+          new Yaml().load(Files.readString(dir.resolve((String) patch.get("path"))));
+      Map<String, Object> target =
+          docs.stream()
+              .filter(
+                  d ->
+                      p.get("kind").equals(d.get("kind"))
+                          && meta(p).get("name").equals(meta(d).get("name")))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          dir + ": patch " + patch.get("path") + " matches nothing"));
       merge(target, p);
     }
     if (k.get("namespace") != null) {
@@ -337,18 +504,28 @@ class KubernetesManifestsTest {
     return docs;
   }
 
-  /** Strategic merge as kustomize does it for these manifests: maps recursively, lists of named maps by name. */
+  /**
+   * Strategic merge as kustomize does it for these manifests: maps recursively, lists of named maps
+   * by name.
+   */
   @SuppressWarnings("unchecked")
   static void merge(Map<String, Object> base, Map<String, Object> patch) {
     for (Map.Entry<String, Object> e : patch.entrySet()) {
       Object b = base.get(e.getKey());
       if (b instanceof Map && e.getValue() instanceof Map) {
         merge((Map<String, Object>) b, (Map<String, Object>) e.getValue());
-      } else if (b instanceof List<?> bl && e.getValue() instanceof List<?> pl && named(bl) && named(pl)) {
+      } else if (b instanceof List<?> bl
+          && e.getValue() instanceof List<?> pl
+          && named(bl)
+          && named(pl)) {
         for (Object item : pl) {
           Map<String, Object> pi = (Map<String, Object>) item;
-          Map<String, Object> match = (Map<String, Object>) bl.stream()
-              .filter(x -> ((Map<String, Object>) x).get("name").equals(pi.get("name"))).findFirst().orElse(null);
+          Map<String, Object> match =
+              (Map<String, Object>)
+                  bl.stream()
+                      .filter(x -> ((Map<String, Object>) x).get("name").equals(pi.get("name")))
+                      .findFirst()
+                      .orElse(null);
           if (match != null) {
             merge(match, pi);
           } else {
@@ -362,7 +539,8 @@ class KubernetesManifestsTest {
   }
 
   private static boolean named(List<?> l) {
-    return !l.isEmpty() && l.stream().allMatch(x -> x instanceof Map<?, ?> m && m.get("name") != null);
+    return !l.isEmpty()
+        && l.stream().allMatch(x -> x instanceof Map<?, ?> m && m.get("name") != null);
   }
 
   // ---- helpers ----
@@ -372,7 +550,10 @@ class KubernetesManifestsTest {
   }
 
   static <T extends HasMetadata> List<T> typed(List<Map<String, Object>> docs, Class<T> type) {
-    return docs.stream().filter(d -> type.getSimpleName().equals(d.get("kind"))).map(d -> parse(d, type)).toList();
+    return docs.stream()
+        .filter(d -> type.getSimpleName().equals(d.get("kind")))
+        .map(d -> parse(d, type))
+        .toList();
   }
 
   @SuppressWarnings("unchecked")
@@ -397,7 +578,9 @@ class KubernetesManifestsTest {
 
   /** A deep copy of the documents with the first of {@code kind} changed. */
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> mutate(List<Map<String, Object>> docs, String kind,
+  static List<Map<String, Object>> mutate(
+      List<Map<String, Object>> docs,
+      String kind,
       java.util.function.Consumer<Map<String, Object>> change) {
     List<Map<String, Object>> copy = new ArrayList<>();
     boolean done = false;

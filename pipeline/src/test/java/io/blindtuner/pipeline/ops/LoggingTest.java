@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The services' logging configuration: readable lines by default, one JSON object per line on request. */
+/**
+ * The services' logging configuration: readable lines by default, one JSON object per line on
+ * request.
+ */
 class LoggingTest {
 
   @AfterEach
@@ -36,24 +39,38 @@ class LoggingTest {
     assertQuiet(ctx);
     @SuppressWarnings("unchecked")
     Encoder<Object> enc = (Encoder<Object>) (Encoder<?>) json.getEncoder();
-    LoggingEvent e = new LoggingEvent("x", ctx.getLogger("io.blindtuner.test"), ch.qos.logback.classic.Level.WARN,
-        "job {}: refused refresh {}", null, new Object[] {"j1", "step 3"});
+    LoggingEvent e =
+        new LoggingEvent(
+            "x",
+            ctx.getLogger("io.blindtuner.test"),
+            ch.qos.logback.classic.Level.WARN,
+            "job {}: refused refresh {}",
+            null,
+            new Object[] {"j1", "step 3"});
     String line = new String(enc.encode(e), StandardCharsets.UTF_8);
-    assertThat(line.trim()).startsWith("{").endsWith("}")
-        .contains("\"formattedMessage\":\"job j1: refused refresh step 3\"").contains("\"level\":\"WARN\"");
+    assertThat(line.trim())
+        .startsWith("{")
+        .endsWith("}")
+        .contains("\"formattedMessage\":\"job j1: refused refresh step 3\"")
+        .contains("\"level\":\"WARN\"");
     assertThat(ctx.getLogger("org.apache.kafka").getEffectiveLevel().toString()).isEqualTo("WARN");
 
     System.clearProperty("blindtuner.log.format");
     LoggerContext textCtx = configure();
-    ConsoleAppender<?> text = (ConsoleAppender<?>) textCtx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-        .getAppender("out");
+    ConsoleAppender<?> text =
+        (ConsoleAppender<?>)
+            textCtx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("out");
     assertThat(text.getEncoder()).isInstanceOf(PatternLayoutEncoder.class);
     assertQuiet(textCtx);
   }
 
-  /** Logback prints its whole configuration status to stdout at start when any of it is a warning or an error. */
+  /**
+   * Logback prints its whole configuration status to stdout at start when any of it is a warning or
+   * an error.
+   */
   private static void assertQuiet(LoggerContext ctx) {
-    assertThat(new StatusUtil(ctx).getHighestLevel(0)).as(ctx.getStatusManager().getCopyOfStatusList().toString())
+    assertThat(new StatusUtil(ctx).getHighestLevel(0))
+        .as(ctx.getStatusManager().getCopyOfStatusList().toString())
         .isLessThan(Status.WARN);
   }
 

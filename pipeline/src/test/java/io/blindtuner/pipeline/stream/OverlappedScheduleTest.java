@@ -28,18 +28,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The overlapped actor graph against the sequential schedule and the plaintext twin, on a small INSECURE ring
- * (N = 1024, for speed): 4 steps of 2 micro-batches of 16 images.
+ * The overlapped actor graph against the sequential schedule and the plaintext twin, on a small
+ * INSECURE ring (N = 1024, for speed): 4 steps of 2 micro-batches of 16 images.
  *
- * <p>Bound: a stage pass carries at most about 2^-25 absolute error at N = 1024 (EncryptedStagesTest measures
- * 2^-24.7 to 2^-29.7 against a 2^-12 worst case); the parameters accumulate it over 4 steps times the learning
- * rate 0.1 and the momentum gain 1/(1 - 0.9) = 10, about 4 * 2^-25 = 2^-23 (measured 2^-27.7). The tests assert
- * 2^-20, an 8x margin, plus the flooding of the released parameters ({@link #bound}). Overlapped and sequential
- * runs use different keys and refresh randomness, so they agree within the sum of their bounds.
+ * <p>Bound: a stage pass carries at most about 2^-25 absolute error at N = 1024
+ * (EncryptedStagesTest measures 2^-24.7 to 2^-29.7 against a 2^-12 worst case); the parameters
+ * accumulate it over 4 steps times the learning rate 0.1 and the momentum gain 1/(1 - 0.9) = 10,
+ * about 4 * 2^-25 = 2^-23 (measured 2^-27.7). The tests assert 2^-20, an 8x margin, plus the
+ * flooding of the released parameters ({@link #bound}). Overlapped and sequential runs use
+ * different keys and refresh randomness, so they agree within the sum of their bounds.
  */
 public class OverlappedScheduleTest {
-  /** SEAL's key-switching layout; {@link #HYBRID_SPEC} the same primes in the services' default hybrid layout. */
-  public static final CkksSpec SPEC = CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure();
+  /**
+   * SEAL's key-switching layout; {@link #HYBRID_SPEC} the same primes in the services' default
+   * hybrid layout.
+   */
+  public static final CkksSpec SPEC =
+      CkksSpec.of(1024, 60, 40, 40, 40, 40, 40, 40, 40, 60).asInsecure();
+
   public static final CkksSpec HYBRID_SPEC = SPEC.withKeySwitching(4, 49, 49);
   public static final CkksParameters PARAMS = CkksParameters.create(SPEC);
   public static final HeadShape SHAPE = new HeadShape(4, 8, 4, 2);
@@ -66,12 +72,13 @@ public class OverlappedScheduleTest {
   }
 
   public static EncryptedTrainingRun.Result run(TrainingSchedule schedule, List<Integer> steps) {
-    return EncryptedTrainingRun.run(PARAMS, SHAPE, CONFIG, DATA, schedule, Parallelism.SERIAL, r -> r, steps::add);
+    return EncryptedTrainingRun.run(
+        PARAMS, SHAPE, CONFIG, DATA, schedule, Parallelism.SERIAL, r -> r, steps::add);
   }
 
   /**
-   * {@link #BOUND} plus what releasing the parameters costs: flooding against IND-CPA-D adds a Gaussian of the
-   * reported deviation to each, kept within 6 deviations.
+   * {@link #BOUND} plus what releasing the parameters costs: flooding against IND-CPA-D adds a
+   * Gaussian of the reported deviation to each, kept within 6 deviations.
    */
   public static double bound(EncryptedTrainingRun.Result r) {
     return BOUND + 6 * r.floodingSigma();
@@ -93,23 +100,33 @@ public class OverlappedScheduleTest {
 
   @Test
   void overlappedEqualsSequentialAndTheTwin() {
-    HeadParameters twin = new PlainTrainer(CONFIG).train(SHAPE, HeadFunctions.polynomial(2), DATA, s -> {});
+    HeadParameters twin =
+        new PlainTrainer(CONFIG).train(SHAPE, HeadFunctions.polynomial(2), DATA, s -> {});
     List<Integer> seqSteps = new CopyOnWriteArrayList<>();
     EncryptedTrainingRun.Result seq = run(new SequentialSchedule(Parallelism.SERIAL), seqSteps);
     List<Integer> ovSteps = new CopyOnWriteArrayList<>();
-    OverlappedSchedule overlapped = new OverlappedSchedule(config("blindtuner.pipeline.micro-batches-in-flight = 2"),
-        FaultInjector.NONE);
+    OverlappedSchedule overlapped =
+        new OverlappedSchedule(
+            config("blindtuner.pipeline.micro-batches-in-flight = 2"), FaultInjector.NONE);
     EncryptedTrainingRun.Result ov = run(overlapped, ovSteps);
-    System.out.printf("overlapped vs twin 2^%.1f, sequential vs twin 2^%.1f, overlapped vs sequential 2^%.1f;"
-        + " peak %d ciphertexts alive%n", log2(maxDiff(ov.parameters(), twin)), log2(maxDiff(seq.parameters(), twin)),
-        log2(maxDiff(ov.parameters(), seq.parameters())), ov.peakCiphertextsAlive());
-    assertThat(maxDiff(twin, HeadParameters.initial(SHAPE, 5))).as("the twin learned").isGreaterThan(0.01);
+    System.out.printf(
+        "overlapped vs twin 2^%.1f, sequential vs twin 2^%.1f, overlapped vs sequential 2^%.1f;"
+            + " peak %d ciphertexts alive%n",
+        log2(maxDiff(ov.parameters(), twin)),
+        log2(maxDiff(seq.parameters(), twin)),
+        log2(maxDiff(ov.parameters(), seq.parameters())),
+        ov.peakCiphertextsAlive());
+    assertThat(maxDiff(twin, HeadParameters.initial(SHAPE, 5)))
+        .as("the twin learned")
+        .isGreaterThan(0.01);
     assertThat(maxDiff(seq.parameters(), twin)).isLessThan(bound(seq));
     assertThat(maxDiff(ov.parameters(), twin)).isLessThan(bound(ov));
     assertThat(maxDiff(ov.parameters(), seq.parameters())).isLessThan(bound(ov) + bound(seq));
     assertThat(ov.microBatches()).isEqualTo(2);
     assertThat(ovSteps).as("updates applied in order").containsExactly(0, 1, 2, 3);
-    assertThat(ov.rotations()).isEqualTo(seq.rotations()).isEqualTo(ov.plan().rotationsPerStep(2) * 4);
+    assertThat(ov.rotations())
+        .isEqualTo(seq.rotations())
+        .isEqualTo(ov.plan().rotationsPerStep(2) * 4);
     assertThat(ov.multiplications()).isEqualTo(seq.multiplications());
     assertThat(ov.refreshRoundTrips()).isEqualTo(seq.refreshRoundTrips());
     assertThat(ov.peakCiphertextsAlive()).isLessThanOrEqualTo(256).isPositive();
@@ -118,28 +135,36 @@ public class OverlappedScheduleTest {
 
   @Test
   void operationsSpreadOverTheHeDispatchersOwnThreadsGiveTheSameWeights() {
-    HeadParameters twin = new PlainTrainer(CONFIG).train(SHAPE, HeadFunctions.polynomial(2), DATA, s -> {});
-    EncryptedTrainingRun.Result r = run(new OverlappedSchedule(config(
-        "blindtuner.actors.he-threads-per-operation = 2"), FaultInjector.NONE), new CopyOnWriteArrayList<>());
+    HeadParameters twin =
+        new PlainTrainer(CONFIG).train(SHAPE, HeadFunctions.polynomial(2), DATA, s -> {});
+    EncryptedTrainingRun.Result r =
+        run(
+            new OverlappedSchedule(
+                config("blindtuner.actors.he-threads-per-operation = 2"), FaultInjector.NONE),
+            new CopyOnWriteArrayList<>());
     assertThat(maxDiff(r.parameters(), twin)).isLessThan(bound(r));
   }
 
   @Test
   void aTransientStageFailureRestartsTheStageAndTheJobFinishesWithTheSameWeights() {
     Set<String> seen = ConcurrentHashMap.newKeySet();
-    FaultInjector once = (stage, step, mb, attempt) -> {
-      seen.add(stage + "@" + attempt);
-      if (stage.equals("mlp") && step == 1 && mb == 1 && attempt == 1) {
-        throw new TransientFault("injected: mlp step 1 micro-batch 1");
-      }
-      if (stage.equals("optimizer") && step == 2 && mb == -1 && attempt == 1) {
-        throw new TransientFault("injected: optimizer update of step 2");
-      }
-    };
-    HeadParameters twin = new PlainTrainer(CONFIG).train(SHAPE, HeadFunctions.polynomial(2), DATA, s -> {});
+    FaultInjector once =
+        (stage, step, mb, attempt) -> {
+          seen.add(stage + "@" + attempt);
+          if (stage.equals("mlp") && step == 1 && mb == 1 && attempt == 1) {
+            throw new TransientFault("injected: mlp step 1 micro-batch 1");
+          }
+          if (stage.equals("optimizer") && step == 2 && mb == -1 && attempt == 1) {
+            throw new TransientFault("injected: optimizer update of step 2");
+          }
+        };
+    HeadParameters twin =
+        new PlainTrainer(CONFIG).train(SHAPE, HeadFunctions.polynomial(2), DATA, s -> {});
     List<Integer> steps = new CopyOnWriteArrayList<>();
-    EncryptedTrainingRun.Result r = run(new OverlappedSchedule(config(
-        "blindtuner.actors.restart.min-backoff = 10 ms"), once), steps);
+    EncryptedTrainingRun.Result r =
+        run(
+            new OverlappedSchedule(config("blindtuner.actors.restart.min-backoff = 10 ms"), once),
+            steps);
     assertThat(seen).as("both stages restarted once").contains("mlp@2", "optimizer@2");
     assertThat(steps).containsExactly(0, 1, 2, 3);
     // Nothing lost or applied twice: still the twin's weights.
@@ -148,12 +173,17 @@ public class OverlappedScheduleTest {
 
   @Test
   void aCorruptedCiphertextStopsTheJobNamingTheStage() {
-    FaultInjector corrupt = (stage, step, mb, attempt) -> {
-      if (stage.equals("attention") && step == 1) {
-        throw new LevelException("injected: ciphertext level does not match its data");
-      }
-    };
-    assertThatThrownBy(() -> run(new OverlappedSchedule(ConfigFactory.load(), corrupt), new CopyOnWriteArrayList<>()))
+    FaultInjector corrupt =
+        (stage, step, mb, attempt) -> {
+          if (stage.equals("attention") && step == 1) {
+            throw new LevelException("injected: ciphertext level does not match its data");
+          }
+        };
+    assertThatThrownBy(
+            () ->
+                run(
+                    new OverlappedSchedule(ConfigFactory.load(), corrupt),
+                    new CopyOnWriteArrayList<>()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("stage 'attention' (forward, step 1")
         .hasMessageContaining("injected: ciphertext level does not match");
@@ -161,10 +191,12 @@ public class OverlappedScheduleTest {
 
   @Test
   void aCiphertextBoundTooSmallForOneMicroBatchIsRefusedNamingTheKey() {
-    OverlappedSchedule tiny = new OverlappedSchedule(config("blindtuner.pipeline.max-ciphertexts-alive = 16"),
-        FaultInjector.NONE);
+    OverlappedSchedule tiny =
+        new OverlappedSchedule(
+            config("blindtuner.pipeline.max-ciphertexts-alive = 16"), FaultInjector.NONE);
     assertThatThrownBy(() -> run(tiny, new CopyOnWriteArrayList<>()))
-        .hasMessageContaining("blindtuner.pipeline.max-ciphertexts-alive").hasMessageContaining("must be at least");
+        .hasMessageContaining("blindtuner.pipeline.max-ciphertexts-alive")
+        .hasMessageContaining("must be at least");
   }
 
   static double log2(double x) {

@@ -3,8 +3,8 @@ package io.blindtuner.vision.data;
 import java.util.Objects;
 
 /**
- * Labelled images of one split: {@code n} images of {@code height x width x channels} uint8 pixels in
- * HWC order, image after image, and one integer label per image.
+ * Labelled images of one split: {@code n} images of {@code height x width x channels} uint8 pixels
+ * in HWC order, image after image, and one integer label per image.
  *
  * @param name the split name (train, val, test)
  * @param n the number of images
@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param pixels {@code n * height * width * channels} bytes, read as unsigned
  * @param labels {@code n} labels
  */
-public record ImageSplit(String name, int n, int height, int width, int channels, byte[] pixels, int[] labels) {
+public record ImageSplit(
+    String name, int n, int height, int width, int channels, byte[] pixels, int[] labels) {
 
-  /** @throws IllegalArgumentException if the sizes disagree or channels is neither 1 nor 3 */
+  /**
+   * @throws IllegalArgumentException if the sizes disagree or channels is neither 1 nor 3
+   */
   public ImageSplit {
     Objects.requireNonNull(name, "name");
     if (n < 0 || height <= 0 || width <= 0) {
@@ -26,11 +29,22 @@ public record ImageSplit(String name, int n, int height, int width, int channels
       throw new IllegalArgumentException(name + ": channels must be 1 or 3, got " + channels);
     }
     if ((long) n * height * width * channels != pixels.length) {
-      throw new IllegalArgumentException(name + ": " + pixels.length + " pixel bytes for " + n + " images of "
-          + height + "x" + width + "x" + channels);
+      throw new IllegalArgumentException(
+          name
+              + ": "
+              + pixels.length
+              + " pixel bytes for "
+              + n
+              + " images of "
+              + height
+              + "x"
+              + width
+              + "x"
+              + channels);
     }
     if (labels.length != n) {
-      throw new IllegalArgumentException(name + ": " + labels.length + " labels for " + n + " images");
+      throw new IllegalArgumentException(
+          name + ": " + labels.length + " labels for " + n + " images");
     }
   }
 
@@ -47,7 +61,13 @@ public record ImageSplit(String name, int n, int height, int width, int channels
   /** The first {@code m} images (for quick runs and tests). */
   public ImageSplit head(int m) {
     int k = Math.min(m, n);
-    return new ImageSplit(name, k, height, width, channels,
-        java.util.Arrays.copyOf(pixels, k * imageBytes()), java.util.Arrays.copyOf(labels, k));
+    return new ImageSplit(
+        name,
+        k,
+        height,
+        width,
+        channels,
+        java.util.Arrays.copyOf(pixels, k * imageBytes()),
+        java.util.Arrays.copyOf(labels, k));
   }
 }

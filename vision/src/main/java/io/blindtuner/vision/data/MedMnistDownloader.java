@@ -20,8 +20,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * Downloads an official MedMNIST file once into a cache folder and checks its MD5 (and SHA-256 when known)
- * before anyone reads it. A cached file is re-verified on every use, so a damaged cache is noticed.
+ * Downloads an official MedMNIST file once into a cache folder and checks its MD5 (and SHA-256 when
+ * known) before anyone reads it. A cached file is re-verified on every use, so a damaged cache is
+ * noticed.
  */
 public final class MedMnistDownloader {
   /** Larger than any MedMNIST 28x28 file (TissueMNIST is about 120 MB). */
@@ -30,19 +31,21 @@ public final class MedMnistDownloader {
   private final HttpClient client;
 
   public MedMnistDownloader() {
-    this.client = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(20))
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(20))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
   }
 
   /**
-   * Returns the verified file {@code cacheDir/NAME.npz}, downloading it from the official address first if
-   * it is not there.
+   * Returns the verified file {@code cacheDir/NAME.npz}, downloading it from the official address
+   * first if it is not there.
    *
-   * @throws ChecksumMismatchException if the cached or downloaded file's checksum differs from the registry
-   * @throws IOException with a message telling the user what to do when the host cannot be reached (offline)
-   *     or the server answers with an error
+   * @throws ChecksumMismatchException if the cached or downloaded file's checksum differs from the
+   *     registry
+   * @throws IOException with a message telling the user what to do when the host cannot be reached
+   *     (offline) or the server answers with an error
    */
   public Path fetch(MedMnistInfo info, Path cacheDir) throws IOException {
     return fetch(info, info.url(), cacheDir);
@@ -65,12 +68,24 @@ public final class MedMnistDownloader {
     try {
       HttpResponse<InputStream> response;
       try {
-        response = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(10)).GET().build(),
-            HttpResponse.BodyHandlers.ofInputStream());
+        response =
+            client.send(
+                HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
       } catch (ConnectException | UnknownHostException | HttpConnectTimeoutException e) {
-        throw new IOException("cannot download " + info.fileName() + " from " + url + " (" + e
-            + "): this machine looks offline. Download it on a machine with internet access, check its MD5 "
-            + info.md5() + ", copy it to " + target + " (or pass its path with --data)", e);
+        throw new IOException(
+            "cannot download "
+                + info.fileName()
+                + " from "
+                + url
+                + " ("
+                + e
+                + "): this machine looks offline. Download it on a machine with internet access, check its MD5 "
+                + info.md5()
+                + ", copy it to "
+                + target
+                + " (or pass its path with --data)",
+            e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while downloading " + url, e);
@@ -85,7 +100,8 @@ public final class MedMnistDownloader {
           for (int r; (r = in.read(buf)) > 0; ) {
             total += r;
             if (total > MAX_DOWNLOAD_BYTES) {
-              throw new IOException("downloading " + url + ": more than " + MAX_DOWNLOAD_BYTES + " bytes, refused");
+              throw new IOException(
+                  "downloading " + url + ": more than " + MAX_DOWNLOAD_BYTES + " bytes, refused");
             }
             out.write(buf, 0, r);
           }
@@ -108,18 +124,32 @@ public final class MedMnistDownloader {
   public static void verify(Path file, MedMnistInfo info) throws IOException {
     MessageDigest md5 = digest("MD5");
     MessageDigest sha = digest("SHA-256");
-    try (InputStream in = new DigestInputStream(new DigestInputStream(Files.newInputStream(file), md5), sha)) {
+    try (InputStream in =
+        new DigestInputStream(new DigestInputStream(Files.newInputStream(file), md5), sha)) {
       in.transferTo(OutputStream.nullOutputStream());
     }
     String gotMd5 = HexFormat.of().formatHex(md5.digest());
     if (!gotMd5.equals(info.md5())) {
-      throw new ChecksumMismatchException(file + ": MD5 " + gotMd5 + " differs from the official " + info.name()
-          + " MD5 " + info.md5() + " (corrupt or not the official file)");
+      throw new ChecksumMismatchException(
+          file
+              + ": MD5 "
+              + gotMd5
+              + " differs from the official "
+              + info.name()
+              + " MD5 "
+              + info.md5()
+              + " (corrupt or not the official file)");
     }
     String gotSha = HexFormat.of().formatHex(sha.digest());
     if (info.sha256() != null && !gotSha.equals(info.sha256())) {
-      throw new ChecksumMismatchException(file + ": SHA-256 " + gotSha + " differs from the official "
-          + info.name() + " SHA-256 " + info.sha256());
+      throw new ChecksumMismatchException(
+          file
+              + ": SHA-256 "
+              + gotSha
+              + " differs from the official "
+              + info.name()
+              + " SHA-256 "
+              + info.sha256());
     }
   }
 

@@ -16,13 +16,22 @@ import java.util.Objects;
  * @param md5 the MD5 the MedMNIST project publishes for the file (lowercase hex)
  * @param sha256 the file's SHA-256 when we have measured it on the official file, else null
  */
-public record MedMnistInfo(String name, int classes, int channels, int train, int val, int test, String md5,
+public record MedMnistInfo(
+    String name,
+    int classes,
+    int channels,
+    int train,
+    int val,
+    int test,
+    String md5,
     String sha256) {
 
   /** The Zenodo record of MedMNIST v3 (its 28x28 files are byte-identical to v2's). */
   public static final String ZENODO_RECORD = "https://zenodo.org/records/10519652/files/";
 
-  /** @throws IllegalArgumentException if a field is out of range or a checksum is not lowercase hex */
+  /**
+   * @throws IllegalArgumentException if a field is out of range or a checksum is not lowercase hex
+   */
   public MedMnistInfo {
     Objects.requireNonNull(name, "name");
     if (classes < 2 || (channels != 1 && channels != 3) || train <= 0 || val <= 0 || test <= 0) {
@@ -38,7 +47,9 @@ public record MedMnistInfo(String name, int classes, int channels, int train, in
     return name.toLowerCase(Locale.ROOT) + ".npz";
   }
 
-  /** The official download address (Zenodo serves the file itself, not its page, with ?download=1). */
+  /**
+   * The official download address (Zenodo serves the file itself, not its page, with ?download=1).
+   */
   public URI url() {
     return URI.create(ZENODO_RECORD + fileName() + "?download=1");
   }

@@ -11,19 +11,29 @@ import java.util.Arrays;
  */
 public record NpyArray(String name, int[] shape, byte[] data) {
 
-  /** @throws IllegalArgumentException if the shape has a negative dimension or does not match the data length */
+  /**
+   * @throws IllegalArgumentException if the shape has a negative dimension or does not match the
+   *     data length
+   */
   public NpyArray {
     shape = shape.clone();
     long n = 1;
     for (int d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException(name + ": negative dimension in shape " + Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            name + ": negative dimension in shape " + Arrays.toString(shape));
       }
       n *= d;
     }
     if (n != data.length) {
       throw new IllegalArgumentException(
-          name + ": shape " + Arrays.toString(shape) + " holds " + n + " elements but data has " + data.length);
+          name
+              + ": shape "
+              + Arrays.toString(shape)
+              + " holds "
+              + n
+              + " elements but data has "
+              + data.length);
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.Map;
  */
 public final class NpyReader {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
   /** The v1.0 header length is a uint16; numpy itself keeps it small. */
   private static final int MAX_HEADER = 65535;
 
@@ -28,11 +29,12 @@ public final class NpyReader {
    * @param in the entry content
    * @param declaredSize the entry size the container declares, or -1 if unknown
    * @param maxDataBytes the largest data size accepted (checked before allocating)
-   * @throws MalformedFileException if the magic, version, header, dtype, order or shape is wrong, the data
-   *     is truncated, or the entry holds bytes beyond the array
+   * @throws MalformedFileException if the magic, version, header, dtype, order or shape is wrong,
+   *     the data is truncated, or the entry holds bytes beyond the array
    * @throws IOException if reading fails
    */
-  public static NpyArray read(String name, InputStream in, long declaredSize, long maxDataBytes) throws IOException {
+  public static NpyArray read(String name, InputStream in, long declaredSize, long maxDataBytes)
+      throws IOException {
     byte[] pre = readFully(name, in, 10, "the 10-byte preamble");
     for (int i = 0; i < MAGIC.length; i++) {
       if (pre[i] != MAGIC[i]) {
@@ -41,36 +43,54 @@ public final class NpyReader {
     }
     if (pre[6] != 1 || pre[7] != 0) {
       throw new MalformedFileException(
-          name + ": .npy version " + (pre[6] & 0xff) + "." + (pre[7] & 0xff) + " is not supported (expected 1.0)");
+          name
+              + ": .npy version "
+              + (pre[6] & 0xff)
+              + "."
+              + (pre[7] & 0xff)
+              + " is not supported (expected 1.0)");
     }
     int headerLen = (pre[8] & 0xff) | (pre[9] & 0xff) << 8;
     if (headerLen > MAX_HEADER || (declaredSize >= 0 && 10L + headerLen > declaredSize)) {
-      throw new MalformedFileException(name + ": header length " + headerLen + " exceeds the entry size " + declaredSize);
+      throw new MalformedFileException(
+          name + ": header length " + headerLen + " exceeds the entry size " + declaredSize);
     }
-    String header = new String(readFully(name, in, headerLen, "the header"), StandardCharsets.ISO_8859_1);
+    String header =
+        new String(readFully(name, in, headerLen, "the header"), StandardCharsets.ISO_8859_1);
     Map<String, Object> dict = new HeaderParser(name, header).parse();
     if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
       throw new MalformedFileException(
-          name + ": header keys " + dict.keySet() + " are not exactly {descr, fortran_order, shape}");
+          name
+              + ": header keys "
+              + dict.keySet()
+              + " are not exactly {descr, fortran_order, shape}");
     }
     Object descr = dict.get("descr");
     if (!"|u1".equals(descr) && !"<u1".equals(descr) && !">u1".equals(descr)) {
       throw new MalformedFileException(name + ": dtype " + descr + " is not uint8 ('|u1')");
     }
     if (!Boolean.FALSE.equals(dict.get("fortran_order"))) {
-      throw new MalformedFileException(name + ": fortran_order is " + dict.get("fortran_order") + ", expected False (C order)");
+      throw new MalformedFileException(
+          name + ": fortran_order is " + dict.get("fortran_order") + ", expected False (C order)");
     }
     if (!(dict.get("shape") instanceof long[] dims)) {
-      throw new MalformedFileException(name + ": shape " + dict.get("shape") + " is not a tuple of integers");
+      throw new MalformedFileException(
+          name + ": shape " + dict.get("shape") + " is not a tuple of integers");
     }
-    // One byte[] holds the data, so no cap above the array limit can apply (and (int) count must not wrap).
+    // One byte[] holds the data, so no cap above the array limit can apply (and (int) count must
+    // not wrap).
     long limit = Math.min(maxDataBytes, Integer.MAX_VALUE - 8);
     long count = 1;
     int[] shape = new int[dims.length];
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] < 0 || dims[i] > limit) {
         throw new MalformedFileException(
-            name + ": dimension " + dims[i] + " is negative or exceeds the limit of " + limit + " bytes");
+            name
+                + ": dimension "
+                + dims[i]
+                + " is negative or exceeds the limit of "
+                + limit
+                + " bytes");
       }
       shape[i] = (int) dims[i];
       count *= dims[i];
@@ -80,8 +100,12 @@ public final class NpyReader {
       }
     }
     if (declaredSize >= 0 && 10L + headerLen + count != declaredSize) {
-      throw new MalformedFileException(name + ": header declares " + count + " data bytes but the entry holds "
-          + (declaredSize - 10 - headerLen));
+      throw new MalformedFileException(
+          name
+              + ": header declares "
+              + count
+              + " data bytes but the entry holds "
+              + (declaredSize - 10 - headerLen));
     }
     byte[] data = readFully(name, in, (int) count, "the data");
     if (in.read() != -1) {
@@ -90,15 +114,20 @@ public final class NpyReader {
     return new NpyArray(name, shape, data);
   }
 
-  private static byte[] readFully(String name, InputStream in, int n, String what) throws IOException {
+  private static byte[] readFully(String name, InputStream in, int n, String what)
+      throws IOException {
     byte[] b = in.readNBytes(n);
     if (b.length != n) {
-      throw new MalformedFileException(name + ": truncated in " + what + ": expected " + n + " bytes, got " + b.length);
+      throw new MalformedFileException(
+          name + ": truncated in " + what + ": expected " + n + " bytes, got " + b.length);
     }
     return b;
   }
 
-  /** Strict parser for numpy's header dict: {'key': value, ...} with strings, True/False and int tuples. */
+  /**
+   * Strict parser for numpy's header dict: {'key': value, ...} with strings, True/False and int
+   * tuples.
+   */
   private static final class HeaderParser {
     private final String name;
     private final String s;

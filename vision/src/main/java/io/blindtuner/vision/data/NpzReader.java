@@ -22,16 +22,24 @@ import java.util.zip.ZipFile;
 
 /** Reads a .npz file (a zip of .npy arrays) into arrays keyed by entry name without ".npy". */
 public final class NpzReader {
-  /** Default cap on one array: well above the largest MedMNIST 28x28 array (PathMNIST train, 212 MB). */
+  /**
+   * Default cap on one array: well above the largest MedMNIST 28x28 array (PathMNIST train, 212
+   * MB).
+   */
   public static final long DEFAULT_MAX_ENTRY_BYTES = 1L << 30;
-  /** Default cap on all entries together: 4x the largest MedMNIST 28x28 file's arrays (PathMNIST, 252 MB). */
+
+  /**
+   * Default cap on all entries together: 4x the largest MedMNIST 28x28 file's arrays (PathMNIST,
+   * 252 MB).
+   */
   public static final long DEFAULT_MAX_TOTAL_BYTES = 1L << 30;
 
   private NpzReader() {}
 
   /**
-   * Reads the entries of an .npz file. The zip directory is checked first — entry count, names, declared sizes
-   * each and in total — so a file of unexpected or oversized entries is refused before anything is decompressed.
+   * Reads the entries of an .npz file. The zip directory is checked first — entry count, names,
+   * declared sizes each and in total — so a file of unexpected or oversized entries is refused
+   * before anything is decompressed.
    *
    * @param file the .npz file
    * @param names the entry names expected (without ".npy"); the file may hold a subset of them
@@ -39,13 +47,13 @@ public final class NpzReader {
    * @param maxTotalBytes the largest sum of the entries' decompressed sizes (.npy headers included)
    * @return the arrays, in the zip's order
    * @throws NoSuchFileException if the file does not exist
-   * @throws MalformedFileException if the file is not a zip; holds more entries than names, an entry not named
-   *     in {@code names}, an entry twice, or entries above the caps; or an entry is malformed or its size or CRC
-   *     disagrees with the zip directory
+   * @throws MalformedFileException if the file is not a zip; holds more entries than names, an
+   *     entry not named in {@code names}, an entry twice, or entries above the caps; or an entry is
+   *     malformed or its size or CRC disagrees with the zip directory
    * @throws IOException if reading fails
    */
-  public static Map<String, NpyArray> read(Path file, Set<String> names, long maxEntryBytes, long maxTotalBytes)
-      throws IOException {
+  public static Map<String, NpyArray> read(
+      Path file, Set<String> names, long maxEntryBytes, long maxTotalBytes) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such .npz file");
     }
@@ -53,7 +61,8 @@ public final class NpzReader {
     try {
       zip = new ZipFile(file.toFile());
     } catch (ZipException e) {
-      throw new MalformedFileException(file + ": not a valid .npz (zip) file: " + e.getMessage(), e);
+      throw new MalformedFileException(
+          file + ": not a valid .npz (zip) file: " + e.getMessage(), e);
     }
     try (zip) {
       List<? extends ZipEntry> entries = directory(file, zip, names, maxEntryBytes, maxTotalBytes);
@@ -79,11 +88,19 @@ public final class NpzReader {
   }
 
   /** Checks the zip directory alone (nothing is decompressed) and returns its entries in order. */
-  private static List<? extends ZipEntry> directory(Path file, ZipFile zip, Set<String> names, long maxEntryBytes,
-      long maxTotalBytes) throws MalformedFileException {
+  private static List<? extends ZipEntry> directory(
+      Path file, ZipFile zip, Set<String> names, long maxEntryBytes, long maxTotalBytes)
+      throws MalformedFileException {
     if (zip.size() > names.size()) {
-      throw new MalformedFileException(file + ": " + zip.size() + " entries, more than the " + names.size()
-          + " expected (" + expected(names) + ")");
+      throw new MalformedFileException(
+          file
+              + ": "
+              + zip.size()
+              + " entries, more than the "
+              + names.size()
+              + " expected ("
+              + expected(names)
+              + ")");
     }
     List<? extends ZipEntry> entries = new ArrayList<>(zip.stream().toList());
     Set<String> seen = new HashSet<>();
@@ -94,21 +111,31 @@ public final class NpzReader {
         throw new MalformedFileException(entryName + ": entry is not a .npy array");
       }
       if (!names.contains(key(e))) {
-        throw new MalformedFileException(entryName + ": unexpected entry; expected only " + expected(names));
+        throw new MalformedFileException(
+            entryName + ": unexpected entry; expected only " + expected(names));
       }
       if (!seen.add(key(e))) {
         throw new MalformedFileException(entryName + ": entry appears twice");
       }
       long size = e.getSize();
       if (size < 0 || size > maxEntryBytes + MAX_HEADER_BYTES) {
-        throw new MalformedFileException(entryName + ": entry size " + size + " exceeds the limit of "
-            + maxEntryBytes + " bytes");
+        throw new MalformedFileException(
+            entryName
+                + ": entry size "
+                + size
+                + " exceeds the limit of "
+                + maxEntryBytes
+                + " bytes");
       }
       total += size;
     }
     if (total > maxTotalBytes) {
-      throw new MalformedFileException(file + ": entries hold " + total + " bytes in total, above the limit of "
-          + maxTotalBytes);
+      throw new MalformedFileException(
+          file
+              + ": entries hold "
+              + total
+              + " bytes in total, above the limit of "
+              + maxTotalBytes);
     }
     return entries;
   }

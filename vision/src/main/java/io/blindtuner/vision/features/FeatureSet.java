@@ -15,18 +15,22 @@ import java.util.Objects;
  */
 public record FeatureSet(String split, int n, int tokens, int dim, float[] values, int[] labels) {
 
-  /** @throws IllegalArgumentException if the sizes disagree */
+  /**
+   * @throws IllegalArgumentException if the sizes disagree
+   */
   public FeatureSet {
     Objects.requireNonNull(split, "split");
     if (n < 0 || tokens <= 0 || dim <= 0) {
-      throw new IllegalArgumentException(split + ": bad shape n=" + n + " T=" + tokens + " d=" + dim);
+      throw new IllegalArgumentException(
+          split + ": bad shape n=" + n + " T=" + tokens + " d=" + dim);
     }
     if ((long) n * tokens * dim != values.length) {
-      throw new IllegalArgumentException(split + ": " + values.length + " values for (" + n + ", " + tokens + ", "
-          + dim + ")");
+      throw new IllegalArgumentException(
+          split + ": " + values.length + " values for (" + n + ", " + tokens + ", " + dim + ")");
     }
     if (labels.length != n) {
-      throw new IllegalArgumentException(split + ": " + labels.length + " labels for " + n + " images");
+      throw new IllegalArgumentException(
+          split + ": " + labels.length + " labels for " + n + " images");
     }
   }
 

@@ -4,8 +4,9 @@ import io.blindtuner.vision.data.ImageSplit;
 import java.util.function.IntConsumer;
 
 /**
- * Turns images into T tokens of d values each, on the hospital side. Implementations are immutable once
- * built (anything fitted on the train split is fitted before construction) and safe to share across threads.
+ * Turns images into T tokens of d values each, on the hospital side. Implementations are immutable
+ * once built (anything fitted on the train split is fitted before construction) and safe to share
+ * across threads.
  */
 public interface Featurizer {
 
@@ -27,7 +28,8 @@ public interface Featurizer {
    * @param split the images and labels
    * @param progress called with the number of images just finished (possibly from several threads)
    * @return tokens and labels
-   * @throws IllegalArgumentException if the images' size or channel count does not suit this featurizer
+   * @throws IllegalArgumentException if the images' size or channel count does not suit this
+   *     featurizer
    */
   FeatureSet featurize(ImageSplit split, IntConsumer progress);
 }

@@ -3,8 +3,9 @@ package io.blindtuner.vision.features;
 import java.util.SplittableRandom;
 
 /**
- * Euclidean k-means (Lloyd's iterations from a k-means++ start) on points in double precision. The random choices
- * come from a seeded {@link SplittableRandom}: the clustering is reproducible, and nothing here is secret.
+ * Euclidean k-means (Lloyd's iterations from a k-means++ start) on points in double precision. The
+ * random choices come from a seeded {@link SplittableRandom}: the clustering is reproducible, and
+ * nothing here is secret.
  *
  * @param centroids k rows of d values
  * @param iterations Lloyd iterations run
@@ -30,8 +31,8 @@ public record KMeans(double[][] centroids, int iterations, boolean converged, do
    * @param k clusters, >= 1
    * @param maxIterations Lloyd iterations at most, >= 1
    * @param seed the k-means++ and re-seeding randomness
-   * @throws IllegalArgumentException naming the field: no points, rows of different lengths, a non-finite value,
-   *     k outside 1..n, or maxIterations below 1
+   * @throws IllegalArgumentException naming the field: no points, rows of different lengths, a
+   *     non-finite value, k outside 1..n, or maxIterations below 1
    */
   public static KMeans fit(double[][] points, int k, int maxIterations, long seed) {
     if (points.length == 0) {
@@ -40,8 +41,14 @@ public record KMeans(double[][] centroids, int iterations, boolean converged, do
     int d = points[0].length;
     for (int i = 0; i < points.length; i++) {
       if (points[i].length != d || d == 0) {
-        throw new IllegalArgumentException("k-means points: row " + i + " has " + points[i].length
-            + " values, row 0 has " + d + " (rows must be equal and non-empty)");
+        throw new IllegalArgumentException(
+            "k-means points: row "
+                + i
+                + " has "
+                + points[i].length
+                + " values, row 0 has "
+                + d
+                + " (rows must be equal and non-empty)");
       }
       for (double x : points[i]) {
         if (!Double.isFinite(x)) {
@@ -50,10 +57,12 @@ public record KMeans(double[][] centroids, int iterations, boolean converged, do
       }
     }
     if (k < 1 || k > points.length) {
-      throw new IllegalArgumentException("k-means k " + k + " must be in 1.." + points.length + " (the points)");
+      throw new IllegalArgumentException(
+          "k-means k " + k + " must be in 1.." + points.length + " (the points)");
     }
     if (maxIterations < 1) {
-      throw new IllegalArgumentException("k-means maxIterations must be >= 1, got " + maxIterations);
+      throw new IllegalArgumentException(
+          "k-means maxIterations must be >= 1, got " + maxIterations);
     }
     SplittableRandom rng = new SplittableRandom(seed);
     double[][] c = plusPlus(points, k, rng);
@@ -134,7 +143,10 @@ public record KMeans(double[][] centroids, int iterations, boolean converged, do
     return s;
   }
 
-  /** k-means++: each next centre drawn with probability proportional to its squared distance from the chosen. */
+  /**
+   * k-means++: each next centre drawn with probability proportional to its squared distance from
+   * the chosen.
+   */
   private static double[][] plusPlus(double[][] points, int k, SplittableRandom rng) {
     int n = points.length;
     double[][] c = new double[k][];

@@ -5,11 +5,12 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
- * The single-layer unsupervised featurizer of Coates, Lee &amp; Ng (2011), needing no downloaded weights: a
- * {@link PatchDictionary} learned on the hospital's own training images encodes every {@code size x size} patch at
- * stride 1, and the encodings are averaged over a {@code grid x grid} array of regions of the resulting map. Each
- * region is one token whose k values are its pooled activations: T = grid², d = k, the same (T, d) contract as
- * {@link PatchFeaturizer}, so the PCA and the head take it unchanged.
+ * The single-layer unsupervised featurizer of Coates, Lee &amp; Ng (2011), needing no downloaded
+ * weights: a {@link PatchDictionary} learned on the hospital's own training images encodes every
+ * {@code size x size} patch at stride 1, and the encodings are averaged over a {@code grid x grid}
+ * array of regions of the resulting map. Each region is one token whose k values are its pooled
+ * activations: T = grid², d = k, the same (T, d) contract as {@link PatchFeaturizer}, so the PCA
+ * and the head take it unchanged.
  */
 public final class KMeansPatchFeaturizer implements Featurizer {
   /** The name every output carries. */
@@ -25,18 +26,33 @@ public final class KMeansPatchFeaturizer implements Featurizer {
    * @param grid regions per side of the activation map
    * @param height image height the dictionary was learned on
    * @param width image width
-   * @throws IllegalArgumentException naming the field if the grid is below 1 or finer than the activation map
+   * @throws IllegalArgumentException naming the field if the grid is below 1 or finer than the
+   *     activation map
    */
   public KMeansPatchFeaturizer(PatchDictionary dictionary, int grid, int height, int width) {
     int mapH = height - dictionary.size() + 1;
     int mapW = width - dictionary.size() + 1;
     if (mapH < 1 || mapW < 1) {
-      throw new IllegalArgumentException("dictionary patch size " + dictionary.size() + " is larger than the "
-          + height + "x" + width + " images");
+      throw new IllegalArgumentException(
+          "dictionary patch size "
+              + dictionary.size()
+              + " is larger than the "
+              + height
+              + "x"
+              + width
+              + " images");
     }
     if (grid < 1 || grid > Math.min(mapH, mapW)) {
-      throw new IllegalArgumentException("k-means featurizer grid " + grid + " must be in 1.." + Math.min(mapH, mapW)
-          + " (the " + mapH + "x" + mapW + " activation map)");
+      throw new IllegalArgumentException(
+          "k-means featurizer grid "
+              + grid
+              + " must be in 1.."
+              + Math.min(mapH, mapW)
+              + " (the "
+              + mapH
+              + "x"
+              + mapW
+              + " activation map)");
     }
     this.dictionary = dictionary;
     this.grid = grid;
@@ -50,8 +66,12 @@ public final class KMeansPatchFeaturizer implements Featurizer {
    * @throws IllegalArgumentException naming the setting or field that does not suit the images
    */
   public static KMeansPatchFeaturizer fit(ImageSplit train, KMeansSettings settings) {
-    return new KMeansPatchFeaturizer(PatchDictionary.learn(train, settings.patchSize(), settings.centroids(),
-        settings.samples(), settings.seed()), settings.grid(), train.height(), train.width());
+    return new KMeansPatchFeaturizer(
+        PatchDictionary.learn(
+            train, settings.patchSize(), settings.centroids(), settings.samples(), settings.seed()),
+        settings.grid(),
+        train.height(),
+        train.width());
   }
 
   @Override
@@ -61,9 +81,21 @@ public final class KMeansPatchFeaturizer implements Featurizer {
 
   @Override
   public String description() {
-    return NAME + ": " + dictionary.k() + " centroids of " + dictionary.size() + "x" + dictionary.size() + "x"
-        + dictionary.channels() + " whitened patches learned on the train split, triangle encoding at stride 1,"
-        + " mean-pooled over a " + grid + "x" + grid + " grid of regions";
+    return NAME
+        + ": "
+        + dictionary.k()
+        + " centroids of "
+        + dictionary.size()
+        + "x"
+        + dictionary.size()
+        + "x"
+        + dictionary.channels()
+        + " whitened patches learned on the train split, triangle encoding at stride 1,"
+        + " mean-pooled over a "
+        + grid
+        + "x"
+        + grid
+        + " grid of regions";
   }
 
   @Override
@@ -99,23 +131,42 @@ public final class KMeansPatchFeaturizer implements Featurizer {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException naming the split if its images differ in size or channels from the train split
+   * @throws IllegalArgumentException naming the split if its images differ in size or channels from
+   *     the train split
    */
   @Override
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
-    if (split.height() != height || split.width() != width || split.channels() != dictionary.channels()) {
-      throw new IllegalArgumentException("split '" + split.name() + "': images are " + split.height() + "x"
-          + split.width() + "x" + split.channels() + ", the k-means featurizer was fitted on " + height + "x" + width
-          + "x" + dictionary.channels());
+    if (split.height() != height
+        || split.width() != width
+        || split.channels() != dictionary.channels()) {
+      throw new IllegalArgumentException(
+          "split '"
+              + split.name()
+              + "': images are "
+              + split.height()
+              + "x"
+              + split.width()
+              + "x"
+              + split.channels()
+              + ", the k-means featurizer was fitted on "
+              + height
+              + "x"
+              + width
+              + "x"
+              + dictionary.channels());
     }
     int t = tokens();
     int k = dim();
     float[] out = new float[split.n() * t * k];
-    // images are independent and each writes only its own rows, so the result does not depend on the threads
-    IntStream.range(0, split.n()).parallel().forEach(i -> {
-      encodeImage(split, i, out, i * t * k);
-      progress.accept(1);
-    });
+    // images are independent and each writes only its own rows, so the result does not depend on
+    // the threads
+    IntStream.range(0, split.n())
+        .parallel()
+        .forEach(
+            i -> {
+              encodeImage(split, i, out, i * t * k);
+              progress.accept(1);
+            });
     return new FeatureSet(split.name(), split.n(), t, k, out, split.labels().clone());
   }
 
@@ -136,7 +187,8 @@ public final class KMeansPatchFeaturizer implements Featurizer {
         count[region]++;
       }
     }
-    // mean rather than sum pooling: regions differ in size by a row or column when the grid does not divide the map
+    // mean rather than sum pooling: regions differ in size by a row or column when the grid does
+    // not divide the map
     for (int r = 0; r < count.length; r++) {
       float inv = 1f / count[r];
       for (int j = 0; j < k; j++) {

@@ -4,18 +4,23 @@ import io.blindtuner.vision.data.ImageSplit;
 import java.util.function.IntConsumer;
 
 /**
- * The weight-free featurizer: the image is cut into a {@code grid x grid} array of patches; each patch is one
- * token holding its pixels (row, column, channel order, scaled to [0, 1]) standardised with a mean and
- * standard deviation per token position and value fitted on the train split, followed by two position values,
- * the patch centre's row and column mapped to [-1, 1]. For 28x28 images and grid 4: T = 16 tokens of
- * d = 7*7*channels + 2 values.
+ * The weight-free featurizer: the image is cut into a {@code grid x grid} array of patches; each
+ * patch is one token holding its pixels (row, column, channel order, scaled to [0, 1]) standardised
+ * with a mean and standard deviation per token position and value fitted on the train split,
+ * followed by two position values, the patch centre's row and column mapped to [-1, 1]. For 28x28
+ * images and grid 4: T = 16 tokens of d = 7*7*channels + 2 values.
  */
 public final class PatchFeaturizer implements Featurizer {
   /** The name every output carries. */
   public static final String NAME = "patch featurizer (weight-free)";
+
   /** Extra values per token that carry the position. */
   public static final int POSITION_DIMS = 2;
-  /** A feature whose train-split deviation is below this is constant; dividing by it would blow noise up. */
+
+  /**
+   * A feature whose train-split deviation is below this is constant; dividing by it would blow
+   * noise up.
+   */
   private static final double MIN_STD = 1e-6;
 
   private final int grid;
@@ -26,7 +31,8 @@ public final class PatchFeaturizer implements Featurizer {
   private final float[] mean;
   private final float[] invStd;
 
-  private PatchFeaturizer(int grid, int height, int width, int channels, float[] mean, float[] invStd) {
+  private PatchFeaturizer(
+      int grid, int height, int width, int channels, float[] mean, float[] invStd) {
     this.grid = grid;
     this.height = height;
     this.width = width;
@@ -45,16 +51,28 @@ public final class PatchFeaturizer implements Featurizer {
    */
   public static PatchFeaturizer fit(ImageSplit train, int grid) {
     if (grid <= 0 || train.height() % grid != 0 || train.width() % grid != 0) {
-      throw new IllegalArgumentException("grid " + grid + " does not divide the " + train.height() + "x"
-          + train.width() + " images");
+      throw new IllegalArgumentException(
+          "grid "
+              + grid
+              + " does not divide the "
+              + train.height()
+              + "x"
+              + train.width()
+              + " images");
     }
     if (train.n() == 0) {
       throw new IllegalArgumentException("cannot fit the patch featurizer on an empty train split");
     }
     int tokens = grid * grid;
     int pv = (train.height() / grid) * (train.width() / grid) * train.channels();
-    PatchFeaturizer raw = new PatchFeaturizer(grid, train.height(), train.width(), train.channels(),
-        new float[tokens * pv], filled(tokens * pv, 1f));
+    PatchFeaturizer raw =
+        new PatchFeaturizer(
+            grid,
+            train.height(),
+            train.width(),
+            train.channels(),
+            new float[tokens * pv],
+            filled(tokens * pv, 1f));
     double[] sum = new double[tokens * pv];
     double[] sumSq = new double[tokens * pv];
     float[] buf = new float[tokens * pv];
@@ -82,23 +100,54 @@ public final class PatchFeaturizer implements Featurizer {
    *
    * @param mean the fitted mean of each of the T x (patch values) raw values, token-major
    * @param invStd one over the fitted deviation of each raw value
-   * @throws IllegalArgumentException if a size is not positive, the grid does not divide the image, the arrays do
-   *     not hold T x (patch values) entries, or a value is not finite (an inverse deviation must be positive)
+   * @throws IllegalArgumentException if a size is not positive, the grid does not divide the image,
+   *     the arrays do not hold T x (patch values) entries, or a value is not finite (an inverse
+   *     deviation must be positive)
    */
-  public static PatchFeaturizer of(int grid, int height, int width, int channels, float[] mean, float[] invStd) {
-    if (grid <= 0 || height <= 0 || width <= 0 || channels <= 0 || height % grid != 0 || width % grid != 0) {
-      throw new IllegalArgumentException("bad patch featurizer shape: grid " + grid + " for " + height + "x" + width
-          + "x" + channels + " images");
+  public static PatchFeaturizer of(
+      int grid, int height, int width, int channels, float[] mean, float[] invStd) {
+    if (grid <= 0
+        || height <= 0
+        || width <= 0
+        || channels <= 0
+        || height % grid != 0
+        || width % grid != 0) {
+      throw new IllegalArgumentException(
+          "bad patch featurizer shape: grid "
+              + grid
+              + " for "
+              + height
+              + "x"
+              + width
+              + "x"
+              + channels
+              + " images");
     }
     long values = (long) height * width * channels;
     if (mean.length != values || invStd.length != values) {
-      throw new IllegalArgumentException("patch featurizer settings hold " + mean.length + " means and "
-          + invStd.length + " inverse deviations; " + height + "x" + width + "x" + channels + " images need " + values);
+      throw new IllegalArgumentException(
+          "patch featurizer settings hold "
+              + mean.length
+              + " means and "
+              + invStd.length
+              + " inverse deviations; "
+              + height
+              + "x"
+              + width
+              + "x"
+              + channels
+              + " images need "
+              + values);
     }
     for (int k = 0; k < mean.length; k++) {
       if (!Float.isFinite(mean[k]) || !(invStd[k] > 0 && Float.isFinite(invStd[k]))) {
-        throw new IllegalArgumentException("patch featurizer value " + k + " has mean " + mean[k]
-            + " and inverse deviation " + invStd[k]);
+        throw new IllegalArgumentException(
+            "patch featurizer value "
+                + k
+                + " has mean "
+                + mean[k]
+                + " and inverse deviation "
+                + invStd[k]);
       }
     }
     return new PatchFeaturizer(grid, height, width, channels, mean.clone(), invStd.clone());
@@ -117,8 +166,20 @@ public final class PatchFeaturizer implements Featurizer {
 
   @Override
   public String description() {
-    return NAME + ": grid " + grid + "x" + grid + " of " + (height / grid) + "x" + (width / grid) + " patches, "
-        + channels + " channel(s), standardised on the train split, + " + POSITION_DIMS + " position values";
+    return NAME
+        + ": grid "
+        + grid
+        + "x"
+        + grid
+        + " of "
+        + (height / grid)
+        + "x"
+        + (width / grid)
+        + " patches, "
+        + channels
+        + " channel(s), standardised on the train split, + "
+        + POSITION_DIMS
+        + " position values";
   }
 
   @Override
@@ -168,8 +229,20 @@ public final class PatchFeaturizer implements Featurizer {
   @Override
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
     if (split.height() != height || split.width() != width || split.channels() != channels) {
-      throw new IllegalArgumentException(split.name() + ": images are " + split.height() + "x" + split.width() + "x"
-          + split.channels() + ", the featurizer was fitted on " + height + "x" + width + "x" + channels);
+      throw new IllegalArgumentException(
+          split.name()
+              + ": images are "
+              + split.height()
+              + "x"
+              + split.width()
+              + "x"
+              + split.channels()
+              + ", the featurizer was fitted on "
+              + height
+              + "x"
+              + width
+              + "x"
+              + channels);
     }
     int tokens = tokens();
     int d = dim();

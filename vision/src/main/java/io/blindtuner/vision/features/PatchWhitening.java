@@ -1,11 +1,12 @@
 package io.blindtuner.vision.features;
 
 /**
- * The preprocessing of a raw image patch before the k-means dictionary sees it (Coates &amp; Ng): per-patch
- * contrast normalisation (subtract the patch's own mean, divide by {@code sqrt(variance + }{@value #CONTRAST_EPS}
- * {@code )} in 0..255 pixel units, so flat patches are not blown up to noise), then ZCA whitening fitted on
- * normalised training patches ({@code (x - mean) V diag(1 / sqrt(lambda + }{@value #ZCA_EPS}{@code )) V^T}), which
- * removes the strong correlations of neighbouring pixels that would otherwise make every centroid a blur.
+ * The preprocessing of a raw image patch before the k-means dictionary sees it (Coates &amp; Ng):
+ * per-patch contrast normalisation (subtract the patch's own mean, divide by {@code sqrt(variance +
+ * }{@value #CONTRAST_EPS} {@code )} in 0..255 pixel units, so flat patches are not blown up to
+ * noise), then ZCA whitening fitted on normalised training patches ({@code (x - mean) V diag(1 /
+ * sqrt(lambda + }{@value #ZCA_EPS}{@code )) V^T}), which removes the strong correlations of
+ * neighbouring pixels that would otherwise make every centroid a blur.
  *
  * @param mean the mean of the normalised training patches (p values)
  * @param matrix the symmetric p x p ZCA matrix
@@ -13,18 +14,27 @@ package io.blindtuner.vision.features;
 public record PatchWhitening(double[] mean, double[][] matrix) {
   /** Added to a patch's pixel variance (0..255 units) before dividing by its root. */
   public static final double CONTRAST_EPS = 10;
-  /** Added to every eigenvalue of the normalised patches' covariance (they have unit variance per patch). */
+
+  /**
+   * Added to every eigenvalue of the normalised patches' covariance (they have unit variance per
+   * patch).
+   */
   public static final double ZCA_EPS = 0.1;
 
-  /** @throws IllegalArgumentException if the matrix is not p x p for the mean's p, or a value is not finite */
+  /**
+   * @throws IllegalArgumentException if the matrix is not p x p for the mean's p, or a value is not
+   *     finite
+   */
   public PatchWhitening {
     int p = mean.length;
     if (p == 0 || matrix.length != p) {
-      throw new IllegalArgumentException("whitening matrix has " + matrix.length + " rows for " + p + " patch values");
+      throw new IllegalArgumentException(
+          "whitening matrix has " + matrix.length + " rows for " + p + " patch values");
     }
     for (double[] row : matrix) {
       if (row.length != p) {
-        throw new IllegalArgumentException("whitening matrix row of " + row.length + " values for " + p);
+        throw new IllegalArgumentException(
+            "whitening matrix row of " + row.length + " values for " + p);
       }
       for (double x : row) {
         if (!Double.isFinite(x)) {
@@ -45,19 +55,26 @@ public record PatchWhitening(double[] mean, double[][] matrix) {
    * Fits the whitening on raw patches.
    *
    * @param patches n rows of p raw values (0..255), n >= 2
-   * @throws IllegalArgumentException naming the field if there are fewer than 2 patches or rows differ in length
+   * @throws IllegalArgumentException naming the field if there are fewer than 2 patches or rows
+   *     differ in length
    */
   public static PatchWhitening fit(double[][] patches) {
     if (patches.length < 2) {
-      throw new IllegalArgumentException("whitening patches: need at least 2, got " + patches.length);
+      throw new IllegalArgumentException(
+          "whitening patches: need at least 2, got " + patches.length);
     }
     int p = patches[0].length;
     double[] mean = new double[p];
     double[][] norm = new double[patches.length][];
     for (int i = 0; i < patches.length; i++) {
       if (patches[i].length != p || p == 0) {
-        throw new IllegalArgumentException("whitening patches: row " + i + " has " + patches[i].length
-            + " values, row 0 has " + p);
+        throw new IllegalArgumentException(
+            "whitening patches: row "
+                + i
+                + " has "
+                + patches[i].length
+                + " values, row 0 has "
+                + p);
       }
       norm[i] = new double[p];
       normalise(patches[i], norm[i]);
@@ -116,14 +133,16 @@ public record PatchWhitening(double[] mean, double[][] matrix) {
   }
 
   /**
-   * Normalises and whitens one raw patch into {@code out}; {@code scratch} (p values) is overwritten.
+   * Normalises and whitens one raw patch into {@code out}; {@code scratch} (p values) is
+   * overwritten.
    *
    * @throws IllegalArgumentException if the arrays do not hold p values
    */
   public void apply(double[] raw, double[] scratch, double[] out) {
     int p = mean.length;
     if (raw.length != p || scratch.length != p || out.length != p) {
-      throw new IllegalArgumentException("whitening takes patches of " + p + " values, got " + raw.length);
+      throw new IllegalArgumentException(
+          "whitening takes patches of " + p + " values, got " + raw.length);
     }
     normalise(raw, scratch);
     for (int j = 0; j < p; j++) {

@@ -1,11 +1,11 @@
 package io.blindtuner.vision.features;
 
 /**
- * Principal component analysis of tokens, fitted on the train split at the hospital and applied to every split:
- * all train tokens (n x T rows of d values) are centred and projected onto the top-k eigenvectors of their
- * covariance. The eigen-decomposition is cyclic Jacobi on the d x d covariance in double precision (robust and
- * exact to rounding; d is at most a few hundred for DeiT). Each component's sign is fixed so its largest entry
- * is positive, so fits are reproducible.
+ * Principal component analysis of tokens, fitted on the train split at the hospital and applied to
+ * every split: all train tokens (n x T rows of d values) are centred and projected onto the top-k
+ * eigenvectors of their covariance. The eigen-decomposition is cyclic Jacobi on the d x d
+ * covariance in double precision (robust and exact to rounding; d is at most a few hundred for
+ * DeiT). Each component's sign is fixed so its largest entry is positive, so fits are reproducible.
  *
  * @param mean the train mean of each of the d values
  * @param components k rows of d values, orthonormal, by decreasing variance
@@ -15,8 +15,8 @@ package io.blindtuner.vision.features;
 public record Pca(float[] mean, float[][] components, double[] variances, double totalVariance) {
 
   /**
-   * @throws IllegalArgumentException if the shapes disagree, or a value is not finite or a variance is negative (a
-   *     PCA read back from a file must not turn tokens into NaN)
+   * @throws IllegalArgumentException if the shapes disagree, or a value is not finite or a variance
+   *     is negative (a PCA read back from a file must not turn tokens into NaN)
    */
   public Pca {
     if (components.length != variances.length || components.length == 0) {
@@ -24,7 +24,8 @@ public record Pca(float[] mean, float[][] components, double[] variances, double
     }
     for (float[] c : components) {
       if (c.length != mean.length) {
-        throw new IllegalArgumentException("component of length " + c.length + " for dimension " + mean.length);
+        throw new IllegalArgumentException(
+            "component of length " + c.length + " for dimension " + mean.length);
       }
       for (float x : c) {
         if (!Float.isFinite(x)) {
@@ -39,11 +40,13 @@ public record Pca(float[] mean, float[][] components, double[] variances, double
     }
     for (double v : variances) {
       if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException("variance " + v + " is not a finite non-negative number");
+        throw new IllegalArgumentException(
+            "variance " + v + " is not a finite non-negative number");
       }
     }
     if (!(totalVariance >= 0) || Double.isInfinite(totalVariance)) {
-      throw new IllegalArgumentException("total variance " + totalVariance + " is not a finite non-negative number");
+      throw new IllegalArgumentException(
+          "total variance " + totalVariance + " is not a finite non-negative number");
     }
     mean = mean.clone();
     components = deepCopy(components);
@@ -183,7 +186,8 @@ public record Pca(float[] mean, float[][] components, double[] variances, double
     int d = inputDim();
     int k = outputDim();
     if (s.dim() != d) {
-      throw new IllegalArgumentException(s.split() + ": tokens have d=" + s.dim() + ", PCA was fitted on d=" + d);
+      throw new IllegalArgumentException(
+          s.split() + ": tokens have d=" + s.dim() + ", PCA was fitted on d=" + d);
     }
     long rows = (long) s.n() * s.tokens();
     float[] out = new float[(int) (rows * k)];
@@ -207,8 +211,8 @@ public record Pca(float[] mean, float[][] components, double[] variances, double
   }
 
   /**
-   * Cyclic Jacobi eigen-decomposition of the symmetric matrix {@code a} (destroyed). Returns the eigenvalues;
-   * {@code vecs} receives the eigenvectors as columns.
+   * Cyclic Jacobi eigen-decomposition of the symmetric matrix {@code a} (destroyed). Returns the
+   * eigenvalues; {@code vecs} receives the eigenvectors as columns.
    */
   static double[] jacobi(double[][] a, double[][] vecs) {
     int n = a.length;

@@ -23,10 +23,11 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Featurized tokens of a whole data set, as written by {@code blindtuner featurize} and read by training, so
- * training never featurizes again.
+ * Featurized tokens of a whole data set, as written by {@code blindtuner featurize} and read by
+ * training, so training never featurizes again.
  *
  * <p>Format version 1, little-endian throughout:
+ *
  * <pre>
  *   8 bytes  magic "BTTOKENS"
  *   u32      version (1)
@@ -53,7 +54,13 @@ import java.util.Set;
  * @param dim d
  * @param splits the splits, each of shape (n, T, d)
  */
-public record TokenFile(String featurizer, String description, String dataset, int classes, int tokens, int dim,
+public record TokenFile(
+    String featurizer,
+    String description,
+    String dataset,
+    int classes,
+    int tokens,
+    int dim,
     List<FeatureSet> splits) {
 
   public static final int VERSION = 1;
@@ -63,30 +70,45 @@ public record TokenFile(String featurizer, String description, String dataset, i
   private static final long MAX_TOKEN_VALUES = 1L << 20;
   private static final int MAX_IMAGES = 1 << 24;
 
-  /** @throws IllegalArgumentException if a split's shape differs from (n, T, d), names repeat, or limits are exceeded */
+  /**
+   * @throws IllegalArgumentException if a split's shape differs from (n, T, d), names repeat, or
+   *     limits are exceeded
+   */
   public TokenFile {
     Objects.requireNonNull(featurizer, "featurizer");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(dataset, "dataset");
     splits = List.copyOf(splits);
     if (classes < 1 || tokens < 1 || dim < 1 || (long) tokens * dim > MAX_TOKEN_VALUES) {
-      throw new IllegalArgumentException("bad token file shape: classes=" + classes + " T=" + tokens + " d=" + dim);
+      throw new IllegalArgumentException(
+          "bad token file shape: classes=" + classes + " T=" + tokens + " d=" + dim);
     }
     if (splits.isEmpty() || splits.size() > MAX_SPLITS) {
-      throw new IllegalArgumentException("a token file holds 1.." + MAX_SPLITS + " splits, got " + splits.size());
+      throw new IllegalArgumentException(
+          "a token file holds 1.." + MAX_SPLITS + " splits, got " + splits.size());
     }
     Set<String> names = new HashSet<>();
     for (FeatureSet s : splits) {
       if (s.tokens() != tokens || s.dim() != dim) {
-        throw new IllegalArgumentException("split " + s.split() + " has T=" + s.tokens() + " d=" + s.dim()
-            + ", the file has T=" + tokens + " d=" + dim);
+        throw new IllegalArgumentException(
+            "split "
+                + s.split()
+                + " has T="
+                + s.tokens()
+                + " d="
+                + s.dim()
+                + ", the file has T="
+                + tokens
+                + " d="
+                + dim);
       }
       if (!names.add(s.split())) {
         throw new IllegalArgumentException("split " + s.split() + " appears twice");
       }
       for (int l : s.labels()) {
         if (l < 0 || l >= classes) {
-          throw new IllegalArgumentException("split " + s.split() + " has label " + l + " outside 0.." + (classes - 1));
+          throw new IllegalArgumentException(
+              "split " + s.split() + " has label " + l + " outside 0.." + (classes - 1));
         }
       }
     }
@@ -103,8 +125,14 @@ public record TokenFile(String featurizer, String description, String dataset, i
         return s;
       }
     }
-    throw new IllegalArgumentException("token file of " + dataset + " has no split '" + name + "' (has "
-        + splits.stream().map(FeatureSet::split).toList() + ")");
+    throw new IllegalArgumentException(
+        "token file of "
+            + dataset
+            + " has no split '"
+            + name
+            + "' (has "
+            + splits.stream().map(FeatureSet::split).toList()
+            + ")");
   }
 
   /**
@@ -153,8 +181,9 @@ public record TokenFile(String featurizer, String description, String dataset, i
   /**
    * Reads and validates a token file.
    *
-   * @throws MalformedFileException if the magic, version, strings, shapes or checksum are wrong, a size exceeds
-   *     the limits or the file's length, or the file is truncated or has trailing bytes
+   * @throws MalformedFileException if the magic, version, strings, shapes or checksum are wrong, a
+   *     size exceeds the limits or the file's length, or the file is truncated or has trailing
+   *     bytes
    * @throws IOException if reading fails
    */
   public static TokenFile read(Path file) throws IOException {
@@ -169,8 +198,13 @@ public record TokenFile(String featurizer, String description, String dataset, i
       }
       int version = r.u32("version");
       if (version != VERSION) {
-        throw new MalformedFileException(file + ": token file version " + version + " is not supported (expected "
-            + VERSION + ")");
+        throw new MalformedFileException(
+            file
+                + ": token file version "
+                + version
+                + " is not supported (expected "
+                + VERSION
+                + ")");
       }
       String featurizer = r.str("featurizer name");
       String description = r.str("featurizer description");
@@ -179,11 +213,13 @@ public record TokenFile(String featurizer, String description, String dataset, i
       int tokens = r.u32("T");
       int dim = r.u32("d");
       if (classes < 1 || tokens < 1 || dim < 1 || (long) tokens * dim > MAX_TOKEN_VALUES) {
-        throw new MalformedFileException(file + ": bad shape classes=" + classes + " T=" + tokens + " d=" + dim);
+        throw new MalformedFileException(
+            file + ": bad shape classes=" + classes + " T=" + tokens + " d=" + dim);
       }
       int count = r.u32("split count");
       if (count < 1 || count > MAX_SPLITS) {
-        throw new MalformedFileException(file + ": split count " + count + " is outside 1.." + MAX_SPLITS);
+        throw new MalformedFileException(
+            file + ": split count " + count + " is outside 1.." + MAX_SPLITS);
       }
       List<FeatureSet> splits = new ArrayList<>();
       for (int k = 0; k < count; k++) {
@@ -191,13 +227,29 @@ public record TokenFile(String featurizer, String description, String dataset, i
         int n = r.u32("image count of split " + name);
         long bytes = (long) n * 4 + (long) n * tokens * dim * 4;
         if (n < 0 || n > MAX_IMAGES || bytes > r.remaining()) {
-          throw new MalformedFileException(file + ": split " + name + " declares " + n + " images (" + bytes
-              + " bytes) but only " + r.remaining() + " bytes remain");
+          throw new MalformedFileException(
+              file
+                  + ": split "
+                  + name
+                  + " declares "
+                  + n
+                  + " images ("
+                  + bytes
+                  + " bytes) but only "
+                  + r.remaining()
+                  + " bytes remain");
         }
         long values = (long) n * tokens * dim;
         if (values > Integer.MAX_VALUE - 8) { // one float[] holds them; the int product would wrap
-          throw new MalformedFileException(file + ": split " + name + " declares " + n + " images of " + values
-              + " values, more than one array can hold");
+          throw new MalformedFileException(
+              file
+                  + ": split "
+                  + name
+                  + " declares "
+                  + n
+                  + " images of "
+                  + values
+                  + " values, more than one array can hold");
         }
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
@@ -254,7 +306,8 @@ public record TokenFile(String featurizer, String description, String dataset, i
     void str(String s) throws IOException {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       if (b.length > MAX_STRING) {
-        throw new IllegalArgumentException("string longer than " + MAX_STRING + " bytes: " + s.substring(0, 40));
+        throw new IllegalArgumentException(
+            "string longer than " + MAX_STRING + " bytes: " + s.substring(0, 40));
       }
       out.write(b.length);
       out.write(b.length >>> 8);
@@ -272,7 +325,10 @@ public record TokenFile(String featurizer, String description, String dataset, i
     }
   }
 
-  /** Little-endian reader that names the file and field in every error and knows how many bytes remain. */
+  /**
+   * Little-endian reader that names the file and field in every error and knows how many bytes
+   * remain.
+   */
   private static final class Reader {
     private final Path file;
     private final InputStream in;
@@ -292,8 +348,8 @@ public record TokenFile(String featurizer, String description, String dataset, i
       byte[] b = in.readNBytes(n);
       remaining -= b.length;
       if (b.length != n) {
-        throw new MalformedFileException(file + ": truncated in " + what + " (expected " + n + " bytes, got "
-            + b.length + ")");
+        throw new MalformedFileException(
+            file + ": truncated in " + what + " (expected " + n + " bytes, got " + b.length + ")");
       }
       return b;
     }
@@ -308,7 +364,8 @@ public record TokenFile(String featurizer, String description, String dataset, i
       byte[] l = bytes(2, what + " length");
       int len = (l[0] & 0xff) | (l[1] & 0xff) << 8;
       if (len > MAX_STRING) {
-        throw new MalformedFileException(file + ": " + what + " length " + len + " exceeds " + MAX_STRING);
+        throw new MalformedFileException(
+            file + ": " + what + " length " + len + " exceeds " + MAX_STRING);
       }
       return new String(bytes(len, what), StandardCharsets.UTF_8);
     }
@@ -321,9 +378,13 @@ public record TokenFile(String featurizer, String description, String dataset, i
         int got = in.readNBytes(chunk, 0, m * 4);
         remaining -= got;
         if (got != m * 4) {
-          throw new MalformedFileException(file + ": truncated in " + what + " at value " + i + " of " + n);
+          throw new MalformedFileException(
+              file + ": truncated in " + what + " at value " + i + " of " + n);
         }
-        ByteBuffer.wrap(chunk, 0, m * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v, i, m);
+        ByteBuffer.wrap(chunk, 0, m * 4)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .asFloatBuffer()
+            .get(v, i, m);
         i += m;
       }
       return v;

@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * Tokens from a frozen DeiT/ViT trunk: the class token, the distillation token if the trunk has one, and the
- * patch tokens average-pooled over a {@code grid x grid} partition of the patch grid (adaptive pooling: cell i
- * spans patches floor(i*g/grid) to ceil((i+1)*g/grid)), all after the trunk's final LayerNorm. T = 1 (+1) +
- * grid^2, d = the trunk width. Images are processed in parallel, one per thread, each thread with its own
- * buffers.
+ * Tokens from a frozen DeiT/ViT trunk: the class token, the distillation token if the trunk has
+ * one, and the patch tokens average-pooled over a {@code grid x grid} partition of the patch grid
+ * (adaptive pooling: cell i spans patches floor(i*g/grid) to ceil((i+1)*g/grid)), all after the
+ * trunk's final LayerNorm. T = 1 (+1) + grid^2, d = the trunk width. Images are processed in
+ * parallel, one per thread, each thread with its own buffers.
  */
 public final class VitFeaturizer implements Featurizer {
   private final VitModel model;
@@ -32,7 +32,8 @@ public final class VitFeaturizer implements Featurizer {
    * @param grid pooled patch tokens per side (0 for none: class and distillation tokens only)
    * @param threads worker threads (images in parallel)
    * @param source where the weights came from, for descriptions (e.g. the file name)
-   * @throws IllegalArgumentException if the grid is negative or larger than the patch grid, or threads &lt; 1
+   * @throws IllegalArgumentException if the grid is negative or larger than the patch grid, or
+   *     threads &lt; 1
    */
   public VitFeaturizer(VitModel model, int grid, int threads, String source) {
     VitConfig c = model.config();
@@ -57,9 +58,26 @@ public final class VitFeaturizer implements Featurizer {
   @Override
   public String description() {
     VitConfig c = model.config();
-    return name() + ": weights " + source + " (" + model.weights().naming() + " names), dim " + c.dim() + ", depth "
-        + c.depth() + ", heads " + c.heads() + ", input " + c.imageSize() + " bicubic + ImageNet norm, tokens: cls"
-        + (c.distilled() ? " + dist" : "") + " + " + grid + "x" + grid + " pooled patches";
+    return name()
+        + ": weights "
+        + source
+        + " ("
+        + model.weights().naming()
+        + " names), dim "
+        + c.dim()
+        + ", depth "
+        + c.depth()
+        + ", heads "
+        + c.heads()
+        + ", input "
+        + c.imageSize()
+        + " bicubic + ImageNet norm, tokens: cls"
+        + (c.distilled() ? " + dist" : "")
+        + " + "
+        + grid
+        + "x"
+        + grid
+        + " pooled patches";
   }
 
   @Override
@@ -84,27 +102,32 @@ public final class VitFeaturizer implements Featurizer {
     float[] out = new float[split.n() * t * d];
     AtomicInteger next = new AtomicInteger();
     int workers = Math.min(threads, Math.max(1, split.n()));
-    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-      Thread th = new Thread(r, "vit-featurizer");
-      th.setDaemon(true);
-      return th;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            workers,
+            r -> {
+              Thread th = new Thread(r, "vit-featurizer");
+              th.setDaemon(true);
+              return th;
+            });
     try {
       List<Future<?>> jobs = new ArrayList<>();
       for (int k = 0; k < workers; k++) {
-        jobs.add(pool.submit(() -> {
-          VitConfig c = model.config();
-          VitModel.Workspace ws = new VitModel.Workspace(c);
-          float[] image = new float[3 * c.imageSize() * c.imageSize()];
-          byte[] scratch = new byte[pre.scratchBytes(split.channels())];
-          float[] tokens = new float[c.sequenceLength() * d];
-          for (int i; (i = next.getAndIncrement()) < split.n(); ) {
-            pre.apply(split, i, scratch, image);
-            model.forward(image, ws, tokens);
-            pool(tokens, out, i * t * d);
-            progress.accept(1);
-          }
-        }));
+        jobs.add(
+            pool.submit(
+                () -> {
+                  VitConfig c = model.config();
+                  VitModel.Workspace ws = new VitModel.Workspace(c);
+                  float[] image = new float[3 * c.imageSize() * c.imageSize()];
+                  byte[] scratch = new byte[pre.scratchBytes(split.channels())];
+                  float[] tokens = new float[c.sequenceLength() * d];
+                  for (int i; (i = next.getAndIncrement()) < split.n(); ) {
+                    pre.apply(split, i, scratch, image);
+                    model.forward(image, ws, tokens);
+                    pool(tokens, out, i * t * d);
+                    progress.accept(1);
+                  }
+                }));
       }
       for (Future<?> f : jobs) {
         f.get();
@@ -113,7 +136,8 @@ public final class VitFeaturizer implements Featurizer {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while featurizing " + split.name(), e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("featurizing " + split.name() + " failed: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "featurizing " + split.name() + " failed: " + e.getCause(), e.getCause());
     } finally {
       pool.shutdownNow();
     }

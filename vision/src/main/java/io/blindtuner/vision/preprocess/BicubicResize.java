@@ -1,11 +1,12 @@
 package io.blindtuner.vision.preprocess;
 
 /**
- * Resizes 8-bit images exactly as Pillow's {@code Image.resize(size, Image.BICUBIC)} does (which is what timm's
- * and torchvision's transforms call for PIL images): the bicubic kernel with a = -0.5, support 2 scaled by the
- * reduction factor when shrinking, pixel-centre alignment, weights renormalised at the borders, fixed-point
- * coefficients with 22 fractional bits, a horizontal pass then a vertical pass, each rounded and clipped to
- * 0..255 (Pillow's libImaging/Resample.c, 8-bit path).
+ * Resizes 8-bit images exactly as Pillow's {@code Image.resize(size, Image.BICUBIC)} does (which is
+ * what timm's and torchvision's transforms call for PIL images): the bicubic kernel with a = -0.5,
+ * support 2 scaled by the reduction factor when shrinking, pixel-centre alignment, weights
+ * renormalised at the borders, fixed-point coefficients with 22 fractional bits, a horizontal pass
+ * then a vertical pass, each rounded and clipped to 0..255 (Pillow's libImaging/Resample.c, 8-bit
+ * path).
  */
 public final class BicubicResize {
   private static final int PRECISION_BITS = 32 - 8 - 2;
@@ -21,9 +22,11 @@ public final class BicubicResize {
    * @param out receives {@code outH x outW x channels} bytes (HWC)
    * @throws IllegalArgumentException if a size is not positive or an array is too short
    */
-  public static void resize(byte[] src, int srcOffset, int h, int w, int channels, int outH, int outW, byte[] out) {
+  public static void resize(
+      byte[] src, int srcOffset, int h, int w, int channels, int outH, int outW, byte[] out) {
     if (h <= 0 || w <= 0 || channels <= 0 || outH <= 0 || outW <= 0) {
-      throw new IllegalArgumentException("bad resize " + h + "x" + w + "x" + channels + " -> " + outH + "x" + outW);
+      throw new IllegalArgumentException(
+          "bad resize " + h + "x" + w + "x" + channels + " -> " + outH + "x" + outW);
     }
     if (src.length < srcOffset + h * w * channels || out.length < outH * outW * channels) {
       throw new IllegalArgumentException("arrays too short for the resize");
@@ -38,7 +41,9 @@ public final class BicubicResize {
         for (int c = 0; c < channels; c++) {
           long ss = 1L << (PRECISION_BITS - 1);
           for (int k = 0; k < n; k++) {
-            ss += (src[srcOffset + (y * w + min + k) * channels + c] & 0xff) * (long) cx.kk[x * cx.ksize + k];
+            ss +=
+                (src[srcOffset + (y * w + min + k) * channels + c] & 0xff)
+                    * (long) cx.kk[x * cx.ksize + k];
           }
           tmp[(y * outW + x) * channels + c] = clip8(ss);
         }
@@ -51,7 +56,9 @@ public final class BicubicResize {
         for (int c = 0; c < channels; c++) {
           long ss = 1L << (PRECISION_BITS - 1);
           for (int k = 0; k < n; k++) {
-            ss += (tmp[((min + k) * outW + x) * channels + c] & 0xff) * (long) cy.kk[y * cy.ksize + k];
+            ss +=
+                (tmp[((min + k) * outW + x) * channels + c] & 0xff)
+                    * (long) cy.kk[y * cy.ksize + k];
           }
           out[(y * outW + x) * channels + c] = clip8(ss);
         }
@@ -82,7 +89,10 @@ public final class BicubicResize {
     return 0;
   }
 
-  /** Per output pixel: first input index, tap count and fixed-point weights (Pillow's precompute_coeffs). */
+  /**
+   * Per output pixel: first input index, tap count and fixed-point weights (Pillow's
+   * precompute_coeffs).
+   */
   private static final class Coefficients {
     final int ksize;
     final int[] bounds;
@@ -115,7 +125,8 @@ public final class BicubicResize {
         }
         for (int x = 0; x < xmax; x++) {
           double v = ww != 0 ? k[x] / ww : k[x];
-          kk[xx * ksize + x] = (int) (v < 0 ? -0.5 + v * (1 << PRECISION_BITS) : 0.5 + v * (1 << PRECISION_BITS));
+          kk[xx * ksize + x] =
+              (int) (v < 0 ? -0.5 + v * (1 << PRECISION_BITS) : 0.5 + v * (1 << PRECISION_BITS));
         }
         bounds[2 * xx] = xmin;
         bounds[2 * xx + 1] = xmax;

@@ -3,15 +3,16 @@ package io.blindtuner.vision.preprocess;
 import io.blindtuner.vision.data.ImageSplit;
 
 /**
- * Prepares a MedMNIST image for a DeiT trunk as timm configures it: bicubic resize (Pillow-exact) to the model's
- * input size, grey replicated to three channels, scaled to [0, 1] and normalised with the ImageNet mean and
- * standard deviation, laid out channel-first (CHW). timm's evaluation transform would resize to size/0.875 and
- * centre-crop; for 28-pixel images that crop would cut an eighth of the anatomy away, so the image is resized
- * straight to the input size instead.
+ * Prepares a MedMNIST image for a DeiT trunk as timm configures it: bicubic resize (Pillow-exact)
+ * to the model's input size, grey replicated to three channels, scaled to [0, 1] and normalised
+ * with the ImageNet mean and standard deviation, laid out channel-first (CHW). timm's evaluation
+ * transform would resize to size/0.875 and centre-crop; for 28-pixel images that crop would cut an
+ * eighth of the anatomy away, so the image is resized straight to the input size instead.
  */
 public final class DeitPreprocessor {
   /** ImageNet statistics (timm's IMAGENET_DEFAULT_MEAN / _STD), used by every DeiT checkpoint. */
   public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+
   public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
   private final int size;
@@ -52,7 +53,14 @@ public final class DeitPreprocessor {
     if (out.length < 3 * size * size || scratch.length < scratchBytes(ch)) {
       throw new IllegalArgumentException("buffers too small for a " + size + "x" + size + " image");
     }
-    BicubicResize.resize(split.pixels(), i * split.imageBytes(), split.height(), split.width(), ch, size, size,
+    BicubicResize.resize(
+        split.pixels(),
+        i * split.imageBytes(),
+        split.height(),
+        split.width(),
+        ch,
+        size,
+        size,
         scratch);
     int plane = size * size;
     for (int c = 0; c < 3; c++) {

@@ -2,8 +2,21 @@ package io.blindtuner.vision.safetensors;
 
 /** Safetensors element types. Only F32, F16 and BF16 can be read as floats. */
 public enum DType {
-  F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U64(8), U32(4), U16(2), U8(1), BOOL(1),
-  F8_E4M3(1), F8_E5M2(1);
+  F64(8),
+  F32(4),
+  F16(2),
+  BF16(2),
+  I64(8),
+  I32(4),
+  I16(2),
+  I8(1),
+  U64(8),
+  U32(4),
+  U16(2),
+  U8(1),
+  BOOL(1),
+  F8_E4M3(1),
+  F8_E5M2(1);
 
   private final int bytes;
 

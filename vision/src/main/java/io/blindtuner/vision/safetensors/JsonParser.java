@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON parser for safetensors headers: objects become {@code LinkedHashMap<String, Object>}, arrays
- * {@code List<Object>}, integers {@code Long}, other numbers {@code Double}, plus String, Boolean and null.
- * Nesting depth is capped so a hostile header cannot exhaust the stack.
+ * A strict JSON parser for safetensors headers: objects become {@code LinkedHashMap<String,
+ * Object>}, arrays {@code List<Object>}, integers {@code Long}, other numbers {@code Double}, plus
+ * String, Boolean and null. Nesting depth is capped so a hostile header cannot exhaust the stack.
  */
 final class JsonParser {
   private static final int MAX_DEPTH = 64;
@@ -42,55 +42,57 @@ final class JsonParser {
     }
     char c = peek();
     switch (c) {
-      case '{': {
-        pos++;
-        Map<String, Object> m = new LinkedHashMap<>();
-        space();
-        if (peek() == '}') {
+      case '{':
+        {
           pos++;
-          return m;
-        }
-        while (true) {
+          Map<String, Object> m = new LinkedHashMap<>();
           space();
-          if (peek() != '"') {
-            throw error("expected a string key");
-          }
-          String k = string();
-          space();
-          expect(':');
-          space();
-          if (m.put(k, value(depth + 1)) != null) {
-            throw error("duplicate key \"" + k + "\"");
-          }
-          space();
-          if (peek() == ',') {
+          if (peek() == '}') {
             pos++;
-          } else {
-            expect('}');
             return m;
           }
-        }
-      }
-      case '[': {
-        pos++;
-        List<Object> l = new ArrayList<>();
-        space();
-        if (peek() == ']') {
-          pos++;
-          return l;
-        }
-        while (true) {
-          space();
-          l.add(value(depth + 1));
-          space();
-          if (peek() == ',') {
-            pos++;
-          } else {
-            expect(']');
-            return l;
+          while (true) {
+            space();
+            if (peek() != '"') {
+              throw error("expected a string key");
+            }
+            String k = string();
+            space();
+            expect(':');
+            space();
+            if (m.put(k, value(depth + 1)) != null) {
+              throw error("duplicate key \"" + k + "\"");
+            }
+            space();
+            if (peek() == ',') {
+              pos++;
+            } else {
+              expect('}');
+              return m;
+            }
           }
         }
-      }
+      case '[':
+        {
+          pos++;
+          List<Object> l = new ArrayList<>();
+          space();
+          if (peek() == ']') {
+            pos++;
+            return l;
+          }
+          while (true) {
+            space();
+            l.add(value(depth + 1));
+            space();
+            if (peek() == ',') {
+              pos++;
+            } else {
+              expect(']');
+              return l;
+            }
+          }
+        }
       case '"':
         return string();
       case 't':
@@ -195,8 +197,11 @@ final class JsonParser {
   }
 
   private void space() {
-    while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\n' || s.charAt(pos) == '\r'
-        || s.charAt(pos) == '\t')) {
+    while (pos < s.length()
+        && (s.charAt(pos) == ' '
+            || s.charAt(pos) == '\n'
+            || s.charAt(pos) == '\r'
+            || s.charAt(pos) == '\t')) {
       pos++;
     }
   }

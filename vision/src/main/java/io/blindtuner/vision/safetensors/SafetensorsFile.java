@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A safetensors file opened for reading: an 8-byte little-endian header length, a JSON header mapping tensor
- * names to dtype, shape and byte offsets, then the data. The header is fully validated on open (size cap,
- * syntax, dtypes, shapes, offsets inside the file and consistent with the shapes, no overlaps), so later reads
- * cannot go out of bounds.
+ * A safetensors file opened for reading: an 8-byte little-endian header length, a JSON header
+ * mapping tensor names to dtype, shape and byte offsets, then the data. The header is fully
+ * validated on open (size cap, syntax, dtypes, shapes, offsets inside the file and consistent with
+ * the shapes, no overlaps), so later reads cannot go out of bounds.
  */
 public final class SafetensorsFile implements AutoCloseable {
   /** The format's own cap on the header (100 MB). */
@@ -33,7 +33,11 @@ public final class SafetensorsFile implements AutoCloseable {
   private final Map<String, TensorInfo> tensors;
   private final Map<String, String> metadata;
 
-  private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
+  private SafetensorsFile(
+      Path path,
+      FileChannel channel,
+      long dataStart,
+      Map<String, TensorInfo> tensors,
       Map<String, String> metadata) {
     this.path = path;
     this.channel = channel;
@@ -45,8 +49,9 @@ public final class SafetensorsFile implements AutoCloseable {
   /**
    * Opens and validates a safetensors file.
    *
-   * @throws MalformedFileException naming the file (and tensor) if the header is too large, not JSON, or has
-   *     an entry with an unknown dtype, a bad shape, or offsets outside the data or overlapping another tensor
+   * @throws MalformedFileException naming the file (and tensor) if the header is too large, not
+   *     JSON, or has an entry with an unknown dtype, a bad shape, or offsets outside the data or
+   *     overlapping another tensor
    * @throws IOException if the file cannot be read
    */
   public static SafetensorsFile open(Path path) throws IOException {
@@ -54,22 +59,35 @@ public final class SafetensorsFile implements AutoCloseable {
     try {
       long size = ch.size();
       if (size < 8) {
-        throw new MalformedFileException(path + ": too short for a safetensors file (" + size + " bytes)");
+        throw new MalformedFileException(
+            path + ": too short for a safetensors file (" + size + " bytes)");
       }
       ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, lenBuf, 0, path);
       long headerLen = lenBuf.getLong(0);
       if (headerLen <= 0 || headerLen > MAX_HEADER_BYTES || headerLen > size - 8) {
-        throw new MalformedFileException(path + ": header length " + headerLen + " is outside 1.."
-            + Math.min(MAX_HEADER_BYTES, size - 8) + " (file has " + size + " bytes)");
+        throw new MalformedFileException(
+            path
+                + ": header length "
+                + headerLen
+                + " is outside 1.."
+                + Math.min(MAX_HEADER_BYTES, size - 8)
+                + " (file has "
+                + size
+                + " bytes)");
       }
       ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
       readFully(ch, hb, 8, path);
       hb.flip();
       String header;
       try {
-        header = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(hb).toString();
+        header =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(hb)
+                .toString();
       } catch (CharacterCodingException e) {
         throw new MalformedFileException(path + ": header is not UTF-8", e);
       }
@@ -96,7 +114,8 @@ public final class SafetensorsFile implements AutoCloseable {
           }
           for (Map.Entry<?, ?> m : md.entrySet()) {
             if (!(m.getValue() instanceof String v)) {
-              throw new MalformedFileException(path + ": __metadata__ value of " + m.getKey() + " is not a string");
+              throw new MalformedFileException(
+                  path + ": __metadata__ value of " + m.getKey() + " is not a string");
             }
             metadata.put((String) m.getKey(), v);
           }
@@ -110,10 +129,15 @@ public final class SafetensorsFile implements AutoCloseable {
         TensorInfo a = sorted.get(i - 1);
         TensorInfo b = sorted.get(i);
         if (b.begin() < a.end()) {
-          throw new MalformedFileException(path + ": tensors " + a.name() + " and " + b.name() + " overlap");
+          throw new MalformedFileException(
+              path + ": tensors " + a.name() + " and " + b.name() + " overlap");
         }
       }
-      return new SafetensorsFile(path, ch, 8 + headerLen, Collections.unmodifiableMap(tensors),
+      return new SafetensorsFile(
+          path,
+          ch,
+          8 + headerLen,
+          Collections.unmodifiableMap(tensors),
           Collections.unmodifiableMap(metadata));
     } catch (IOException | RuntimeException e) {
       ch.close();
@@ -121,10 +145,13 @@ public final class SafetensorsFile implements AutoCloseable {
     }
   }
 
-  private static TensorInfo entry(Path path, String name, Object value, long dataSize) throws MalformedFileException {
+  private static TensorInfo entry(Path path, String name, Object value, long dataSize)
+      throws MalformedFileException {
     String where = path + ": tensor " + name;
-    if (!(value instanceof Map<?, ?> m) || !m.keySet().equals(java.util.Set.of("dtype", "shape", "data_offsets"))) {
-      throw new MalformedFileException(where + ": entry must be an object with dtype, shape and data_offsets");
+    if (!(value instanceof Map<?, ?> m)
+        || !m.keySet().equals(java.util.Set.of("dtype", "shape", "data_offsets"))) {
+      throw new MalformedFileException(
+          where + ": entry must be an object with dtype, shape and data_offsets");
     }
     DType dtype = m.get("dtype") instanceof String s ? DType.of(s) : null;
     if (dtype == null) {
@@ -146,22 +173,40 @@ public final class SafetensorsFile implements AutoCloseable {
         throw new MalformedFileException(where + ": shape " + dims + " overflows");
       }
     }
-    if (!(m.get("data_offsets") instanceof List<?> off) || off.size() != 2 || !(off.get(0) instanceof Long begin)
+    if (!(m.get("data_offsets") instanceof List<?> off)
+        || off.size() != 2
+        || !(off.get(0) instanceof Long begin)
         || !(off.get(1) instanceof Long end)) {
       throw new MalformedFileException(where + ": data_offsets is not [begin, end]");
     }
     if (begin < 0 || end < begin || end > dataSize) {
-      throw new MalformedFileException(where + ": data_offsets [" + begin + ", " + end + "] lie outside the "
-          + dataSize + " data bytes");
+      throw new MalformedFileException(
+          where
+              + ": data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] lie outside the "
+              + dataSize
+              + " data bytes");
     }
     if (count > (Long.MAX_VALUE / 8) || end - begin != count * dtype.bytes()) {
-      throw new MalformedFileException(where + ": data_offsets span " + (end - begin) + " bytes but shape " + dims
-          + " of " + dtype + " needs " + count * dtype.bytes());
+      throw new MalformedFileException(
+          where
+              + ": data_offsets span "
+              + (end - begin)
+              + " bytes but shape "
+              + dims
+              + " of "
+              + dtype
+              + " needs "
+              + count * dtype.bytes());
     }
     return new TensorInfo(name, dtype, shape, begin, end);
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer buf, long pos, Path path) throws IOException {
+  private static void readFully(FileChannel ch, ByteBuffer buf, long pos, Path path)
+      throws IOException {
     while (buf.hasRemaining()) {
       int r = ch.read(buf, pos);
       if (r < 0) {
@@ -189,7 +234,8 @@ public final class SafetensorsFile implements AutoCloseable {
    * Reads a tensor as floats (F32 as is; F16 and BF16 widened exactly).
    *
    * @throws IllegalArgumentException if there is no such tensor
-   * @throws MalformedFileException if its dtype is not a float type or it is too large for one array
+   * @throws MalformedFileException if its dtype is not a float type or it is too large for one
+   *     array
    * @throws IOException if reading fails
    */
   public float[] readFloats(String name) throws IOException {
@@ -198,11 +244,17 @@ public final class SafetensorsFile implements AutoCloseable {
       throw new IllegalArgumentException(path + ": no tensor " + name);
     }
     if (!t.dtype().isFloat()) {
-      throw new MalformedFileException(path + ": tensor " + name + " has dtype " + t.dtype()
-          + "; only F32, F16 and BF16 are supported");
+      throw new MalformedFileException(
+          path
+              + ": tensor "
+              + name
+              + " has dtype "
+              + t.dtype()
+              + "; only F32, F16 and BF16 are supported");
     }
     if (t.elements() > Integer.MAX_VALUE - 8) {
-      throw new MalformedFileException(path + ": tensor " + name + " has too many elements (" + t.elements() + ")");
+      throw new MalformedFileException(
+          path + ": tensor " + name + " has too many elements (" + t.elements() + ")");
     }
     int n = (int) t.elements();
     float[] out = new float[n];

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes float tensors as a safetensors file (F32, F16 or BF16), e.g. for random test models or exported
- * weights. Tensors are stored in the order added; the header is padded with spaces to a multiple of 8 bytes as
- * the reference implementation does.
+ * Writes float tensors as a safetensors file (F32, F16 or BF16), e.g. for random test models or
+ * exported weights. Tensors are stored in the order added; the header is padded with spaces to a
+ * multiple of 8 bytes as the reference implementation does.
  */
 public final class SafetensorsWriter {
   private record Entry(String name, long[] shape, float[] values) {}
@@ -27,8 +27,8 @@ public final class SafetensorsWriter {
   /**
    * Adds a tensor.
    *
-   * @throws IllegalArgumentException if the shape's element count differs from the values' length or the name
-   *     is already used
+   * @throws IllegalArgumentException if the shape's element count differs from the values' length
+   *     or the name is already used
    */
   public SafetensorsWriter add(String name, float[] values, long... shape) {
     long n = 1;
@@ -36,7 +36,8 @@ public final class SafetensorsWriter {
       n *= d;
     }
     if (n != values.length) {
-      throw new IllegalArgumentException(name + ": shape holds " + n + " elements, values " + values.length);
+      throw new IllegalArgumentException(
+          name + ": shape holds " + n + " elements, values " + values.length);
     }
     if (entries.stream().anyMatch(e -> e.name.equals(name)) || name.equals("__metadata__")) {
       throw new IllegalArgumentException("tensor name used twice: " + name);
@@ -66,19 +67,29 @@ public final class SafetensorsWriter {
       h.append("\"__metadata__\":{");
       int i = 0;
       for (Map.Entry<String, String> m : metadata.entrySet()) {
-        h.append(i++ > 0 ? "," : "").append(quote(m.getKey())).append(':').append(quote(m.getValue()));
+        h.append(i++ > 0 ? "," : "")
+            .append(quote(m.getKey()))
+            .append(':')
+            .append(quote(m.getValue()));
       }
       h.append('}');
     }
     long offset = 0;
     for (Entry e : entries) {
       long bytes = (long) e.values.length * dtype.bytes();
-      h.append(h.length() > 1 ? "," : "").append(quote(e.name)).append(":{\"dtype\":\"").append(dtype.name())
+      h.append(h.length() > 1 ? "," : "")
+          .append(quote(e.name))
+          .append(":{\"dtype\":\"")
+          .append(dtype.name())
           .append("\",\"shape\":[");
       for (int i = 0; i < e.shape.length; i++) {
         h.append(i > 0 ? "," : "").append(e.shape[i]);
       }
-      h.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
+      h.append("],\"data_offsets\":[")
+          .append(offset)
+          .append(',')
+          .append(offset + bytes)
+          .append("]}");
       offset += bytes;
     }
     h.append('}');

@@ -3,11 +3,12 @@ package io.blindtuner.vision.vit;
 /**
  * The error function, for the exact GELU {@code x/2 (1 + erf(x/sqrt 2))} (Java has no erf).
  *
- * <p>{@link #erf(double)} is the reference in double precision: below |x| = 3 the Maclaurin series (its largest
- * term is under 200 there, so cancellation costs at most 3 of 16 digits), above it the Laplace continued
- * fraction for erfc. {@link #fast(float)} interpolates a table of erf and its derivative (cubic Hermite, step
- * 1/256 on [-6, 6]); its error is bounded by h^4/384 max|erf''''| = 2.3e-10 * 2.1, far below float resolution,
- * at a small fraction of the series' cost (the GELU runs 1.8 million times per DeiT-tiny image).
+ * <p>{@link #erf(double)} is the reference in double precision: below |x| = 3 the Maclaurin series
+ * (its largest term is under 200 there, so cancellation costs at most 3 of 16 digits), above it the
+ * Laplace continued fraction for erfc. {@link #fast(float)} interpolates a table of erf and its
+ * derivative (cubic Hermite, step 1/256 on [-6, 6]); its error is bounded by h^4/384 max|erf''''| =
+ * 2.3e-10 * 2.1, far below float resolution, at a small fraction of the series' cost (the GELU runs
+ * 1.8 million times per DeiT-tiny image).
  */
 final class Erf {
   private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;

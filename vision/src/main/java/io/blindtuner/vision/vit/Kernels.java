@@ -1,26 +1,33 @@
 package io.blindtuner.vision.vit;
 
 /**
- * The dense kernels of the trunk, shaped so HotSpot's auto-vectoriser emits SIMD fused multiply-adds: matrices
- * are arrays of rows ({@code float[rows][cols]}, each row its own array, because C2 does not vectorise a loop
- * that writes several ranges of one array), and every inner loop is an axpy over a contiguous row
- * ({@code y[o] = fma(a, w[o], y[o])}), never a reduction (float reductions are not vectorised: their order is
- * fixed by the language). Measured side by side on this machine (197x192 by 192x768): the 4-row, 2-input
- * kernel runs about 2.5x faster than a 4-row, 1-input one, which is 5x faster than the same loops over one flat
- * array.
+ * The dense kernels of the trunk, shaped so HotSpot's auto-vectoriser emits SIMD fused
+ * multiply-adds: matrices are arrays of rows ({@code float[rows][cols]}, each row its own array,
+ * because C2 does not vectorise a loop that writes several ranges of one array), and every inner
+ * loop is an axpy over a contiguous row ({@code y[o] = fma(a, w[o], y[o])}), never a reduction
+ * (float reductions are not vectorised: their order is fixed by the language). Measured side by
+ * side on this machine (197x192 by 192x768): the 4-row, 2-input kernel runs about 2.5x faster than
+ * a 4-row, 1-input one, which is 5x faster than the same loops over one flat array.
  */
 final class Kernels {
   private Kernels() {}
 
   /**
-   * {@code y[r] (+)= b + x[r] . wt} for r in 0..rows-1: a linear layer with the weight stored transposed
-   * ({@code wt[k]} is input k's row of {@code out} weights). Four rows and two inputs per pass: each weight row
-   * loaded serves four outputs and each output row is loaded and stored once per two inputs, which halves the
-   * memory traffic that bounds an axpy loop.
+   * {@code y[r] (+)= b + x[r] . wt} for r in 0..rows-1: a linear layer with the weight stored
+   * transposed ({@code wt[k]} is input k's row of {@code out} weights). Four rows and two inputs
+   * per pass: each weight row loaded serves four outputs and each output row is loaded and stored
+   * once per two inputs, which halves the memory traffic that bounds an axpy loop.
    *
    * @param accumulate add into y (residual connection) instead of overwriting it
    */
-  static void linear(float[][] x, int rows, int in, float[][] wt, float[] b, int out, float[][] y,
+  static void linear(
+      float[][] x,
+      int rows,
+      int in,
+      float[][] wt,
+      float[] b,
+      int out,
+      float[][] y,
       boolean accumulate) {
     for (int r = 0; r < rows; r++) {
       float[] yr = y[r];
@@ -79,15 +86,22 @@ final class Kernels {
     }
   }
 
-  /** {@code y[yo + i] = fma(a, x[xo + i], y[yo + i])} for i in 0..n-1 (x and y must be different arrays). */
+  /**
+   * {@code y[yo + i] = fma(a, x[xo + i], y[yo + i])} for i in 0..n-1 (x and y must be different
+   * arrays).
+   */
   static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
     for (int i = 0; i < n; i++) {
       y[yo + i] = Math.fma(a, x[xo + i], y[yo + i]);
     }
   }
 
-  /** LayerNorm of each of the first {@code rows} rows of {@code x} (width d) into {@code y}; statistics in double. */
-  static void layerNorm(float[][] x, int rows, int d, float[] w, float[] b, double eps, float[][] y) {
+  /**
+   * LayerNorm of each of the first {@code rows} rows of {@code x} (width d) into {@code y};
+   * statistics in double.
+   */
+  static void layerNorm(
+      float[][] x, int rows, int d, float[] w, float[] b, double eps, float[][] y) {
     for (int r = 0; r < rows; r++) {
       float[] xr = x[r];
       float[] yr = y[r];
@@ -128,9 +142,10 @@ final class Kernels {
   }
 
   /**
-   * e^x for x &lt;= 0 (softmax after the max shift), about twice as fast as Math.exp: x = n ln 2 + r with
-   * |r| &lt;= ln 2 / 2, e^r by its degree-7 Taylor polynomial (truncation below r^8/8! = 5e-9 relative), times
-   * 2^n built from the exponent bits. Results are within float rounding of Math.exp.
+   * e^x for x &lt;= 0 (softmax after the max shift), about twice as fast as Math.exp: x = n ln 2 +
+   * r with |r| &lt;= ln 2 / 2, e^r by its degree-7 Taylor polynomial (truncation below r^8/8! =
+   * 5e-9 relative), times 2^n built from the exponent bits. Results are within float rounding of
+   * Math.exp.
    */
   static float expNonPositive(float x) {
     if (!(x > -87.3f)) {
@@ -139,12 +154,25 @@ final class Kernels {
     double t = x * 1.4426950408889634;
     double n = Math.floor(t + 0.5);
     double r = (t - n) * 0.6931471805599453;
-    double p = 1 + r * (1 + r * (0.5 + r * (1.0 / 6 + r * (1.0 / 24 + r * (1.0 / 120 + r * (1.0 / 720
-        + r * (1.0 / 5040)))))));
+    double p =
+        1
+            + r
+                * (1
+                    + r
+                        * (0.5
+                            + r
+                                * (1.0 / 6
+                                    + r
+                                        * (1.0 / 24
+                                            + r
+                                                * (1.0 / 120
+                                                    + r * (1.0 / 720 + r * (1.0 / 5040)))))));
     return (float) (p * Double.longBitsToDouble(((long) n + 1023) << 52));
   }
 
-  /** PyTorch's {@code [out][in]} weight, flat, to the kernel's transposed rows {@code [in][out]}. */
+  /**
+   * PyTorch's {@code [out][in]} weight, flat, to the kernel's transposed rows {@code [in][out]}.
+   */
   static float[][] transpose(float[] w, int out, int in) {
     float[][] t = new float[in][out];
     for (int o = 0; o < out; o++) {

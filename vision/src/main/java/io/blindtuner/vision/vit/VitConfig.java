@@ -15,34 +15,53 @@ import java.util.stream.Collectors;
  * @param depth number of transformer blocks
  * @param heads attention heads; must divide dim
  * @param mlpDim hidden width of each block's MLP
- * @param distilled true if the trunk has a distillation token after the class token (DeiT distilled)
+ * @param distilled true if the trunk has a distillation token after the class token (DeiT
+ *     distilled)
  * @param eps the LayerNorm epsilon (timm uses 1e-6; Hugging Face configs say 1e-12)
  */
-public record VitConfig(String name, int imageSize, int patchSize, int channels, int dim, int depth, int heads,
-    int mlpDim, boolean distilled, double eps) {
+public record VitConfig(
+    String name,
+    int imageSize,
+    int patchSize,
+    int channels,
+    int dim,
+    int depth,
+    int heads,
+    int mlpDim,
+    boolean distilled,
+    double eps) {
 
-  private static final List<VitConfig> PRESETS = List.of(
-      deit("deit_tiny_patch16_224", 192, 3, false),
-      deit("deit_small_patch16_224", 384, 6, false),
-      deit("deit_base_patch16_224", 768, 12, false),
-      deit("deit_tiny_distilled_patch16_224", 192, 3, true),
-      deit("deit_small_distilled_patch16_224", 384, 6, true),
-      deit("deit_base_distilled_patch16_224", 768, 12, true));
+  private static final List<VitConfig> PRESETS =
+      List.of(
+          deit("deit_tiny_patch16_224", 192, 3, false),
+          deit("deit_small_patch16_224", 384, 6, false),
+          deit("deit_base_patch16_224", 768, 12, false),
+          deit("deit_tiny_distilled_patch16_224", 192, 3, true),
+          deit("deit_small_distilled_patch16_224", 384, 6, true),
+          deit("deit_base_distilled_patch16_224", 768, 12, true));
 
   /** The most values one Java array holds (the VM reserves a few header words). */
   static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   /**
-   * @throws IllegalArgumentException if a size is not positive, heads does not divide dim, patches do not tile, or
-   *     a weight or activation of this shape would not fit one Java array (so no derived int product wraps)
+   * @throws IllegalArgumentException if a size is not positive, heads does not divide dim, patches
+   *     do not tile, or a weight or activation of this shape would not fit one Java array (so no
+   *     derived int product wraps)
    */
   public VitConfig {
     Objects.requireNonNull(name, "name");
-    if (imageSize <= 0 || patchSize <= 0 || channels <= 0 || dim <= 0 || depth <= 0 || heads <= 0 || mlpDim <= 0) {
+    if (imageSize <= 0
+        || patchSize <= 0
+        || channels <= 0
+        || dim <= 0
+        || depth <= 0
+        || heads <= 0
+        || mlpDim <= 0) {
       throw new IllegalArgumentException(name + ": every size must be positive");
     }
     if (imageSize % patchSize != 0) {
-      throw new IllegalArgumentException(name + ": patch " + patchSize + " does not tile image " + imageSize);
+      throw new IllegalArgumentException(
+          name + ": patch " + patchSize + " does not tile image " + imageSize);
     }
     if (dim % heads != 0) {
       throw new IllegalArgumentException(name + ": " + heads + " heads do not divide dim " + dim);
@@ -70,8 +89,15 @@ public record VitConfig(String name, int imageSize, int patchSize, int channels,
       n = Long.MAX_VALUE;
     }
     if (n > MAX_ARRAY) {
-      throw new IllegalArgumentException(name + ": the " + what + " " + java.util.Arrays.toString(factors)
-          + " holds more values than one array can (" + MAX_ARRAY + ")");
+      throw new IllegalArgumentException(
+          name
+              + ": the "
+              + what
+              + " "
+              + java.util.Arrays.toString(factors)
+              + " holds more values than one array can ("
+              + MAX_ARRAY
+              + ")");
     }
   }
 
@@ -95,8 +121,11 @@ public record VitConfig(String name, int imageSize, int patchSize, int channels,
         return c;
       }
     }
-    throw new IllegalArgumentException("unknown architecture '" + name + "'; known: "
-        + PRESETS.stream().map(VitConfig::name).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "unknown architecture '"
+            + name
+            + "'; known: "
+            + PRESETS.stream().map(VitConfig::name).collect(Collectors.joining(", ")));
   }
 
   /** Patches per side. */
@@ -130,6 +159,7 @@ public record VitConfig(String name, int imageSize, int patchSize, int channels,
 
   /** The same architecture with another LayerNorm epsilon. */
   public VitConfig withEps(double e) {
-    return new VitConfig(name, imageSize, patchSize, channels, dim, depth, heads, mlpDim, distilled, e);
+    return new VitConfig(
+        name, imageSize, patchSize, channels, dim, depth, heads, mlpDim, distilled, e);
   }
 }

@@ -3,9 +3,10 @@ package io.blindtuner.vision.vit;
 import java.util.List;
 
 /**
- * A ViT/DeiT trunk in plain Java: patch embedding (the 16x16 stride-16 convolution as a matrix product), class
- * token (and distillation token), position embedding, pre-norm blocks (multi-head self-attention, MLP with exact
- * GELU), final LayerNorm. Immutable and thread-safe; each thread passes its own {@link Workspace}.
+ * A ViT/DeiT trunk in plain Java: patch embedding (the 16x16 stride-16 convolution as a matrix
+ * product), class token (and distillation token), position embedding, pre-norm blocks (multi-head
+ * self-attention, MLP with exact GELU), final LayerNorm. Immutable and thread-safe; each thread
+ * passes its own {@link Workspace}.
  */
 public final class VitModel {
   private final VitConfig c;
@@ -25,11 +26,17 @@ public final class VitModel {
     for (int i = 0; i < c.sequenceLength(); i++) {
       System.arraycopy(weights.posEmbed(), i * d, pos[i], 0, d);
     }
-    this.blockWt = weights.blocks().stream().map(b -> new float[][][] {
-        Kernels.transpose(b.qkvWeight(), 3 * d, d),
-        Kernels.transpose(b.projWeight(), d, d),
-        Kernels.transpose(b.fc1Weight(), m, d),
-        Kernels.transpose(b.fc2Weight(), d, m)}).toList();
+    this.blockWt =
+        weights.blocks().stream()
+            .map(
+                b ->
+                    new float[][][] {
+                      Kernels.transpose(b.qkvWeight(), 3 * d, d),
+                      Kernels.transpose(b.projWeight(), d, d),
+                      Kernels.transpose(b.fc1Weight(), m, d),
+                      Kernels.transpose(b.fc2Weight(), d, m)
+                    })
+            .toList();
   }
 
   public VitConfig config() {
@@ -78,8 +85,8 @@ public final class VitModel {
    *
    * @param image {@code channels x imageSize x imageSize} floats (CHW), already normalised
    * @param ws this thread's workspace
-   * @param out receives {@code sequenceLength x dim} floats: the final-normed tokens, class token first, then
-   *     the distillation token if any, then patches row by row
+   * @param out receives {@code sequenceLength x dim} floats: the final-normed tokens, class token
+   *     first, then the distillation token if any, then patches row by row
    * @throws IllegalArgumentException if an array has the wrong length
    */
   public void forward(float[] image, Workspace ws, float[] out) {
@@ -89,8 +96,15 @@ public final class VitModel {
     int p = c.patchSize();
     int size = c.imageSize();
     if (image.length != c.channels() * size * size || out.length != s * d) {
-      throw new IllegalArgumentException("image must hold " + c.channels() * size * size + " values and out "
-          + s * d + "; got " + image.length + " and " + out.length);
+      throw new IllegalArgumentException(
+          "image must hold "
+              + c.channels() * size * size
+              + " values and out "
+              + s * d
+              + "; got "
+              + image.length
+              + " and "
+              + out.length);
     }
     // im2col: row n = patch (py, px), columns in the convolution weight's (channel, y, x) order
     for (int py = 0; py < g; py++) {
@@ -98,7 +112,8 @@ public final class VitModel {
         float[] row = ws.patches[py * g + px];
         for (int ch = 0; ch < c.channels(); ch++) {
           for (int y = 0; y < p; y++) {
-            System.arraycopy(image, (ch * size + py * p + y) * size + px * p, row, (ch * p + y) * p, p);
+            System.arraycopy(
+                image, (ch * size + py * p + y) * size + px * p, row, (ch * p + y) * p, p);
           }
         }
       }
@@ -106,7 +121,8 @@ public final class VitModel {
     int prefix = c.prefixTokens();
     // patch embeddings land in rows prefix.. of x (x's first rows are views shifted by the prefix)
     float[][] patchRows = java.util.Arrays.copyOfRange(ws.x, prefix, s);
-    Kernels.linear(ws.patches, c.patches(), c.patchValues(), patchWt, w.patchBias(), d, patchRows, false);
+    Kernels.linear(
+        ws.patches, c.patches(), c.patchValues(), patchWt, w.patchBias(), d, patchRows, false);
     System.arraycopy(w.clsToken(), 0, ws.x[0], 0, d);
     if (c.distilled()) {
       System.arraycopy(w.distToken(), 0, ws.x[1], 0, d);
@@ -153,9 +169,9 @@ public final class VitModel {
   }
 
   /**
-   * Multi-head self-attention from ws.qkv (rows: q, k, v with heads side by side) into ws.attn. Per head, the
-   * scores Q K^T and the output P V are products run by the same 4-row kernel as the linear layers, on copies of
-   * the head's slices (Q pre-scaled by 1/sqrt(head dim), K transposed).
+   * Multi-head self-attention from ws.qkv (rows: q, k, v with heads side by side) into ws.attn. Per
+   * head, the scores Q K^T and the output P V are products run by the same 4-row kernel as the
+   * linear layers, on copies of the head's slices (Q pre-scaled by 1/sqrt(head dim), K transposed).
    */
   private void attention(Workspace ws) {
     int s = c.sequenceLength();

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The trunk's parameters in PyTorch layout (linear weights are {@code [out][in]}, the patch projection is
- * {@code [dim][channels][patch][patch]}), loaded from safetensors by timm or Hugging Face names. Classifier
- * heads in the file are ignored.
+ * The trunk's parameters in PyTorch layout (linear weights are {@code [out][in]}, the patch
+ * projection is {@code [dim][channels][patch][patch]}), loaded from safetensors by timm or Hugging
+ * Face names. Classifier heads in the file are ignored.
  *
  * @param config the architecture
  * @param naming the naming the file used ("timm" or "hugging face (prefix ...)")
@@ -26,21 +26,42 @@ import java.util.TreeSet;
  * @param normWeight final LayerNorm scale
  * @param normBias final LayerNorm shift
  */
-public record VitWeights(VitConfig config, String naming, float[] patchWeight, float[] patchBias, float[] clsToken,
-    float[] distToken, float[] posEmbed, List<Block> blocks, float[] normWeight, float[] normBias) {
+public record VitWeights(
+    VitConfig config,
+    String naming,
+    float[] patchWeight,
+    float[] patchBias,
+    float[] clsToken,
+    float[] distToken,
+    float[] posEmbed,
+    List<Block> blocks,
+    float[] normWeight,
+    float[] normBias) {
   /**
-   * The largest width, MLP width, channel count, patch size or token count inferred from a file: above every
-   * published ViT (ViT-22B: width 6144, MLP 24576), and small enough that a dimension of a zero-element tensor
-   * (which no byte count bounds) cannot make the architecture enormous.
+   * The largest width, MLP width, channel count, patch size or token count inferred from a file:
+   * above every published ViT (ViT-22B: width 6144, MLP 24576), and small enough that a dimension
+   * of a zero-element tensor (which no byte count bounds) cannot make the architecture enormous.
    */
   public static final int MAX_INFERRED_SIZE = 1 << 16;
 
   /** One pre-norm transformer block. */
-  public record Block(float[] norm1Weight, float[] norm1Bias, float[] qkvWeight, float[] qkvBias, float[] projWeight,
-      float[] projBias, float[] norm2Weight, float[] norm2Bias, float[] fc1Weight, float[] fc1Bias,
-      float[] fc2Weight, float[] fc2Bias) {}
+  public record Block(
+      float[] norm1Weight,
+      float[] norm1Bias,
+      float[] qkvWeight,
+      float[] qkvBias,
+      float[] projWeight,
+      float[] projBias,
+      float[] norm2Weight,
+      float[] norm2Bias,
+      float[] fc1Weight,
+      float[] fc1Bias,
+      float[] fc2Weight,
+      float[] fc2Bias) {}
 
-  /** @throws IllegalArgumentException if an array's length does not match the config */
+  /**
+   * @throws IllegalArgumentException if an array's length does not match the config
+   */
   public VitWeights {
     blocks = List.copyOf(blocks);
     // VitConfig bounds each of these products to one array, so none wraps
@@ -78,23 +99,29 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
 
   private static void check(String what, float[] a, int n) {
     if (a == null || a.length != n) {
-      throw new IllegalArgumentException(what + ": expected " + n + " values, got " + (a == null ? "none" : a.length));
+      throw new IllegalArgumentException(
+          what + ": expected " + n + " values, got " + (a == null ? "none" : a.length));
     }
   }
 
   /**
-   * Loads the trunk of {@code config} from a safetensors file named the timm way or the Hugging Face way.
+   * Loads the trunk of {@code config} from a safetensors file named the timm way or the Hugging
+   * Face way.
    *
-   * @throws MalformedFileException if the naming is neither, or tensors are missing, mis-shaped or not floats;
-   *     the message lists every such tensor with the expected and found shape
+   * @throws MalformedFileException if the naming is neither, or tensors are missing, mis-shaped or
+   *     not floats; the message lists every such tensor with the expected and found shape
    * @throws IOException if reading fails
    */
   public static VitWeights load(SafetensorsFile file, VitConfig config) throws IOException {
     Map<String, TensorInfo> t = file.tensors();
     WeightNaming.Detected n = WeightNaming.detect(t.keySet());
     if (n == null) {
-      throw new MalformedFileException(file.path() + ": no class token found: expected timm name 'cls_token' or a"
-          + " Hugging Face name ending in 'embeddings.cls_token' (tensors present: " + summary(t) + ")");
+      throw new MalformedFileException(
+          file.path()
+              + ": no class token found: expected timm name 'cls_token' or a"
+              + " Hugging Face name ending in 'embeddings.cls_token' (tensors present: "
+              + summary(t)
+              + ")");
     }
     int d = config.dim();
     int m = config.mlpDim();
@@ -106,40 +133,60 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
     float[] dist = config.distilled() ? l.get(n.distToken(), 1, 1, d) : null;
     float[] pos = l.get(n.posEmbed(), 1, config.sequenceLength(), d);
     if (!config.distilled() && t.containsKey(n.distToken().get(0))) {
-      l.problems.add(n.distToken().get(0) + ": present, but " + config.name() + " has no distillation token"
-          + " (use the distilled architecture)");
+      l.problems.add(
+          n.distToken().get(0)
+              + ": present, but "
+              + config.name()
+              + " has no distillation token"
+              + " (use the distilled architecture)");
     }
     List<Block> blocks = new ArrayList<>();
     for (int i = 0; i < config.depth(); i++) {
-      blocks.add(new Block(
-          l.get(n.norm1(i, "weight"), d), l.get(n.norm1(i, "bias"), d),
-          l.get(n.qkv(i, "weight"), 3 * d, d), l.get(n.qkv(i, "bias"), 3 * d),
-          l.get(n.proj(i, "weight"), d, d), l.get(n.proj(i, "bias"), d),
-          l.get(n.norm2(i, "weight"), d), l.get(n.norm2(i, "bias"), d),
-          l.get(n.fc1(i, "weight"), m, d), l.get(n.fc1(i, "bias"), m),
-          l.get(n.fc2(i, "weight"), d, m), l.get(n.fc2(i, "bias"), d)));
+      blocks.add(
+          new Block(
+              l.get(n.norm1(i, "weight"), d), l.get(n.norm1(i, "bias"), d),
+              l.get(n.qkv(i, "weight"), 3 * d, d), l.get(n.qkv(i, "bias"), 3 * d),
+              l.get(n.proj(i, "weight"), d, d), l.get(n.proj(i, "bias"), d),
+              l.get(n.norm2(i, "weight"), d), l.get(n.norm2(i, "bias"), d),
+              l.get(n.fc1(i, "weight"), m, d), l.get(n.fc1(i, "bias"), m),
+              l.get(n.fc2(i, "weight"), d, m), l.get(n.fc2(i, "bias"), d)));
     }
-    String extraBlock = n.naming() == WeightNaming.TIMM ? "blocks." + config.depth() + ".norm1.weight"
-        : n.prefix() + "encoder.layer." + config.depth() + ".layernorm_before.weight";
+    String extraBlock =
+        n.naming() == WeightNaming.TIMM
+            ? "blocks." + config.depth() + ".norm1.weight"
+            : n.prefix() + "encoder.layer." + config.depth() + ".layernorm_before.weight";
     if (t.containsKey(extraBlock)) {
-      l.problems.add(extraBlock + ": present, but " + config.name() + " has only " + config.depth() + " blocks");
+      l.problems.add(
+          extraBlock
+              + ": present, but "
+              + config.name()
+              + " has only "
+              + config.depth()
+              + " blocks");
     }
     float[] normW = l.get(n.finalNorm("weight"), d);
     float[] normB = l.get(n.finalNorm("bias"), d);
     if (!l.problems.isEmpty()) {
-      throw new MalformedFileException(file.path() + ": not a " + config.name() + " trunk (" + l.problems.size()
-          + " problem(s)):\n  " + String.join("\n  ", l.problems));
+      throw new MalformedFileException(
+          file.path()
+              + ": not a "
+              + config.name()
+              + " trunk ("
+              + l.problems.size()
+              + " problem(s)):\n  "
+              + String.join("\n  ", l.problems));
     }
-    String naming = n.naming() == WeightNaming.TIMM ? "timm" : "hugging face (prefix '" + n.prefix() + "')";
+    String naming =
+        n.naming() == WeightNaming.TIMM ? "timm" : "hugging face (prefix '" + n.prefix() + "')";
     return new VitWeights(config, naming, patchW, patchB, cls, dist, pos, blocks, normW, normB);
   }
 
   /**
-   * Infers the architecture from a weights file: sizes from the tensor shapes, the head count from the
-   * {@code num_heads} metadata entry if present, else from the DeiT preset of the same width.
+   * Infers the architecture from a weights file: sizes from the tensor shapes, the head count from
+   * the {@code num_heads} metadata entry if present, else from the DeiT preset of the same width.
    *
-   * @throws MalformedFileException if the shapes needed are absent or inconsistent, or the head count cannot be
-   *     inferred
+   * @throws MalformedFileException if the shapes needed are absent or inconsistent, or the head
+   *     count cannot be inferred
    */
   public static VitConfig inferConfig(SafetensorsFile file) throws MalformedFileException {
     Map<String, TensorInfo> t = file.tensors();
@@ -148,11 +195,20 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
     TensorInfo patch = n == null ? null : t.get(n.patch("weight").get(0));
     TensorInfo pos = n == null ? null : t.get(n.posEmbed().get(0));
     TensorInfo fc1 = n == null ? null : t.get(n.fc1(0, "weight").get(0));
-    if (cls == null || patch == null || pos == null || fc1 == null || cls.shape().length != 3
-        || patch.shape().length != 4 || pos.shape().length != 3 || fc1.shape().length != 2) {
-      throw new MalformedFileException(file.path() + ": cannot infer the architecture: class token, patch"
-          + " projection, position embedding or first MLP tensor is missing or mis-shaped (tensors present: "
-          + summary(t) + ")");
+    if (cls == null
+        || patch == null
+        || pos == null
+        || fc1 == null
+        || cls.shape().length != 3
+        || patch.shape().length != 4
+        || pos.shape().length != 3
+        || fc1.shape().length != 2) {
+      throw new MalformedFileException(
+          file.path()
+              + ": cannot infer the architecture: class token, patch"
+              + " projection, position embedding or first MLP tensor is missing or mis-shaped (tensors present: "
+              + summary(t)
+              + ")");
     }
     int dim = inferred(file, cls, 2);
     int channels = inferred(file, patch, 1);
@@ -161,8 +217,14 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
     int seq = inferred(file, pos, 1);
     int g = (int) Math.round(Math.sqrt(seq - (distilled ? 2 : 1)));
     if (g * g != seq - (distilled ? 2 : 1)) {
-      throw new MalformedFileException(file.path() + ": position embedding of " + seq + " tokens is not a square"
-          + " grid plus class" + (distilled ? " and distillation" : "") + " token");
+      throw new MalformedFileException(
+          file.path()
+              + ": position embedding of "
+              + seq
+              + " tokens is not a square"
+              + " grid plus class"
+              + (distilled ? " and distillation" : "")
+              + " token");
     }
     int depth = 0;
     while (t.containsKey(n.norm1(depth, "weight").get(0))) {
@@ -175,12 +237,17 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
       try {
         heads = Integer.parseInt(meta.trim());
       } catch (NumberFormatException e) {
-        throw new MalformedFileException(file.path() + ": metadata num_heads '" + meta + "' is not an integer", e);
+        throw new MalformedFileException(
+            file.path() + ": metadata num_heads '" + meta + "' is not an integer", e);
       }
     }
     String name = "vit_custom";
     for (VitConfig c : VitConfig.presets()) {
-      if (c.dim() == dim && c.depth() == depth && c.patchSize() == ps && c.grid() == g && c.mlpDim() == mlp
+      if (c.dim() == dim
+          && c.depth() == depth
+          && c.patchSize() == ps
+          && c.grid() == g
+          && c.mlpDim() == mlp
           && c.distilled() == distilled) {
         name = c.name();
         if (heads == null) {
@@ -189,31 +256,52 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
       }
     }
     if (heads == null) {
-      throw new MalformedFileException(file.path() + ": cannot infer the number of heads for width " + dim
-          + " (not a DeiT preset and no num_heads metadata); pass the architecture explicitly");
+      throw new MalformedFileException(
+          file.path()
+              + ": cannot infer the number of heads for width "
+              + dim
+              + " (not a DeiT preset and no num_heads metadata); pass the architecture explicitly");
     }
     try {
-      return new VitConfig(name, g * ps, ps, channels, dim, Math.max(depth, 1), heads, mlp, distilled, 1e-6);
+      return new VitConfig(
+          name, g * ps, ps, channels, dim, Math.max(depth, 1), heads, mlp, distilled, 1e-6);
     } catch (IllegalArgumentException e) {
-      throw new MalformedFileException(file.path() + ": inconsistent architecture: " + e.getMessage(), e);
+      throw new MalformedFileException(
+          file.path() + ": inconsistent architecture: " + e.getMessage(), e);
     }
   }
 
-  private static int inferred(SafetensorsFile file, TensorInfo t, int axis) throws MalformedFileException {
+  private static int inferred(SafetensorsFile file, TensorInfo t, int axis)
+      throws MalformedFileException {
     long v = t.shape()[axis];
     if (v < 1 || v > MAX_INFERRED_SIZE) {
-      throw new MalformedFileException(file.path() + ": cannot infer the architecture: " + t.name() + " has shape "
-          + t.shapeString() + ", whose dimension " + axis + " (" + v + ") is outside 1.." + MAX_INFERRED_SIZE);
+      throw new MalformedFileException(
+          file.path()
+              + ": cannot infer the architecture: "
+              + t.name()
+              + " has shape "
+              + t.shapeString()
+              + ", whose dimension "
+              + axis
+              + " ("
+              + v
+              + ") is outside 1.."
+              + MAX_INFERRED_SIZE);
     }
     return (int) v;
   }
 
   private static String summary(Map<String, TensorInfo> t) {
     List<String> names = new ArrayList<>(new TreeSet<>(t.keySet()));
-    return names.size() <= 8 ? names.toString() : names.subList(0, 8) + " and " + (names.size() - 8) + " more";
+    return names.size() <= 8
+        ? names.toString()
+        : names.subList(0, 8) + " and " + (names.size() - 8) + " more";
   }
 
-  /** Reads tensors, concatenating parts along dimension 0, and collects every problem instead of stopping at one. */
+  /**
+   * Reads tensors, concatenating parts along dimension 0, and collects every problem instead of
+   * stopping at one.
+   */
   private static final class Loader {
     private final SafetensorsFile file;
     private final List<String> problems = new ArrayList<>();
@@ -233,7 +321,8 @@ public record VitWeights(VitConfig config, String naming, float[] patchWeight, f
           problems.add(name + ": missing (expected shape " + Arrays.toString(partShape) + ")");
           ok = false;
         } else if (!info.hasShape(partShape)) {
-          problems.add(name + ": shape " + info.shapeString() + ", expected " + Arrays.toString(partShape));
+          problems.add(
+              name + ": shape " + info.shapeString() + ", expected " + Arrays.toString(partShape));
           ok = false;
         } else if (!info.dtype().isFloat()) {
           problems.add(name + ": dtype " + info.dtype() + " is not F32, F16 or BF16");

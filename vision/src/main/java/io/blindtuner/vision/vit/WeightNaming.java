@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * How a checkpoint names the trunk's tensors: timm ({@code blocks.N.attn.qkv.weight}) or Hugging Face
- * transformers ({@code vit.encoder.layer.N.attention.attention.query.weight}, prefix {@code vit.}, {@code deit.}
- * or none). Each logical tensor maps to one or more stored tensors concatenated along dimension 0 (HF stores
- * query, key and value apart; timm stores them as one qkv matrix in that order).
+ * How a checkpoint names the trunk's tensors: timm ({@code blocks.N.attn.qkv.weight}) or Hugging
+ * Face transformers ({@code vit.encoder.layer.N.attention.attention.query.weight}, prefix {@code
+ * vit.}, {@code deit.} or none). Each logical tensor maps to one or more stored tensors
+ * concatenated along dimension 0 (HF stores query, key and value apart; timm stores them as one qkv
+ * matrix in that order).
  */
 enum WeightNaming {
-  TIMM, HUGGING_FACE;
+  TIMM,
+  HUGGING_FACE;
 
   /** Picks the naming from the names present and returns it with the HF prefix ("" for timm). */
   static Detected detect(Set<String> names) {
@@ -19,7 +21,8 @@ enum WeightNaming {
     }
     for (String n : names) {
       if (n.endsWith("embeddings.cls_token")) {
-        return new Detected(HUGGING_FACE, n.substring(0, n.length() - "embeddings.cls_token".length()));
+        return new Detected(
+            HUGGING_FACE, n.substring(0, n.length() - "embeddings.cls_token".length()));
       }
     }
     return null;
@@ -39,11 +42,15 @@ enum WeightNaming {
     }
 
     List<String> patch(String wb) {
-      return List.of(naming == TIMM ? "patch_embed.proj." + wb : prefix + "embeddings.patch_embeddings.projection." + wb);
+      return List.of(
+          naming == TIMM
+              ? "patch_embed.proj." + wb
+              : prefix + "embeddings.patch_embeddings.projection." + wb);
     }
 
     List<String> norm1(int i, String wb) {
-      return List.of(naming == TIMM ? "blocks." + i + ".norm1." + wb : layer(i) + "layernorm_before." + wb);
+      return List.of(
+          naming == TIMM ? "blocks." + i + ".norm1." + wb : layer(i) + "layernorm_before." + wb);
     }
 
     List<String> qkv(int i, String wb) {
@@ -55,19 +62,27 @@ enum WeightNaming {
     }
 
     List<String> proj(int i, String wb) {
-      return List.of(naming == TIMM ? "blocks." + i + ".attn.proj." + wb : layer(i) + "attention.output.dense." + wb);
+      return List.of(
+          naming == TIMM
+              ? "blocks." + i + ".attn.proj." + wb
+              : layer(i) + "attention.output.dense." + wb);
     }
 
     List<String> norm2(int i, String wb) {
-      return List.of(naming == TIMM ? "blocks." + i + ".norm2." + wb : layer(i) + "layernorm_after." + wb);
+      return List.of(
+          naming == TIMM ? "blocks." + i + ".norm2." + wb : layer(i) + "layernorm_after." + wb);
     }
 
     List<String> fc1(int i, String wb) {
-      return List.of(naming == TIMM ? "blocks." + i + ".mlp.fc1." + wb : layer(i) + "intermediate.dense." + wb);
+      return List.of(
+          naming == TIMM
+              ? "blocks." + i + ".mlp.fc1." + wb
+              : layer(i) + "intermediate.dense." + wb);
     }
 
     List<String> fc2(int i, String wb) {
-      return List.of(naming == TIMM ? "blocks." + i + ".mlp.fc2." + wb : layer(i) + "output.dense." + wb);
+      return List.of(
+          naming == TIMM ? "blocks." + i + ".mlp.fc2." + wb : layer(i) + "output.dense." + wb);
     }
 
     List<String> finalNorm(String wb) {

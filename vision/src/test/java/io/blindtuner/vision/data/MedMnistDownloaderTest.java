@@ -15,19 +15,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Downloads from a local HTTP server (never the internet) to check caching, checksums and offline messages. */
+/**
+ * Downloads from a local HTTP server (never the internet) to check caching, checksums and offline
+ * messages.
+ */
 class MedMnistDownloaderTest {
   @TempDir Path dir;
 
   private static HttpServer serve(byte[] body, AtomicInteger hits) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    s.createContext("/", ex -> {
-      hits.incrementAndGet();
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream o = ex.getResponseBody()) {
-        o.write(body);
-      }
-    });
+    s.createContext(
+        "/",
+        ex -> {
+          hits.incrementAndGet();
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(body);
+          }
+        });
     s.start();
     return s;
   }
@@ -65,7 +70,8 @@ class MedMnistDownloaderTest {
       URI url = URI.create("http://127.0.0.1:" + s.getAddress().getPort() + "/breastmnist.npz");
       Path cache = dir.resolve("cache");
       assertThatThrownBy(() -> new MedMnistDownloader().fetch(info, url, cache))
-          .isInstanceOf(ChecksumMismatchException.class).hasMessageContaining("MD5")
+          .isInstanceOf(ChecksumMismatchException.class)
+          .hasMessageContaining("MD5")
           .hasMessageContaining(info.md5());
       try (var files = Files.list(cache)) {
         assertThat(files).isEmpty();
@@ -79,8 +85,10 @@ class MedMnistDownloaderTest {
   void detectsADamagedCachedFile() throws IOException {
     MedMnistInfo info = MedMnistRegistry.get("retinamnist");
     Files.write(dir.resolve("retinamnist.npz"), new byte[] {1, 2, 3});
-    assertThatThrownBy(() -> new MedMnistDownloader().fetch(info, URI.create("http://127.0.0.1:9/x"), dir))
-        .isInstanceOf(ChecksumMismatchException.class).hasMessageContaining("retinamnist.npz");
+    assertThatThrownBy(
+            () -> new MedMnistDownloader().fetch(info, URI.create("http://127.0.0.1:9/x"), dir))
+        .isInstanceOf(ChecksumMismatchException.class)
+        .hasMessageContaining("retinamnist.npz");
   }
 
   @Test
@@ -92,8 +100,10 @@ class MedMnistDownloaderTest {
     MedMnistInfo info = MedMnistRegistry.get("pneumoniamnist");
     URI url = URI.create("http://127.0.0.1:" + port + "/pneumoniamnist.npz");
     assertThatThrownBy(() -> new MedMnistDownloader().fetch(info, url, dir.resolve("c")))
-        .isInstanceOf(IOException.class).hasMessageContaining("offline")
-        .hasMessageContaining(info.md5()).hasMessageContaining("--data");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("offline")
+        .hasMessageContaining(info.md5())
+        .hasMessageContaining("--data");
   }
 
   @Test

@@ -38,15 +38,19 @@ public final class NpzFixtures {
 
   /** A uint8 C-order .npy of the given shape. */
   public static byte[] npyU8(byte[] data, int... shape) {
-    String tuple = shape.length == 1 ? "(" + shape[0] + ",)"
-        : java.util.Arrays.stream(shape).mapToObj(Integer::toString)
-            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+    String tuple =
+        shape.length == 1
+            ? "(" + shape[0] + ",)"
+            : java.util.Arrays.stream(shape)
+                .mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
     return npy("{'descr': '|u1', 'fortran_order': False, 'shape': " + tuple + ", }", data);
   }
 
   /** Writes a deflated zip of the entries (name -> content) to {@code file}. */
   public static Path zip(Path file, Map<String, byte[]> entries) throws IOException {
-    try (OutputStream fo = Files.newOutputStream(file); ZipOutputStream z = new ZipOutputStream(fo)) {
+    try (OutputStream fo = Files.newOutputStream(file);
+        ZipOutputStream z = new ZipOutputStream(fo)) {
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {
         z.putNextEntry(new ZipEntry(e.getKey()));
         z.write(e.getValue());
@@ -57,9 +61,10 @@ public final class NpzFixtures {
   }
 
   /**
-   * Writes a zip whose entries all share one deflated body: a .npy of {@code dataBytes} zero bytes (shape
-   * {@code (dataBytes,)}). Written by hand so that names may repeat and a 1 GiB entry costs one deflate of
-   * zeros (4.5 MB at the fastest level, 1 MB at the best) however many entries use it.
+   * Writes a zip whose entries all share one deflated body: a .npy of {@code dataBytes} zero bytes
+   * (shape {@code (dataBytes,)}). Written by hand so that names may repeat and a 1 GiB entry costs
+   * one deflate of zeros (4.5 MB at the fastest level, 1 MB at the best) however many entries use
+   * it.
    */
   static Path zeroBombs(Path file, List<String> names, int dataBytes) throws IOException {
     Deflated body = ZEROS.computeIfAbsent(dataBytes, NpzFixtures::deflateZeros);
@@ -71,21 +76,57 @@ public final class NpzFixtures {
       long offset = 0;
       for (String name : names) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer local = le(30 + n.length).putInt(0x04034b50).putShort((short) 20).putShort((short) 0)
-            .putShort((short) 8).putShort((short) 0).putShort((short) 0x21).putInt(crc)
-            .putInt(deflated.length).putInt((int) size).putShort((short) n.length).putShort((short) 0).put(n);
+        ByteBuffer local =
+            le(30 + n.length)
+                .putInt(0x04034b50)
+                .putShort((short) 20)
+                .putShort((short) 0)
+                .putShort((short) 8)
+                .putShort((short) 0)
+                .putShort((short) 0x21)
+                .putInt(crc)
+                .putInt(deflated.length)
+                .putInt((int) size)
+                .putShort((short) n.length)
+                .putShort((short) 0)
+                .put(n);
         fo.write(local.array());
         fo.write(deflated);
-        central.writeBytes(le(46 + n.length).putInt(0x02014b50).putShort((short) 20).putShort((short) 20)
-            .putShort((short) 0).putShort((short) 8).putShort((short) 0).putShort((short) 0x21)
-            .putInt(crc).putInt(deflated.length).putInt((int) size).putShort((short) n.length)
-            .putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0)
-            .putInt((int) offset).put(n).array());
+        central.writeBytes(
+            le(46 + n.length)
+                .putInt(0x02014b50)
+                .putShort((short) 20)
+                .putShort((short) 20)
+                .putShort((short) 0)
+                .putShort((short) 8)
+                .putShort((short) 0)
+                .putShort((short) 0x21)
+                .putInt(crc)
+                .putInt(deflated.length)
+                .putInt((int) size)
+                .putShort((short) n.length)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putInt(0)
+                .putInt((int) offset)
+                .put(n)
+                .array());
         offset += 30 + n.length + deflated.length;
       }
       fo.write(central.toByteArray());
-      fo.write(le(22).putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) names.size())
-          .putShort((short) names.size()).putInt(central.size()).putInt((int) offset).putShort((short) 0).array());
+      fo.write(
+          le(22)
+              .putInt(0x06054b50)
+              .putShort((short) 0)
+              .putShort((short) 0)
+              .putShort((short) names.size())
+              .putShort((short) names.size())
+              .putInt(central.size())
+              .putInt((int) offset)
+              .putShort((short) 0)
+              .array());
     }
     return file;
   }
@@ -93,10 +134,14 @@ public final class NpzFixtures {
   private record Deflated(byte[] bytes, long crc, long size) {}
 
   /** Deflating 1 GiB takes seconds, so each size is deflated once per test run. */
-  private static final Map<Integer, Deflated> ZEROS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Integer, Deflated> ZEROS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static Deflated deflateZeros(int dataBytes) {
-    byte[] header = npy("{'descr': '|u1', 'fortran_order': False, 'shape': (" + dataBytes + ",), }", new byte[0]);
+    byte[] header =
+        npy(
+            "{'descr': '|u1', 'fortran_order': False, 'shape': (" + dataBytes + ",), }",
+            new byte[0]);
     CRC32 crc = new CRC32();
     crc.update(header);
     Deflater d = new Deflater(Deflater.BEST_SPEED, true);
@@ -138,7 +183,9 @@ public final class NpzFixtures {
     return b;
   }
 
-  /** A MedMNIST-layout dataset: n train/val/test images of h x w (x3 if rgb), labels i % classes. */
+  /**
+   * A MedMNIST-layout dataset: n train/val/test images of h x w (x3 if rgb), labels i % classes.
+   */
   static Map<String, byte[]> dataset(int n, int h, int w, boolean rgb, int classes) {
     Map<String, byte[]> m = new java.util.LinkedHashMap<>();
     int c = rgb ? 3 : 1;

@@ -3,14 +3,17 @@ package io.blindtuner.vision.data;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates the official MedMNIST files shipped beside the project (../shared/data from the project root, or higher up). */
+/**
+ * Locates the official MedMNIST files shipped beside the project (../shared/data from the project
+ * root, or higher up).
+ */
 public final class SharedData {
   private SharedData() {}
 
   /**
-   * The shared data folder: {@code shared/data} beside the project root or beside any folder above it, found
-   * walking up from the test's working directory (a module directory or the project root), so a git worktree
-   * nested deeper than the main checkout finds the same files.
+   * The shared data folder: {@code shared/data} beside the project root or beside any folder above
+   * it, found walking up from the test's working directory (a module directory or the project
+   * root), so a git worktree nested deeper than the main checkout finds the same files.
    *
    * @throws IllegalStateException naming where the search started, if the data is absent
    */
@@ -22,8 +25,10 @@ public final class SharedData {
         return candidate;
       }
     }
-    throw new IllegalStateException("the shared MedMNIST data is missing: no shared/data/breastmnist.npz beside "
-        + cwd + " or any folder above it; tests need the official files at ../shared/data from the project root");
+    throw new IllegalStateException(
+        "the shared MedMNIST data is missing: no shared/data/breastmnist.npz beside "
+            + cwd
+            + " or any folder above it; tests need the official files at ../shared/data from the project root");
   }
 
   public static Path file(String name) {

@@ -12,8 +12,9 @@ class KMeansPatchFeaturizerTest {
   private static final KMeansSettings SMALL = new KMeansSettings(4, 8, 2, 600, 3);
 
   /**
-   * n grey 12x12 images, label 0 horizontal stripes and label 1 vertical ones, of random phase and period 3 or 4,
-   * with pixel noise: a dictionary of small patches must tell the orientations apart.
+   * n grey 12x12 images, label 0 horizontal stripes and label 1 vertical ones, of random phase and
+   * period 3 or 4, with pixel noise: a dictionary of small patches must tell the orientations
+   * apart.
    */
   private static ImageSplit stripes(String name, int n, long seed) {
     Random r = new Random(seed);
@@ -64,19 +65,20 @@ class KMeansPatchFeaturizerTest {
   void theSameSeedGivesTheSameTokensAndAnotherSeedOtherOnes() {
     ImageSplit train = stripes("train", 30, 4);
     ImageSplit test = stripes("test", 6, 5);
-    float[] a = KMeansPatchFeaturizer.fit(train, SMALL).featurize(test, k -> { }).values();
-    float[] b = KMeansPatchFeaturizer.fit(train, SMALL).featurize(test, k -> { }).values();
+    float[] a = KMeansPatchFeaturizer.fit(train, SMALL).featurize(test, k -> {}).values();
+    float[] b = KMeansPatchFeaturizer.fit(train, SMALL).featurize(test, k -> {}).values();
     assertThat(a).containsExactly(b);
     KMeansSettings other = new KMeansSettings(4, 8, 2, 600, 4);
-    assertThat(KMeansPatchFeaturizer.fit(train, other).featurize(test, k -> { }).values()).isNotEqualTo(a);
+    assertThat(KMeansPatchFeaturizer.fit(train, other).featurize(test, k -> {}).values())
+        .isNotEqualTo(a);
   }
 
   @Test
   void pooledActivationsSeparateTheStripeOrientations() {
     ImageSplit train = stripes("train", 60, 6);
     KMeansPatchFeaturizer f = KMeansPatchFeaturizer.fit(train, SMALL);
-    FeatureSet tr = f.featurize(train, k -> { });
-    FeatureSet te = f.featurize(stripes("test", 40, 7), k -> { });
+    FeatureSet tr = f.featurize(train, k -> {});
+    FeatureSet te = f.featurize(stripes("test", 40, 7), k -> {});
     int width = tr.tokens() * tr.dim();
     double[][] classMean = new double[2][width];
     for (int i = 0; i < tr.n(); i++) {
@@ -90,7 +92,10 @@ class KMeansPatchFeaturizerTest {
       for (int j = 0; j < width; j++) {
         x[j] = te.values()[i * width + j];
       }
-      int guess = KMeans.squaredDistance(x, classMean[0]) <= KMeans.squaredDistance(x, classMean[1]) ? 0 : 1;
+      int guess =
+          KMeans.squaredDistance(x, classMean[0]) <= KMeans.squaredDistance(x, classMean[1])
+              ? 0
+              : 1;
       right += guess == te.labels()[i] ? 1 : 0;
     }
     assertThat(right).as("nearest class mean on the pooled activations").isGreaterThanOrEqualTo(38);
@@ -100,28 +105,36 @@ class KMeansPatchFeaturizerTest {
   void badInputIsRefusedNamingTheField() {
     ImageSplit train = stripes("train", 20, 8);
     assertThatThrownBy(() -> KMeansPatchFeaturizer.fit(train.head(0), SMALL))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("train split 'train' is empty");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("train split 'train' is empty");
     assertThatThrownBy(() -> KMeansPatchFeaturizer.fit(train, new KMeansSettings(13, 8, 2, 600, 3)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("patch size 13");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("patch size 13");
     assertThatThrownBy(() -> KMeansPatchFeaturizer.fit(train, new KMeansSettings(4, 8, 10, 600, 3)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("grid 10 must be in 1..9");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("grid 10 must be in 1..9");
     assertThatThrownBy(() -> new KMeansSettings(4, 8, 2, 5, 3))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("samples 5 must be >= centroids 8");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("samples 5 must be >= centroids 8");
     assertThatThrownBy(() -> new KMeansSettings(0, 8, 2, 600, 3))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("patchSize");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("patchSize");
     KMeansPatchFeaturizer f = KMeansPatchFeaturizer.fit(train, SMALL);
     ImageSplit rgb = new ImageSplit("val", 1, 12, 12, 3, new byte[12 * 12 * 3], new int[1]);
-    assertThatThrownBy(() -> f.featurize(rgb, k -> { }))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("split 'val': images are 12x12x3")
+    assertThatThrownBy(() -> f.featurize(rgb, k -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("split 'val': images are 12x12x3")
         .hasMessageContaining("fitted on 12x12x1");
     ImageSplit small = new ImageSplit("test", 1, 10, 10, 1, new byte[100], new int[1]);
-    assertThatThrownBy(() -> f.featurize(small, k -> { }))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("split 'test': images are 10x10x1");
+    assertThatThrownBy(() -> f.featurize(small, k -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("split 'test': images are 10x10x1");
   }
 
   @Test
   void whiteningDecorrelatesTrainingPatches() {
-    // raw patches with strongly correlated neighbours; after whitening the covariance is V diag(l/(l+eps)) V^T,
+    // raw patches with strongly correlated neighbours; after whitening the covariance is V
+    // diag(l/(l+eps)) V^T,
     // so its off-diagonal entries are small against its diagonal
     Random r = new Random(9);
     double[][] raw = new double[3000][4];
@@ -154,6 +167,7 @@ class KMeansPatchFeaturizerTest {
       }
     }
     assertThatThrownBy(() -> PatchWhitening.fit(new double[1][4]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whitening patches: need at least 2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("whitening patches: need at least 2");
   }
 }

@@ -29,7 +29,8 @@ class KMeansTest {
     KMeans km = KMeans.fit(points, 4, 100, 11);
     assertThat(km.converged()).isTrue();
     assertThat(km.iterations()).isLessThan(100);
-    // every planted centre has one fitted centroid within 0.2 (the standard error is 0.5 / sqrt(200) per axis)
+    // every planted centre has one fitted centroid within 0.2 (the standard error is 0.5 /
+    // sqrt(200) per axis)
     double[][] c = km.centroids();
     boolean[] used = new boolean[4];
     for (double[] centre : centres) {
@@ -49,7 +50,8 @@ class KMeansTest {
   @Test
   void theSameSeedGivesTheSameCentroids() {
     double[][] points = blobs(new double[][] {{0, 0}, {1, 1}, {2, 0}}, 50, 0.8, 5);
-    assertThat(KMeans.fit(points, 5, 30, 9).centroids()).isDeepEqualTo(KMeans.fit(points, 5, 30, 9).centroids());
+    assertThat(KMeans.fit(points, 5, 30, 9).centroids())
+        .isDeepEqualTo(KMeans.fit(points, 5, 30, 9).centroids());
   }
 
   @Test
@@ -63,14 +65,20 @@ class KMeansTest {
   @Test
   void badInputIsRefusedNamingTheField() {
     assertThatThrownBy(() -> KMeans.fit(new double[0][], 1, 10, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("points").hasMessageContaining("empty");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("points")
+        .hasMessageContaining("empty");
     assertThatThrownBy(() -> KMeans.fit(new double[][] {{1, 2}, {3}}, 1, 10, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 1 has 1 values");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("row 1 has 1 values");
     assertThatThrownBy(() -> KMeans.fit(new double[][] {{1, 2}, {3, Double.NaN}}, 1, 10, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 1 holds NaN");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("row 1 holds NaN");
     assertThatThrownBy(() -> KMeans.fit(new double[][] {{1}, {2}}, 3, 10, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k 3 must be in 1..2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("k 3 must be in 1..2");
     assertThatThrownBy(() -> KMeans.fit(new double[][] {{1}, {2}}, 1, 0, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxIterations");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxIterations");
   }
 }

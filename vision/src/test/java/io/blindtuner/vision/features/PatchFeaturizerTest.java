@@ -34,7 +34,12 @@ class PatchFeaturizerTest {
       v[i] = train.pixel(i, 2, 3, 0) / 255.0;
     }
     double mean = (v[0] + v[1] + v[2]) / 3;
-    double sd = Math.sqrt(((v[0] - mean) * (v[0] - mean) + (v[1] - mean) * (v[1] - mean) + (v[2] - mean) * (v[2] - mean)) / 3);
+    double sd =
+        Math.sqrt(
+            ((v[0] - mean) * (v[0] - mean)
+                    + (v[1] - mean) * (v[1] - mean)
+                    + (v[2] - mean) * (v[2] - mean))
+                / 3);
     for (int i = 0; i < 3; i++) {
       assertThat((double) fs.get(i, 3, 1)).isCloseTo((v[i] - mean) / sd, within(1e-5));
     }
@@ -50,7 +55,7 @@ class PatchFeaturizerTest {
     PatchFeaturizer f = PatchFeaturizer.fit(d.train(), 4);
     assertThat(f.tokens()).isEqualTo(16);
     assertThat(f.dim()).isEqualTo(7 * 7 * 3 + 2);
-    FeatureSet tr = f.featurize(d.train(), k -> { });
+    FeatureSet tr = f.featurize(d.train(), k -> {});
     for (int t : new int[] {0, 5, 15}) {
       for (int j : new int[] {0, 77, 146}) {
         double s = 0;
@@ -63,7 +68,7 @@ class PatchFeaturizerTest {
         assertThat(s2 / tr.n()).isCloseTo(1, within(1e-3));
       }
     }
-    FeatureSet te = f.featurize(d.test(), k -> { });
+    FeatureSet te = f.featurize(d.test(), k -> {});
     assertThat(te.n()).isEqualTo(400);
     assertThat(te.labels()).isEqualTo(d.test().labels());
   }
@@ -71,9 +76,10 @@ class PatchFeaturizerTest {
   @Test
   void refusesAGridThatDoesNotDivideAndMismatchedImages() {
     ImageSplit train = new ImageSplit("train", 1, 28, 28, 1, new byte[784], new int[1]);
-    assertThatThrownBy(() -> PatchFeaturizer.fit(train, 5)).hasMessageContaining("grid 5 does not divide");
+    assertThatThrownBy(() -> PatchFeaturizer.fit(train, 5))
+        .hasMessageContaining("grid 5 does not divide");
     PatchFeaturizer f = PatchFeaturizer.fit(train, 4);
     ImageSplit rgb = new ImageSplit("test", 1, 28, 28, 3, new byte[784 * 3], new int[1]);
-    assertThatThrownBy(() -> f.featurize(rgb, k -> { })).hasMessageContaining("fitted on 28x28x1");
+    assertThatThrownBy(() -> f.featurize(rgb, k -> {})).hasMessageContaining("fitted on 28x28x1");
   }
 }

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class PcaTest {
 
-  /** Tokens x = mean + sum_i sqrt(var_i) z_i e_i + small noise, along a random orthonormal basis e. */
+  /**
+   * Tokens x = mean + sum_i sqrt(var_i) z_i e_i + small noise, along a random orthonormal basis e.
+   */
   private static FeatureSet planted(int n, int t, int d, double[] sd, double[][] basis, long seed) {
     Random r = new Random(seed);
     float[] v = new float[n * t * d];

@@ -30,8 +30,17 @@ class TokenFileTest {
   }
 
   private TokenFile sample() {
-    return new TokenFile("patch featurizer (weight-free)", "grid 4x4, µ-test", "retinamnist", 3, 5, 7,
-        List.of(random("train", 40000 / 35 + 3, 5, 7, 1), random("val", 3, 5, 7, 2), random("test", 0, 5, 7, 3)));
+    return new TokenFile(
+        "patch featurizer (weight-free)",
+        "grid 4x4, µ-test",
+        "retinamnist",
+        3,
+        5,
+        7,
+        List.of(
+            random("train", 40000 / 35 + 3, 5, 7, 1),
+            random("val", 3, 5, 7, 2),
+            random("test", 0, 5, 7, 3)));
   }
 
   @Test
@@ -65,11 +74,13 @@ class TokenFileTest {
     byte[] flipped = good.clone();
     flipped[good.length / 2] ^= 4;
     Files.write(p, flipped);
-    assertThatThrownBy(() -> TokenFile.read(p)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> TokenFile.read(p))
+        .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("checksum mismatch");
 
     Files.write(p, Arrays.copyOf(good, good.length - 40));
-    assertThatThrownBy(() -> TokenFile.read(p)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> TokenFile.read(p))
+        .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("t.tokens");
 
     byte[] longer = Arrays.copyOf(good, good.length + 1);
@@ -90,7 +101,14 @@ class TokenFileTest {
   @Test
   void refusesASplitThatClaimsMoreImagesThanTheFileHolds() throws IOException {
     Path p = dir.resolve("t.tokens");
-    new TokenFile("f", "", "ds", 2, 1, 1, List.of(new FeatureSet("train", 1, 1, 1, new float[] {1f}, new int[] {1})))
+    new TokenFile(
+            "f",
+            "",
+            "ds",
+            2,
+            1,
+            1,
+            List.of(new FeatureSet("train", 1, 1, 1, new float[] {1f}, new int[] {1})))
         .write(p);
     byte[] b = Files.readAllBytes(p);
     // 8 magic + 4 version + (2+1) + (2+0) + (2+2) + 4*4 = 37; then the split name (2+5): n at 44
@@ -98,17 +116,27 @@ class TokenFileTest {
     b[45] = (byte) 0xff;
     b[46] = (byte) 0x7f;
     Files.write(p, b);
-    assertThatThrownBy(() -> TokenFile.read(p)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> TokenFile.read(p))
+        .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("split train declares");
   }
 
   @Test
   void refusesASplitWhoseValueCountOverflowsAnInt() throws IOException {
-    // n * T * d = 2^13 * 1 * 2^18 = 2^31 values: within each cap, but no Java array holds them, and the int product
-    // wraps negative. The file is sparse and long enough (8 GiB + 64 KiB) that the bytes-remaining check passes.
+    // n * T * d = 2^13 * 1 * 2^18 = 2^31 values: within each cap, but no Java array holds them, and
+    // the int product
+    // wraps negative. The file is sparse and long enough (8 GiB + 64 KiB) that the bytes-remaining
+    // check passes.
     Path p = dir.resolve("huge.tokens");
-    new TokenFile("f", "", "ds", 2, 1, 1 << 18,
-        List.of(new FeatureSet("train", 0, 1, 1 << 18, new float[0], new int[0]))).write(p);
+    new TokenFile(
+            "f",
+            "",
+            "ds",
+            2,
+            1,
+            1 << 18,
+            List.of(new FeatureSet("train", 0, 1, 1 << 18, new float[0], new int[0])))
+        .write(p);
     byte[] b = Files.readAllBytes(p);
     // 8 magic + 4 version + (2+1) + (2+0) + (2+2) + 4*4 = 37; then the split name (2+5): n at 44
     b[44] = 0;
@@ -117,15 +145,18 @@ class TokenFileTest {
       f.write(b, 0, 48);
       f.setLength((1L << 33) + (1 << 16));
     }
-    assertThatThrownBy(() -> TokenFile.read(p)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> TokenFile.read(p))
+        .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("split train declares 8192 images of 2147483648 values");
   }
 
   @Test
   void refusesInconsistentSplitsWhenBuilding() {
-    assertThatThrownBy(() -> new TokenFile("f", "", "ds", 3, 5, 7, List.of(random("a", 2, 5, 6, 1))))
+    assertThatThrownBy(
+            () -> new TokenFile("f", "", "ds", 3, 5, 7, List.of(random("a", 2, 5, 6, 1))))
         .hasMessageContaining("split a has T=5 d=6");
-    assertThatThrownBy(() -> new TokenFile("f", "", "ds", 2, 5, 7, List.of(random("a", 20, 5, 7, 1))))
+    assertThatThrownBy(
+            () -> new TokenFile("f", "", "ds", 2, 5, 7, List.of(random("a", 20, 5, 7, 1))))
         .hasMessageContaining("outside 0..1");
   }
 }

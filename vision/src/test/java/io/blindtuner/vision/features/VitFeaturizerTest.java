@@ -21,8 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class VitFeaturizerTest {
-  /** A distilled trunk at 56 pixels, patch 8: a 7x7 patch grid, so a 3x3 pooling grid has uneven cells. */
-  private static final VitConfig SMALL = new VitConfig("small_test", 56, 8, 3, 32, 2, 2, 64, true, 1e-6);
+  /**
+   * A distilled trunk at 56 pixels, patch 8: a 7x7 patch grid, so a 3x3 pooling grid has uneven
+   * cells.
+   */
+  private static final VitConfig SMALL =
+      new VitConfig("small_test", 56, 8, 3, 32, 2, 2, 64, true, 1e-6);
 
   @TempDir Path dir;
 
@@ -37,7 +41,8 @@ class VitFeaturizerTest {
   @Test
   void emitsClsDistAndAdaptivelyPooledPatchTokens() throws IOException {
     VitModel m = model();
-    ImageSplit split = MedMnistDataset.load(SharedData.file("breastmnist"), "breastmnist").test().head(5);
+    ImageSplit split =
+        MedMnistDataset.load(SharedData.file("breastmnist"), "breastmnist").test().head(5);
     VitFeaturizer f = new VitFeaturizer(m, 3, 2, "w.safetensors");
     assertThat(f.tokens()).isEqualTo(2 + 9);
     assertThat(f.dim()).isEqualTo(32);
@@ -70,15 +75,17 @@ class VitFeaturizerTest {
   @Test
   void parallelRunEqualsSingleThreadRun() throws IOException {
     VitModel m = model();
-    ImageSplit split = MedMnistDataset.load(SharedData.file("retinamnist"), "retinamnist").val().head(6);
-    FeatureSet one = new VitFeaturizer(m, 2, 1, "w").featurize(split, k -> { });
-    FeatureSet two = new VitFeaturizer(m, 2, 2, "w").featurize(split, k -> { });
+    ImageSplit split =
+        MedMnistDataset.load(SharedData.file("retinamnist"), "retinamnist").val().head(6);
+    FeatureSet one = new VitFeaturizer(m, 2, 1, "w").featurize(split, k -> {});
+    FeatureSet two = new VitFeaturizer(m, 2, 2, "w").featurize(split, k -> {});
     assertThat(two.values()).isEqualTo(one.values());
   }
 
   @Test
   void refusesAPoolingGridLargerThanThePatchGrid() throws IOException {
     VitModel m = model();
-    assertThatThrownBy(() -> new VitFeaturizer(m, 8, 1, "w")).hasMessageContaining("must be in 0..7");
+    assertThatThrownBy(() -> new VitFeaturizer(m, 8, 1, "w"))
+        .hasMessageContaining("must be in 0..7");
   }
 }

@@ -10,9 +10,14 @@ class JsonParserTest {
   @Test
   void unicodeEscapesTakeExactlyFourHexDigits() {
     assertThat(JsonParser.parse("{\"k\\u0041\":\"\\u00e9\"}")).isEqualTo(Map.of("kA", "\u00e9"));
-    for (String bad : new String[] {"\"\\u-001\"", "\"\\u+041\"", "\"\\u00g1\"", "\"\\u12\"", "\"\\u\uff10041\""}) {
-      assertThatThrownBy(() -> JsonParser.parse(bad)).as(bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\\u escape");
+    for (String bad :
+        new String[] {
+          "\"\\u-001\"", "\"\\u+041\"", "\"\\u00g1\"", "\"\\u12\"", "\"\\u\uff10041\""
+        }) {
+      assertThatThrownBy(() -> JsonParser.parse(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("\\u escape");
     }
   }
 }

@@ -31,7 +31,11 @@ class SafetensorsFileTest {
     float[] v = {0f, 1f, -2.5f, 0.1f, 65504f, 1e-6f, -3.14159f, 1e-8f};
     for (DType t : new DType[] {DType.F32, DType.F16, DType.BF16}) {
       Path f = dir.resolve(t + ".safetensors");
-      new SafetensorsWriter().metadata("format", "pt").add("a", v, 2, 4).add("b", new float[] {7f}, 1).write(f, t);
+      new SafetensorsWriter()
+          .metadata("format", "pt")
+          .add("a", v, 2, 4)
+          .add("b", new float[] {7f}, 1)
+          .write(f, t);
       try (SafetensorsFile s = SafetensorsFile.open(f)) {
         assertThat(s.metadata()).containsEntry("format", "pt");
         assertThat(s.tensors()).containsOnlyKeys("a", "b");
@@ -39,11 +43,12 @@ class SafetensorsFileTest {
         assertThat(s.tensors().get("a").dtype()).isEqualTo(t);
         float[] got = s.readFloats("a");
         for (int i = 0; i < v.length; i++) {
-          float want = switch (t) {
-            case F32 -> v[i];
-            case F16 -> Half.toFloat(Half.fromFloat(v[i]));
-            default -> Float.intBitsToFloat(SafetensorsWriter.bf16(v[i]) << 16);
-          };
+          float want =
+              switch (t) {
+                case F32 -> v[i];
+                case F16 -> Half.toFloat(Half.fromFloat(v[i]));
+                default -> Float.intBitsToFloat(SafetensorsWriter.bf16(v[i]) << 16);
+              };
           assertThat(got[i]).isEqualTo(want);
         }
         assertThat(s.readFloats("b")).containsExactly(7f);
@@ -74,37 +79,50 @@ class SafetensorsFileTest {
       assertThat(s.tensors()).containsOnlyKeys("a");
     }
     String[][] cases = {
-        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}", "not valid JSON"},
-        {"{\"a\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,8]}}", "unknown dtype Q4"},
-        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", "needs 12"},
-        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", "lie outside the 8 data bytes"},
-        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", "bad dimension -2"},
-        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-            + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}", "overlap"},
-        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2]}}", "dtype, shape and data_offsets"},
-        {"[1,2]", "does not start with '{'"},
+      {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}", "not valid JSON"},
+      {"{\"a\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,8]}}", "unknown dtype Q4"},
+      {"{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", "needs 12"},
+      {
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
+        "lie outside the 8 data bytes"
+      },
+      {"{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", "bad dimension -2"},
+      {
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}",
+        "overlap"
+      },
+      {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2]}}", "dtype, shape and data_offsets"},
+      {"[1,2]", "does not start with '{'"},
     };
     for (String[] c : cases) {
       Path f = raw(c[0], 8);
-      assertThatThrownBy(() -> SafetensorsFile.open(f).close()).as(c[0]).isInstanceOf(MalformedFileException.class)
-          .hasMessageContaining("t.safetensors").hasMessageContaining(c[1]);
+      assertThatThrownBy(() -> SafetensorsFile.open(f).close())
+          .as(c[0])
+          .isInstanceOf(MalformedFileException.class)
+          .hasMessageContaining("t.safetensors")
+          .hasMessageContaining(c[1]);
     }
   }
 
   @Test
   void refusesOversizedOrTruncatedHeaders() throws IOException {
     Path f = dir.resolve("big.safetensors");
-    ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).putLong(0);
+    ByteBuffer b =
+        ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).putLong(0);
     Files.write(f, b.array());
-    assertThatThrownBy(() -> SafetensorsFile.open(f)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> SafetensorsFile.open(f))
+        .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("header length 1099511627776 is outside");
     Path good = dir.resolve("g.safetensors");
     new SafetensorsWriter().add("a", new float[100], 100).write(good, DType.F32);
     byte[] all = Files.readAllBytes(good);
     Path cut = dir.resolve("cut.safetensors");
     Files.write(cut, Arrays.copyOf(all, all.length - 10));
-    assertThatThrownBy(() -> SafetensorsFile.open(cut)).isInstanceOf(MalformedFileException.class)
-        .hasMessageContaining("tensor a").hasMessageContaining("lie outside");
+    assertThatThrownBy(() -> SafetensorsFile.open(cut))
+        .isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining("tensor a")
+        .hasMessageContaining("lie outside");
     Files.write(cut, Arrays.copyOf(all, 5));
     assertThatThrownBy(() -> SafetensorsFile.open(cut)).hasMessageContaining("too short");
   }
@@ -113,7 +131,8 @@ class SafetensorsFileTest {
   void refusesReadingIntegerTensorsAsFloats() throws IOException {
     Path f = raw("{\"i\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8);
     try (SafetensorsFile s = SafetensorsFile.open(f)) {
-      assertThatThrownBy(() -> s.readFloats("i")).isInstanceOf(MalformedFileException.class)
+      assertThatThrownBy(() -> s.readFloats("i"))
+          .isInstanceOf(MalformedFileException.class)
           .hasMessageContaining("dtype I64");
       assertThatThrownBy(() -> s.readFloats("nope")).hasMessageContaining("no tensor nope");
     }

@@ -27,7 +27,8 @@ class ErfTest {
       float xf = (float) x;
       worst = Math.max(worst, Math.abs(Erf.fast(xf) - Erf.erf(xf)));
     }
-    // Hermite interpolation error is below 1e-9; what remains is float rounding of values of order one
+    // Hermite interpolation error is below 1e-9; what remains is float rounding of values of order
+    // one
     assertThat(worst).isLessThan(1.5e-7);
     assertThat(Erf.fast(Float.NaN)).isNaN();
     assertThat(Erf.fast(Float.NEGATIVE_INFINITY)).isEqualTo(-1f);
@@ -38,7 +39,9 @@ class ErfTest {
   void geluIsTheErfForm() {
     for (float x : new float[] {-5f, -1.5f, -0.3f, 0f, 0.001f, 0.7f, 2f, 9f}) {
       double want = 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
-      assertThat((double) Erf.gelu(x)).as("gelu(" + x + ")").isCloseTo(want, within(2e-7 * Math.max(1, Math.abs(x))));
+      assertThat((double) Erf.gelu(x))
+          .as("gelu(" + x + ")")
+          .isCloseTo(want, within(2e-7 * Math.max(1, Math.abs(x))));
     }
   }
 }

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds an ONNX ModelProto (opset 17) of the ViT/DeiT trunk from {@link VitWeights}, written independently of
- * {@link VitModel}: standard ONNX operators only (Conv for the patches, MatMul/Add for linear layers,
- * LayerNorm decomposed into ReduceMean/Sub/Mul/Sqrt/Div, Softmax attention, GELU from Erf), so ONNX Runtime
- * can check our trunk. Input "image" (1, C, H, W); output "tokens" (1, S, D), after the final LayerNorm.
+ * Builds an ONNX ModelProto (opset 17) of the ViT/DeiT trunk from {@link VitWeights}, written
+ * independently of {@link VitModel}: standard ONNX operators only (Conv for the patches, MatMul/Add
+ * for linear layers, LayerNorm decomposed into ReduceMean/Sub/Mul/Sqrt/Div, Softmax attention, GELU
+ * from Erf), so ONNX Runtime can check our trunk. Input "image" (1, C, H, W); output "tokens" (1,
+ * S, D), after the final LayerNorm.
  */
 final class OnnxVitGraph {
   // ONNX field numbers (onnx.proto3)
@@ -33,8 +34,8 @@ final class OnnxVitGraph {
     int p = c.patchSize();
     String wp = init(w.patchWeight(), d, c.channels(), p, p);
     String bp = init(w.patchBias(), d);
-    String conv = node("Conv", List.of("image", wp, bp),
-        ints("kernel_shape", p, p), ints("strides", p, p));
+    String conv =
+        node("Conv", List.of("image", wp, bp), ints("kernel_shape", p, p), ints("strides", p, p));
     String flat = node("Reshape", List.of(conv, shape(1, d, c.patches())));
     String seq = node("Transpose", List.of(flat), ints("perm", 0, 2, 1));
     List<String> parts = new ArrayList<>();
@@ -49,29 +50,55 @@ final class OnnxVitGraph {
     String eps = scalar((float) c.eps());
     for (VitWeights.Block b : w.blocks()) {
       String h = layerNorm(x, b.norm1Weight(), b.norm1Bias(), eps, d);
-      String qkv = node("Add", List.of(node("MatMul", List.of(h, init(transpose(b.qkvWeight(), 3 * d, d), d, 3 * d))),
-          init(b.qkvBias(), 3 * d)));
+      String qkv =
+          node(
+              "Add",
+              List.of(
+                  node("MatMul", List.of(h, init(transpose(b.qkvWeight(), 3 * d, d), d, 3 * d))),
+                  init(b.qkvBias(), 3 * d)));
       String r5 = node("Reshape", List.of(qkv, shape(1, s, 3, heads, hd)));
       String t5 = node("Transpose", List.of(r5), ints("perm", 2, 0, 3, 1, 4));
       String q = node("Gather", List.of(t5, index(0)), intAttr("axis", 0));
       String k = node("Gather", List.of(t5, index(1)), intAttr("axis", 0));
       String v = node("Gather", List.of(t5, index(2)), intAttr("axis", 0));
       String kt = node("Transpose", List.of(k), ints("perm", 0, 1, 3, 2));
-      String att = node("Softmax", List.of(node("Mul", List.of(node("MatMul", List.of(q, kt)), scale))),
-          intAttr("axis", -1));
+      String att =
+          node(
+              "Softmax",
+              List.of(node("Mul", List.of(node("MatMul", List.of(q, kt)), scale))),
+              intAttr("axis", -1));
       String o = node("MatMul", List.of(att, v));
-      String merged = node("Reshape", List.of(node("Transpose", List.of(o), ints("perm", 0, 2, 1, 3)), shape(1, s, d)));
-      String proj = node("Add", List.of(node("MatMul", List.of(merged, init(transpose(b.projWeight(), d, d), d, d))),
-          init(b.projBias(), d)));
+      String merged =
+          node(
+              "Reshape",
+              List.of(node("Transpose", List.of(o), ints("perm", 0, 2, 1, 3)), shape(1, s, d)));
+      String proj =
+          node(
+              "Add",
+              List.of(
+                  node("MatMul", List.of(merged, init(transpose(b.projWeight(), d, d), d, d))),
+                  init(b.projBias(), d)));
       x = node("Add", List.of(x, proj));
       String h2 = layerNorm(x, b.norm2Weight(), b.norm2Bias(), eps, d);
       int m = c.mlpDim();
-      String f1 = node("Add", List.of(node("MatMul", List.of(h2, init(transpose(b.fc1Weight(), m, d), d, m))),
-          init(b.fc1Bias(), m)));
+      String f1 =
+          node(
+              "Add",
+              List.of(
+                  node("MatMul", List.of(h2, init(transpose(b.fc1Weight(), m, d), d, m))),
+                  init(b.fc1Bias(), m)));
       String erf = node("Erf", List.of(node("Div", List.of(f1, scalar((float) Math.sqrt(2))))));
-      String gelu = node("Mul", List.of(node("Mul", List.of(f1, node("Add", List.of(erf, scalar(1f))))), scalar(0.5f)));
-      String f2 = node("Add", List.of(node("MatMul", List.of(gelu, init(transpose(b.fc2Weight(), d, m), m, d))),
-          init(b.fc2Bias(), d)));
+      String gelu =
+          node(
+              "Mul",
+              List.of(
+                  node("Mul", List.of(f1, node("Add", List.of(erf, scalar(1f))))), scalar(0.5f)));
+      String f2 =
+          node(
+              "Add",
+              List.of(
+                  node("MatMul", List.of(gelu, init(transpose(b.fc2Weight(), d, m), m, d))),
+                  init(b.fc2Bias(), d)));
       x = node("Add", List.of(x, f2));
     }
     String out = layerNorm(x, w.normWeight(), w.normBias(), eps, d);
@@ -83,16 +110,20 @@ final class OnnxVitGraph {
     inits.forEach(t -> graph.message(5, t));
     graph.message(11, valueInfo("image", 1, c.channels(), c.imageSize(), c.imageSize()));
     graph.message(12, valueInfo("tokens", 1, s, d));
-    return new Protobuf().int64(1, 8).string(2, "blindtuner-test")
+    return new Protobuf()
+        .int64(1, 8)
+        .string(2, "blindtuner-test")
         .message(8, new Protobuf().string(1, "").int64(2, 17))
-        .message(7, graph).toByteArray();
+        .message(7, graph)
+        .toByteArray();
   }
 
   /** (x - mean) / sqrt(var + eps) * w + b over the last axis. */
   private String layerNorm(String x, float[] w, float[] b, String eps, int d) {
     String mean = node("ReduceMean", List.of(x), ints("axes", -1));
     String centred = node("Sub", List.of(x, mean));
-    String var = node("ReduceMean", List.of(node("Mul", List.of(centred, centred))), ints("axes", -1));
+    String var =
+        node("ReduceMean", List.of(node("Mul", List.of(centred, centred))), ints("axes", -1));
     String sd = node("Sqrt", List.of(node("Add", List.of(var, eps))));
     String norm = node("Div", List.of(centred, sd));
     return node("Add", List.of(node("Mul", List.of(norm, init(w, d))), init(b, d)));

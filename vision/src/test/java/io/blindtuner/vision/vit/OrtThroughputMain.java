@@ -18,14 +18,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Benchmark script (not a unit test): images per second of ONNX Runtime on the same DeiT graph our parity test
- * builds, beside our Java trunk, in one process so both see the same machine load. Each figure is the median
- * of 5 timed rounds of {@code images} forward passes after 2 warm-up rounds. Java with 2 threads runs one image
- * per thread (as the featurizer does); ONNX Runtime with 2 threads uses its intra-op parallelism. Beside wall
- * time it reports process CPU milliseconds per image (all threads, native ones included), which a shared,
- * overloaded machine disturbs much less than wall time: 1000 / (CPU ms per image) is images/s per free core.
+ * Benchmark script (not a unit test): images per second of ONNX Runtime on the same DeiT graph our
+ * parity test builds, beside our Java trunk, in one process so both see the same machine load. Each
+ * figure is the median of 5 timed rounds of {@code images} forward passes after 2 warm-up rounds.
+ * Java with 2 threads runs one image per thread (as the featurizer does); ONNX Runtime with 2
+ * threads uses its intra-op parallelism. Beside wall time it reports process CPU milliseconds per
+ * image (all threads, native ones included), which a shared, overloaded machine disturbs much less
+ * than wall time: 1000 / (CPU ms per image) is images/s per free core.
  *
  * <p>Run from the project root after {@code mvn -o -pl vision test-compile}:
+ *
  * <pre>
  * java -cp vision/target/classes:vision/target/test-classes:$HOME/.m2/repository/com/microsoft/onnxruntime/\
  * onnxruntime/1.29.0/onnxruntime-1.29.0.jar io.blindtuner.vision.vit.OrtThroughputMain [arch] [images]
@@ -41,7 +43,8 @@ public final class OrtThroughputMain {
   /** Median images/s (wall) and median process CPU ms per image over 5 rounds. */
   static double[] measure(int images, Round round) throws Exception {
     com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int i = 0; i < 2; i++) {
       round.run();
     }
@@ -81,52 +84,76 @@ public final class OrtThroughputMain {
     }
     byte[] graph = OnnxVitGraph.build(w);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    StringBuilder json = new StringBuilder("{\"arch\": \"" + arch + "\", \"images_per_round\": " + images);
+    StringBuilder json =
+        new StringBuilder("{\"arch\": \"" + arch + "\", \"images_per_round\": " + images);
     for (int threads : new int[] {1, 2}) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       List<VitModel.Workspace> ws = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         ws.add(new VitModel.Workspace(c));
       }
-      double[] jv = measure(images, () -> {
-        List<Future<?>> jobs = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          VitModel.Workspace mine = ws.get(t);
-          int share = images / threads;
-          jobs.add(pool.submit(() -> {
-            float[] out = new float[c.sequenceLength() * c.dim()];
-            for (int i = 0; i < share; i++) {
-              model.forward(image, mine, out);
-            }
-          }));
-        }
-        for (Future<?> j : jobs) {
-          j.get();
-        }
-      });
+      double[] jv =
+          measure(
+              images,
+              () -> {
+                List<Future<?>> jobs = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                  VitModel.Workspace mine = ws.get(t);
+                  int share = images / threads;
+                  jobs.add(
+                      pool.submit(
+                          () -> {
+                            float[] out = new float[c.sequenceLength() * c.dim()];
+                            for (int i = 0; i < share; i++) {
+                              model.forward(image, mine, out);
+                            }
+                          }));
+                }
+                for (Future<?> j : jobs) {
+                  j.get();
+                }
+              });
       pool.shutdown();
       double[] ort;
       try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
         opts.setIntraOpNumThreads(threads);
         opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         try (OrtSession session = env.createSession(graph, opts);
-            OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(image),
-                new long[] {1, c.channels(), c.imageSize(), c.imageSize()})) {
-          ort = measure(images, () -> {
-            for (int i = 0; i < images; i++) {
-              try (OrtSession.Result res = session.run(Map.of("image", in))) {
-                res.get(0);
-              }
-            }
-          });
+            OnnxTensor in =
+                OnnxTensor.createTensor(
+                    env,
+                    FloatBuffer.wrap(image),
+                    new long[] {1, c.channels(), c.imageSize(), c.imageSize()})) {
+          ort =
+              measure(
+                  images,
+                  () -> {
+                    for (int i = 0; i < images; i++) {
+                      try (OrtSession.Result res = session.run(Map.of("image", in))) {
+                        res.get(0);
+                      }
+                    }
+                  });
         }
       }
-      json.append(String.format(java.util.Locale.ROOT, ", \"java_%1$dt_images_per_s\": %2$.2f, \"java_%1$dt_cpu_ms_per_image\": "
-          + "%3$.1f, \"onnxruntime_%1$dt_images_per_s\": %4$.2f, \"onnxruntime_%1$dt_cpu_ms_per_image\": %5$.1f",
-          threads, jv[0], jv[1], ort[0], ort[1]));
-      System.err.printf(java.util.Locale.ROOT,
-          "%d thread(s): java %.2f img/s (%.1f CPU ms/img), onnxruntime %.2f img/s (%.1f CPU ms/img)%n", threads,
-          jv[0], jv[1], ort[0], ort[1]);
+      json.append(
+          String.format(
+              java.util.Locale.ROOT,
+              ", \"java_%1$dt_images_per_s\": %2$.2f, \"java_%1$dt_cpu_ms_per_image\": "
+                  + "%3$.1f, \"onnxruntime_%1$dt_images_per_s\": %4$.2f, \"onnxruntime_%1$dt_cpu_ms_per_image\": %5$.1f",
+              threads,
+              jv[0],
+              jv[1],
+              ort[0],
+              ort[1]));
+      System.err.printf(
+          java.util.Locale.ROOT,
+          "%d thread(s): java %.2f img/s (%.1f CPU ms/img), onnxruntime %.2f img/s (%.1f CPU ms/img)%n",
+          threads,
+          jv[0],
+          jv[1],
+          ort[0],
+          ort[1]);
     }
     System.out.println(json.append('}'));
   }

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 class VitOnnxParityTest {
   /** Small layouts: the tiny one, and a distilled one with more heads and blocks. */
   static final VitConfig TINY = new VitConfig("tiny_test", 32, 8, 3, 32, 2, 2, 64, false, 1e-6);
-  static final VitConfig DISTILLED = new VitConfig("distilled_test", 32, 8, 3, 48, 3, 4, 96, true, 1e-6);
+
+  static final VitConfig DISTILLED =
+      new VitConfig("distilled_test", 32, 8, 3, 48, 3, 4, 96, true, 1e-6);
 
   @TempDir Path dir;
 
@@ -45,8 +47,11 @@ class VitOnnxParityTest {
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setIntraOpNumThreads(1);
       try (OrtSession session = env.createSession(OnnxVitGraph.build(w), opts);
-          OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(image),
-              new long[] {1, c.channels(), c.imageSize(), c.imageSize()});
+          OnnxTensor in =
+              OnnxTensor.createTensor(
+                  env,
+                  FloatBuffer.wrap(image),
+                  new long[] {1, c.channels(), c.imageSize(), c.imageSize()});
           OrtSession.Result r = session.run(Map.of("image", in))) {
         float[][][] t = (float[][][]) r.get(0).getValue();
         float[] flat = new float[c.sequenceLength() * c.dim()];
@@ -75,7 +80,8 @@ class VitOnnxParityTest {
         spread = Math.max(spread, Math.abs(ref[i]));
       }
     }
-    // float32 through a few blocks of width <= 96 accumulates rounding of order 1e-6 (measured: 2.4e-6 tiny,
+    // float32 through a few blocks of width <= 96 accumulates rounding of order 1e-6 (measured:
+    // 2.4e-6 tiny,
     // 3.3e-6 distilled); 1e-4 is the agreed bound
     assertThat(worst).as("max abs error vs ONNX Runtime, " + c.name()).isLessThan(1e-4);
     // the comparison is not vacuous: outputs after the final LayerNorm are of order one
@@ -102,7 +108,8 @@ class VitOnnxParityTest {
       VitWeights a = load(timm, c);
       VitWeights b = load(hf, c);
       assertThat(a.naming()).isEqualTo("timm");
-      assertThat(b.naming()).startsWith("hugging face (prefix '" + (c.distilled() ? "deit." : "vit."));
+      assertThat(b.naming())
+          .startsWith("hugging face (prefix '" + (c.distilled() ? "deit." : "vit."));
       float[] img = image(c, 3);
       assertThat(new VitModel(b).forward(img)).isEqualTo(new VitModel(a).forward(img));
     }
@@ -142,8 +149,19 @@ class VitOnnxParityTest {
         RandomVitWeights.write(f, c, 9, hf, DType.F32);
         try (SafetensorsFile s = SafetensorsFile.open(f)) {
           VitConfig got = VitWeights.inferConfig(s);
-          assertThat(got.withEps(c.eps())).isEqualTo(new VitConfig("vit_custom", c.imageSize(), c.patchSize(),
-              c.channels(), c.dim(), c.depth(), c.heads(), c.mlpDim(), c.distilled(), c.eps()));
+          assertThat(got.withEps(c.eps()))
+              .isEqualTo(
+                  new VitConfig(
+                      "vit_custom",
+                      c.imageSize(),
+                      c.patchSize(),
+                      c.channels(),
+                      c.dim(),
+                      c.depth(),
+                      c.heads(),
+                      c.mlpDim(),
+                      c.distilled(),
+                      c.eps()));
         }
       }
     }

@@ -1,5 +1,7 @@
 package io.blindtuner.model;
 
+import io.blindtuner.model.data.TokenSet;
+
 /**
  * The sizes of the head: {@code tokens} tokens of {@code dim} values per image, {@code hidden} MLP
  * units and {@code classes} outputs.
@@ -21,6 +23,30 @@ public record HeadShape(int tokens, int dim, int hidden, int classes) {
     }
     if (classes < 2) {
       throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+    }
+  }
+
+  /**
+   * Checks that training this head on {@code data} from {@code start} fits it.
+   *
+   * @throws IllegalArgumentException if {@code start} is for another shape, or the data's tokens,
+   *     values per token or classes are not this head's
+   */
+  public void checkTraining(TokenSet data, HeadParameters start) {
+    if (!start.shape().equals(this)) {
+      throw new IllegalArgumentException(
+          "start parameters are for " + start.shape() + ", the head is " + this);
+    }
+    if (data.dim() != dim || data.tokens() != tokens || data.classes() != classes) {
+      throw new IllegalArgumentException(
+          "data (T="
+              + data.tokens()
+              + ", d="
+              + data.dim()
+              + ", C="
+              + data.classes()
+              + ") does not match "
+              + this);
     }
   }
 

@@ -114,23 +114,7 @@ public final class HospitalJob {
       HeadParameters start,
       SecretKey secretKey,
       Parallelism parallelism) {
-    if (!start.shape().equals(shape)) {
-      throw new IllegalArgumentException(
-          "start parameters are for " + start.shape() + ", the job is " + shape);
-    }
-    if (train.dim() != shape.dim()
-        || train.tokens() != shape.tokens()
-        || train.classes() != shape.classes()) {
-      throw new IllegalArgumentException(
-          "data (T="
-              + train.tokens()
-              + ", d="
-              + train.dim()
-              + ", C="
-              + train.classes()
-              + ") does not match "
-              + shape);
-    }
+    shape.checkTraining(train, start);
     TrainingPlan plan = TrainingPlan.forHead(params, shape, config);
     return new HospitalJob(params, plan, shape, config, train, start, secretKey, parallelism);
   }

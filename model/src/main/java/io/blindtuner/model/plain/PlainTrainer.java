@@ -68,23 +68,7 @@ public final class PlainTrainer {
       TokenSet train,
       HeadParameters start,
       StepListener listener) {
-    if (!start.shape().equals(shape)) {
-      throw new IllegalArgumentException(
-          "start parameters are for " + start.shape() + ", training " + shape);
-    }
-    if (train.dim() != shape.dim()
-        || train.tokens() != shape.tokens()
-        || train.classes() != shape.classes()) {
-      throw new IllegalArgumentException(
-          "data (T="
-              + train.tokens()
-              + ", d="
-              + train.dim()
-              + ", C="
-              + train.classes()
-              + ") does not match "
-              + shape);
-    }
+    shape.checkTraining(train, start);
     BatchOrder order = new BatchOrder(train.labels(), config);
     LearningRateSchedule lr =
         new LearningRateSchedule(config.learningRate(), config.finalFraction(), order.steps());

@@ -20,6 +20,7 @@ import io.blindtuner.pipeline.hospital.StreamingEdge;
 import io.blindtuner.pipeline.hospital.TrainingData;
 import io.blindtuner.pipeline.hospital.TrainingReport;
 import io.blindtuner.pipeline.kafka.Topic;
+import io.blindtuner.pipeline.wire.JobSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -57,7 +57,6 @@ import picocli.CommandLine.Spec;
     })
 public final class EdgeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeCommand.class);
-  private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -166,7 +165,7 @@ public final class EdgeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String id = jobId != null ? jobId : "edge-" + source.name().toLowerCase(Locale.ROOT);
-    if (!JOB_ID.matcher(id).matches()) {
+    if (!JobSpec.isValidId(id)) {
       throw new IllegalArgumentException("--job-id must be 1 to 64 of [A-Za-z0-9._-], got " + id);
     }
     OptionChecks.positive("--epochs", epochs);

@@ -6,12 +6,12 @@ import io.blindtuner.model.hospital.KeyFileException;
 import io.blindtuner.model.hospital.KeyHolder;
 import io.blindtuner.model.hospital.Passphrase;
 import io.blindtuner.model.hospital.SecretKeyFile;
+import io.blindtuner.pipeline.wire.JobSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where the edge keeps each job's secret key: in memory only (a restarted edge cannot finish the
@@ -21,12 +21,6 @@ import java.util.regex.Pattern;
  * file or an environment variable) and wiped after it.
  */
 public final class EdgeKeys {
-  /**
-   * Job ids are file-name safe ({@link io.blindtuner.pipeline.wire.JobSpec}); checked again before
-   * use.
-   */
-  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
   /** Reads the passphrase each time it is needed (it is wiped after each use). */
   @FunctionalInterface
   public interface PassphraseSource {
@@ -74,7 +68,7 @@ public final class EdgeKeys {
     if (dir == null) {
       throw new IllegalStateException("keys are kept in memory only");
     }
-    if (!SAFE_ID.matcher(jobId).matches()) {
+    if (!JobSpec.isValidId(jobId)) {
       throw new IllegalArgumentException("job id " + jobId + " is not a safe file name");
     }
     return dir.resolve(jobId + ".key");

@@ -51,7 +51,7 @@ public record JobSpec(
     Objects.requireNonNull(ckks, "ckks");
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(config, "config");
-    if (jobId == null || !ID.matcher(jobId).matches()) {
+    if (!isValidId(jobId)) {
       throw new IllegalArgumentException("job id must be 1 to 64 of [A-Za-z0-9._-], got " + jobId);
     }
     int[] bits = ckks.coeffModulusBits();
@@ -79,6 +79,14 @@ public record JobSpec(
               + ", "
               + steps);
     }
+  }
+
+  /**
+   * Whether {@code id} may name a job: 1 to 64 of letters, digits, '-', '_' and '.' (so it is also
+   * a safe file name at the edge).
+   */
+  public static boolean isValidId(String id) {
+    return id != null && ID.matcher(id).matches();
   }
 
   /**

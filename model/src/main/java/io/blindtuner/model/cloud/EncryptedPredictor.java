@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@link Phase#MLP_FORWARD}, to encrypted logits (b, *, c) that only the key holder can read. The
  * same stages, keys and plan as training, so nothing new is derived or trusted; the final weights
  * are refreshed once, on the first request, if the last update left them below the plan ({@link
- * RefreshId#weights}{@code (steps)}). Thread-safe: requests run one at a time.
+ * RefreshId#weights}{@code (steps, part)}). Thread-safe: requests run one at a time.
  */
 public final class EncryptedPredictor {
   private static final List<Phase> FORWARD = List.of(Phase.ATTENTION_FORWARD, Phase.MLP_FORWARD);
@@ -26,8 +26,7 @@ public final class EncryptedPredictor {
   /**
    * @param stages the attention and MLP stages (at least), each over its own ops and keys
    * @param steps the job's weight versions; {@code weights} are the last one's
-   * @param weights the trained parameters and velocities (the velocities travel with them: the
-   *     plan's refresh of weights below it covers both)
+   * @param weights the trained parameters and velocities (the velocities are not used)
    * @throws IllegalArgumentException if a parameter or velocity is missing
    */
   public EncryptedPredictor(
@@ -55,11 +54,9 @@ public final class EncryptedPredictor {
    */
   public synchronized Ciphertext logits(long request, Ciphertext tokens, Ciphertext means) {
     if (!refreshed) {
-      List<Operand> low = plan.belowPlan(weights, Ciphertext::level);
+      // Only the parameters: the velocities' part of the refresh is not asked for.
       weights =
-          weights.with(
-              EncryptedTrainer.refresh(
-                  refresher, RefreshId.weights(steps), weights, low, plan.inputLevels(low)));
+          EncryptedTrainer.refreshLow(plan, refresher, steps, weights.only(Operand.PARAMETERS));
       refreshed = true;
     }
     Values<Ciphertext> env =

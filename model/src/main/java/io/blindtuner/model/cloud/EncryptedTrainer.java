@@ -110,8 +110,24 @@ public final class EncryptedTrainer {
   }
 
   private Values<Ciphertext> refreshLow(Values<Ciphertext> w) {
-    List<Operand> low = plan.belowPlan(w, Ciphertext::level);
-    return w.with(refresh(refresher, RefreshId.weights(version), w, low, plan.inputLevels(low)));
+    return refreshLow(plan, refresher, version, w);
+  }
+
+  /**
+   * The weights with those below plan refreshed as version {@code version} starts, part by part
+   * ({@link TrainingPlan#weightRefreshParts}).
+   */
+  static Values<Ciphertext> refreshLow(
+      TrainingPlan plan, Refresher refresher, long version, Values<Ciphertext> w) {
+    List<List<Operand>> parts = plan.belowPlanByPart(w, Ciphertext::level);
+    Values<Ciphertext> out = w;
+    for (int part = 0; part < parts.size(); part++) {
+      List<Operand> ops = parts.get(part);
+      out =
+          out.with(
+              refresh(refresher, RefreshId.weights(version, part), w, ops, plan.inputLevels(ops)));
+    }
+    return out;
   }
 
   /**

@@ -5,13 +5,14 @@ import java.util.Objects;
 /**
  * Which refresh of a job a round trip is: the weight version (step), the micro-batch and the phase
  * whose outputs are refreshed ({@link Phase#OPTIMIZER_UPDATE} for the weights an update left below
- * their planned level, asked once per version with micro-batch 0). Encrypted inference after the
- * job's last version {@code steps} uses ids beyond it: {@link #weights}{@code (steps)} once for the
- * final weights, {@link #inference} for each request. The key holder checks a request against its
- * agreed plan by this id and answers each id once (a byte-identical repeat gets the same answer).
+ * their planned level, asked in parts at the start of the next version: {@link #weights}).
+ * Encrypted inference after the job's last version {@code steps} uses ids beyond it: {@link
+ * #weights}{@code (steps, part)} once per part for the final weights, {@link #inference} for each
+ * request. The key holder checks a request against its agreed plan by this id and answers each id
+ * once (a byte-identical repeat gets the same answer).
  *
  * @param step the weight version, from 0
- * @param microBatch the micro-batch within the version, from 0
+ * @param microBatch the micro-batch within the version, from 0 (the part, for the weights' refresh)
  * @param after the phase whose outputs are refreshed
  */
 public record RefreshId(long step, int microBatch, Phase after) {
@@ -27,9 +28,15 @@ public record RefreshId(long step, int microBatch, Phase after) {
     }
   }
 
-  /** The refresh of the weights below plan at the start of version {@code step}. */
-  public static RefreshId weights(long step) {
-    return new RefreshId(step, 0, Phase.OPTIMIZER_UPDATE);
+  /**
+   * Part {@code part} of the refresh of the weights below plan at the start of version {@code step}
+   * ({@link io.blindtuner.model.plan.TrainingPlan#weightRefreshParts}): for this phase the
+   * micro-batch field numbers the part.
+   *
+   * @throws IllegalArgumentException if step or part is negative
+   */
+  public static RefreshId weights(long step, int part) {
+    return new RefreshId(step, part, Phase.OPTIMIZER_UPDATE);
   }
 
   /**
@@ -48,6 +55,9 @@ public record RefreshId(long step, int microBatch, Phase after) {
 
   @Override
   public String toString() {
+    if (after == Phase.OPTIMIZER_UPDATE) {
+      return "step " + step + ", weights part " + microBatch;
+    }
     return "step " + step + ", micro-batch " + microBatch + ", after " + after.label();
   }
 }

@@ -1,6 +1,5 @@
 package io.blindtuner.model.hospital;
 
-import io.blindtuner.model.cloud.Phase;
 import io.blindtuner.model.plan.TrainingPlan;
 import java.util.Objects;
 
@@ -35,7 +34,7 @@ public record RefreshAgreement(TrainingPlan plan, int microBatchesPerStep, long 
    * update.
    */
   public long budget() {
-    long weights = plan.refreshInputs(Phase.OPTIMIZER_UPDATE).isEmpty() ? 0 : steps - 1;
+    long weights = (steps - 1) * plan.weightRefreshParts();
     return steps * plan.refreshRoundTripsPerMicroBatch() * microBatchesPerStep + weights;
   }
 }

@@ -15,13 +15,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 /**
@@ -43,9 +43,9 @@ import java.util.function.BiConsumer;
  *       exactly; the same id with other ciphertexts is refused;
  *   <li>stops at the job's budget of distinct answers;
  *   <li>after the job, answers encrypted inference only for requests the hospital itself sent
- *       ({@link #expectInference}): one refresh each ({@link RefreshId#inference}), plus the final
- *       weights' once ({@link RefreshId#weights}{@code (steps)}, a byte-identical repeat answered
- *       alike), each checked against the plan like any other;
+ *       ({@link #expectInference}): one refresh each ({@link RefreshId#inference}), plus each part
+ *       of the final weights' once ({@link RefreshId#weights}{@code (steps, part)}, a
+ *       byte-identical repeat answered alike), each checked against the plan like any other;
  *   <li>refuses with one opaque {@link RefreshRefusedException}, whatever the reason, and reports
  *       the reason to the hospital only ({@code onRefusal}). Every refusal is decided from what the
  *       cloud itself sent and knows (ids, counts, levels, scales, digests, the budget), before any
@@ -75,7 +75,10 @@ public final class RefreshGuard implements Refresher {
   private final RefreshLedger ledger;
   private final BiConsumer<RefreshId, String> onRefusal;
   private final Set<Long> inferences = ConcurrentHashMap.newKeySet();
-  private final AtomicReference<byte[]> finalWeights = new AtomicReference<>();
+
+  /** The digest of each part of the final weights' refresh answered so far. */
+  private final Map<Integer, byte[]> finalWeights = new ConcurrentHashMap<>();
+
   private volatile boolean inferring;
 
   /**
@@ -140,8 +143,8 @@ public final class RefreshGuard implements Refresher {
     Optional<byte[]> before = ledger.answered(id);
     if (id.step() >= agreement.steps()) {
       if (id.after() == Phase.OPTIMIZER_UPDATE
-          ? !finalWeights.compareAndSet(null, digest)
-              && !MessageDigest.isEqual(finalWeights.get(), digest)
+          ? !MessageDigest.isEqual(
+              finalWeights.computeIfAbsent(id.microBatch(), k -> digest), digest)
           : !inferences.remove(id.step() - agreement.steps() - 1)) {
         return refuse(id, "inference refresh already answered");
       }
@@ -156,7 +159,7 @@ public final class RefreshGuard implements Refresher {
               ? "the job's budget of " + ledger.capacity() + " refreshes is spent"
               : "already answered with other ciphertexts");
     }
-    List<RefreshInput> plan = agreement.plan().refreshInputs(id.after());
+    List<RefreshInput> plan = agreement.plan().refreshInputs(id);
     List<SeededCiphertext> out = new ArrayList<>(cts.size());
     for (int i = 0; i < cts.size(); i++) {
       double[] v = keys.decrypt(cts.get(i));
@@ -174,7 +177,7 @@ public final class RefreshGuard implements Refresher {
   private String check(RefreshId id, List<Ciphertext> cts, int[] levels) {
     long steps = agreement.steps();
     if (id.step() >= steps
-        && !(inferring && id.equals(RefreshId.weights(steps)))
+        && !(inferring && id.step() == steps && id.after() == Phase.OPTIMIZER_UPDATE)
         && !(id.step() > steps
             && id.equals(RefreshId.inference(steps, id.step() - steps - 1))
             && inferences.contains(id.step() - steps - 1))) {
@@ -184,14 +187,14 @@ public final class RefreshGuard implements Refresher {
           + steps
           + " steps and no inference the hospital sent";
     }
-    List<RefreshInput> plan = agreement.plan().refreshInputs(id.after());
+    if (id.after() == Phase.OPTIMIZER_UPDATE
+        ? id.step() == 0 || id.microBatch() >= agreement.plan().weightRefreshParts()
+        : id.microBatch() >= agreement.microBatchesPerStep()) {
+      return "no such micro-batch, weights part or version in the plan";
+    }
+    List<RefreshInput> plan = agreement.plan().refreshInputs(id);
     if (plan.isEmpty()) {
       return "nothing is refreshed after " + id.after().label();
-    }
-    if (id.after() == Phase.OPTIMIZER_UPDATE
-        ? id.step() == 0 || id.microBatch() != 0
-        : id.microBatch() >= agreement.microBatchesPerStep()) {
-      return "no such micro-batch or version in the plan";
     }
     if (cts.size() != plan.size() || levels.length != plan.size()) {
       return cts.size()

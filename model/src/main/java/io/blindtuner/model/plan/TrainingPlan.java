@@ -8,6 +8,7 @@ import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.HeadSpec;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.Phase;
+import io.blindtuner.model.cloud.RefreshId;
 import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.cloud.Stages;
 import io.blindtuner.model.cloud.Values;
@@ -22,6 +23,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -50,6 +52,7 @@ public final class TrainingPlan {
   private final EnumMap<Phase, PhaseFacts> phases;
   private final int peakCiphertexts;
   private final EnumMap<Phase, List<RefreshInput>> refreshInputs;
+  private final List<List<RefreshInput>> weightParts;
 
   /**
    * What one stage needs.
@@ -145,6 +148,30 @@ public final class TrainingPlan {
       }
       refreshInputs.put(p, List.copyOf(in));
     }
+    this.weightParts = weightParts(refreshInputs.get(Phase.OPTIMIZER_UPDATE));
+  }
+
+  /**
+   * The weights' refresh split by first reader: one part per micro-batch phase that first reads
+   * some of them (in phase order), then one for those only the update reads (the velocities). A
+   * phase then waits only for its own part's round trip, not the whole refresh.
+   */
+  private static List<List<RefreshInput>> weightParts(List<RefreshInput> all) {
+    Map<Integer, List<RefreshInput>> byReader = new TreeMap<>();
+    for (RefreshInput in : all) {
+      byReader.computeIfAbsent(firstReader(in.operand()), k -> new ArrayList<>()).add(in);
+    }
+    return byReader.values().stream().map(List::copyOf).toList();
+  }
+
+  /** The index in {@link Phase#MICRO_BATCH} of the first phase reading op; its size if none. */
+  private static int firstReader(Operand op) {
+    for (int i = 0; i < Phase.MICRO_BATCH.size(); i++) {
+      if (Phase.MICRO_BATCH.get(i).inputs().contains(op)) {
+        return i;
+      }
+    }
+    return Phase.MICRO_BATCH.size();
   }
 
   /**
@@ -308,11 +335,52 @@ public final class TrainingPlan {
   }
 
   /**
+   * What a refresh receives, in request order: {@link #refreshInputs(Phase)} of its phase, or for
+   * the weights' refresh its part ({@link RefreshId#weights}).
+   *
+   * @throws IllegalArgumentException if the weights' refresh has no such part
+   */
+  public List<RefreshInput> refreshInputs(RefreshId id) {
+    if (id.after() != Phase.OPTIMIZER_UPDATE) {
+      return refreshInputs(id.after());
+    }
+    if (id.microBatch() >= weightParts.size()) {
+      throw new IllegalArgumentException(
+          "the weights' refresh has " + weightParts.size() + " parts, not " + id.microBatch());
+    }
+    return weightParts.get(id.microBatch());
+  }
+
+  /**
+   * Round trips of the weights' refresh at the start of each version after the first: the weights
+   * the update leaves below plan ({@link #refreshInputs(Phase)} of {@link Phase#OPTIMIZER_UPDATE})
+   * in parts by the phase that first reads them (the attention's first, the velocities last), so
+   * the next version's first phase waits only for its own.
+   */
+  public int weightRefreshParts() {
+    return weightParts.size();
+  }
+
+  /**
+   * The operands of each part of the weights' refresh ({@link #weightRefreshParts}) that are below
+   * their planned level among {@code weights}: what to refresh at the start of a version (all empty
+   * for weights that arrived fresh).
+   */
+  public <C> List<List<Operand>> belowPlanByPart(
+      Values<C> weights, java.util.function.ToIntFunction<C> level) {
+    List<Operand> low = belowPlan(weights, level);
+    List<List<Operand>> out = new ArrayList<>();
+    for (List<RefreshInput> part : weightParts) {
+      out.add(part.stream().map(RefreshInput::operand).filter(low::contains).toList());
+    }
+    return out;
+  }
+
+  /**
    * Refresh round trips of one weight version after the first (the first has no update before it).
    */
   public int refreshRoundTripsPerStep(int microBatches) {
-    return refreshRoundTripsPerMicroBatch() * microBatches
-        + (refreshInputs.get(Phase.OPTIMIZER_UPDATE).isEmpty() ? 0 : 1);
+    return refreshRoundTripsPerMicroBatch() * microBatches + weightParts.size();
   }
 
   /** The level the MLP brings bias gradients down to before their batch sums. */

@@ -44,8 +44,22 @@ public final class RefreshFixture {
    * p} sends.
    */
   public List<Ciphertext> planned(Phase p, double value) {
+    return planned(plan.refreshInputs(p), value);
+  }
+
+  /** Ciphertexts encrypting {@code value}, as the plan says refresh {@code id} sends. */
+  public List<Ciphertext> planned(RefreshId id, double value) {
+    return planned(plan.refreshInputs(id), value);
+  }
+
+  /** The levels the plan refreshes {@code id}'s ciphertexts to. */
+  public int[] toLevels(RefreshId id) {
+    return plan.refreshInputs(id).stream().mapToInt(RefreshInput::toLevel).toArray();
+  }
+
+  private List<Ciphertext> planned(List<RefreshInput> inputs, double value) {
     List<Ciphertext> out = new ArrayList<>();
-    for (RefreshInput in : plan.refreshInputs(p)) {
+    for (RefreshInput in : inputs) {
       double[] v = new double[PARAMS.slots()];
       java.util.Arrays.fill(v, value * in.scale() / keys.scale(in.level()));
       Ciphertext c = keys.encrypt(v, in.level());
@@ -67,8 +81,8 @@ public final class RefreshFixture {
   public List<RefreshId> ids(long steps, int microBatches) {
     List<RefreshId> ids = new ArrayList<>();
     for (long s = 0; s < steps; s++) {
-      if (s > 0 && !plan.refreshInputs(Phase.OPTIMIZER_UPDATE).isEmpty()) {
-        ids.add(RefreshId.weights(s));
+      for (int part = 0; s > 0 && part < plan.weightRefreshParts(); part++) {
+        ids.add(RefreshId.weights(s, part));
       }
       for (int m = 0; m < microBatches; m++) {
         for (Phase p : Phase.MICRO_BATCH) {

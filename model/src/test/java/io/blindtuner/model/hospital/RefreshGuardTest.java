@@ -62,6 +62,30 @@ class RefreshGuardTest {
   }
 
   @Test
+  void theWeightsAreRefreshedPartByPartEachAsPlannedAndNoOtherWay() {
+    List<String> reasons = new ArrayList<>();
+    RefreshGuard g = F.guard(new RefreshAgreement(F.plan, 1, 3), reasons);
+    int parts = F.plan.weightRefreshParts();
+    assertThat(parts).isGreaterThan(1);
+    for (int part = 0; part < parts; part++) {
+      RefreshId id = RefreshId.weights(2, part);
+      List<Ciphertext> out = answer(g, id, F.planned(id, 0.25), F.toLevels(id));
+      assertThat(out)
+          .extracting(Ciphertext::level)
+          .containsExactly(Arrays.stream(F.toLevels(id)).boxed().toArray(Integer[]::new));
+      assertThat(F.keys.decrypt(out.get(0))[5]).isCloseTo(0.25, offset(1e-6));
+    }
+    assertThat(reasons).isEmpty();
+    // part 1's ciphertexts sent as part 0 do not match part 0's plan
+    RefreshId first = RefreshId.weights(1, 0);
+    assertThatThrownBy(
+            () -> answer(g, first, F.planned(RefreshId.weights(1, 1), 0.25), F.toLevels(first)))
+        .cause()
+        .isInstanceOf(RefreshRefusedException.class);
+    assertThat(reasons).singleElement().asString().contains("where the plan has");
+  }
+
+  @Test
   void refusesOpaquelyWhatThePlanDoesNotAskAndTellsOnlyTheHospitalWhy() {
     List<String> reasons = new ArrayList<>();
     RefreshGuard g = F.guard(new RefreshAgreement(F.plan, 2, 3), reasons);
@@ -94,7 +118,8 @@ class RefreshGuardTest {
             g.refresh(new RefreshId(3, 0, P), ok, levels),
             g.refresh(new RefreshId(0, 2, P), ok, levels),
             g.refresh(new RefreshId(0, 0, Phase.ATTENTION_BACKWARD), ok, levels),
-            g.refresh(RefreshId.weights(0), ok, levels));
+            g.refresh(RefreshId.weights(0, 0), ok, levels),
+            g.refresh(RefreshId.weights(1, F.plan.weightRefreshParts()), ok, levels));
     for (CompletionStage<List<Ciphertext>> r : refused) {
       assertThatThrownBy(() -> r.toCompletableFuture().join())
           .isInstanceOf(CompletionException.class)
@@ -125,9 +150,7 @@ class RefreshGuardTest {
     List<RefreshId> all = F.ids(2, 1);
     assertThat((long) all.size()).isEqualTo(a.budget());
     assertThat(a.budget())
-        .isEqualTo(
-            2L * F.plan.refreshRoundTripsPerMicroBatch()
-                + (F.plan.refreshInputs(Phase.OPTIMIZER_UPDATE).isEmpty() ? 0 : 1));
+        .isEqualTo(2L * F.plan.refreshRoundTripsPerMicroBatch() + F.plan.weightRefreshParts());
   }
 
   @Test

@@ -14,12 +14,14 @@ import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.cloud.HeadSpec;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.cloud.Phase;
+import io.blindtuner.model.cloud.RefreshId;
 import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.hospital.KeyHolder;
 import io.blindtuner.model.packing.SlotLayout;
 import io.blindtuner.model.stage.AttentionStage;
 import io.blindtuner.model.stage.HeOps;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +52,19 @@ class TrainingPlanTest {
     assertThat(two.rotationsPerStep(1)).isEqualTo(86);
     assertThat(two.productsPerStep(1)).isEqualTo(18);
     assertThat(two.refreshRoundTripsPerMicroBatch()).isEqualTo(4);
+    // the weights' refresh in parts by first reader: the attention's, the MLP's, the velocities
+    assertThat(
+            java.util.stream.IntStream.range(0, two.weightRefreshParts())
+                .mapToObj(
+                    k ->
+                        two.refreshInputs(RefreshId.weights(1, k)).stream()
+                            .map(TrainingPlan.RefreshInput::operand)
+                            .toList()))
+        .containsExactly(
+            List.of(Operand.Q),
+            List.of(Operand.W1, Operand.B1, Operand.W2, Operand.B2),
+            List.of(Operand.VQ, Operand.VW1, Operand.VB1, Operand.VW2, Operand.VB2));
+    assertThat(two.refreshRoundTripsPerStep(2)).isEqualTo(2 * 4 + 3);
     assertThat(two.stage(StageKind.OPTIMIZER).rotationSteps()).isEmpty();
     assertThat(two.stage(StageKind.OPTIMIZER).relinearization()).isFalse();
     assertThat(two.stage(StageKind.LOSS).rotationSteps()).containsExactly(-1, 1);

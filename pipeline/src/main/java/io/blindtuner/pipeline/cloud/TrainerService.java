@@ -331,16 +331,17 @@ public final class TrainerService implements AutoCloseable {
         .mapAsync(
             1,
             r -> {
-              if (!Arrays.equals(r.key(), key)) {
-                return r.commit();
+              if (Arrays.equals(r.key(), key)) {
+                try {
+                  refresher.onReply(r.value());
+                } catch (MalformedRecordException e) {
+                  deadLettered.increment();
+                  return deadLetters.send(r, e);
+                }
               }
-              try {
-                refresher.onReply(r.value());
-              } catch (MalformedRecordException e) {
-                deadLettered.increment();
-                return deadLetters.send(r, e);
-              }
-              return r.commit();
+              // A reply is done once handed over: its commit need not hold the next one up.
+              Commits.request(r);
+              return CompletableFuture.completedFuture(Done.getInstance());
             })
         .toMat(Sink.ignore(), Keep.left())
         .run(io);

@@ -9,6 +9,7 @@ import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.hospital.HospitalJob;
 import io.blindtuner.pipeline.kafka.BlobRef;
 import io.blindtuner.pipeline.kafka.BlobStore;
+import io.blindtuner.pipeline.kafka.Commits;
 import io.blindtuner.pipeline.kafka.CompactedTopics;
 import io.blindtuner.pipeline.kafka.DeadLetters;
 import io.blindtuner.pipeline.kafka.IngestRecord;
@@ -266,7 +267,8 @@ public final class EdgeService implements AutoCloseable {
         KafkaIngest.source(
                 kafka, "edge." + id + ".refresh", List.of(Topic.REFRESH_REQUESTS), metrics)
             .viaMat(KillSwitches.single(), Keep.right())
-            .mapAsync(1, r -> answer(job, key, r))
+            // Two at once: the next request is answered while this reply is on its way.
+            .mapAsync(2, r -> answer(job, key, r))
             .toMat(Sink.ignore(), Keep.both())
             .run(io);
     responder
@@ -295,7 +297,8 @@ public final class EdgeService implements AutoCloseable {
 
   private CompletionStage<Done> answer(EdgeJob job, byte[] key, IngestRecord r) {
     if (!Arrays.equals(r.key(), key)) {
-      return r.commit();
+      Commits.request(r);
+      return CompletableFuture.completedFuture(Done.getInstance());
     }
     CompletionStage<byte[]> reply;
     try {
@@ -306,10 +309,12 @@ public final class EdgeService implements AutoCloseable {
     }
     return reply
         .thenCompose(v -> publisher.publish(Topic.REFRESH_REPLIES, key, v, List.of()))
-        .thenCompose(
+        .thenApply(
             p -> {
               refreshes.increment();
-              return r.commit();
+              // The reply is durable: the request's commit need not hold the next one up.
+              Commits.request(r);
+              return Done.getInstance();
             });
   }
 

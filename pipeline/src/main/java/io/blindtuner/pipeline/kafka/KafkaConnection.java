@@ -117,6 +117,10 @@ public final class KafkaConnection {
     c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, 2L * largest));
     // Ciphertexts are uniformly random: compression costs CPU and saves nothing.
     c.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    // Records are megabytes of ciphertext, one per batch: waiting for more (Kafka 4's default
+    // linger.ms is 5) only delays each refresh round trip's two sends (1.3 MB acked in 5.5 ms
+    // instead of 10 here).
+    c.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
     return c;
   }
 

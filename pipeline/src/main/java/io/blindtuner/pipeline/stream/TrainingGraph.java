@@ -19,7 +19,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -35,14 +38,16 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The overlapped training graph of one job. Per weight version: the optimizer's current weights, a
- * refresh of those the last update left low, then the version's micro-batches through the stage
- * actors — attention forward, refresh, MLP forward, refresh, loss, refresh, MLP backward, refresh,
- * attention backward, gradients to the optimizer — with up to {@code inFlight} micro-batches at
- * once (each at a different stage while the others compute), then one update. The next version's
- * micro-batches are encrypted by the hospital while this one computes. Asks are bounded by the ask
- * timeout; a transient stage failure is retried after the restart backoff, a fatal one or a job
- * failure fails the run with its reason.
+ * The overlapped training graph of one job. Per weight version: the optimizer's current weights and
+ * the refresh of those the last update left low, sent in parts ({@link
+ * TrainingPlan#weightRefreshParts}: the attention's weights, the MLP's, the velocities) so that the
+ * first phase starts as soon as its own part is back while the others travel; meanwhile the
+ * version's micro-batches go through the stage actors — attention forward, refresh, MLP forward,
+ * refresh, loss, refresh, MLP backward, refresh, attention backward, gradients to the optimizer —
+ * with up to {@code inFlight} micro-batches at once (each at a different stage while the others
+ * compute), then one update. The next version's micro-batches are encrypted by the hospital while
+ * this one computes. Asks are bounded by the ask timeout; a transient stage failure is retried
+ * after the restart backoff, a fatal one or a job failure fails the run with its reason.
  */
 final class TrainingGraph {
   private final TrainingJob job;
@@ -135,26 +140,19 @@ final class TrainingGraph {
     int step = sb.step();
     return askOptimizer(to -> new OptimizerActor.Current(job.id(), to))
         .thenCompose(
-            current ->
-                refresh(
-                    RefreshId.weights(step),
-                    current.outputs(),
-                    plan.belowPlan(current.outputs(), Ciphertext::level),
-                    plan.inputLevels(plan.belowPlan(current.outputs(), Ciphertext::level))))
-        .thenCompose(
-            w -> {
+            current -> {
+              VersionWeights w = refreshWeights(step, current.outputs());
               List<MicroBatch> mbs = new ArrayList<>();
               for (int m = 0; m < sb.batches().size(); m++) {
-                mbs.add(
-                    new MicroBatch(
-                        step, m, sb.batches().get(m).values().with(w.only(Operand.PARAMETERS))));
+                mbs.add(new MicroBatch(step, m, sb.batches().get(m).values()));
               }
               gauge.add(-3L * mbs.size()); // now held by the micro-batches
               return Source.from(mbs)
-                  .mapAsyncUnordered(inFlight, this::microBatch)
+                  .mapAsyncUnordered(inFlight, mb -> microBatch(mb, w))
                   .runWith(Sink.ignore(), system)
+                  .thenCompose(done -> w.all())
                   .thenCompose(
-                      done ->
+                      all ->
                           askOptimizer(
                               to ->
                                   new OptimizerActor.Apply(
@@ -162,7 +160,7 @@ final class TrainingGraph {
                                       step,
                                       mbs.size(),
                                       job.learningRate().applyAsDouble(step),
-                                      w,
+                                      all,
                                       to)));
             })
         .thenCompose(applied -> job.checkpoints().after(step + 1, applied.outputs()))
@@ -173,13 +171,75 @@ final class TrainingGraph {
             });
   }
 
-  /** One micro-batch through every phase and its refresh, then its gradients to the optimizer. */
-  private CompletionStage<Done> microBatch(MicroBatch start) {
+  /**
+   * Sends every part of the weights' refresh at once (the plan's order: the attention's first), so
+   * each phase waits only for the part holding its own weights while the rest are on their way.
+   */
+  private VersionWeights refreshWeights(int step, Values<Ciphertext> current) {
+    List<List<Operand>> parts = plan.belowPlanByPart(current, Ciphertext::level);
+    Map<Operand, CompletableFuture<Values<Ciphertext>>> fresh = new EnumMap<>(Operand.class);
+    for (int part = 0; part < parts.size(); part++) {
+      List<Operand> ops = parts.get(part);
+      if (ops.isEmpty()) {
+        continue;
+      }
+      CompletableFuture<Values<Ciphertext>> f =
+          refresh(RefreshId.weights(step, part), current, ops, plan.inputLevels(ops))
+              .toCompletableFuture();
+      ops.forEach(op -> fresh.put(op, f));
+    }
+    return new VersionWeights(current, fresh);
+  }
+
+  /** A version's weights: those refreshed arrive with their part's round trip. */
+  private record VersionWeights(
+      Values<Ciphertext> current, Map<Operand, CompletableFuture<Values<Ciphertext>>> fresh) {
+    /** The weights among {@code ops}, once the parts holding them have arrived. */
+    CompletableFuture<Values<Ciphertext>> of(Collection<Operand> ops) {
+      List<CompletableFuture<Values<Ciphertext>>> waits = new ArrayList<>();
+      Values<Ciphertext> ready = Values.empty();
+      for (Operand op : ops) {
+        if (fresh.containsKey(op)) {
+          waits.add(fresh.get(op));
+        } else if (current.has(op)) {
+          ready = ready.with(op, current.get(op));
+        }
+      }
+      Values<Ciphertext> now = ready;
+      return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
+          .thenApply(
+              v -> {
+                Values<Ciphertext> out = now;
+                for (Operand op : ops) {
+                  if (fresh.containsKey(op)) {
+                    out = out.with(op, fresh.get(op).join().get(op));
+                  }
+                }
+                return out;
+              });
+    }
+
+    /** Every weight, refreshed where planned. */
+    CompletableFuture<Values<Ciphertext>> all() {
+      return of(current.operands());
+    }
+  }
+
+  /**
+   * One micro-batch through every phase (each once its weights have arrived) and its refresh, then
+   * its gradients to the optimizer.
+   */
+  private CompletionStage<Done> microBatch(MicroBatch start, VersionWeights w) {
     gauge.add(owned(start.values()));
     microBatchesInFlight.incrementAndGet();
     CompletionStage<MicroBatch> s = CompletableFuture.completedFuture(start);
     for (Phase p : Phase.MICRO_BATCH) {
-      s = s.thenCompose(mb -> phase(p, mb)).thenCompose(mb -> refreshAfter(p, mb));
+      s =
+          s.thenCombine(
+                  w.of(p.inputs()),
+                  (mb, weights) -> new MicroBatch(mb.step(), mb.index(), mb.values().with(weights)))
+              .thenCompose(mb -> phase(p, mb))
+              .thenCompose(mb -> refreshAfter(p, mb));
     }
     return s.thenCompose(
         mb ->

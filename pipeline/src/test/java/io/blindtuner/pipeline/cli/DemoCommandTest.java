@@ -50,9 +50,9 @@ class DemoCommandTest {
         .contains("\"checkpoints\": 1")
         .contains("\"refresh_round_trips\": 8")
         .contains("\"security_bits\": 128")
-        // inference: the final weights' refresh (the last update leaves some below the plan), then
-        // the request's
-        .contains("\"inference_refresh_round_trips\": 2");
+        // inference: the final parameters' refresh in its two parts (the last update leaves them
+        // below the plan), then the request's
+        .contains("\"inference_refresh_round_trips\": 3");
     // the cloud's logits come from the exact encrypted weights, the released model's from flooded
     // ones: an image
     // whose two logits are within the flooding of each other may flip, so one in ten is allowed

@@ -15,16 +15,25 @@ import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
+import io.blindtuner.model.cloud.Operand;
+import io.blindtuner.model.cloud.Phase;
+import io.blindtuner.model.cloud.RefreshId;
+import io.blindtuner.model.cloud.Refresher;
 import io.blindtuner.model.cloud.SequentialSchedule;
 import io.blindtuner.model.cloud.TrainingSchedule;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.hospital.EncryptedTrainingRun;
 import io.blindtuner.model.plain.PlainTrainer;
+import io.blindtuner.model.plan.TrainingPlan;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,6 +140,51 @@ public class OverlappedScheduleTest {
     assertThat(ov.refreshRoundTrips()).isEqualTo(seq.refreshRoundTrips());
     assertThat(ov.peakCiphertextsAlive()).isLessThanOrEqualTo(256).isPositive();
     assertThat(overlapped.gauge().alive()).as("everything released").isZero();
+  }
+
+  @Test
+  void theNextVersionsAttentionRunsWhileTheMlpWeightsAreStillOnTheirWay() {
+    // Holds the MLP weights' part of version 2 until that version's first attention refresh is
+    // asked: a graph that waited for every weight before the first phase would never ask it.
+    RefreshId mlpWeights = RefreshId.weights(2, 1);
+    RefreshId attention = new RefreshId(2, 0, Phase.ATTENTION_FORWARD);
+    CompletableFuture<Void> attentionAsked = new CompletableFuture<>();
+    AtomicBoolean heldUntilAsked = new AtomicBoolean();
+    UnaryOperator<Refresher> holdMlpWeights =
+        inner ->
+            (id, cts, levels) -> {
+              if (id.equals(attention)) {
+                attentionAsked.complete(null);
+              }
+              if (!id.equals(mlpWeights)) {
+                return inner.refresh(id, cts, levels);
+              }
+              return attentionAsked
+                  .orTimeout(30, TimeUnit.SECONDS)
+                  .handle((v, timedOut) -> timedOut == null)
+                  .thenCompose(
+                      asked -> {
+                        heldUntilAsked.set(asked);
+                        return inner.refresh(id, cts, levels);
+                      });
+            };
+    EncryptedTrainingRun.Result r =
+        EncryptedTrainingRun.run(
+            PARAMS,
+            SHAPE,
+            CONFIG,
+            DATA,
+            new OverlappedSchedule(ConfigFactory.load(), FaultInjector.NONE),
+            Parallelism.SERIAL,
+            holdMlpWeights,
+            s -> {});
+    assertThat(r.plan().refreshInputs(mlpWeights))
+        .extracting(TrainingPlan.RefreshInput::operand)
+        .containsExactly(Operand.W1, Operand.B1, Operand.W2, Operand.B2);
+    assertThat(heldUntilAsked).as("attention forward ran before the MLP weights arrived").isTrue();
+    HeadParameters twin =
+        new PlainTrainer(CONFIG).train(SHAPE, HeadFunctions.polynomial(2), DATA, s -> {});
+    assertThat(maxDiff(r.parameters(), twin)).isLessThan(bound(r));
   }
 
   @Test

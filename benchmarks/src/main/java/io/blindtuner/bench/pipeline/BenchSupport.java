@@ -2,6 +2,7 @@ package io.blindtuner.bench.pipeline;
 
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.data.TokenSet;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,21 +51,35 @@ final class BenchSupport {
 
   /** The time between the first and the last step's end: the steady state, setup excluded. */
   static final class StepClock implements IntConsumer {
+    /** The process's CPU time (all its threads, the in-process broker's too). */
+    private static final com.sun.management.OperatingSystemMXBean OS =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     private long first;
     private long last;
+    private long cpuFirst;
+    private long cpuLast;
     private int count;
 
     @Override
     public synchronized void accept(int step) {
       long now = System.nanoTime();
+      long cpu = OS.getProcessCpuTime();
       if (count++ == 0) {
         first = now;
+        cpuFirst = cpu;
       }
       last = now;
+      cpuLast = cpu;
     }
 
     synchronized double secondsPerStep() {
       return (last - first) / 1e9 / (count - 1);
+    }
+
+    /** CPU seconds the whole process spent per step, over the same steps. */
+    synchronized double cpuSecondsPerStep() {
+      return (cpuLast - cpuFirst) / 1e9 / (count - 1);
     }
   }
 }

@@ -41,8 +41,9 @@ import org.apache.kafka.clients.admin.Admin;
  * refreshes, checkpoints at the configured interval {@code
  * blindtuner.services.trainer.checkpoint-every} and the model as records and claim checks),
  * interleaved round by round so both sample the same load. The per-step time is the steady state
- * between the first and the last step (setup and key bundle excluded on both sides). Prints medians
- * and the ratio; {@code --report FILE} writes them as JSON.
+ * between the first and the last step (setup and key bundle excluded on both sides), with the CPU
+ * seconds the whole process spent over the same steps. Prints medians and the ratio; {@code
+ * --report FILE} writes them as JSON.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * io.blindtuner.bench.pipeline.KafkaOverheadBenchmark [--steps 4] [--micro-batches 2] [--rounds 3]
@@ -51,6 +52,10 @@ import org.apache.kafka.clients.admin.Admin;
 public final class KafkaOverheadBenchmark {
 
   private KafkaOverheadBenchmark() {}
+
+  private static double median(List<Double> v) {
+    return BenchSupport.median(v.stream().mapToDouble(Double::doubleValue).toArray());
+  }
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = BenchSupport.options(args);
@@ -74,6 +79,8 @@ public final class KafkaOverheadBenchmark {
     Path work = Files.createTempDirectory("blindtuner-kafka-bench");
     List<Double> local = new ArrayList<>();
     List<Double> kafka = new ArrayList<>();
+    List<Double> localCpu = new ArrayList<>();
+    List<Double> kafkaCpu = new ArrayList<>();
     long batchBytes = 0;
     System.out.printf(
         Locale.ROOT,
@@ -135,17 +142,21 @@ public final class KafkaOverheadBenchmark {
         if (round > 0) {
           local.add(inProcess.secondsPerStep());
           kafka.add(viaKafka.secondsPerStep());
+          localCpu.add(inProcess.cpuSecondsPerStep());
+          kafkaCpu.add(viaKafka.cpuSecondsPerStep());
         }
         System.out.printf(
             Locale.ROOT,
-            "  %s in-process %.2f s/step, Kafka %.2f s/step%n",
+            "  %s in-process %.2f s/step (%.2f CPU s), Kafka %.2f s/step (%.2f CPU s)%n",
             round == 0 ? "warm-up" : "round " + round,
             inProcess.secondsPerStep(),
-            viaKafka.secondsPerStep());
+            inProcess.cpuSecondsPerStep(),
+            viaKafka.secondsPerStep(),
+            viaKafka.cpuSecondsPerStep());
       }
     }
-    double l = BenchSupport.median(local.stream().mapToDouble(Double::doubleValue).toArray());
-    double k = BenchSupport.median(kafka.stream().mapToDouble(Double::doubleValue).toArray());
+    double l = median(local);
+    double k = median(kafka);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("steps", steps);
     report.put("micro_batches", microBatches);
@@ -159,6 +170,10 @@ public final class KafkaOverheadBenchmark {
     report.put("kafka_steps_per_second", 1 / k);
     report.put("kafka_micro_batch_bytes_per_step", (double) batchBytes / steps);
     report.put("kafka_added_per_step", k / l - 1);
+    // CPU seconds of the whole process per step: what the Kafka path adds that latency hiding
+    // cannot
+    report.put("in_process_cpu_seconds_per_step", median(localCpu));
+    report.put("kafka_cpu_seconds_per_step", median(kafkaCpu));
     System.out.printf(
         Locale.ROOT,
         "%nBENCH kafka_vs_in_process %.3fx per step (%.2f vs %.2f s; target <= 1.15x),"

@@ -49,11 +49,13 @@ class TrainCommandTest {
             "--report",
             report.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    // PneumoniaMNIST's own default width (DatasetDefaults), chosen on its val split
+    // PneumoniaMNIST's own default width and position code (DatasetDefaults), chosen on its val
+    // split
     assertThat(r.out())
         .contains("float reference")
         .contains("plaintext twin")
-        .contains("PCA 64 -> 32")
+        .contains("T=16 tokens of 32 values (PCA 64 -> 28")
+        .contains("+ 4 position values")
         .contains("pneumoniamnist's own");
     String json = Files.readString(report);
     assertThat(number(json, "steps")).isEqualTo(3 * 512 / 32);

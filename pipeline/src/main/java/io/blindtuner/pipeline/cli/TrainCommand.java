@@ -102,7 +102,8 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "P",
       description =
           "Of the --dim values, P (0, 2 or 4) code each token's place on the pooling grid, so that"
-              + " attention pooling keeps where things were (default: the data set's, 0 for most).")
+              + " attention pooling keeps where things were (default: the data set's with --data, 0 for"
+              + " most and with --tokens).")
   Integer positions;
 
   @Option(
@@ -361,7 +362,9 @@ public final class TrainCommand implements Callable<Integer> {
     defaults = DatasetDefaults.of(source.name());
     epochs = epochs != null ? epochs : defaults.epochs();
     dim = dim != null ? dim : defaults.dim();
-    positions = positions != null ? positions : defaults.positions();
+    // the position code was chosen for the grid of the featurizer fitted here; a token file's
+    // tokens may lie on no square grid
+    positions = positions != null ? positions : tokens != null ? 0 : defaults.positions();
     hidden = hidden != null ? hidden : defaults.hidden();
     lr = lr != null ? lr : defaults.learningRate();
     rangePenalty = rangePenalty != null ? rangePenalty : defaults.rangePenalty();

@@ -18,6 +18,7 @@ import io.blindtuner.pipeline.hospital.TrainingReport;
 import io.blindtuner.pipeline.hospital.TrainingRequest;
 import io.blindtuner.pipeline.hospital.TrainingResult;
 import io.blindtuner.pipeline.hospital.TrainingService;
+import io.blindtuner.vision.features.PositionCode;
 import io.blindtuner.vision.features.TokenFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -372,6 +373,15 @@ public final class TrainCommand implements Callable<Integer> {
     OptionChecks.positive("--batch", batch);
     OptionChecks.positive("--dim", dim);
     OptionChecks.positive("--hidden", hidden);
+    try {
+      PositionCode.check(positions);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--positions: " + e.getMessage(), e);
+    }
+    if (positions >= dim) {
+      throw new IllegalArgumentException(
+          "--positions " + positions + " leaves no room in --dim " + dim + " for the features");
+    }
     OptionChecks.positive("--threads", threads);
     if (limitTrain != null) {
       OptionChecks.positive("--limit-train", limitTrain);

@@ -15,6 +15,7 @@ import io.blindtuner.vision.features.Featurizer;
 import io.blindtuner.vision.features.KMeansPatchFeaturizer;
 import io.blindtuner.vision.features.KMeansSettings;
 import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.PositionCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Option;
  * java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.quality.FeaturizerSweep --data ../shared/data \
  *   [--datasets breastmnist,pneumoniamnist,retinamnist] [--featurizers patch,kmeans] [--centroids 64,128] \
  *   [--patch-sizes 6] [--grids 4] [--dims 16] [--hidden 16] [--lr 0.1] [--epochs 10] [--batch 32] \
- *   [--weight-decay 1e-3] [--range-penalty 0] [--class-balanced false] [--seed 7]
+ *   [--weight-decay 1e-3] [--range-penalty 0] [--class-balanced false] [--mirror false] [--positions 0] [--seed 7]
  * </pre>
  */
 @Command(
@@ -112,6 +113,25 @@ public final class FeaturizerSweep implements Callable<Integer> {
   @Option(names = "--class-balanced", split = ",", arity = "1", defaultValue = "false")
   List<Boolean> balanced;
 
+  @Option(
+      names = "--mirror",
+      split = ",",
+      arity = "1",
+      defaultValue = "false",
+      description =
+          "Train on the train images and their left-right mirrors (default ${DEFAULT-VALUE}).")
+  List<Boolean> mirrors;
+
+  @Option(
+      names = "--positions",
+      split = ",",
+      defaultValue = "0",
+      description =
+          "Values of each token given to a fixed position code in place of the last PCA components:"
+              + " 0, 2 (row and column ramps) or 4 (the ramps and their absolute values, so a linear"
+              + " attention score can prefer the centre); default ${DEFAULT-VALUE}.")
+  List<Integer> positions;
+
   @Option(names = "--clip", defaultValue = "3")
   double clip;
 
@@ -143,45 +163,63 @@ public final class FeaturizerSweep implements Callable<Integer> {
       }
       MedMnistDataset ds = MedMnistDataset.load(file, name);
       for (Featurizer f : featurizersFor(ds)) {
-        FeatureSet train = f.featurize(ds.train(), n -> {});
         FeatureSet val = f.featurize(ds.val(), n -> {});
-        // the val split sits where TrainingService expects its evaluation split: nothing here reads
-        // test
-        TrainingData td =
-            new TrainingData(
-                name,
-                train,
-                val,
-                ds.classes(),
-                f.description(),
-                f.name(),
-                f,
-                TrainingData.numberedClasses(ds.classes()));
-        String label =
-            f instanceof KMeansPatchFeaturizer k
-                ? "kmeans k=" + k.dim() + " p=" + k.dictionary().size() + " g=" + k.grid()
-                : "patch";
-        for (int d : dims) {
-          for (int m : hidden) {
-            for (double lr : lrs) {
-              for (int e : epochs) {
-                for (int b : batches) {
-                  for (double wd : weightDecays) {
-                    for (double rp : penalties) {
-                      for (boolean cb : balanced) {
-                        run(
-                            service,
-                            td,
-                            label,
-                            d,
-                            m,
-                            lr,
-                            e,
-                            b,
-                            new TrainingConfig(e, b, lr, 0.1, 0.9, wd, seed, rp, cb));
-                      }
-                    }
-                  }
+        for (boolean mirror : mirrors) {
+          // the dictionary is learned on the train images as given; mirroring only adds training
+          // images
+          FeatureSet train = f.featurize(mirror ? ds.train().withMirrors() : ds.train(), n -> {});
+          // the val split sits where TrainingService expects its evaluation split: nothing here
+          // reads test
+          TrainingData td =
+              new TrainingData(
+                  name,
+                  train,
+                  val,
+                  ds.classes(),
+                  f.description(),
+                  f.name(),
+                  f,
+                  TrainingData.numberedClasses(ds.classes()));
+          String label =
+              (f instanceof KMeansPatchFeaturizer k
+                      ? "kmeans k=" + k.dim() + " p=" + k.dictionary().size() + " g=" + k.grid()
+                      : "patch")
+                  + (mirror ? " +mirror" : "");
+          grid(service, td, label);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private void grid(TrainingService service, TrainingData td, String label) {
+    for (int p : positions) {
+      PositionCode.check(p);
+      for (int d : dims) {
+        grid(service, td, label + (p > 0 ? " +pos" + p : ""), d, p);
+      }
+    }
+  }
+
+  private void grid(TrainingService service, TrainingData td, String label, int d, int p) {
+    for (int m : hidden) {
+      for (double lr : lrs) {
+        for (int e : epochs) {
+          for (int b : batches) {
+            for (double wd : weightDecays) {
+              for (double rp : penalties) {
+                for (boolean cb : balanced) {
+                  run(
+                      service,
+                      td,
+                      label,
+                      d,
+                      p,
+                      m,
+                      lr,
+                      e,
+                      b,
+                      new TrainingConfig(e, b, lr, 0.1, 0.9, wd, seed, rp, cb));
                 }
               }
             }
@@ -189,7 +227,6 @@ public final class FeaturizerSweep implements Callable<Integer> {
         }
       }
     }
-    return 0;
   }
 
   private List<Featurizer> featurizersFor(MedMnistDataset ds) {
@@ -218,18 +255,19 @@ public final class FeaturizerSweep implements Callable<Integer> {
       TrainingData td,
       String label,
       int d,
+      int p,
       int m,
       double lr,
       int e,
       int b,
       TrainingConfig cfg) {
-    if (d > td.train().dim() || m > td.train().tokens()) {
+    if (d - p > td.train().dim() || p >= d || m > td.train().tokens()) {
       return; // the PCA cannot widen tokens, and the encrypted packing needs m <= T
     }
     TrainingReport r =
         service
             .train(
-                service.prepare(new TrainingRequest(td, d, m, clip, cfg, null)),
+                service.prepare(new TrainingRequest(td, d, p, m, clip, cfg, null)),
                 TrainingListener.NONE)
             .report();
     Metrics fl = r.floatMetrics();

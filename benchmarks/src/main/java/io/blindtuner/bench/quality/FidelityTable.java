@@ -36,10 +36,10 @@ public final class FidelityTable {
       System.exit(2);
     }
     System.out.println(
-        "| data set | epochs | float acc / bal. acc / AUC | twin | encrypted (s/step, training time)"
-            + " | encrypted − twin"
+        "| data set | d (position values) | epochs | λ | float acc / bal. acc / AUC | twin"
+            + " | encrypted (s/step, training time) | encrypted − twin"
             + " | auto-sklearn AUC (bal. acc asked) | report |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (String a : args) {
       System.out.println(row(Path.of(a)));
     }
@@ -83,15 +83,22 @@ public final class FidelityTable {
             ? ""
             : String.format(
                 Locale.ROOT,
-                "%.3f (%.2f): %s",
+                "%.3f (%.2f): AUC %s, bal. acc %s",
                 target[0],
                 target[1],
-                auc >= target[0] && bal >= target[1] ? "met" : "**not met**");
+                auc >= target[0] ? "met" : "**not met**",
+                bal >= target[1] ? "met" : "**not met**");
+    // a report from before the position code has none in its token reduction
+    Matcher pos =
+        Pattern.compile("\\+ (\\d+) position values").matcher(text(file, json, "token_reduction"));
     return String.format(
         Locale.ROOT,
-        "| %s | %d | %s | %s | %s | %s | %s | `%s` |",
+        "| %s | %d (%s) | %d | %.2g | %s | %s | %s | %s | %s | `%s` |",
         dataset,
+        (int) number(file, json, "dim"),
+        pos.find() ? pos.group(1) : "0",
         (int) number(file, json, "epochs"),
+        number(file, json, "range_penalty"),
         metrics(file, json, "float"),
         metrics(file, json, "twin"),
         enc,

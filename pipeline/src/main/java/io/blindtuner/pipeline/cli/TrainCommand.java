@@ -5,6 +5,7 @@ import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.model.TrainingConfig;
 import io.blindtuner.model.cloud.StageKind;
 import io.blindtuner.model.plan.TrainingPlan;
+import io.blindtuner.pipeline.hospital.DatasetDefaults;
 import io.blindtuner.pipeline.hospital.EncryptedRunFacts;
 import io.blindtuner.pipeline.hospital.EncryptionSettings;
 import io.blindtuner.pipeline.hospital.FeaturizerKind;
@@ -17,6 +18,7 @@ import io.blindtuner.pipeline.hospital.TrainingReport;
 import io.blindtuner.pipeline.hospital.TrainingRequest;
 import io.blindtuner.pipeline.hospital.TrainingResult;
 import io.blindtuner.pipeline.hospital.TrainingService;
+import io.blindtuner.vision.features.PositionCode;
 import io.blindtuner.vision.features.TokenFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -72,16 +74,14 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Also train on ciphertexts (CKKS, client-aided refresh).")
   boolean encrypted;
 
-  // 20: on the val splits (bench/FEATURIZER-SWEEP.md) 10 epochs left BreastMNIST's twin balanced
-  // accuracy at
-  // 0.66-0.72 over three seeds, 20 gave 0.74-0.77 and 30 no more; at lr 0.1 the twin never diverged
-  // there
+  // --epochs, --dim, --positions, --hidden, --lr and --range-penalty default to the data set's own
+  // settings,
+  // chosen on its val split (DatasetDefaults; the README's "Model quality" table)
   @Option(
       names = "--epochs",
       paramLabel = "E",
-      defaultValue = "20",
-      description = "Epochs (default ${DEFAULT-VALUE}).")
-  int epochs;
+      description = "Epochs (default: the data set's, 20 for most).")
+  Integer epochs;
 
   @Option(
       names = "--batch",
@@ -94,23 +94,31 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--dim",
       paramLabel = "D",
-      defaultValue = "16",
-      description = "Token values after the PCA (a power of two; default ${DEFAULT-VALUE}).")
-  int dim;
+      description =
+          "Token values after the PCA (a power of two; default: the data set's, 16 for most).")
+  Integer dim;
+
+  @Option(
+      names = "--positions",
+      paramLabel = "P",
+      description =
+          "Of the --dim values, P (0, 2 or 4) code each token's place on the pooling grid, so that"
+              + " attention pooling keeps where things were (default: the data set's with --data, 0 for"
+              + " most and with --tokens).")
+  Integer positions;
 
   @Option(
       names = "--hidden",
       paramLabel = "M",
-      defaultValue = "16",
-      description = "MLP hidden units, at most T (default ${DEFAULT-VALUE}).")
-  int hidden;
+      description = "MLP hidden units, at most T (default: the data set's, 16 for most).")
+  Integer hidden;
 
   @Option(
       names = "--lr",
       paramLabel = "RATE",
-      defaultValue = "0.1",
-      description = "Initial learning rate of the cosine schedule (default ${DEFAULT-VALUE}).")
-  double lr;
+      description =
+          "Initial learning rate of the cosine schedule (default: the data set's, 0.1 for most).")
+  Double lr;
 
   @Option(
       names = "--final-lr",
@@ -133,17 +141,14 @@ public final class TrainCommand implements Callable<Integer> {
       description = "L2 weight decay (default ${DEFAULT-VALUE}).")
   double weightDecay;
 
-  // 0.1: on the val splits (bench/quality/RANGE-PENALTY.md) the smallest tried that keeps the
-  // twin's |h| inside
-  // the GELU fit and its centred logits inside the softmax fit on all three sets
   @Option(
       names = "--range-penalty",
       paramLabel = "LAMBDA",
-      defaultValue = "0.1",
       description =
           "Penalty LAMBDA * (sum h^2 + sum u^2) per image on the MLP pre-activations and centred logits,"
-              + " keeping them inside the polynomials' fitted domains (default ${DEFAULT-VALUE}; 0: none).")
-  double rangePenalty;
+              + " keeping them inside the polynomials' fitted domains (default: the data set's, 0.1 for"
+              + " most; 0: none).")
+  Double rangePenalty;
 
   @Option(
       names = "--class-balanced",
@@ -245,6 +250,9 @@ public final class TrainCommand implements Callable<Integer> {
           "Class names for the model file and predictions, in label order (default 0, 1, ...).")
   List<String> classNames;
 
+  /** The data set's own settings, for the options left out; set by {@link #checkOptions}. */
+  private DatasetDefaults defaults;
+
   @Override
   public Integer call() throws IOException {
     // Bad input surfaces as an exception; BlindtunerCli's handler prints it as "train: message" and
@@ -267,7 +275,8 @@ public final class TrainCommand implements Callable<Integer> {
                 pipeline,
                 threads)
             : null;
-    PreparedTraining job = service.prepare(new TrainingRequest(data, dim, hidden, clip, cfg, enc));
+    PreparedTraining job =
+        service.prepare(new TrainingRequest(data, dim, positions, hidden, clip, cfg, enc));
     printSetup(o, job);
     TrainingResult result;
     try (Bars bars = new Bars()) {
@@ -351,10 +360,28 @@ public final class TrainCommand implements Callable<Integer> {
 
   /** Every option on its own, before any file is read; the training config they make. */
   private TrainingConfig checkOptions() {
+    defaults = DatasetDefaults.of(source.name());
+    epochs = epochs != null ? epochs : defaults.epochs();
+    dim = dim != null ? dim : defaults.dim();
+    // the position code was chosen for the grid of the featurizer fitted here; a token file's
+    // tokens may lie on no square grid
+    positions = positions != null ? positions : tokens != null ? 0 : defaults.positions();
+    hidden = hidden != null ? hidden : defaults.hidden();
+    lr = lr != null ? lr : defaults.learningRate();
+    rangePenalty = rangePenalty != null ? rangePenalty : defaults.rangePenalty();
     OptionChecks.positive("--epochs", epochs);
     OptionChecks.positive("--batch", batch);
     OptionChecks.positive("--dim", dim);
     OptionChecks.positive("--hidden", hidden);
+    try {
+      PositionCode.check(positions);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--positions: " + e.getMessage(), e);
+    }
+    if (positions >= dim) {
+      throw new IllegalArgumentException(
+          "--positions " + positions + " leaves no room in --dim " + dim + " for the features");
+    }
     OptionChecks.positive("--threads", threads);
     if (limitTrain != null) {
       OptionChecks.positive("--limit-train", limitTrain);
@@ -442,6 +469,12 @@ public final class TrainCommand implements Callable<Integer> {
         dim,
         job.reduction());
     o.printf(Locale.ROOT, "tokens    %s%n", job.request().data().source());
+    o.printf(
+        Locale.ROOT,
+        "defaults  %s (chosen on the val split; options given override them)%n",
+        DatasetDefaults.hasOwn(source.name())
+            ? source.name() + "'s own"
+            : "the general ones (" + source.name() + " has none of its own)");
     o.printf(
         Locale.ROOT,
         "head      attention (trainable query) -> MLP %d -> %d -> %d; %d parameters%n",

@@ -10,6 +10,7 @@ import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.Featurizer;
 import io.blindtuner.vision.features.Pca;
+import io.blindtuner.vision.features.PositionCode;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +30,7 @@ import java.util.Objects;
  * @param featurizer the featurizer fitted on the training images; null if it was trained on a token
  *     file
  * @param pca the PCA fitted on the training tokens; null if none was needed
+ * @param positions position-code values appended after the PCA ({@link PositionCode}: 0, 2 or 4)
  * @param scaling the token scaling fitted on the training tokens
  * @param reportJson the training report as JSON
  */
@@ -41,6 +43,7 @@ public record HospitalModel(
     List<String> classNames,
     Featurizer featurizer,
     Pca pca,
+    int positions,
     TokenScaling scaling,
     String reportJson) {
 
@@ -81,11 +84,21 @@ public record HospitalModel(
       throw new IllegalArgumentException(
           "token scaling of " + scaling.dim() + " values for a head of d=" + shape.dim());
     }
-    if (pca != null && pca.outputDim() != shape.dim()) {
+    PositionCode.check(positions);
+    if (positions >= shape.dim()) {
       throw new IllegalArgumentException(
-          "PCA to " + pca.outputDim() + " values for a head of d=" + shape.dim());
+          positions + " position values leave no room in a head of d=" + shape.dim());
     }
-    int tokenValues = pca != null ? pca.inputDim() : shape.dim();
+    if (pca != null && pca.outputDim() + positions != shape.dim()) {
+      throw new IllegalArgumentException(
+          "PCA to "
+              + pca.outputDim()
+              + " values and "
+              + positions
+              + " position values for a head of d="
+              + shape.dim());
+    }
+    int tokenValues = pca != null ? pca.inputDim() : shape.dim() - positions;
     if (featurizer != null
         && (featurizer.tokens() != shape.tokens() || featurizer.dim() != tokenValues)) {
       throw new IllegalArgumentException(
@@ -119,6 +132,7 @@ public record HospitalModel(
         data.classNames(),
         data.featurizer(),
         job.tokens().pca(),
+        job.tokens().positions(),
         job.tokens().scaling(),
         reportJson);
   }
@@ -143,7 +157,7 @@ public record HospitalModel(
 
   /** Values per token the model takes before its PCA (or without one). */
   public int tokenValues() {
-    return pca != null ? pca.inputDim() : shape.dim();
+    return pca != null ? pca.inputDim() : shape.dim() - positions;
   }
 
   /**
@@ -162,7 +176,7 @@ public record HospitalModel(
   }
 
   /**
-   * Applies the stored PCA and scaling.
+   * Applies the stored PCA, position code and scaling.
    *
    * @throws IllegalArgumentException if the tokens are not T x (values) the model takes, or a label
    *     is outside the classes
@@ -180,7 +194,7 @@ public record HospitalModel(
               + " of "
               + tokenValues());
     }
-    return HospitalTokens.reduce(pca, scaling, shape.classes(), features);
+    return HospitalTokens.reduce(pca, positions, scaling, shape.classes(), features);
   }
 
   /**

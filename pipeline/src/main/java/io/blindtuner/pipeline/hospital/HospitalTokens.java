@@ -7,13 +7,14 @@ import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.Featurizer;
 import io.blindtuner.vision.features.Pca;
+import io.blindtuner.vision.features.PositionCode;
 import java.util.Locale;
 
 /**
  * The hospital's tokens for a head, from its featurized splits: a PCA fitted on the training split
- * down to {@code dim} values, then standardisation and clipping fitted on the training split too
- * (the test split only has them applied). The fitted PCA and scaling are kept: a saved model
- * applies them to new images.
+ * down to {@code dim - positions} values, the {@link PositionCode} of each token's place (if any),
+ * then standardisation and clipping fitted on the training split too (the test split only has them
+ * applied). The fitted PCA and scaling are kept: a saved model applies them to new images.
  *
  * @param train the training tokens
  * @param test the test tokens
@@ -21,7 +22,9 @@ import java.util.Locale;
  *     classes)
  * @param reduction what the PCA did, for reports
  * @param source where the features came from, for reports
- * @param pca the PCA fitted on train; null when the features already had {@code dim} values
+ * @param pca the PCA fitted on train; null when the features already had {@code dim - positions}
+ *     values
+ * @param positions position-code values appended to each token after the PCA (0, 2 or 4)
  * @param scaling the standardisation and clipping fitted on train (after the PCA)
  */
 public record HospitalTokens(
@@ -31,19 +34,37 @@ public record HospitalTokens(
     String reduction,
     String source,
     Pca pca,
+    int positions,
     TokenScaling scaling) {
 
-  /**
-   * @throws IllegalArgumentException naming the option: the features have fewer than {@code --dim}
-   *     values
-   */
+  /** Without a position code. */
   public static HospitalTokens prepare(TrainingData data, int dim, int hidden, double clip) {
+    return prepare(data, dim, hidden, clip, 0);
+  }
+
+  /**
+   * @param positions position-code values in each token's {@code dim} (0, 2 or 4)
+   * @throws IllegalArgumentException naming the option: the features have fewer than {@code --dim}
+   *     values with the position code, or {@code --positions} is not 0, 2 or 4 or leaves no room
+   */
+  public static HospitalTokens prepare(
+      TrainingData data, int dim, int hidden, double clip, int positions) {
+    try {
+      PositionCode.check(positions);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--positions: " + e.getMessage(), e);
+    }
+    if (positions >= dim) {
+      throw new IllegalArgumentException(
+          "--positions " + positions + " leaves no room in --dim " + dim + " for the features");
+    }
     FeatureSet train = data.train();
     FeatureSet test = data.test();
+    int reduced = dim - positions;
     String reduction = "none";
     Pca pca = null;
-    if (train.dim() > dim) {
-      pca = Pca.fit(train, dim);
+    if (train.dim() > reduced) {
+      pca = Pca.fit(train, reduced);
       train = pca.apply(train);
       test = pca.apply(test);
       reduction =
@@ -51,11 +72,21 @@ public record HospitalTokens(
               Locale.ROOT,
               "PCA %d -> %d on train (%.1f%% of variance)",
               pca.inputDim(),
-              dim,
+              reduced,
               100 * pca.explainedVarianceRatio());
-    } else if (train.dim() < dim) {
+    } else if (train.dim() < reduced) {
       throw new IllegalArgumentException(
-          "--dim " + dim + " is more than the " + train.dim() + " values the tokens have");
+          "--dim "
+              + dim
+              + " is more than the "
+              + train.dim()
+              + " values the tokens have"
+              + (positions > 0 ? " plus the " + positions + " of --positions" : ""));
+    }
+    if (positions > 0) {
+      train = PositionCode.append(train, positions);
+      test = PositionCode.append(test, positions);
+      reduction += " + " + positions + " position values";
     }
     int classes = data.classes();
     TokenScaling scaling =
@@ -67,6 +98,7 @@ public record HospitalTokens(
         reduction,
         data.source(),
         pca,
+        positions,
         scaling);
   }
 
@@ -78,16 +110,18 @@ public record HospitalTokens(
    *     featurizer's, or a label is outside the classes
    */
   public TokenSet tokens(Featurizer featurizer, ImageSplit images) {
-    return reduce(pca, scaling, shape.classes(), featurizer.featurize(images, n -> {}));
+    return reduce(pca, positions, scaling, shape.classes(), featurizer.featurize(images, n -> {}));
   }
 
   /**
-   * Featurized tokens through a fitted PCA (if any) and scaling, as the head takes them.
+   * Featurized tokens through a fitted PCA (if any), the position code and the scaling, as the head
+   * takes them.
    *
    * @throws IllegalArgumentException naming the split if a label is outside the classes
    */
-  static TokenSet reduce(Pca pca, TokenScaling scaling, int classes, FeatureSet features) {
-    FeatureSet f = pca != null ? pca.apply(features) : features;
+  static TokenSet reduce(
+      Pca pca, int positions, TokenScaling scaling, int classes, FeatureSet features) {
+    FeatureSet f = PositionCode.append(pca != null ? pca.apply(features) : features, positions);
     for (int label : f.labels()) {
       if (label < 0 || label >= classes) {
         throw new IllegalArgumentException(

@@ -30,11 +30,11 @@ import java.util.List;
  * The hospital's model file ({@link HospitalModel}): written by {@code train --save-model}, read by
  * {@code predict}. It holds plaintext weights, so it is written only at the hospital.
  *
- * <p>Format version 2, little-endian throughout (str = u32 byte length, then UTF-8):
+ * <p>Format version 3, little-endian throughout (str = u32 byte length, then UTF-8):
  *
  * <pre>
  *   8 bytes  magic "BTMODEL\0"
- *   u32      version (2; version 1 files, which can only hold the patch featurizer, are read too)
+ *   u32      version (3; versions 1 (the patch featurizer only) and 2 (no position code) are read too)
  *   str      data set, str trained by ("encrypted" | "twin"), str functions ("polynomial" | "exact")
  *   u32 x 4  T, d, m, C
  *   C x str  class names
@@ -45,6 +45,7 @@ import java.util.List;
  *                  f64 x p whitening mean; f64 x (p*p) ZCA matrix (row after row); f64 x (k*p) centroids
  *   u8       PCA present (0 | 1); if 1: u32 k (= d), u32 input values D; f32 x D mean; f32 x (k*D) components
  *            (row after row); f64 x k variances; f64 total variance
+ *   u8       position-code values appended after the PCA: 0, 2 or 4 (version 3 only; before, 0)
  *   f64      clip; f64 x d scaling mean; f64 x d scaling inverse deviation
  *   u32      parameter count P (= d + m*d + m + C*m + C); f64 x P parameters (q, W1, b1, W2, b2, row-major)
  *   str      training report (JSON)
@@ -54,7 +55,7 @@ import java.util.List;
  * Every size is checked against its limit and against the bytes left before anything is allocated.
  */
 public final class ModelFile {
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   private static final int NO_FEATURIZER = 0;
   private static final int PATCH = 1;
   private static final int KMEANS = 2;
@@ -113,6 +114,7 @@ public final class ModelFile {
       o.doubles(pca.variances());
       o.f64(pca.totalVariance());
     }
+    o.u8(m.positions());
     TokenScaling sc = m.scaling();
     o.f64(sc.clip());
     o.doubles(sc.mean());
@@ -175,12 +177,12 @@ public final class ModelFile {
         new In(file, ByteBuffer.wrap(all, 0, bodyLength).slice().order(ByteOrder.LITTLE_ENDIAN));
     in.buf.position(MAGIC.length);
     int version = in.u32("version", Integer.MAX_VALUE);
-    if (version != 1 && version != VERSION) {
+    if (version < 1 || version > VERSION) {
       throw new MalformedFileException(
           file
               + ": model file version "
               + version
-              + " is not supported (expected 1 or "
+              + " is not supported (expected 1 to "
               + VERSION
               + ")");
     }
@@ -215,6 +217,8 @@ public final class ModelFile {
       double total = in.f64("PCA total variance");
       pca = in.check("PCA", () -> new Pca(mean, comps, variances, total));
     }
+    // the model's constructor refuses a count other than 0, 2 or 4
+    int positions = version >= 3 ? in.u8("position-code values", 4) : 0;
     double clip = in.f64("scaling clip");
     double[] scMean = in.doubles("scaling mean", dim);
     double[] scInv = in.doubles("scaling inverse deviation", dim);
@@ -248,7 +252,8 @@ public final class ModelFile {
         "model",
         () ->
             new HospitalModel(
-                dataset, trainedBy, functions, shape, params, names, f, p, scaling, report));
+                dataset, trainedBy, functions, shape, params, names, f, p, positions, scaling,
+                report));
   }
 
   private static void writeFeaturizer(Out o, Featurizer f) {

@@ -10,7 +10,9 @@ import java.util.Objects;
  * at fault.
  *
  * @param data the featurized splits
- * @param dim token values after the PCA
+ * @param dim token values after the PCA, the position code included
+ * @param positions of them, position-code values ({@link
+ *     io.blindtuner.vision.features.PositionCode}: 0, 2 or 4)
  * @param hidden MLP hidden units
  * @param clip standardised token values are clipped to [-clip, clip]
  * @param config the hyper-parameters shared by every run
@@ -19,6 +21,7 @@ import java.util.Objects;
 public record TrainingRequest(
     TrainingData data,
     int dim,
+    int positions,
     int hidden,
     double clip,
     TrainingConfig config,
@@ -39,6 +42,17 @@ public record TrainingRequest(
     if (!(clip > 0) || Double.isInfinite(clip)) {
       throw new IllegalArgumentException("--clip must be a positive number, got " + clip);
     }
+  }
+
+  /** Without a position code. */
+  public TrainingRequest(
+      TrainingData data,
+      int dim,
+      int hidden,
+      double clip,
+      TrainingConfig config,
+      EncryptionSettings encryption) {
+    this(data, dim, 0, hidden, clip, config, encryption);
   }
 
   /** Whether the encrypted run is asked for. */

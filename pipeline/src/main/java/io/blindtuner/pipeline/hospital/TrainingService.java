@@ -95,7 +95,8 @@ public final class TrainingService {
             ex);
       }
     }
-    HospitalTokens tokens = HospitalTokens.prepare(data, r.dim(), r.hidden(), r.clip());
+    HospitalTokens tokens =
+        HospitalTokens.prepare(data, r.dim(), r.hidden(), r.clip(), r.positions());
     int steps = new BatchOrder(tokens.train().labels(), cfg).steps();
     return new PreparedTraining(r, tokens, steps, params, plan, start);
   }

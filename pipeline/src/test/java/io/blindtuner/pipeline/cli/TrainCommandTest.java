@@ -49,10 +49,14 @@ class TrainCommandTest {
             "--report",
             report.toString());
     assertThat(r.code()).as(r.err()).isZero();
+    // PneumoniaMNIST's own default width and position code (DatasetDefaults), chosen on its val
+    // split
     assertThat(r.out())
         .contains("float reference")
         .contains("plaintext twin")
-        .contains("PCA 64 -> 16");
+        .contains("T=16 tokens of 32 values (PCA 64 -> 28")
+        .contains("+ 4 position values")
+        .contains("pneumoniamnist's own");
     String json = Files.readString(report);
     assertThat(number(json, "steps")).isEqualTo(3 * 512 / 32);
     // the defaults chosen on val: the range penalty and the class-balanced order
@@ -68,6 +72,33 @@ class TrainCommandTest {
     double sigma = Math.sqrt((n0 + n1 + 1) / (12.0 * n0 * n1));
     assertThat(number(json, "twin_auc")).isGreaterThan(0.5 + 5 * sigma);
     assertThat(number(json, "float_auc")).isGreaterThan(0.5 + 5 * sigma);
+  }
+
+  /** An option given on the command line wins over the data set's own default. */
+  @Test
+  void anOptionGivenOverridesTheDataSetsDefault() throws IOException {
+    Path report = dir.resolve("o.json");
+    Run r =
+        run(
+            "train",
+            "--dataset",
+            "retinamnist",
+            "--data",
+            data().toString(),
+            "--limit-train",
+            "64",
+            "--epochs",
+            "1",
+            "--range-penalty",
+            "0.05",
+            "--report",
+            report.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    // RetinaMNIST's own width is the general 16; its penalty (0.2) and epochs (30) are overridden
+    assertThat(r.out()).contains("PCA 64 -> 16").contains("retinamnist's own");
+    String json = Files.readString(report);
+    assertThat(number(json, "range_penalty")).isEqualTo(0.05);
+    assertThat(number(json, "steps")).isEqualTo(2);
   }
 
   /**

@@ -54,6 +54,11 @@ class TrainOptionsTest {
     refused(train("--batch", "-3"), "--batch must be at least 1, got -3");
     refused(train("--hidden", "0"), "--hidden must be at least 1");
     refused(train("--dim", "0"), "--dim must be at least 1");
+    refused(
+        train("--positions", "3"), "--positions: position code values must be 0, 2 or 4, got 3");
+    refused(
+        train("--dim", "4", "--positions", "4"),
+        "--positions 4 leaves no room in --dim 4 for the features");
     refused(train("--threads", "0"), "--threads must be at least 1");
     refused(train("--limit-train", "0"), "--limit-train must be at least 1");
     refused(train("--lr", "0"), "--lr must be a positive number");

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The model file carries either weight-free featurizer, and version 1 files (patch featurizer only)
- * still read.
+ * The model file carries either weight-free featurizer and the position code, and version 1 files
+ * (patch featurizer only) and version 2 files (no position code) still read.
  */
 class ModelFileTest {
   @TempDir Path dir;
@@ -45,6 +45,10 @@ class ModelFileTest {
   }
 
   private static HospitalModel trained(FeaturizerKind kind) {
+    return trained(kind, 0);
+  }
+
+  private static HospitalModel trained(FeaturizerKind kind, int positions) {
     MedMnistDataset ds =
         new MedMnistDataset(
             "synthetic", 2, images("train", 64, 1), images("val", 8, 2), images("test", 16, 3));
@@ -55,7 +59,8 @@ class ModelFileTest {
     TrainingConfig cfg = new TrainingConfig(1, 16, 0.1, 0.1, 0.9, 1e-3, 7);
     TrainingResult r =
         service.train(
-            service.prepare(new TrainingRequest(data, 8, 8, 3, cfg, null)), TrainingListener.NONE);
+            service.prepare(new TrainingRequest(data, 8, positions, 8, 3, cfg, null)),
+            TrainingListener.NONE);
     return HospitalModel.of(r, "{}");
   }
 
@@ -78,13 +83,43 @@ class ModelFileTest {
   }
 
   @Test
+  void thePositionCodeRoundTripsAndGivesTheSameTokens() throws IOException {
+    HospitalModel m = trained(FeaturizerKind.kmeans, 2);
+    assertThat(m.positions()).isEqualTo(2);
+    assertThat(m.pca().outputDim()).isEqualTo(6);
+    Path file = dir.resolve("pos.model");
+    ModelFile.write(file, m);
+    HospitalModel back = ModelFile.read(file);
+    assertThat(back.positions()).isEqualTo(2);
+    ImageSplit fresh = images("test", 5, 9);
+    var a = m.tokens(m.featurize(fresh));
+    var b = back.tokens(back.featurize(fresh));
+    assertThat(b.dim()).isEqualTo(8);
+    for (int i = 0; i < 5; i++) {
+      for (int t = 0; t < a.tokens(); t++) {
+        assertThat(b.token(i, t)).containsExactly(a.token(i, t));
+      }
+    }
+  }
+
+  @Test
+  void aVersionTwoFileReadsWithoutAPositionCode() throws IOException {
+    HospitalModel m = trained(FeaturizerKind.kmeans);
+    Path file = dir.resolve("k2.model");
+    ModelFile.write(file, m);
+    HospitalModel back = ModelFile.read(older(file, 2, m));
+    assertThat(back.positions()).isZero();
+    assertThat(back.parameters().flatten()).containsExactly(m.parameters().flatten());
+  }
+
+  @Test
   void aVersionOneFileWithThePatchFeaturizerStillReads() throws IOException {
     HospitalModel m = trained(FeaturizerKind.patch);
     Path file = dir.resolve("p.model");
     ModelFile.write(file, m);
-    // version 1 differs only in the version field: its featurizer byte was a 0/1 flag, which kinds
-    // 0 and 1 keep
-    Path v1 = withVersion(file, 1);
+    // version 1 differs from 2 only in the version field: its featurizer byte was a 0/1 flag, which
+    // kinds 0 and 1 keep
+    Path v1 = older(file, 1, m);
     HospitalModel back = ModelFile.read(v1);
     assertThat(back.featurizer()).isInstanceOf(PatchFeaturizer.class);
     assertThat(((PatchFeaturizer) back.featurizer()).mean())
@@ -100,16 +135,45 @@ class ModelFileTest {
     assertThatThrownBy(() -> ModelFile.read(v1))
         .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining(v1 + ": featurizer is 2, expected 0..1");
-    Path v3 = withVersion(file, 3);
-    assertThatThrownBy(() -> ModelFile.read(v3))
+    Path v4 = withVersion(file, 4);
+    assertThatThrownBy(() -> ModelFile.read(v4))
         .isInstanceOf(MalformedFileException.class)
-        .hasMessageContaining("model file version 3 is not supported");
+        .hasMessageContaining("model file version 4 is not supported");
+  }
+
+  /**
+   * The file as version 1 or 2 wrote it: without the position-code byte, which sits just before the
+   * scaling (clip and 2d values), the parameters (count and values) and the report.
+   */
+  private Path older(Path file, int version, HospitalModel m) throws IOException {
+    assertThat(m.positions()).isZero();
+    byte[] all = Files.readAllBytes(withVersion(file, version));
+    int d = m.shape().dim();
+    int tail =
+        8
+            + 16 * d
+            + 4
+            + 8 * m.shape().parameterCount()
+            + 4
+            + m.reportJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+            + 32;
+    int at = all.length - tail - 1;
+    assertThat(all[at]).as("the position-code byte").isZero();
+    byte[] out = new byte[all.length - 1];
+    System.arraycopy(all, 0, out, 0, at);
+    System.arraycopy(all, at + 1, out, at, all.length - at - 1);
+    return rehash(dir.resolve("old" + version + "-" + file.getFileName()), out);
   }
 
   /** A copy of the file with another version field and a checksum that matches again. */
   private Path withVersion(Path file, int version) throws IOException {
     byte[] all = Files.readAllBytes(file);
     ByteBuffer.wrap(all, 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(version);
+    return rehash(dir.resolve("v" + version + "-" + file.getFileName()), all);
+  }
+
+  /** Writes {@code all} to {@code out} with its checksum recomputed. */
+  private static Path rehash(Path out, byte[] all) throws IOException {
     int body = all.length - 32;
     byte[] digest;
     try {
@@ -118,6 +182,6 @@ class ModelFileTest {
       throw new IllegalStateException(e);
     }
     System.arraycopy(digest, 0, all, body, 32);
-    return Files.write(dir.resolve("v" + version + "-" + file.getFileName()), all);
+    return Files.write(out, all);
   }
 }

@@ -77,10 +77,11 @@ public final class KafkaIngest {
                       // a minute for records in flight: work is committed per checkpoint, far
                       // later, and the next owner resumes from the last one.
                       .maxDelayRebalance(Duration.ZERO)
-                      // A refresh round trip crosses two consumers: a short poll cycle takes new
-                      // demand up sooner than the 100 ms default (an idle consumer wakes more
-                      // often).
-                      .pollTimeout(Duration.ofMillis(10))
+                      // Reactor Kafka's 100 ms: records come as soon as they are fetched, and no
+                      // stream waits for a commit (which would wait for the next poll cycle), so a
+                      // shorter cycle only burns CPU (10 ms: 0.02 CPU s per second per idle
+                      // consumer more, and no faster round trip).
+                      .pollTimeout(Duration.ofMillis(100))
                       .addAssignListener(
                           partitions -> {
                             for (ReceiverPartition p : partitions) {

@@ -81,7 +81,7 @@ public final class EncryptedTrainer {
     if (microBatches.isEmpty()) {
       throw new IllegalArgumentException("a step needs at least one micro-batch");
     }
-    Values<Ciphertext> w = refreshLow(weights);
+    Values<Ciphertext> w = refreshLow(plan, refresher, version, weights);
     int index = 0;
     Values<Ciphertext> gradients = Values.empty();
     for (Batch b : microBatches) {
@@ -107,10 +107,6 @@ public final class EncryptedTrainer {
         Phase.OPTIMIZER_UPDATE.run(
             stages, w.with(gradients), plan.entryLevels(Phase.OPTIMIZER_UPDATE), u);
     version++;
-  }
-
-  private Values<Ciphertext> refreshLow(Values<Ciphertext> w) {
-    return refreshLow(plan, refresher, version, w);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.blindtuner.pipeline.hospital.EncryptedRunFacts;
 import io.blindtuner.pipeline.hospital.EncryptionSettings;
 import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.pipeline.hospital.HospitalModel;
+import io.blindtuner.pipeline.hospital.HospitalTokens;
 import io.blindtuner.pipeline.hospital.ModelFile;
 import io.blindtuner.pipeline.hospital.PreparedTraining;
 import io.blindtuner.pipeline.hospital.TrainingData;
@@ -18,7 +19,6 @@ import io.blindtuner.pipeline.hospital.TrainingReport;
 import io.blindtuner.pipeline.hospital.TrainingRequest;
 import io.blindtuner.pipeline.hospital.TrainingResult;
 import io.blindtuner.pipeline.hospital.TrainingService;
-import io.blindtuner.vision.features.PositionCode;
 import io.blindtuner.vision.features.TokenFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -373,15 +373,7 @@ public final class TrainCommand implements Callable<Integer> {
     OptionChecks.positive("--batch", batch);
     OptionChecks.positive("--dim", dim);
     OptionChecks.positive("--hidden", hidden);
-    try {
-      PositionCode.check(positions);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--positions: " + e.getMessage(), e);
-    }
-    if (positions >= dim) {
-      throw new IllegalArgumentException(
-          "--positions " + positions + " leaves no room in --dim " + dim + " for the features");
-    }
+    HospitalTokens.checkPositions(positions, dim);
     OptionChecks.positive("--threads", threads);
     if (limitTrain != null) {
       OptionChecks.positive("--limit-train", limitTrain);

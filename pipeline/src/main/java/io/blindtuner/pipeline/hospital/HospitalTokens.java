@@ -37,6 +37,24 @@ public record HospitalTokens(
     int positions,
     TokenScaling scaling) {
 
+  /**
+   * Checks a position code's size against the token width, naming the options.
+   *
+   * @throws IllegalArgumentException if {@code --positions} is not 0, 2 or 4 or leaves no room in
+   *     {@code --dim}
+   */
+  public static void checkPositions(int positions, int dim) {
+    try {
+      PositionCode.check(positions);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--positions: " + e.getMessage(), e);
+    }
+    if (positions >= dim) {
+      throw new IllegalArgumentException(
+          "--positions " + positions + " leaves no room in --dim " + dim + " for the features");
+    }
+  }
+
   /** Without a position code. */
   public static HospitalTokens prepare(TrainingData data, int dim, int hidden, double clip) {
     return prepare(data, dim, hidden, clip, 0);
@@ -49,15 +67,7 @@ public record HospitalTokens(
    */
   public static HospitalTokens prepare(
       TrainingData data, int dim, int hidden, double clip, int positions) {
-    try {
-      PositionCode.check(positions);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--positions: " + e.getMessage(), e);
-    }
-    if (positions >= dim) {
-      throw new IllegalArgumentException(
-          "--positions " + positions + " leaves no room in --dim " + dim + " for the features");
-    }
+    checkPositions(positions, dim);
     FeatureSet train = data.train();
     FeatureSet test = data.test();
     int reduced = dim - positions;

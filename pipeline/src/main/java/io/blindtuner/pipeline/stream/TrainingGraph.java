@@ -176,8 +176,11 @@ final class TrainingGraph {
    * each phase waits only for the part holding its own weights while the rest are on their way.
    */
   private VersionWeights refreshWeights(int step, Values<Ciphertext> current) {
+    Map<Operand, CompletableFuture<Ciphertext>> weights = new EnumMap<>(Operand.class);
+    current
+        .operands()
+        .forEach(op -> weights.put(op, CompletableFuture.completedFuture(current.get(op))));
     List<List<Operand>> parts = plan.belowPlanByPart(current, Ciphertext::level);
-    Map<Operand, CompletableFuture<Values<Ciphertext>>> fresh = new EnumMap<>(Operand.class);
     for (int part = 0; part < parts.size(); part++) {
       List<Operand> ops = parts.get(part);
       if (ops.isEmpty()) {
@@ -186,34 +189,25 @@ final class TrainingGraph {
       CompletableFuture<Values<Ciphertext>> f =
           refresh(RefreshId.weights(step, part), current, ops, plan.inputLevels(ops))
               .toCompletableFuture();
-      ops.forEach(op -> fresh.put(op, f));
+      ops.forEach(op -> weights.put(op, f.thenApply(v -> v.get(op))));
     }
-    return new VersionWeights(current, fresh);
+    return new VersionWeights(weights);
   }
 
-  /** A version's weights: those refreshed arrive with their part's round trip. */
-  private record VersionWeights(
-      Values<Ciphertext> current, Map<Operand, CompletableFuture<Values<Ciphertext>>> fresh) {
-    /** The weights among {@code ops}, once the parts holding them have arrived. */
+  /**
+   * A version's weights, each arriving with its part's round trip (or at once if not refreshed).
+   */
+  private record VersionWeights(Map<Operand, CompletableFuture<Ciphertext>> weights) {
+    /** The weights among {@code ops}, once they have all arrived. */
     CompletableFuture<Values<Ciphertext>> of(Collection<Operand> ops) {
-      List<CompletableFuture<Values<Ciphertext>>> waits = new ArrayList<>();
-      Values<Ciphertext> ready = Values.empty();
-      for (Operand op : ops) {
-        if (fresh.containsKey(op)) {
-          waits.add(fresh.get(op));
-        } else if (current.has(op)) {
-          ready = ready.with(op, current.get(op));
-        }
-      }
-      Values<Ciphertext> now = ready;
-      return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
+      List<Operand> mine = ops.stream().filter(weights::containsKey).toList();
+      return CompletableFuture.allOf(
+              mine.stream().map(weights::get).toArray(CompletableFuture[]::new))
           .thenApply(
               v -> {
-                Values<Ciphertext> out = now;
-                for (Operand op : ops) {
-                  if (fresh.containsKey(op)) {
-                    out = out.with(op, fresh.get(op).join().get(op));
-                  }
+                Values<Ciphertext> out = Values.empty();
+                for (Operand op : mine) {
+                  out = out.with(op, weights.get(op).join());
                 }
                 return out;
               });
@@ -221,7 +215,7 @@ final class TrainingGraph {
 
     /** Every weight, refreshed where planned. */
     CompletableFuture<Values<Ciphertext>> all() {
-      return of(current.operands());
+      return of(weights.keySet());
     }
   }
 

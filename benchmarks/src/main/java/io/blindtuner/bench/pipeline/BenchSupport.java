@@ -59,18 +59,23 @@ final class BenchSupport {
     private long last;
     private long cpuFirst;
     private long cpuLast;
+    private Map<String, Double> partsFirst = Map.of();
+    private Map<String, Double> partsLast = Map.of();
     private int count;
 
     @Override
     public synchronized void accept(int step) {
       long now = System.nanoTime();
       long cpu = OS.getProcessCpuTime();
+      Map<String, Double> parts = ThreadCpu.snapshot();
       if (count++ == 0) {
         first = now;
         cpuFirst = cpu;
+        partsFirst = parts;
       }
       last = now;
       cpuLast = cpu;
+      partsLast = parts;
     }
 
     synchronized double secondsPerStep() {
@@ -80,6 +85,13 @@ final class BenchSupport {
     /** CPU seconds the whole process spent per step, over the same steps. */
     synchronized double cpuSecondsPerStep() {
       return (cpuLast - cpuFirst) / 1e9 / (count - 1);
+    }
+
+    /** The same by part of the process ({@link ThreadCpu}), over the same steps. */
+    synchronized Map<String, Double> cpuSecondsPerStepByPart() {
+      Map<String, Double> d = ThreadCpu.since(partsFirst, partsLast);
+      d.replaceAll((k, v) -> v / (count - 1));
+      return d;
     }
   }
 }

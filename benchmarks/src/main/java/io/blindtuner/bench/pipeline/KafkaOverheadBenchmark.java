@@ -32,6 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -47,7 +50,7 @@ import org.apache.kafka.clients.admin.Admin;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * io.blindtuner.bench.pipeline.KafkaOverheadBenchmark [--steps 4] [--micro-batches 2] [--rounds 3]
- * [--report FILE]}
+ * [--group-protocol classic|consumer] [--report FILE]}
  */
 public final class KafkaOverheadBenchmark {
 
@@ -55,6 +58,16 @@ public final class KafkaOverheadBenchmark {
 
   private static double median(List<Double> v) {
     return BenchSupport.median(v.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** The parts Kafka adds, for a round's line. */
+  private static String brief(Map<String, Double> parts) {
+    return String.format(
+        Locale.ROOT,
+        "broker %.2f, clients %.2f, jit %.2f",
+        parts.getOrDefault("broker", 0.0),
+        parts.getOrDefault("kafka clients", 0.0),
+        parts.getOrDefault("jit", 0.0));
   }
 
   public static void main(String[] args) throws Exception {
@@ -81,6 +94,8 @@ public final class KafkaOverheadBenchmark {
     List<Double> kafka = new ArrayList<>();
     List<Double> localCpu = new ArrayList<>();
     List<Double> kafkaCpu = new ArrayList<>();
+    Map<String, List<Double>> localParts = new TreeMap<>();
+    Map<String, List<Double>> kafkaParts = new TreeMap<>();
     long batchBytes = 0;
     System.out.printf(
         Locale.ROOT,
@@ -93,7 +108,12 @@ public final class KafkaOverheadBenchmark {
         checkpointEvery,
         Runtime.getRuntime().availableProcessors());
     try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
-      KafkaConnection conn = new KafkaConnection(broker.bootstrapServers(), Map.of(), "bench.");
+      // --group-protocol classic compares the classic consumer with KIP-848's (the default)
+      Map<String, String> clients =
+          opt.containsKey("--group-protocol")
+              ? Map.of("group.protocol", opt.get("--group-protocol"))
+              : Map.of();
+      KafkaConnection conn = new KafkaConnection(broker.bootstrapServers(), clients, "bench.");
       try (Admin admin = conn.admin()) {
         Topics.ensure(admin, List.of(Topic.values()), Duration.ofSeconds(60));
       }
@@ -144,15 +164,22 @@ public final class KafkaOverheadBenchmark {
           kafka.add(viaKafka.secondsPerStep());
           localCpu.add(inProcess.cpuSecondsPerStep());
           kafkaCpu.add(viaKafka.cpuSecondsPerStep());
+          inProcess
+              .cpuSecondsPerStepByPart()
+              .forEach((k, v) -> localParts.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+          viaKafka
+              .cpuSecondsPerStepByPart()
+              .forEach((k, v) -> kafkaParts.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
         }
         System.out.printf(
             Locale.ROOT,
-            "  %s in-process %.2f s/step (%.2f CPU s), Kafka %.2f s/step (%.2f CPU s)%n",
+            "  %s in-process %.2f s/step (%.2f CPU s), Kafka %.2f s/step (%.2f CPU s: %s)%n",
             round == 0 ? "warm-up" : "round " + round,
             inProcess.secondsPerStep(),
             inProcess.cpuSecondsPerStep(),
             viaKafka.secondsPerStep(),
-            viaKafka.cpuSecondsPerStep());
+            viaKafka.cpuSecondsPerStep(),
+            brief(viaKafka.cpuSecondsPerStepByPart()));
       }
     }
     double l = median(local);
@@ -174,6 +201,18 @@ public final class KafkaOverheadBenchmark {
     // cannot
     report.put("in_process_cpu_seconds_per_step", median(localCpu));
     report.put("kafka_cpu_seconds_per_step", median(kafkaCpu));
+    // where they go: the threads of each part (Linux), medians over the rounds
+    Map<String, Object> byPart = new LinkedHashMap<>();
+    System.out.printf(Locale.ROOT, "%nCPU s per step by part   in process   Kafka%n");
+    Set<String> parts = new TreeSet<>(localParts.keySet());
+    parts.addAll(kafkaParts.keySet());
+    for (String part : parts) {
+      double a = localParts.containsKey(part) ? median(localParts.get(part)) : 0;
+      double b = kafkaParts.containsKey(part) ? median(kafkaParts.get(part)) : 0;
+      byPart.put(part, Map.of("in_process", a, "kafka", b));
+      System.out.printf(Locale.ROOT, "  %-20s %10.3f %8.3f%n", part, a, b);
+    }
+    report.put("cpu_seconds_per_step_by_part", byPart);
     System.out.printf(
         Locale.ROOT,
         "%nBENCH kafka_vs_in_process %.3fx per step (%.2f vs %.2f s; target <= 1.15x),"

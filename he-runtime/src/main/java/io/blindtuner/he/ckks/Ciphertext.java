@@ -167,18 +167,32 @@ public final class Ciphertext {
   }
 
   public Ciphertext copy() {
-    Ciphertext c = new Ciphertext(this);
-    return c;
+    return new Ciphertext(this, level);
   }
 
-  private Ciphertext(Ciphertext src) {
+  /**
+   * A copy with the primes above {@code level} dropped, scale unchanged: {@link
+   * Evaluator#modSwitchTo} without an evaluator, and without copying the dropped limbs.
+   *
+   * @throws LevelException if level is negative or above this ciphertext's level
+   */
+  public Ciphertext copyAtLevel(int level) {
+    if (level < 0 || level > this.level) {
+      throw new LevelException(
+          "copyAtLevel: cannot drop a ciphertext at level " + this.level + " to level " + level);
+    }
+    return new Ciphertext(this, level);
+  }
+
+  private Ciphertext(Ciphertext src, int level) {
     this.parametersId = src.parametersId;
     this.n = src.n;
     this.polys = new RnsPoly[src.polys.length];
     for (int i = 0; i < polys.length; i++) {
-      polys[i] = src.polys[i].copy();
+      polys[i] = new RnsPoly(n, level + 1, src.polys[i].isNtt());
+      polys[i].copyFrom(src.polys[i], level + 1);
     }
-    this.level = src.level;
+    this.level = level;
     this.scale = src.scale;
   }
 

@@ -18,6 +18,7 @@ import io.blindtuner.he.ring.RnsPoly;
 import io.blindtuner.he.ring.Samplers;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,14 +28,21 @@ import java.util.Map;
  * made with them, for the hybrid layout that SEAL's format cannot hold. Every object starts with
  * "BTHE", a version byte and a kind byte; objects other than parameters then carry the parameter id
  * they belong to, which the reader checks. Numbers are big-endian; polynomials are their limbs in
- * order, N residues each. Keys may be written seeded: each key ciphertext's uniform part a is
- * replaced by the 32-byte AES-CTR seed it was expanded from (half the bytes), which the reader
- * expands as {@link io.blindtuner.he.ckks.KeyGenerator} did. Readers refuse anything malformed with
- * {@link EngineFormatException}. Immutable and thread-safe.
+ * order, each limb its N residues packed at its prime's bit width (a 40-bit prime's residues take 5
+ * bytes, not 8: about a third fewer bytes for a typical chain), least significant bit first.
+ * Version 1 stored 8 bytes per residue; readers take both, writers write version 2. Keys may be
+ * written seeded: each key ciphertext's uniform part a is replaced by the 32-byte AES-CTR seed it
+ * was expanded from (half the bytes), which the reader expands as {@link
+ * io.blindtuner.he.ckks.KeyGenerator} did. Readers refuse anything malformed with {@link
+ * EngineFormatException}. Immutable and thread-safe.
  */
 public final class EngineCodec {
   private static final int MAGIC = 0x42544845; // "BTHE"
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
+
+  /** The first version that packs residues at their primes' widths. */
+  private static final byte PACKED = 2;
+
   private static final byte PARAMETERS = 1;
   private static final byte CIPHERTEXT = 2;
   private static final byte PUBLIC_KEY = 3;
@@ -61,11 +69,16 @@ public final class EngineCodec {
   private final CkksParameters params;
   private final Modulus[] moduli;
 
+  /** Bit width of each prime's residues, key limbs included. */
+  private final int[] widths;
+
   private EngineCodec(CkksParameters params) {
     this.params = params;
     moduli = new Modulus[params.keyLimbCount()];
+    widths = new int[moduli.length];
     for (int i = 0; i < moduli.length; i++) {
       moduli[i] = params.modulus(i);
+      widths[i] = 64 - Long.numberOfLeadingZeros(moduli[i].value());
     }
   }
 
@@ -403,8 +416,25 @@ public final class EngineCodec {
 
   // ---------------------------------------------------------------- layout helpers
 
-  private long polyBytes(int limbs) {
-    return 8L * params.n() * limbs;
+  /**
+   * Bytes of the residues of a polynomial's first {@code limbs} limbs, packed.
+   *
+   * @throws IllegalArgumentException if limbs is not in [1, the key limbs]
+   */
+  public long polyBytes(int limbs) {
+    if (limbs < 1 || limbs > widths.length) {
+      throw new IllegalArgumentException(
+          "polyBytes: limbs must be in [1, " + widths.length + "], got " + limbs);
+    }
+    long bytes = 0;
+    for (int i = 0; i < limbs; i++) {
+      bytes += limbBytes(i);
+    }
+    return bytes;
+  }
+
+  private long limbBytes(int i) {
+    return ((long) params.n() * widths[i] + 7) / 8;
   }
 
   /** A key ciphertext (b, a) at the key level: a seeded flag, b, then a or its seed. */
@@ -442,9 +472,9 @@ public final class EngineCodec {
       throw new EngineFormatException(KINDS[kind] + ": not an engine object (no BTHE magic)");
     }
     byte version = in.get();
-    if (version != VERSION) {
+    if (version < 1 || version > VERSION) {
       throw new EngineFormatException(
-          KINDS[kind] + ": version " + version + " not supported (reads " + VERSION + ")");
+          KINDS[kind] + ": version " + version + " not supported (reads 1 to " + VERSION + ")");
     }
     byte got = in.get();
     if (got != kind) {
@@ -487,22 +517,47 @@ public final class EngineCodec {
     return new EngineFormatException(KINDS[kind] + ": truncated", cause);
   }
 
-  private static void putPoly(ByteBuffer out, RnsPoly p) {
-    for (long[] limb : p.limbs()) {
-      out.asLongBuffer().put(limb);
-      out.position(out.position() + 8 * limb.length);
+  /** Each limb's residues as one little-endian bit string of its prime's width per residue. */
+  private void putPoly(ByteBuffer out, RnsPoly p) {
+    ByteOrder order = out.order();
+    out.order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < p.limbCount(); i++) {
+      int w = widths[i];
+      long acc = 0;
+      int bits = 0; // bits of acc in use, below 64
+      for (long v : p.limb(i)) {
+        acc |= v << bits;
+        if (bits + w >= 64) {
+          out.putLong(acc);
+          acc = bits == 0 ? 0 : v >>> (64 - bits);
+          bits += w - 64;
+        } else {
+          bits += w;
+        }
+      }
+      for (; bits > 0; bits -= 8, acc >>>= 8) {
+        out.put((byte) acc);
+      }
     }
+    out.order(order);
   }
 
   /** Fills p's limbs, each residue checked below its prime. */
   private void getPoly(ByteBuffer in, RnsPoly p, String what) {
+    // the version byte sits at a fixed place of every object's header
+    boolean packed = in.get(4) >= PACKED;
     for (int i = 0; i < p.limbCount(); i++) {
       long[] limb = p.limb(i);
-      if (in.remaining() < 8L * limb.length) {
+      long bytes = packed ? limbBytes(i) : 8L * limb.length;
+      if (in.remaining() < bytes) {
         throw new BufferUnderflowException();
       }
-      in.asLongBuffer().get(limb);
-      in.position(in.position() + 8 * limb.length);
+      if (packed) {
+        unpack(in, limb, widths[i], (int) bytes);
+      } else {
+        in.asLongBuffer().get(limb);
+        in.position(in.position() + 8 * limb.length);
+      }
       long q = moduli[i].value();
       for (long v : limb) {
         if (v < 0 || v >= q) {
@@ -517,6 +572,43 @@ public final class EngineCodec {
         }
       }
     }
+  }
+
+  /** Reads {@code limb.length} residues of {@code w} bits from the next {@code bytes} bytes. */
+  private static void unpack(ByteBuffer in, long[] limb, int w, int bytes) {
+    int end = in.position() + bytes;
+    ByteOrder order = in.order();
+    in.order(ByteOrder.LITTLE_ENDIAN);
+    long mask = -1L >>> (64 - w);
+    long acc = 0;
+    int bits = 0; // unread bits of acc, below w when a word is fetched
+    for (int x = 0; x < limb.length; x++) {
+      if (bits >= w) {
+        limb[x] = acc & mask;
+        acc >>>= w;
+        bits -= w;
+        continue;
+      }
+      long next = word(in, end);
+      limb[x] = (acc | next << bits) & mask;
+      acc = next >>> (w - bits);
+      bits += 64 - w;
+    }
+    in.position(end);
+    in.order(order);
+  }
+
+  /** The next 8 bytes (the buffer is little-endian here), or the fewer left before {@code end}. */
+  private static long word(ByteBuffer in, int end) {
+    int pos = in.position();
+    if (end - pos >= 8) {
+      return in.getLong();
+    }
+    long v = 0;
+    for (int k = 0; pos + k < end; k++) {
+      v |= (in.get() & 0xFFL) << (8 * k);
+    }
+    return v;
   }
 
   /**

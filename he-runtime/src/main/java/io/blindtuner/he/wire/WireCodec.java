@@ -52,6 +52,37 @@ public final class WireCodec {
   }
 
   /**
+   * Bytes of the residues of one polynomial of {@code limbs} limbs in this format, headers apart: 8
+   * a residue in SEAL's (uncompressed), packed at the primes' widths in the engine's.
+   *
+   * @throws IllegalArgumentException if limbs is not in [1, the key limbs]
+   */
+  public long polyBytes(int limbs) {
+    if (engine != null) {
+      return engine.polyBytes(limbs);
+    }
+    if (limbs < 1 || limbs > params.keyLimbCount()) {
+      throw new IllegalArgumentException(
+          "polyBytes: limbs must be in [1, " + params.keyLimbCount() + "], got " + limbs);
+    }
+    return 8L * params.n() * limbs;
+  }
+
+  /** Bytes of a ciphertext's residues in full form ({@link #write(Ciphertext)}), headers apart. */
+  public long residueBytes(Ciphertext ct) {
+    return ct.size() * polyBytes(ct.level() + 1);
+  }
+
+  /**
+   * Bytes of a fresh ciphertext's seeded form ({@link #write(SeededCiphertext)}): c0's residues and
+   * the seed of c1, headers apart.
+   */
+  public long seededBytes(Ciphertext ct) {
+    return polyBytes(ct.level() + 1)
+        + (engine != null ? Csprng.SEED_BYTES : SEAL_SEEDS.seedBytes());
+  }
+
+  /**
    * The bytes of a ciphertext, full form.
    *
    * @throws io.blindtuner.he.ckks.ParameterMismatchException if it belongs to other parameters

@@ -211,6 +211,28 @@ class EvaluatorTest {
         .hasMessageContaining("from level 0 to level 1");
   }
 
+  @Test
+  void copyAtLevelIsModSwitchWithoutAnEvaluatorAndLeavesTheSourceAlone() {
+    CkksTestContext c = context(1024, 6);
+    double[] x = c.randomValues(1);
+    Ciphertext a = c.encrypt(x, 2, SCALE);
+    Ciphertext low = a.copyAtLevel(0);
+    Ciphertext expected = c.evaluator.modSwitchToNew(a, 0);
+    assertThat(low.level()).isZero();
+    assertThat(low.scale()).isEqualTo(a.scale());
+    for (int p = 0; p < 2; p++) {
+      assertThat(low.poly(p).limb(0)).isEqualTo(expected.poly(p).limb(0));
+    }
+    // the same integer decrypted from fewer primes: the same values, bit for bit
+    assertThat(c.decrypt(low)).isEqualTo(c.decrypt(a));
+    assertThat(a.level()).isEqualTo(2);
+    low.poly(0).limb(0)[0] ^= 1;
+    assertThat(a.poly(0).limb(0)[0]).isEqualTo(expected.poly(0).limb(0)[0]);
+    assertThatThrownBy(() -> low.copyAtLevel(1))
+        .isInstanceOf(LevelException.class)
+        .hasMessageContaining("at level 0 to level 1");
+  }
+
   /**
    * A NaN scale compares false with everything, so a scale check written as "differs by more than"
    * lets it pass.

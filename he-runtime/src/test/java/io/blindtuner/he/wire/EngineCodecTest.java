@@ -23,6 +23,7 @@ import io.blindtuner.he.ring.Parallelism;
 import io.blindtuner.he.ring.RnsPoly;
 import io.blindtuner.he.seal.SealPrngFactory;
 import io.blindtuner.he.seal.SealPrngType;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -84,7 +85,8 @@ class EngineCodecTest {
     PublicKey pk = keygen.createPublicKey();
     byte[] seededPk = CODEC.write(pk, true);
     byte[] fullPk = CODEC.write(pk, false);
-    assertThat(fullPk.length - seededPk.length).isEqualTo(5 * 64 * 8 - 32);
+    // p1's five key limbs, packed at 40, 30, 30, 40, 40 bits, for its 32-byte seed
+    assertThat(fullPk.length - seededPk.length).isEqualTo(64 * (40 + 30 + 30 + 40 + 40) / 8 - 32);
     for (byte[] bytes : new byte[][] {seededPk, fullPk}) {
       PublicKey back = CODEC.readPublicKey(bytes);
       assertSamePoly(back.p0(), pk.p0(), "public key p0");
@@ -122,7 +124,7 @@ class EngineCodecTest {
     SeededCiphertext seeded = symmetric.encryptSymmetricSeeded(encoder.encode(x, 1, SCALE));
     byte[] seededBytes = CODEC.write(seeded);
     assertThat(CODEC.write(seeded.ciphertext()).length - seededBytes.length)
-        .isEqualTo(2 * 64 * 8 + 4 - 32); // c1 and the size field, for the seed
+        .isEqualTo(64 * (40 + 30) / 8 + 4 - 32); // c1 at level 1 and the size field, for the seed
     Ciphertext seededBack = CODEC.readSeededCiphertext(seededBytes);
     Ciphertext eitherBack = CODEC.readCiphertext(seededBytes);
     for (int p = 0; p < 2; p++) {
@@ -157,6 +159,57 @@ class EngineCodecTest {
     }
   }
 
+  /** Widths that do not fill whole bytes or words: 60, 41, 33 data bits, 49-bit special primes. */
+  @Test
+  void residuesPackAtTheirPrimesWidthsAndReadBackBitExact() {
+    CkksParameters odd =
+        CkksParameters.create(
+            CkksSpec.of(64, 60, 41, 33, 60).withKeySwitching(2, 49, 49).asInsecure());
+    EngineCodec codec = EngineCodec.of(odd);
+    KeyGenerator keygen = new KeyGenerator(odd);
+    PublicKey pk = keygen.createPublicKey();
+    PublicKey back = codec.readPublicKey(codec.write(pk, false));
+    assertSamePoly(back.p0(), pk.p0(), "public key p0");
+    assertSamePoly(back.p1(), pk.p1(), "public key p1");
+    Ciphertext ct =
+        new Encryptor(odd, pk)
+            .encryptNew(new CkksEncoder(odd).encode(new double[] {0.5, -0.25}, 2, SCALE));
+    byte[] bytes = codec.write(ct);
+    // header, parameter id, size, level, scale; then two polynomials of 60 + 41 + 33 bits a residue
+    assertThat(bytes.length).isEqualTo(6 + 8 + 4 + 4 + 8 + 2 * 64 * (60 + 41 + 33) / 8);
+    Ciphertext ctBack = codec.readCiphertext(bytes);
+    for (int p = 0; p < 2; p++) {
+      assertSamePoly(ctBack.poly(p), ct.poly(p), "ciphertext " + p);
+    }
+  }
+
+  /**
+   * Version 1 (8 bytes a residue, big-endian), as a secret key file written before, still reads.
+   */
+  @Test
+  void versionOneObjectsStillRead() {
+    CkksEncoder encoder = new CkksEncoder(HYBRID);
+    KeyGenerator keygen = new KeyGenerator(HYBRID);
+    Ciphertext ct =
+        new Encryptor(HYBRID, keygen.createPublicKey())
+            .encryptNew(encoder.encode(new double[] {0.5, -0.25}, 1, SCALE));
+    ByteBuffer v1 = ByteBuffer.allocate(6 + 8 + 4 + 4 + 8 + 2 * 2 * 64 * 8);
+    v1.putInt(0x42544845).put((byte) 1).put((byte) 2).putLong(HYBRID.id());
+    v1.putInt(2).putInt(1).putDouble(SCALE);
+    for (int p = 0; p < 2; p++) {
+      for (int j = 0; j < 2; j++) {
+        for (long r : ct.poly(p).limb(j)) {
+          v1.putLong(r);
+        }
+      }
+    }
+    Ciphertext back = CODEC.readCiphertext(v1.array());
+    for (int p = 0; p < 2; p++) {
+      assertSamePoly(back.poly(p), ct.poly(p), "version 1 ciphertext " + p);
+    }
+    assertThat(CODEC.write(back)[4]).isEqualTo((byte) 2);
+  }
+
   @Test
   void malformedOrForeignBytesAreRefusedNamingTheField() {
     KeyGenerator keygen = new KeyGenerator(HYBRID);
@@ -180,8 +233,8 @@ class EngineCodecTest {
         .isInstanceOf(EngineFormatException.class)
         .hasMessageContaining("version 9 not supported");
     byte[] residue = good.clone();
-    Arrays.fill(
-        residue, 6 + 8 + 4 + 1, 6 + 8 + 4 + 1 + 8, (byte) 0x7f); // the first residue of digit 0's b
+    // the first residue of digit 0's b (40 bits): 2^40 - 1, above the 40-bit prime
+    Arrays.fill(residue, 6 + 8 + 4 + 1, 6 + 8 + 4 + 1 + 5, (byte) 0xff);
     assertThatThrownBy(() -> CODEC.readRelinKeys(residue))
         .isInstanceOf(EngineFormatException.class)
         .hasMessageContaining("relinearization key digit 0 b: residue")

@@ -135,11 +135,9 @@ public final class EncryptedTrainer {
     if (ops.isEmpty()) {
       return Values.empty();
     }
-    List<Ciphertext> in = new ArrayList<>(ops.size());
-    ops.forEach(op -> in.add(env.get(op)));
     List<Ciphertext> out;
     try {
-      out = refresher.refresh(id, in, levels).toCompletableFuture().join();
+      out = refresher.refresh(id, Refresher.request(env, ops), levels).toCompletableFuture().join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }

@@ -1,6 +1,7 @@
 package io.blindtuner.model.cloud;
 
 import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.wire.WireCodec;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,10 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
  * the actor graph has several round trips in flight.
  */
 public final class MeteredRefresher implements Refresher {
-  /** Bytes of a seed that stands for c1 in a seeded ciphertext. */
-  public static final int SEED_BYTES = 32;
-
   private final Refresher inner;
+  private final WireCodec codec;
   private final boolean seededReplies;
   private final LongAdder roundTrips = new LongAdder();
   private final LongAdder ciphertexts = new LongAdder();
@@ -22,11 +21,13 @@ public final class MeteredRefresher implements Refresher {
   private final LongAdder bytesToCloud = new LongAdder();
 
   /**
+   * @param codec the wire format the bytes are counted in (residues; headers apart)
    * @param seededReplies whether the key holder replies with seeded symmetric ciphertexts (c0 and a
    *     seed on the wire)
    */
-  public MeteredRefresher(Refresher inner, boolean seededReplies) {
+  public MeteredRefresher(Refresher inner, WireCodec codec, boolean seededReplies) {
     this.inner = inner;
+    this.codec = codec;
     this.seededReplies = seededReplies;
   }
 
@@ -39,32 +40,17 @@ public final class MeteredRefresher implements Refresher {
     roundTrips.increment();
     ciphertexts.add(cts.size());
     for (Ciphertext c : cts) {
-      bytesToHospital.add(wireBytes(c));
+      bytesToHospital.add(codec.residueBytes(c));
     }
     return inner
         .refresh(id, cts, levels)
         .thenApply(
             out -> {
               for (Ciphertext c : out) {
-                bytesToCloud.add(seededReplies ? seededWireBytes(c) : wireBytes(c));
+                bytesToCloud.add(seededReplies ? codec.seededBytes(c) : codec.residueBytes(c));
               }
               return out;
             });
-  }
-
-  /**
-   * Raw size of a ciphertext: size * (level + 1) * N residues of 8 bytes (no compression, no seed).
-   */
-  public static long wireBytes(Ciphertext c) {
-    return 8L * c.flatLength();
-  }
-
-  /**
-   * Size of a fresh symmetric ciphertext in seeded form: c0 ((level + 1) * N residues) and the seed
-   * of c1.
-   */
-  public static long seededWireBytes(Ciphertext c) {
-    return 8L * (c.level() + 1) * c.n() + SEED_BYTES;
   }
 
   public long roundTrips() {

@@ -1,6 +1,8 @@
 package io.blindtuner.model.cloud;
 
 import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.model.plan.TrainingPlan;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -28,4 +30,18 @@ public interface Refresher {
    */
   CompletionStage<List<Ciphertext>> refresh(
       RefreshId id, List<Ciphertext> ciphertexts, int[] levels);
+
+  /**
+   * The ciphertexts of {@code ops} in {@code env} as a refresh request carries them: copies at
+   * {@link TrainingPlan#REQUEST_LEVEL}, the primes above dropped.
+   *
+   * @throws IllegalStateException naming the operand if env lacks one of ops
+   */
+  static List<Ciphertext> request(Values<Ciphertext> env, List<Operand> ops) {
+    List<Ciphertext> in = new ArrayList<>(ops.size());
+    for (Operand op : ops) {
+      in.add(env.get(op).copyAtLevel(TrainingPlan.REQUEST_LEVEL));
+    }
+    return in;
+  }
 }

@@ -1,9 +1,9 @@
 package io.blindtuner.model.hospital;
 
 import io.blindtuner.he.ckks.SeededCiphertext;
+import io.blindtuner.he.wire.WireCodec;
 import io.blindtuner.model.cloud.BatchFeed;
 import io.blindtuner.model.cloud.EncryptedTrainer;
-import io.blindtuner.model.cloud.MeteredRefresher;
 import io.blindtuner.model.cloud.Operand;
 import io.blindtuner.model.data.TokenSet;
 import io.blindtuner.model.packing.SlotLayout;
@@ -29,6 +29,7 @@ public final class BatchEncryptor implements BatchFeed {
   private final BatchOrder order;
   private final int microBatches;
   private final LongAdder bytes = new LongAdder();
+  private final WireCodec codec;
 
   /**
    * @throws IllegalArgumentException if the order's batch is not a whole number of micro-batches
@@ -36,6 +37,7 @@ public final class BatchEncryptor implements BatchFeed {
   public BatchEncryptor(
       KeyHolder keys, TrainingPlan plan, TokenSet data, BatchOrder order, int batchSize) {
     this.keys = keys;
+    this.codec = WireCodec.of(keys.parameters());
     this.plan = plan;
     this.lay = plan.spec().layout();
     this.data = data;
@@ -95,7 +97,7 @@ public final class BatchEncryptor implements BatchFeed {
             keys.encryptSeeded(lay.means(data, idx), plan.inputLevel(Operand.MEANS)),
             keys.encryptSeeded(lay.labels(data, idx), plan.inputLevel(Operand.LABELS)));
     for (SeededCiphertext c : b) {
-      bytes.add(MeteredRefresher.seededWireBytes(c.ciphertext()));
+      bytes.add(codec.seededBytes(c.ciphertext()));
     }
     return b;
   }

@@ -4,6 +4,7 @@ import io.blindtuner.he.ckks.Ciphertext;
 import io.blindtuner.he.ckks.CkksParameters;
 import io.blindtuner.he.ckks.SeededCiphertext;
 import io.blindtuner.he.ring.Parallelism;
+import io.blindtuner.he.wire.WireCodec;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.TrainingConfig;
@@ -99,18 +100,19 @@ public final class EncryptedTrainingRun {
       UnaryOperator<Refresher> roundTrip,
       IntConsumer onStep) {
     HospitalJob h = HospitalJob.create(params, shape, config, train, parallelism);
+    WireCodec codec = WireCodec.of(params);
     List<String> refusals = Collections.synchronizedList(new ArrayList<>());
     RefreshGuard guard =
         h.guard(
             RefreshLedger.inMemory(h.agreement().budget()),
             (id, reason) -> refusals.add(id + ": " + reason));
     MeteredRefresher refresher =
-        new MeteredRefresher(roundTrip.apply(guard), RefreshGuard.SEEDED_REPLIES);
+        new MeteredRefresher(roundTrip.apply(guard), codec, RefreshGuard.SEEDED_REPLIES);
     long up = 0;
     Map<Operand, Ciphertext> w = new EnumMap<>(Operand.class);
     for (Map.Entry<Operand, SeededCiphertext> e : h.initialWeights().entrySet()) {
       w.put(e.getKey(), e.getValue().ciphertext());
-      up += MeteredRefresher.seededWireBytes(e.getValue().ciphertext());
+      up += codec.seededBytes(e.getValue().ciphertext());
     }
     TrainingJob job =
         new TrainingJob(
@@ -140,7 +142,7 @@ public final class EncryptedTrainingRun {
     double seconds = (System.nanoTime() - start) / 1e9;
     long down = 0;
     for (Operand p : Operand.PARAMETERS) {
-      down += MeteredRefresher.wireBytes(r.weights().get(p));
+      down += codec.residueBytes(r.weights().get(p));
     }
     HospitalJob.Opened opened = h.open(r.weights());
     return new Result(

@@ -104,12 +104,21 @@ public final class TrainingPlan {
   public record PhaseFacts(int levels, long rotations, long products) {}
 
   /**
+   * The level a refresh request carries every ciphertext at: the cloud drops the primes above the
+   * first ({@link io.blindtuner.model.cloud.Refresher#request}). Decrypting needs only a prime that
+   * holds the value (a refreshed value times its scale is far below q0 / 2, as the inputs that
+   * arrive at level 0 already require), so the key holder decrypts the same values and the other
+   * primes would only be bytes on the wire: about half of what the cloud sends.
+   */
+  public static final int REQUEST_LEVEL = 0;
+
+  /**
    * One ciphertext a refresh receives, as the plan computes it: what the key holder checks a
    * request against.
    *
    * @param operand what it is
-   * @param level the level it arrives at
-   * @param scale the scale it arrives with
+   * @param level the level it is sent at ({@link #REQUEST_LEVEL}, whatever level it reached)
+   * @param scale the scale it arrives with (dropping primes keeps it)
    * @param toLevel the level it is refreshed to
    */
   public record RefreshInput(Operand operand, int level, double scale, int toLevel) {}
@@ -140,7 +149,7 @@ public final class TrainingPlan {
         in.add(
             new RefreshInput(
                 op,
-                c.level(),
+                REQUEST_LEVEL,
                 c.scale(),
                 p == Phase.OPTIMIZER_UPDATE
                     ? levels.inputs.get(op)

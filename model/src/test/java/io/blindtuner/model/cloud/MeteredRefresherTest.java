@@ -3,6 +3,7 @@ package io.blindtuner.model.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blindtuner.he.ckks.Ciphertext;
+import io.blindtuner.he.wire.WireCodec;
 import io.blindtuner.model.hospital.RefreshAgreement;
 import io.blindtuner.model.hospital.RefreshFixture;
 import io.blindtuner.model.hospital.RefreshGuard;
@@ -16,19 +17,25 @@ class MeteredRefresherTest {
   void countsRoundTripsCiphertextsAndBytesEachWay() {
     RefreshFixture f = new RefreshFixture();
     Phase p = Phase.MLP_FORWARD;
+    WireCodec codec = WireCodec.of(RefreshFixture.PARAMS);
     MeteredRefresher r =
         new MeteredRefresher(
             f.guard(new RefreshAgreement(f.plan, 1, 1), new ArrayList<>()),
+            codec,
             RefreshGuard.SEEDED_REPLIES);
     List<Ciphertext> in = f.planned(p, 0.5);
     List<Ciphertext> out =
         r.refresh(new RefreshId(0, 0, p), in, f.toLevels(p)).toCompletableFuture().join();
+    // the requests in full, the replies seeded (WireCodecTest: these are the wire's sizes)
     long up = 0;
     long down = 0;
     for (int i = 0; i < in.size(); i++) {
-      up += 8L * 2 * (in.get(i).level() + 1) * in.get(i).n();
-      down += 8L * (out.get(i).level() + 1) * out.get(i).n() + MeteredRefresher.SEED_BYTES;
+      up += codec.residueBytes(in.get(i));
+      down += codec.seededBytes(out.get(i));
     }
+    assertThat(up)
+        .isEqualTo(
+            in.size() * 2 * 8L * RefreshFixture.PARAMS.n()); // at level 0, SEAL's 8 a residue
     assertThat(r.roundTrips()).isEqualTo(1);
     assertThat(r.ciphertexts()).isEqualTo(in.size());
     assertThat(r.bytesToHospital()).isEqualTo(up);

@@ -322,10 +322,8 @@ final class TrainingGraph {
     if (ops.isEmpty()) {
       return CompletableFuture.completedFuture(v);
     }
-    List<Ciphertext> in = new ArrayList<>();
-    ops.forEach(op -> in.add(v.get(op)));
     long started = System.nanoTime();
-    return guard(refresher.refresh(id, in, levels))
+    return guard(refresher.refresh(id, Refresher.request(v, ops), levels))
         .thenApply(
             out -> {
               roundTrips.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

@@ -50,7 +50,7 @@ import org.apache.kafka.clients.admin.Admin;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * io.blindtuner.bench.pipeline.KafkaOverheadBenchmark [--steps 4] [--micro-batches 2] [--rounds 3]
- * [--group-protocol classic|consumer] [--report FILE]}
+ * [--client k=v,k=v] [--report FILE]}
  */
 public final class KafkaOverheadBenchmark {
 
@@ -108,11 +108,17 @@ public final class KafkaOverheadBenchmark {
         checkpointEvery,
         Runtime.getRuntime().availableProcessors());
     try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
-      // --group-protocol classic compares the classic consumer with KIP-848's (the default)
-      Map<String, String> clients =
-          opt.containsKey("--group-protocol")
-              ? Map.of("group.protocol", opt.get("--group-protocol"))
-              : Map.of();
+      // --client k=v,k=v: client properties to compare (group.protocol=classic, buffer sizes...)
+      Map<String, String> clients = new LinkedHashMap<>();
+      for (String kv : opt.getOrDefault("--client", "").split(",")) {
+        if (!kv.isEmpty()) {
+          String[] p = kv.split("=", 2);
+          if (p.length != 2) {
+            throw new IllegalArgumentException("--client expects k=v,k=v, got " + kv);
+          }
+          clients.put(p[0], p[1]);
+        }
+      }
       KafkaConnection conn = new KafkaConnection(broker.bootstrapServers(), clients, "bench.");
       try (Admin admin = conn.admin()) {
         Topics.ensure(admin, List.of(Topic.values()), Duration.ofSeconds(60));

@@ -178,6 +178,7 @@ public final class SecretKeyFile {
       if (!Files.isRegularFile(file)) {
         throw new NoSuchFileException(file.toString(), null, "no such secret key file");
       }
+      // 8 bytes a residue: the engine's version-1 bytes, the largest a key was ever written in
       long max =
           HEADER_BYTES
               + (long) params.n() * params.keyLimbCount() * Long.BYTES

@@ -208,6 +208,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     // The cleaner of the compacted topics: 128 MiB of dedupe buffer by default, far more than a few
     // jobs need.
     p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
+    // The OS's autotuned socket buffers instead of 100 KiB: megabyte records in a few reads and
+    // writes each (as the clients, KafkaConnection).
+    p.setProperty("socket.send.buffer.bytes", "-1");
+    p.setProperty("socket.receive.buffer.bytes", "-1");
     return p;
   }
 }

@@ -50,7 +50,7 @@ import org.apache.kafka.clients.admin.Admin;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * io.blindtuner.bench.pipeline.KafkaOverheadBenchmark [--steps 4] [--micro-batches 2] [--rounds 3]
- * [--client k=v,k=v] [--report FILE]}
+ * [--warm-up 2] [--client k=v,k=v] [--report FILE]}
  */
 public final class KafkaOverheadBenchmark {
 
@@ -75,8 +75,11 @@ public final class KafkaOverheadBenchmark {
     int steps = Integer.parseInt(opt.getOrDefault("--steps", "4"));
     int microBatches = Integer.parseInt(opt.getOrDefault("--micro-batches", "2"));
     int rounds = Integer.parseInt(opt.getOrDefault("--rounds", "3"));
-    if (steps < 2 || microBatches < 1 || rounds < 1) {
-      throw new IllegalArgumentException("--steps must be >= 2, --micro-batches and --rounds >= 1");
+    // the JIT compiles the broker's and the clients' code for a few rounds: a service is past that
+    int warmUp = Integer.parseInt(opt.getOrDefault("--warm-up", "2"));
+    if (steps < 2 || microBatches < 1 || rounds < 1 || warmUp < 1) {
+      throw new IllegalArgumentException(
+          "--steps must be >= 2, --micro-batches, --rounds and --warm-up >= 1");
     }
     CkksSpec ckks = DemoCommand.ckks();
     CkksParameters params = CkksParameters.create(ckks);
@@ -99,12 +102,13 @@ public final class KafkaOverheadBenchmark {
     long batchBytes = 0;
     System.out.printf(
         Locale.ROOT,
-        "kafka overhead benchmark: %d steps x %d micro-batches of %d images, %d rounds +"
-            + " warm-up, a checkpoint every %d steps, %d cores%n",
+        "kafka overhead benchmark: %d steps x %d micro-batches of %d images, %d rounds after"
+            + " %d of warm-up, a checkpoint every %d steps, %d cores%n",
         steps,
         microBatches,
         batch / microBatches,
         rounds,
+        warmUp,
         checkpointEvery,
         Runtime.getRuntime().availableProcessors());
     try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
@@ -124,7 +128,7 @@ public final class KafkaOverheadBenchmark {
         Topics.ensure(admin, List.of(Topic.values()), Duration.ofSeconds(60));
       }
       BlobStore blobs = new BlobStore(work.resolve("blobs"), 8L << 30);
-      for (int round = 0; round <= rounds; round++) {
+      for (int round = 1 - warmUp; round <= rounds; round++) {
         BenchSupport.StepClock inProcess = new BenchSupport.StepClock();
         EncryptedTrainingRun.run(
             params,
@@ -138,7 +142,7 @@ public final class KafkaOverheadBenchmark {
         BenchSupport.StepClock viaKafka = new BenchSupport.StepClock();
         EdgeJob job =
             EdgeJob.create(
-                "bench-" + round,
+                "bench-" + (round + warmUp),
                 ckks,
                 shape,
                 cfg,
@@ -180,7 +184,7 @@ public final class KafkaOverheadBenchmark {
         System.out.printf(
             Locale.ROOT,
             "  %s in-process %.2f s/step (%.2f CPU s), Kafka %.2f s/step (%.2f CPU s: %s)%n",
-            round == 0 ? "warm-up" : "round " + round,
+            round <= 0 ? "warm-up" : "round " + round,
             inProcess.secondsPerStep(),
             inProcess.cpuSecondsPerStep(),
             viaKafka.secondsPerStep(),
@@ -195,6 +199,7 @@ public final class KafkaOverheadBenchmark {
     report.put("micro_batches", microBatches);
     report.put("images_per_step", batch);
     report.put("rounds", rounds);
+    report.put("warm_up_rounds", warmUp);
     report.put("checkpoint_every", checkpointEvery);
     report.put("cores", Runtime.getRuntime().availableProcessors());
     report.put("in_process_seconds_per_step", l);

@@ -32,8 +32,8 @@ public record DatasetDefaults(
           // wider tokens keep what d = 16 loses: twin val AUC 0.972 -> 0.988 -> 0.993 and balanced
           // accuracy 0.917 -> 0.937 -> 0.960 at d = 16 -> 32 -> 64 (the last two with a 4-value
           // position code, d = 32 with it 0.990 / 0.946; means of seeds 7-9); d = 64 packs 8 images
-          // per ciphertext, four micro-batches per 32-image step, ~4 s per encrypted step on one
-          // core
+          // per ciphertext, four micro-batches per 32-image step: 2.5-4.2 s per encrypted step on
+          // one core against d = 32's 1.4-2.8 s (interleaved, PER-DATASET.md section I)
           "pneumoniamnist",
           GENERAL.withDim(64, 4),
           // lambda 0.2 keeps the five centred logits inside the cubic's [-2, 2] on every seed

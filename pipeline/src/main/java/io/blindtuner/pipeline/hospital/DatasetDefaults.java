@@ -29,11 +29,13 @@ public record DatasetDefaults(
           // accuracy 0.773 -> 0.777; no encrypted cost (d stays 16)
           "breastmnist",
           GENERAL.withDim(16, 2),
-          // d = 32 keeps what d = 16 loses (twin val AUC 0.972 -> 0.988, balanced accuracy 0.92 ->
-          // 0.94) at ~2x the encrypted work; a 4-value position code in it adds 0.988 -> 0.990 and
-          // 0.937 -> 0.946 (means of seeds 7-9)
+          // wider tokens keep what d = 16 loses: twin val AUC 0.972 -> 0.988 -> 0.993 and balanced
+          // accuracy 0.917 -> 0.937 -> 0.960 at d = 16 -> 32 -> 64 (the last two with a 4-value
+          // position code, d = 32 with it 0.990 / 0.946; means of seeds 7-9); d = 64 packs 8 images
+          // per ciphertext, four micro-batches per 32-image step: 2.5-4.2 s per encrypted step on
+          // one core against d = 32's 1.4-2.8 s (interleaved, PER-DATASET.md section I)
           "pneumoniamnist",
-          GENERAL.withDim(32, 4),
+          GENERAL.withDim(64, 4),
           // lambda 0.2 keeps the five centred logits inside the cubic's [-2, 2] on every seed
           // (0.1: up to 2.7), and 30 epochs then lift the twin's val balanced accuracy 0.466 ->
           // 0.492 (mean of seeds 7-9); a position code did not help it

@@ -54,7 +54,7 @@ class TrainCommandTest {
     assertThat(r.out())
         .contains("float reference")
         .contains("plaintext twin")
-        .contains("T=16 tokens of 32 values (PCA 64 -> 28")
+        .contains("T=16 tokens of 64 values (PCA 64 -> 60")
         .contains("+ 4 position values")
         .contains("pneumoniamnist's own");
     String json = Files.readString(report);

@@ -18,7 +18,7 @@ class DatasetDefaultsTest {
   void pneumoniaTakesItsValChosenWidthWhateverTheCase() {
     DatasetDefaults p = DatasetDefaults.of("PneumoniaMNIST");
     assertThat(DatasetDefaults.hasOwn("PneumoniaMNIST")).isTrue();
-    assertThat(p.dim()).isEqualTo(32);
+    assertThat(p.dim()).isEqualTo(64);
     assertThat(p.positions()).isEqualTo(4);
     // only the width and the position code differ from the general choice
     assertThat(p.withDim(16, 0)).isEqualTo(DatasetDefaults.GENERAL);

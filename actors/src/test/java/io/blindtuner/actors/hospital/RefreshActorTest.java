@@ -10,6 +10,7 @@ import io.blindtuner.model.cloud.RefreshId;
 import io.blindtuner.model.hospital.RefreshAgreement;
 import io.blindtuner.model.hospital.RefreshGuard;
 import io.blindtuner.model.hospital.RefreshLedger;
+import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.model.plan.TrainingPlan.RefreshInput;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class RefreshActorTest {
     for (RefreshInput r : plan) {
       // the plan's arrival scale is the canonical one up to rescaling's rounding (a relative 1e-9
       // or so)
-      Ciphertext c = F.keys.encrypt(new double[] {0.25, -1}, r.level());
+      Ciphertext c = F.keys.encrypt(new double[] {0.25, -1}, TrainingPlan.REQUEST_LEVEL);
       c.setScale(r.scale());
       in.add(c);
     }

@@ -7,6 +7,7 @@ import io.blindtuner.model.cloud.Phase;
 import io.blindtuner.model.cloud.RefreshId;
 import io.blindtuner.model.cloud.RefreshRefusedException;
 import io.blindtuner.model.cloud.Refresher;
+import io.blindtuner.model.plan.TrainingPlan;
 import io.blindtuner.model.plan.TrainingPlan.RefreshInput;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -208,7 +209,7 @@ public final class RefreshGuard implements Refresher {
       Ciphertext c = cts.get(i);
       if (c.parametersId() != keys.parameters().id()
           || c.size() != 2
-          || c.level() != want.level()
+          || c.level() != TrainingPlan.REQUEST_LEVEL
           || c.scale() != want.scale()
           || levels[i] != want.toLevel()) {
         return "ciphertext "
@@ -224,7 +225,7 @@ public final class RefreshGuard implements Refresher {
             + ", asked for level "
             + levels[i]
             + "; the plan has size 2, level "
-            + want.level()
+            + TrainingPlan.REQUEST_LEVEL
             + ", scale 2^"
             + Math.log(want.scale()) / Math.log(2)
             + ", level "

@@ -114,14 +114,13 @@ public final class TrainingPlan {
 
   /**
    * One ciphertext a refresh receives, as the plan computes it: what the key holder checks a
-   * request against.
+   * request against (sent at {@link #REQUEST_LEVEL}, whatever level it reached).
    *
    * @param operand what it is
-   * @param level the level it is sent at ({@link #REQUEST_LEVEL}, whatever level it reached)
    * @param scale the scale it arrives with (dropping primes keeps it)
    * @param toLevel the level it is refreshed to
    */
-  public record RefreshInput(Operand operand, int level, double scale, int toLevel) {}
+  public record RefreshInput(Operand operand, double scale, int toLevel) {}
 
   private TrainingPlan(HeadSpec spec, int maxLevel, Assignment levels, Trial finalRun) {
     this.spec = spec;
@@ -149,7 +148,6 @@ public final class TrainingPlan {
         in.add(
             new RefreshInput(
                 op,
-                REQUEST_LEVEL,
                 c.scale(),
                 p == Phase.OPTIMIZER_UPDATE
                     ? levels.inputs.get(op)

@@ -61,8 +61,8 @@ public final class RefreshFixture {
     List<Ciphertext> out = new ArrayList<>();
     for (RefreshInput in : inputs) {
       double[] v = new double[PARAMS.slots()];
-      java.util.Arrays.fill(v, value * in.scale() / keys.scale(in.level()));
-      Ciphertext c = keys.encrypt(v, in.level());
+      java.util.Arrays.fill(v, value * in.scale() / keys.scale(TrainingPlan.REQUEST_LEVEL));
+      Ciphertext c = keys.encrypt(v, TrainingPlan.REQUEST_LEVEL);
       c.setScale(in.scale());
       out.add(c);
     }

@@ -190,6 +190,7 @@ public final class DemoCommand implements Callable<Integer> {
                 loaded.file(),
                 limitTrain,
                 FeaturizerKind.DEFAULT,
+                FeaturizerKind.DEFAULT.defaultGrid(),
                 TrainingData.numberedClasses(loaded.dataset().classes())),
             DIM,
             HIDDEN,

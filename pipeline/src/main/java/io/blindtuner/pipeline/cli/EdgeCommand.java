@@ -215,6 +215,7 @@ public final class EdgeCommand implements Callable<Integer> {
             loaded.file(),
             limitTrain,
             FeaturizerKind.DEFAULT,
+            FeaturizerKind.DEFAULT.defaultGrid(),
             TrainingData.numberedClasses(loaded.dataset().classes()));
     HospitalTokens tokens =
         HospitalTokens.prepare(data, DemoCommand.DIM, DemoCommand.HIDDEN, DemoCommand.CLIP);

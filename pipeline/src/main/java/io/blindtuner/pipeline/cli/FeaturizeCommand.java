@@ -5,7 +5,6 @@ import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.Featurizer;
-import io.blindtuner.vision.features.PatchFeaturizer;
 import io.blindtuner.vision.features.Pca;
 import io.blindtuner.vision.features.TokenFile;
 import io.blindtuner.vision.features.VitFeaturizer;
@@ -101,7 +100,8 @@ public final class FeaturizeCommand implements Callable<Integer> {
       names = "--grid",
       paramLabel = "K",
       description =
-          "Patch featurizer: K x K patches (default 4). Trunk: K x K pooled patch tokens (default 2).")
+          "Patch featurizer: K x K patches (default 4). kmeans: its activations pooled over K x K regions"
+              + " (default 4). Trunk: K x K pooled patch tokens (default 2).")
   Integer grid;
 
   @Option(
@@ -142,15 +142,6 @@ public final class FeaturizeCommand implements Callable<Integer> {
   private int run(PrintWriter o, PrintWriter err) throws IOException {
     if (weights != null && randomArch != null) {
       throw new IllegalArgumentException("give either --weights or --random-weights, not both");
-    }
-    if (grid != null
-        && weights == null
-        && randomArch == null
-        && featurizerKind != FeaturizerKind.patch) {
-      throw new IllegalArgumentException(
-          "--grid applies to --featurizer patch and to a trunk (--weights), not to"
-              + " --featurizer "
-              + featurizerKind);
     }
     if (limit != null && limit < 1) {
       throw new IllegalArgumentException("--limit must be >= 1");
@@ -259,10 +250,13 @@ public final class FeaturizeCommand implements Callable<Integer> {
       if (arch != null) {
         throw new IllegalArgumentException("--arch needs --weights");
       }
-      if (featurizerKind == FeaturizerKind.patch) {
-        return PatchFeaturizer.fit(train, grid == null ? FeaturizerKind.PATCH_GRID : grid);
+      int g = grid == null ? featurizerKind.defaultGrid() : grid;
+      try {
+        featurizerKind.checkGrid(g, train.height(), train.width());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--grid " + g + ": " + e.getMessage(), e);
       }
-      return featurizerKind.fit(train);
+      return featurizerKind.fit(train, g);
     }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Path w = weights;

@@ -19,6 +19,7 @@ import io.blindtuner.pipeline.hospital.TrainingReport;
 import io.blindtuner.pipeline.hospital.TrainingRequest;
 import io.blindtuner.pipeline.hospital.TrainingResult;
 import io.blindtuner.pipeline.hospital.TrainingService;
+import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.TokenFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -74,9 +75,17 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Also train on ciphertexts (CKKS, client-aided refresh).")
   boolean encrypted;
 
-  // --epochs, --dim, --positions, --hidden, --lr and --range-penalty default to the data set's own
-  // settings,
-  // chosen on its val split (DatasetDefaults; the README's "Model quality" table)
+  // --grid, --epochs, --dim, --positions, --hidden, --lr and --range-penalty default to the data
+  // set's own settings, chosen on its val split (DatasetDefaults; the README's "Model quality"
+  // table)
+  @Option(
+      names = "--grid",
+      paramLabel = "K",
+      description =
+          "With --data: pool the featurizer's tokens over K x K regions, T = K*K tokens (default: the"
+              + " data set's, 8 for breastmnist, 4 for most).")
+  Integer grid;
+
   @Option(
       names = "--epochs",
       paramLabel = "E",
@@ -366,13 +375,29 @@ public final class TrainCommand implements Callable<Integer> {
     // the position code was chosen for the grid of the featurizer fitted here; a token file's
     // tokens may lie on no square grid
     positions = positions != null ? positions : tokens != null ? 0 : defaults.positions();
-    hidden = hidden != null ? hidden : defaults.hidden();
+    if (tokens != null && grid != null) {
+      throw new IllegalArgumentException(
+          "--grid applies to --data; the tokens of --tokens were pooled when the token file was"
+              + " written");
+    }
+    // the grid and the hidden width were chosen for the default featurizer fitted here; another
+    // featurizer, or a token file, takes the general ones
+    boolean ownFeaturizer =
+        tokens == null && (featurizer == null || featurizer == FeaturizerKind.DEFAULT);
+    if (grid == null && tokens == null) {
+      grid = ownFeaturizer ? defaults.grid() : featurizer.defaultGrid();
+    }
+    hidden =
+        hidden != null ? hidden : (ownFeaturizer ? defaults : DatasetDefaults.GENERAL).hidden();
     lr = lr != null ? lr : defaults.learningRate();
     rangePenalty = rangePenalty != null ? rangePenalty : defaults.rangePenalty();
     OptionChecks.positive("--epochs", epochs);
     OptionChecks.positive("--batch", batch);
     OptionChecks.positive("--dim", dim);
     OptionChecks.positive("--hidden", hidden);
+    if (grid != null) {
+      OptionChecks.positive("--grid", grid);
+    }
     HospitalTokens.checkPositions(positions, dim);
     OptionChecks.positive("--threads", threads);
     if (limitTrain != null) {
@@ -420,12 +445,15 @@ public final class TrainCommand implements Callable<Integer> {
     }
     // --data is given (checked above), so nothing is downloaded and no cache folder is needed
     DatasetSource.Loaded loaded = source.load(err, null);
+    FeaturizerKind kind = featurizer != null ? featurizer : FeaturizerKind.DEFAULT;
+    MedMnistDataset ds = loaded.dataset();
+    try {
+      kind.checkGrid(grid, ds.train().height(), ds.train().width());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--grid " + grid + ": " + e.getMessage(), e);
+    }
     return TrainingData.fromImages(
-        loaded.dataset(),
-        loaded.file(),
-        limitTrain,
-        featurizer != null ? featurizer : FeaturizerKind.DEFAULT,
-        names(loaded.dataset().classes()));
+        ds, loaded.file(), limitTrain, kind, grid, names(loaded.dataset().classes()));
   }
 
   private List<String> names(int classes) {

@@ -32,15 +32,46 @@ public enum FeaturizerKind {
   public static final int PATCH_GRID = 4;
 
   /**
-   * Fits this featurizer on the training images.
-   *
-   * @throws IllegalArgumentException if the images do not suit it (empty, or too small for its grid
-   *     or patches)
+   * The pooling grid this featurizer uses unless told otherwise (T = grid² tokens): {@link
+   * #PATCH_GRID} for patch, {@link KMeansSettings#defaults()}'s for kmeans.
    */
-  public Featurizer fit(ImageSplit train) {
+  public int defaultGrid() {
     return switch (this) {
-      case patch -> PatchFeaturizer.fit(train, PATCH_GRID);
-      case kmeans -> KMeansPatchFeaturizer.fit(train, KMeansSettings.defaults());
+      case patch -> PATCH_GRID;
+      case kmeans -> KMeansSettings.defaults().grid();
+    };
+  }
+
+  /**
+   * Checks a grid against the images before any fitting.
+   *
+   * @throws IllegalArgumentException if {@code grid} does not suit {@code height x width} images
+   *     (patch: it must divide them; kmeans: at most the activation map its patches leave)
+   */
+  public void checkGrid(int grid, int height, int width) {
+    switch (this) {
+      case patch -> PatchFeaturizer.checkGrid(grid, height, width);
+      case kmeans ->
+          KMeansPatchFeaturizer.checkGrid(
+              grid, KMeansSettings.defaults().patchSize(), height, width);
+    }
+  }
+
+  /**
+   * Fits this featurizer on the training images, pooling its tokens over a {@code grid x grid} grid
+   * (patch: that many patches per side).
+   *
+   * @throws IllegalArgumentException naming the grid if it is below 1 or finer than the images (or
+   *     the k-means activation map) allow, or if the images are empty
+   */
+  public Featurizer fit(ImageSplit train, int grid) {
+    return switch (this) {
+      case patch -> PatchFeaturizer.fit(train, grid);
+      case kmeans -> {
+        KMeansSettings d = KMeansSettings.defaults();
+        yield KMeansPatchFeaturizer.fit(
+            train, new KMeansSettings(d.patchSize(), d.centroids(), grid, d.samples(), d.seed()));
+      }
     };
   }
 }

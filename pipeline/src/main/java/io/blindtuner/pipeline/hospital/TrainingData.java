@@ -68,19 +68,23 @@ public record TrainingData(
 
   /**
    * Featurizes a MedMNIST data set with a weight-free featurizer fitted on the first {@code
-   * limitTrain} training images (all if null).
+   * limitTrain} training images (all if null), its tokens pooled over a {@code grid x grid} grid.
+   *
+   * @throws IllegalArgumentException if the grid does not suit the images (see {@link
+   *     FeaturizerKind#fit})
    */
   public static TrainingData fromImages(
       MedMnistDataset ds,
       Path file,
       Integer limitTrain,
       FeaturizerKind kind,
+      int grid,
       List<String> classNames) {
     ImageSplit trainImages =
         limitTrain == null || limitTrain >= ds.train().n()
             ? ds.train()
             : ds.train().head(limitTrain);
-    Featurizer f = kind.fit(trainImages);
+    Featurizer f = kind.fit(trainImages, grid);
     return new TrainingData(
         ds.name(),
         f.featurize(trainImages, n -> {}),

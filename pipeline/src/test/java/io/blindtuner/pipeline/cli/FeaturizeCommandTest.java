@@ -79,9 +79,12 @@ class FeaturizeCommandTest {
     assertThat(tf.featurizer()).contains("k-means");
     MedMnistDataset ds = MedMnistDataset.load(data().resolve("breastmnist.npz"), "breastmnist");
     FeatureSet test =
-        FeaturizerKind.kmeans.fit(ds.train().head(64)).featurize(ds.test().head(64), k -> {});
+        FeaturizerKind.kmeans
+            .fit(ds.train().head(64), FeaturizerKind.kmeans.defaultGrid())
+            .featurize(ds.test().head(64), k -> {});
     assertThat(tf.tokens()).isEqualTo(test.tokens());
     assertThat(tf.split("test").values()).isEqualTo(test.values());
+    Path fine = dir.resolve("breast-kmeans-grid8.tokens");
     Run grid =
         run(
             "featurize",
@@ -89,12 +92,34 @@ class FeaturizeCommandTest {
             "breastmnist",
             "--data",
             data().toString(),
+            "--limit",
+            "64",
             "--grid",
-            "2",
+            "8",
+            "--out",
+            fine.toString());
+    assertThat(grid.code()).as(grid.err()).isZero();
+    FeatureSet fineTest =
+        FeaturizerKind.kmeans.fit(ds.train().head(64), 8).featurize(ds.test().head(64), k -> {});
+    assertThat(fineTest.tokens()).isEqualTo(64);
+    assertThat(TokenFile.read(fine).split("test").values()).isEqualTo(fineTest.values());
+    // 6x6 patches leave a 23x23 activation map on 28x28 images: 24 regions per side cannot fit
+    Run tooFine =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--limit",
+            "64",
+            "--grid",
+            "24",
             "--out",
             dir.resolve("g").toString());
-    assertThat(grid.code()).isEqualTo(1);
-    assertThat(grid.err()).contains("--grid applies to --featurizer patch");
+    assertThat(tooFine.code()).isEqualTo(1);
+    assertThat(tooFine.err()).contains("--grid 24").contains("grid");
+    assertThat(dir.resolve("g")).doesNotExist();
   }
 
   @Test

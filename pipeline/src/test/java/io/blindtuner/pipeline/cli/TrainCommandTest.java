@@ -144,8 +144,12 @@ class TrainCommandTest {
         .isLessThan(0x1p-12 + 6 * number(json, "release_flooding_sigma"));
     assertThat(Math.abs(number(json, "encrypted_accuracy") - number(json, "twin_accuracy")))
         .isLessThanOrEqualTo(1.0 / 156);
-    // four per micro-batch, and the weights' three parts before the second step
-    assertThat(number(json, "refreshes_per_step")).isEqualTo((2 * 4 + 3) / 2.0);
+    // BreastMNIST's default 8 x 8 grid: T = 64 tokens of 16 values, 8 images per ciphertext, so
+    // four micro-batches per 32-image step, four refreshes each, and the weights' three parts
+    // before the second step
+    assertThat(r.out()).contains("T=64 tokens of 16 values").contains("MLP 16 -> 32 -> 2");
+    assertThat(number(json, "micro_batches_per_step")).isEqualTo(4);
+    assertThat(number(json, "refreshes_per_step")).isEqualTo((2 * 4 * 4 + 3) / 2.0);
     assertThat(number(json, "rotations_per_step")).isPositive();
     assertThat(number(json, "bytes_to_cloud")).isPositive();
     assertThat(number(json, "seconds_per_step")).isPositive();
@@ -201,11 +205,12 @@ class TrainCommandTest {
             "--epochs",
             "1",
             "--batch",
-            "16",
+            "12",
             "--encrypted");
     assertThat(r.code()).isEqualTo(1);
+    // BreastMNIST's default 8 x 8 grid: 64 tokens of 16 values, 8 images per ciphertext
     assertThat(r.err())
-        .contains("batch size 16 must be a multiple of the 32 images one ciphertext packs");
+        .contains("batch size 12 must be a multiple of the 8 images one ciphertext packs");
   }
 
   @Test

@@ -33,21 +33,30 @@ class DatasetDefaultsTest {
   }
 
   @Test
-  void breastTakesAPositionCodeAndNothingElse() {
+  void breastTakesAFinerGridWiderHiddenLayerAndMoreEpochs() {
     DatasetDefaults b = DatasetDefaults.of("breastmnist");
-    assertThat(b.positions()).isEqualTo(2);
-    assertThat(b.withDim(16, 0)).isEqualTo(DatasetDefaults.GENERAL);
+    assertThat(b.grid()).isEqualTo(8);
+    assertThat(b.hidden()).isEqualTo(32);
+    assertThat(b.epochs()).isEqualTo(30);
+    assertThat(b.positions()).isZero();
+    assertThat(b.withGrid(4, 16).withEpochs(20)).isEqualTo(DatasetDefaults.GENERAL);
   }
 
   @Test
   void refusesSettingsNoRunCouldUse() {
-    assertThatThrownBy(() -> new DatasetDefaults(0, 0, 16, 0.1, 20, 0.1))
+    assertThatThrownBy(() -> new DatasetDefaults(0, 16, 0, 16, 0.1, 20, 0.1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("grid 0");
+    assertThatThrownBy(() -> new DatasetDefaults(4, 0, 0, 16, 0.1, 20, 0.1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dim 0");
-    assertThatThrownBy(() -> new DatasetDefaults(4, 4, 16, 0.1, 20, 0.1))
+    assertThatThrownBy(() -> new DatasetDefaults(4, 4, 4, 16, 0.1, 20, 0.1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("positions 4");
-    assertThatThrownBy(() -> new DatasetDefaults(16, 0, 16, 0.1, 20, -1))
+    assertThatThrownBy(() -> new DatasetDefaults(4, 16, 0, 17, 0.1, 20, 0.1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hidden 17");
+    assertThatThrownBy(() -> new DatasetDefaults(4, 16, 0, 16, 0.1, 20, -1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("range penalty -1");
   }

@@ -45,16 +45,20 @@ class ModelFileTest {
   }
 
   private static HospitalModel trained(FeaturizerKind kind) {
-    return trained(kind, 0);
+    return trained(kind, 0, kind.defaultGrid());
   }
 
   private static HospitalModel trained(FeaturizerKind kind, int positions) {
+    return trained(kind, positions, kind.defaultGrid());
+  }
+
+  private static HospitalModel trained(FeaturizerKind kind, int positions, int grid) {
     MedMnistDataset ds =
         new MedMnistDataset(
             "synthetic", 2, images("train", 64, 1), images("val", 8, 2), images("test", 16, 3));
     TrainingData data =
         TrainingData.fromImages(
-            ds, Path.of("synthetic.npz"), null, kind, TrainingData.numberedClasses(2));
+            ds, Path.of("synthetic.npz"), null, kind, grid, TrainingData.numberedClasses(2));
     TrainingService service = new TrainingService(ConfigFactory.load());
     TrainingConfig cfg = new TrainingConfig(1, 16, 0.1, 0.1, 0.9, 1e-3, 7);
     TrainingResult r =
@@ -65,8 +69,8 @@ class ModelFileTest {
   }
 
   @Test
-  void theKMeansDictionaryRoundTripsAndFeaturizesAlike() throws IOException {
-    HospitalModel m = trained(FeaturizerKind.kmeans);
+  void theKMeansDictionaryRoundTripsAndFeaturizesAlikeOnAFinerGrid() throws IOException {
+    HospitalModel m = trained(FeaturizerKind.kmeans, 0, 8);
     Path file = dir.resolve("k.model");
     ModelFile.write(file, m);
     HospitalModel back = ModelFile.read(file);
@@ -76,8 +80,9 @@ class ModelFileTest {
     assertThat(b.dictionary().centroids()).isDeepEqualTo(a.dictionary().centroids());
     assertThat(b.dictionary().whitening().matrix())
         .isDeepEqualTo(a.dictionary().whitening().matrix());
-    assertThat(b.grid()).isEqualTo(a.grid());
+    assertThat(b.grid()).isEqualTo(8);
     ImageSplit fresh = images("test", 5, 9);
+    assertThat(b.featurize(fresh, k -> {}).tokens()).isEqualTo(64);
     assertThat(b.featurize(fresh, k -> {}).values())
         .containsExactly(a.featurize(fresh, k -> {}).values());
   }

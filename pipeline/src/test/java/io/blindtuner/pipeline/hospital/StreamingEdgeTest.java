@@ -56,7 +56,12 @@ class StreamingEdgeTest {
     MedMnistDataset ds = MedMnistDataset.load(file, "breastmnist");
     TrainingData data =
         TrainingData.fromImages(
-            ds, file, 64, FeaturizerKind.patch, TrainingData.numberedClasses(2));
+            ds,
+            file,
+            64,
+            FeaturizerKind.patch,
+            FeaturizerKind.patch.defaultGrid(),
+            TrainingData.numberedClasses(2));
     // T = 16 tokens of 4 values: 8 images per ciphertext at N = 1024, two micro-batches per step
     HospitalTokens tokens = HospitalTokens.prepare(data, 4, 4, 3);
     TrainingConfig cfg = new TrainingConfig(1, 16, 0.1, 0.1, 0.9, 1e-3, 7);

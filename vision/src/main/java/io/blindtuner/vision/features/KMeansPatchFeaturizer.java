@@ -30,12 +30,41 @@ public final class KMeansPatchFeaturizer implements Featurizer {
    *     activation map
    */
   public KMeansPatchFeaturizer(PatchDictionary dictionary, int grid, int height, int width) {
-    int mapH = height - dictionary.size() + 1;
-    int mapW = width - dictionary.size() + 1;
+    checkGrid(grid, dictionary.size(), height, width);
+    this.dictionary = dictionary;
+    this.grid = grid;
+    this.height = height;
+    this.width = width;
+  }
+
+  /**
+   * Learns the dictionary on {@code train} and builds the featurizer.
+   *
+   * @throws IllegalArgumentException naming the setting or field that does not suit the images
+   */
+  public static KMeansPatchFeaturizer fit(ImageSplit train, KMeansSettings settings) {
+    // the grid is known before the dictionary: refuse it before the k-means work
+    checkGrid(settings.grid(), settings.patchSize(), train.height(), train.width());
+    return new KMeansPatchFeaturizer(
+        PatchDictionary.learn(
+            train, settings.patchSize(), settings.centroids(), settings.samples(), settings.seed()),
+        settings.grid(),
+        train.height(),
+        train.width());
+  }
+
+  /**
+   * @throws IllegalArgumentException naming the field if {@code size x size} patches are larger
+   *     than {@code height x width} images, or the grid is below 1 or finer than the activation map
+   *     they leave
+   */
+  public static void checkGrid(int grid, int size, int height, int width) {
+    int mapH = height - size + 1;
+    int mapW = width - size + 1;
     if (mapH < 1 || mapW < 1) {
       throw new IllegalArgumentException(
           "dictionary patch size "
-              + dictionary.size()
+              + size
               + " is larger than the "
               + height
               + "x"
@@ -54,24 +83,6 @@ public final class KMeansPatchFeaturizer implements Featurizer {
               + mapW
               + " activation map)");
     }
-    this.dictionary = dictionary;
-    this.grid = grid;
-    this.height = height;
-    this.width = width;
-  }
-
-  /**
-   * Learns the dictionary on {@code train} and builds the featurizer.
-   *
-   * @throws IllegalArgumentException naming the setting or field that does not suit the images
-   */
-  public static KMeansPatchFeaturizer fit(ImageSplit train, KMeansSettings settings) {
-    return new KMeansPatchFeaturizer(
-        PatchDictionary.learn(
-            train, settings.patchSize(), settings.centroids(), settings.samples(), settings.seed()),
-        settings.grid(),
-        train.height(),
-        train.width());
   }
 
   @Override

@@ -43,6 +43,17 @@ public final class PatchFeaturizer implements Featurizer {
   }
 
   /**
+   * @throws IllegalArgumentException if {@code grid} patches per side do not divide {@code height x
+   *     width} images
+   */
+  public static void checkGrid(int grid, int height, int width) {
+    if (grid <= 0 || height % grid != 0 || width % grid != 0) {
+      throw new IllegalArgumentException(
+          "grid " + grid + " does not divide the " + height + "x" + width + " images");
+    }
+  }
+
+  /**
    * Fits the standardisation on the train split.
    *
    * @param train the train split (its images fix the size and channel count)
@@ -50,16 +61,7 @@ public final class PatchFeaturizer implements Featurizer {
    * @throws IllegalArgumentException if the grid does not divide the image or the split is empty
    */
   public static PatchFeaturizer fit(ImageSplit train, int grid) {
-    if (grid <= 0 || train.height() % grid != 0 || train.width() % grid != 0) {
-      throw new IllegalArgumentException(
-          "grid "
-              + grid
-              + " does not divide the "
-              + train.height()
-              + "x"
-              + train.width()
-              + " images");
-    }
+    checkGrid(grid, train.height(), train.width());
     if (train.n() == 0) {
       throw new IllegalArgumentException("cannot fit the patch featurizer on an empty train split");
     }

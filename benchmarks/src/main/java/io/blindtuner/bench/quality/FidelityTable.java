@@ -36,7 +36,7 @@ public final class FidelityTable {
       System.exit(2);
     }
     System.out.println(
-        "| data set | d (position values) | epochs | λ | float acc / bal. acc / AUC | twin"
+        "| data set | T × d (position values), hidden | epochs | λ | float acc / bal. acc / AUC | twin"
             + " | encrypted (s/step, training time) | encrypted − twin"
             + " | auto-sklearn AUC (bal. acc asked) | report |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|");
@@ -93,10 +93,12 @@ public final class FidelityTable {
         Pattern.compile("\\+ (\\d+) position values").matcher(text(file, json, "token_reduction"));
     return String.format(
         Locale.ROOT,
-        "| %s | %d (%s) | %d | %.2g | %s | %s | %s | %s | %s | `%s` |",
+        "| %s | %d × %d (%s), %d | %d | %.2g | %s | %s | %s | %s | %s | `%s` |",
         dataset,
+        (int) number(file, json, "tokens"),
         (int) number(file, json, "dim"),
         pos.find() ? pos.group(1) : "0",
+        (int) number(file, json, "hidden"),
         (int) number(file, json, "epochs"),
         number(file, json, "range_penalty"),
         metrics(file, json, "float"),

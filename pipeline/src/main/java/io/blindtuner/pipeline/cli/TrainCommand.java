@@ -119,7 +119,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--hidden",
       paramLabel = "M",
-      description = "MLP hidden units, at most T (default: the data set's, 16 for most).")
+      description =
+          "MLP hidden units, at most T (default: the data set's, 32 for breastmnist, 16 for most,"
+              + " capped at T).")
   Integer hidden;
 
   @Option(
@@ -387,17 +389,20 @@ public final class TrainCommand implements Callable<Integer> {
     if (grid == null && tokens == null) {
       grid = ownFeaturizer ? defaults.grid() : featurizer.defaultGrid();
     }
-    hidden =
-        hidden != null ? hidden : (ownFeaturizer ? defaults : DatasetDefaults.GENERAL).hidden();
+    if (grid != null) {
+      OptionChecks.positive("--grid", grid);
+    }
+    if (hidden == null) {
+      hidden = (ownFeaturizer ? defaults : DatasetDefaults.GENERAL).hidden();
+      // a grid given coarser than the default's leaves fewer tokens: the packing needs m <= T
+      hidden = grid == null ? hidden : Math.min(hidden, grid * grid);
+    }
     lr = lr != null ? lr : defaults.learningRate();
     rangePenalty = rangePenalty != null ? rangePenalty : defaults.rangePenalty();
     OptionChecks.positive("--epochs", epochs);
     OptionChecks.positive("--batch", batch);
     OptionChecks.positive("--dim", dim);
     OptionChecks.positive("--hidden", hidden);
-    if (grid != null) {
-      OptionChecks.positive("--grid", grid);
-    }
     HospitalTokens.checkPositions(positions, dim);
     OptionChecks.positive("--threads", threads);
     if (limitTrain != null) {

@@ -54,6 +54,7 @@ class TrainOptionsTest {
     refused(train("--batch", "-3"), "--batch must be at least 1, got -3");
     refused(train("--hidden", "0"), "--hidden must be at least 1");
     refused(train("--dim", "0"), "--dim must be at least 1");
+    refused(train("--grid", "0"), "--grid must be at least 1");
     refused(
         train("--positions", "3"), "--positions: position code values must be 0, 2 or 4, got 3");
     refused(
@@ -78,8 +79,17 @@ class TrainOptionsTest {
         train("--featurizer", "patch", "--dim", "64"),
         "--dim 64 is more than the 51 values the tokens have");
     refused(train("--batch", "128"), "--batch 128 is more than the 64 training images");
+    // BreastMNIST's default 8 x 8 grid packs 8 images per ciphertext, the 4 x 4 one 32
     refused(
-        train("--batch", "16", "--encrypted"), "--batch 16", "must be a multiple of the 32 images");
+        train("--batch", "12", "--encrypted"), "--batch 12", "must be a multiple of the 8 images");
+    refused(
+        train("--grid", "4", "--batch", "16", "--encrypted"),
+        "--batch 16",
+        "must be a multiple of the 32 images");
+    refused(train("--grid", "24"), "--grid 24: k-means featurizer grid 24 must be in 1..23");
+    refused(
+        train("--featurizer", "patch", "--grid", "8"),
+        "--grid 8: grid 8 does not divide the 28x28 images");
     refused(
         train("--encrypted", "--key-switching", "4:60,60"),
         "--key-switching 4:60,60",
@@ -114,6 +124,9 @@ class TrainOptionsTest {
         run("train", "--dataset", "breastmnist", "--tokens", dir.toString()),
         "--tokens " + dir,
         "is a directory");
+    refused(
+        run("train", "--dataset", "breastmnist", "--tokens", missing.toString(), "--grid", "4"),
+        "--grid applies to --data");
     refused(train("--report", dir.toString()), "--report " + dir, "is a directory");
     Path file = Files.writeString(dir.resolve("plain"), "x");
     refused(

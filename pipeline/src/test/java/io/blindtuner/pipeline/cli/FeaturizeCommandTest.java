@@ -16,6 +16,8 @@ import io.blindtuner.vision.vit.VitConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,66 +62,43 @@ class FeaturizeCommandTest {
         .contains("\"train\": 546");
   }
 
+  /** {@code featurize} with the default k-means featurizer on the first 64 BreastMNIST images. */
+  private static Run kmeansOnASlice(Path out, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("featurize", "--dataset", "breastmnist", "--data", data().toString()));
+    args.addAll(List.of("--limit", "64", "--out", out.toString()));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
+  /** The test tokens of {@code file} equal the library's k-means featurizer fitted alike. */
+  private static void writesWhatTheLibraryFits(Path file, int grid) throws IOException {
+    MedMnistDataset ds = MedMnistDataset.load(data().resolve("breastmnist.npz"), "breastmnist");
+    FeatureSet test =
+        FeaturizerKind.kmeans.fit(ds.train().head(64), grid).featurize(ds.test().head(64), k -> {});
+    TokenFile tf = TokenFile.read(file);
+    assertThat(tf.featurizer()).contains("k-means");
+    assertThat(tf.tokens()).isEqualTo(grid * grid).isEqualTo(test.tokens());
+    assertThat(tf.split("test").values()).isEqualTo(test.values());
+  }
+
   @Test
   void theKMeansFeaturizerWritesWhatTrainFitsOnTheSameImages() throws IOException {
     Path out = dir.resolve("breast-kmeans.tokens");
-    Run r =
-        run(
-            "featurize",
-            "--dataset",
-            "breastmnist",
-            "--data",
-            data().toString(),
-            "--limit",
-            "64",
-            "--out",
-            out.toString());
+    Run r = kmeansOnASlice(out);
     assertThat(r.code()).as(r.err()).isZero();
-    TokenFile tf = TokenFile.read(out);
-    assertThat(tf.featurizer()).contains("k-means");
-    MedMnistDataset ds = MedMnistDataset.load(data().resolve("breastmnist.npz"), "breastmnist");
-    FeatureSet test =
-        FeaturizerKind.kmeans
-            .fit(ds.train().head(64), FeaturizerKind.kmeans.defaultGrid())
-            .featurize(ds.test().head(64), k -> {});
-    assertThat(tf.tokens()).isEqualTo(test.tokens());
-    assertThat(tf.split("test").values()).isEqualTo(test.values());
+    writesWhatTheLibraryFits(out, FeaturizerKind.kmeans.defaultGrid());
     Path fine = dir.resolve("breast-kmeans-grid8.tokens");
-    Run grid =
-        run(
-            "featurize",
-            "--dataset",
-            "breastmnist",
-            "--data",
-            data().toString(),
-            "--limit",
-            "64",
-            "--grid",
-            "8",
-            "--out",
-            fine.toString());
+    Run grid = kmeansOnASlice(fine, "--grid", "8");
     assertThat(grid.code()).as(grid.err()).isZero();
-    FeatureSet fineTest =
-        FeaturizerKind.kmeans.fit(ds.train().head(64), 8).featurize(ds.test().head(64), k -> {});
-    assertThat(fineTest.tokens()).isEqualTo(64);
-    assertThat(TokenFile.read(fine).split("test").values()).isEqualTo(fineTest.values());
+    writesWhatTheLibraryFits(fine, 8);
     // 6x6 patches leave a 23x23 activation map on 28x28 images: 24 regions per side cannot fit
-    Run tooFine =
-        run(
-            "featurize",
-            "--dataset",
-            "breastmnist",
-            "--data",
-            data().toString(),
-            "--limit",
-            "64",
-            "--grid",
-            "24",
-            "--out",
-            dir.resolve("g").toString());
+    Path none = dir.resolve("g");
+    Run tooFine = kmeansOnASlice(none, "--grid", "24");
     assertThat(tooFine.code()).isEqualTo(1);
-    assertThat(tooFine.err()).contains("--grid 24").contains("grid");
-    assertThat(dir.resolve("g")).doesNotExist();
+    assertThat(tooFine.err()).contains("--grid 24: k-means featurizer grid 24 must be in 1..23");
+    assertThat(none).doesNotExist();
   }
 
   @Test

@@ -75,8 +75,8 @@ public final class FidelityTable {
             ? String.format(
                 Locale.ROOT,
                 "%+.2f pp, %+.4f AUC",
-                number(file, json, "encrypted_vs_twin_accuracy_pp"),
-                number(file, json, "encrypted_vs_twin_auc"))
+                shown(number(file, json, "encrypted_vs_twin_accuracy_pp"), 0.005),
+                shown(number(file, json, "encrypted_vs_twin_auc"), 0.00005))
             : "";
     String goal =
         target == null
@@ -107,6 +107,11 @@ public final class FidelityTable {
         diff,
         goal,
         file);
+  }
+
+  /** {@code x}, or 0 where it rounds to zero at the printed precision (no "-0.0000"). */
+  private static double shown(double x, double halfUnit) {
+    return Math.abs(x) < halfUnit ? 0 : x;
   }
 
   private static String metrics(Path file, String json, String run) {

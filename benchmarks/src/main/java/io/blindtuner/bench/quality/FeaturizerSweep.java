@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Chooses the featurizer and the head's hyper-parameters on the official validation split, never
- * the test split: for each data set and featurizer it fits the featurizer on the train images,
+ * the test split (or, with {@code --folds K}, on K stratified folds of train and val pooled): for
+ * each data set and featurizer it fits the featurizer on the train images,
  * featurizes train and val, and for every point of the grid trains the float reference and the
  * plaintext twin on train (the same {@link TrainingService} path as {@code blindtuner train}, PCA
  * and scaling fitted on train) and scores them on val. Prints one row per run: val AUC and balanced
@@ -39,7 +40,8 @@ import picocli.CommandLine.Option;
  * java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.quality.FeaturizerSweep --data ../shared/data \
  *   [--datasets breastmnist,pneumoniamnist,retinamnist] [--featurizers patch,kmeans] [--centroids 64,128] \
  *   [--patch-sizes 6] [--grids 4] [--dims 16] [--hidden 16] [--lr 0.1] [--epochs 10] [--batch 32] \
- *   [--weight-decay 1e-3] [--range-penalty 0] [--class-balanced false] [--mirror false] [--positions 0] [--seed 7]
+ *   [--weight-decay 1e-3] [--range-penalty 0] [--class-balanced false] [--mirror false] [--positions 0] [--seed 7] \
+ *   [--folds 0]
  * </pre>
  */
 @Command(
@@ -132,6 +134,15 @@ public final class FeaturizerSweep implements Callable<Integer> {
               + " attention score can prefer the centre); default ${DEFAULT-VALUE}.")
   List<Integer> positions;
 
+  @Option(
+      names = "--folds",
+      defaultValue = "0",
+      description =
+          "0: score on the official val split (default). K >= 2: pool train and val and score the mean"
+              + " over K stratified folds (each trained on the other K-1; the featurizer stays fitted"
+              + " on the train images), a steadier estimate where val is small.")
+  int folds;
+
   @Option(names = "--clip", defaultValue = "3")
   double clip;
 
@@ -150,11 +161,16 @@ public final class FeaturizerSweep implements Callable<Integer> {
             "--featurizers: unknown featurizer '" + f + "' (patch or kmeans)");
       }
     }
+    if (folds != 0 && mirrors.contains(true)) {
+      throw new IllegalArgumentException("--mirror true cannot be combined with --folds");
+    }
     TrainingService service = new TrainingService(ConfigFactory.load());
+    String scoredOn = folds == 0 ? "val" : folds + "-fold";
     System.out.println(
         "| data set | featurizer | d | m | lr | epochs | batch | wd | range penalty | class-balanced"
-            + " | float val AUC | float val bal-acc | twin val AUC | twin val bal-acc | twin train max abs h"
-            + " | twin train max abs u |");
+            + " | float SPLIT AUC | float SPLIT bal-acc | twin SPLIT AUC | twin SPLIT bal-acc"
+                .replace("SPLIT", scoredOn)
+            + " | twin train max abs h | twin train max abs u |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (String name : datasets) {
       Path file = data.resolve(name + ".npz");
@@ -185,23 +201,25 @@ public final class FeaturizerSweep implements Callable<Integer> {
                       ? "kmeans k=" + k.dim() + " p=" + k.dictionary().size() + " g=" + k.grid()
                       : "patch")
                   + (mirror ? " +mirror" : "");
-          grid(service, td, label);
+          // the folds' seed is fixed, not --seed: every head seed is scored on the same folds
+          grid(service, td, folds == 0 ? null : new StratifiedFolds(train, val, folds, 1), label);
         }
       }
     }
     return 0;
   }
 
-  private void grid(TrainingService service, TrainingData td, String label) {
+  private void grid(TrainingService service, TrainingData td, StratifiedFolds folds, String label) {
     for (int p : positions) {
       PositionCode.check(p);
       for (int d : dims) {
-        grid(service, td, label + (p > 0 ? " +pos" + p : ""), d, p);
+        grid(service, td, folds, label + (p > 0 ? " +pos" + p : ""), d, p);
       }
     }
   }
 
-  private void grid(TrainingService service, TrainingData td, String label, int d, int p) {
+  private void grid(
+      TrainingService service, TrainingData td, StratifiedFolds folds, String label, int d, int p) {
     for (int m : hidden) {
       for (double lr : lrs) {
         for (int e : epochs) {
@@ -212,6 +230,7 @@ public final class FeaturizerSweep implements Callable<Integer> {
                   run(
                       service,
                       td,
+                      folds,
                       label,
                       d,
                       p,
@@ -253,6 +272,7 @@ public final class FeaturizerSweep implements Callable<Integer> {
   private void run(
       TrainingService service,
       TrainingData td,
+      StratifiedFolds folds,
       String label,
       int d,
       int p,
@@ -264,14 +284,45 @@ public final class FeaturizerSweep implements Callable<Integer> {
     if (d - p > td.train().dim() || p >= d || m > td.train().tokens()) {
       return; // the PCA cannot widen tokens, and the encrypted packing needs m <= T
     }
-    TrainingReport r =
-        service
-            .train(
-                service.prepare(new TrainingRequest(td, d, p, m, clip, cfg, null)),
-                TrainingListener.NONE)
-            .report();
-    Metrics fl = r.floatMetrics();
-    Metrics tw = r.twinMetrics();
+    // one run on val, or the mean over the folds (each fold's PCA and scaling fitted on its own
+    // training part, as train does)
+    List<TrainingData> splits = new ArrayList<>();
+    if (folds == null) {
+      splits.add(td);
+    } else {
+      for (int f = 0; f < folds.k(); f++) {
+        splits.add(
+            new TrainingData(
+                td.dataset(),
+                folds.trainOf(f),
+                folds.heldOut(f),
+                td.classes(),
+                td.source(),
+                td.featurizerName(),
+                td.featurizer(),
+                td.classNames()));
+      }
+    }
+    double[] sum = new double[4];
+    double maxH = 0;
+    double maxU = 0;
+    for (TrainingData split : splits) {
+      TrainingReport r =
+          service
+              .train(
+                  service.prepare(new TrainingRequest(split, d, p, m, clip, cfg, null)),
+                  TrainingListener.NONE)
+              .report();
+      Metrics fl = r.floatMetrics();
+      Metrics tw = r.twinMetrics();
+      sum[0] += fl.auc();
+      sum[1] += fl.balancedAccuracy();
+      sum[2] += tw.auc();
+      sum[3] += tw.balancedAccuracy();
+      maxH = Math.max(maxH, r.domain().maxPreActivation());
+      maxU = Math.max(maxU, r.domain().maxLogit());
+    }
+    int n = splits.size();
     System.out.printf(
         Locale.ROOT,
         "| %s | %s | %d | %d | %.3g | %d | %d | %.0e | %.3g | %s | %.4f | %.3f | %.4f | %.3f"
@@ -286,12 +337,12 @@ public final class FeaturizerSweep implements Callable<Integer> {
         cfg.weightDecay(),
         cfg.rangePenalty(),
         cfg.classBalanced() ? "yes" : "no",
-        fl.auc(),
-        fl.balancedAccuracy(),
-        tw.auc(),
-        tw.balancedAccuracy(),
-        r.domain().maxPreActivation(),
-        r.domain().maxLogit());
+        sum[0] / n,
+        sum[1] / n,
+        sum[2] / n,
+        sum[3] / n,
+        maxH,
+        maxU);
     System.out.flush();
   }
 }

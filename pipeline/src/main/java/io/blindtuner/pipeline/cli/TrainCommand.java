@@ -83,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
       paramLabel = "K",
       description =
           "With --data: pool the featurizer's tokens over K x K regions, T = K*K tokens (default: the"
-              + " data set's, 8 for breastmnist, 4 for most).")
+              + " data set's, 4 for all three).")
   Integer grid;
 
   @Option(
@@ -120,8 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--hidden",
       paramLabel = "M",
       description =
-          "MLP hidden units, at most T (default: the data set's, 32 for breastmnist, 16 for most,"
-              + " capped at T).")
+          "MLP hidden units, at most T (default: the data set's, 16 for all three, capped at T).")
   Integer hidden;
 
   @Option(

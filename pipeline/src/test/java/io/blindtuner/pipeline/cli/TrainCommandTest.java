@@ -121,6 +121,10 @@ class TrainCommandTest {
             "64",
             "--epochs",
             "1",
+            "--grid",
+            "8",
+            "--hidden",
+            "32",
             "--encrypted",
             "--report",
             report.toString());
@@ -144,9 +148,8 @@ class TrainCommandTest {
         .isLessThan(0x1p-12 + 6 * number(json, "release_flooding_sigma"));
     assertThat(Math.abs(number(json, "encrypted_accuracy") - number(json, "twin_accuracy")))
         .isLessThanOrEqualTo(1.0 / 156);
-    // BreastMNIST's default 8 x 8 grid: T = 64 tokens of 16 values, 8 images per ciphertext, so
-    // four micro-batches per 32-image step, four refreshes each, and the weights' three parts
-    // before the second step
+    // an 8 x 8 grid: T = 64 tokens of 16 values, 8 images per ciphertext, so four micro-batches
+    // per 32-image step, four refreshes each, and the weights' three parts before the second step
     assertThat(r.out()).contains("T=64 tokens of 16 values").contains("MLP 16 -> 32 -> 2");
     assertThat(number(json, "micro_batches_per_step")).isEqualTo(4);
     assertThat(number(json, "refreshes_per_step")).isEqualTo((2 * 4 * 4 + 3) / 2.0);
@@ -205,12 +208,11 @@ class TrainCommandTest {
             "--epochs",
             "1",
             "--batch",
-            "12",
+            "16",
             "--encrypted");
     assertThat(r.code()).isEqualTo(1);
-    // BreastMNIST's default 8 x 8 grid: 64 tokens of 16 values, 8 images per ciphertext
     assertThat(r.err())
-        .contains("batch size 12 must be a multiple of the 8 images one ciphertext packs");
+        .contains("batch size 16 must be a multiple of the 32 images one ciphertext packs");
   }
 
   @Test

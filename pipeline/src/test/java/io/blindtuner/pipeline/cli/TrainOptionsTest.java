@@ -79,13 +79,13 @@ class TrainOptionsTest {
         train("--featurizer", "patch", "--dim", "64"),
         "--dim 64 is more than the 51 values the tokens have");
     refused(train("--batch", "128"), "--batch 128 is more than the 64 training images");
-    // BreastMNIST's default 8 x 8 grid packs 8 images per ciphertext, the 4 x 4 one 32
+    // the default 4 x 4 grid packs 32 images per ciphertext, an 8 x 8 one 8
     refused(
-        train("--batch", "12", "--encrypted"), "--batch 12", "must be a multiple of the 8 images");
+        train("--batch", "16", "--encrypted"), "--batch 16", "must be a multiple of the 32 images");
     refused(
-        train("--grid", "4", "--batch", "16", "--encrypted"),
-        "--batch 16",
-        "must be a multiple of the 32 images");
+        train("--grid", "8", "--batch", "12", "--encrypted"),
+        "--batch 12",
+        "must be a multiple of the 8 images");
     refused(train("--grid", "24"), "--grid 24: k-means featurizer grid 24 must be in 1..23");
     refused(
         train("--featurizer", "patch", "--grid", "8"),

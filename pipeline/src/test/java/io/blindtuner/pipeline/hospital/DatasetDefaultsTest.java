@@ -33,13 +33,10 @@ class DatasetDefaultsTest {
   }
 
   @Test
-  void breastTakesAFinerGridWiderHiddenLayerAndMoreEpochs() {
+  void breastTakesAPositionCodeAndNothingElse() {
     DatasetDefaults b = DatasetDefaults.of("breastmnist");
-    assertThat(b.grid()).isEqualTo(8);
-    assertThat(b.hidden()).isEqualTo(32);
-    assertThat(b.epochs()).isEqualTo(30);
-    assertThat(b.positions()).isZero();
-    assertThat(b.withGrid(4, 16).withEpochs(20)).isEqualTo(DatasetDefaults.GENERAL);
+    assertThat(b.positions()).isEqualTo(2);
+    assertThat(b.withDim(16, 0)).isEqualTo(DatasetDefaults.GENERAL);
   }
 
   @Test

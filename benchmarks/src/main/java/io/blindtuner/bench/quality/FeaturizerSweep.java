@@ -29,12 +29,12 @@ import picocli.CommandLine.Option;
 /**
  * Chooses the featurizer and the head's hyper-parameters on the official validation split, never
  * the test split (or, with {@code --folds K}, on K stratified folds of train and val pooled): for
- * each data set and featurizer it fits the featurizer on the train images,
- * featurizes train and val, and for every point of the grid trains the float reference and the
- * plaintext twin on train (the same {@link TrainingService} path as {@code blindtuner train}, PCA
- * and scaling fitted on train) and scores them on val. Prints one row per run: val AUC and balanced
- * accuracy of both heads, and the largest |h| and centred logit the twin reaches on train (against
- * the GELU fit's [-3, 3] and the softmax fit's domain).
+ * each data set and featurizer it fits the featurizer on the train images, featurizes train and
+ * val, and for every point of the grid trains the float reference and the plaintext twin on train
+ * (the same {@link TrainingService} path as {@code blindtuner train}, PCA and scaling fitted on
+ * train) and scores them on val. Prints one row per run: val AUC and balanced accuracy of both
+ * heads, and the largest |h| and centred logit the twin reaches on train (against the GELU fit's
+ * [-3, 3] and the softmax fit's domain).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.blindtuner.bench.quality.FeaturizerSweep --data ../shared/data \

@@ -251,11 +251,7 @@ public final class FeaturizeCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--arch needs --weights");
       }
       int g = grid == null ? featurizerKind.defaultGrid() : grid;
-      try {
-        featurizerKind.checkGrid(g, train.height(), train.width());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--grid " + g + ": " + e.getMessage(), e);
-      }
+      OptionChecks.grid(featurizerKind, g, train);
       return featurizerKind.fit(train, g);
     }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;

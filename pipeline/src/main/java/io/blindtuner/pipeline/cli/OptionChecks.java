@@ -1,5 +1,7 @@
 package io.blindtuner.pipeline.cli;
 
+import io.blindtuner.pipeline.hospital.FeaturizerKind;
+import io.blindtuner.vision.data.ImageSplit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -37,6 +39,20 @@ final class OptionChecks {
   static void positive(String option, double value) {
     if (!(value > 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException(option + " must be a positive number, got " + value);
+    }
+  }
+
+  /**
+   * {@code --grid}, against the images the featurizer will be fitted on, before any fitting.
+   *
+   * @throws IllegalArgumentException naming --grid if {@code kind} cannot pool {@code images} over
+   *     that grid ({@link FeaturizerKind#checkGrid})
+   */
+  static void grid(FeaturizerKind kind, int grid, ImageSplit images) {
+    try {
+      kind.checkGrid(grid, images.height(), images.width());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--grid " + grid + ": " + e.getMessage(), e);
     }
   }
 

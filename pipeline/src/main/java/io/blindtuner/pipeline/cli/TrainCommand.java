@@ -75,15 +75,13 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Also train on ciphertexts (CKKS, client-aided refresh).")
   boolean encrypted;
 
-  // --grid, --epochs, --dim, --positions, --hidden, --lr and --range-penalty default to the data
-  // set's own settings, chosen on its val split (DatasetDefaults; the README's "Model quality"
-  // table)
+  // --epochs, --dim, --positions, --hidden, --lr and --range-penalty default to the data set's own
+  // settings, chosen on its val split (DatasetDefaults; the README's "Model quality" table)
   @Option(
       names = "--grid",
       paramLabel = "K",
       description =
-          "With --data: pool the featurizer's tokens over K x K regions, T = K*K tokens (default: the"
-              + " data set's, 4 for all three).")
+          "With --data: pool the featurizer's tokens over K x K regions, T = K*K tokens (default 4).")
   Integer grid;
 
   @Option(
@@ -120,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--hidden",
       paramLabel = "M",
       description =
-          "MLP hidden units, at most T (default: the data set's, 16 for all three, capped at T).")
+          "MLP hidden units, at most T (default: the data set's, 16 for most, capped at T).")
   Integer hidden;
 
   @Option(
@@ -381,19 +379,16 @@ public final class TrainCommand implements Callable<Integer> {
           "--grid applies to --data; the tokens of --tokens were pooled when the token file was"
               + " written");
     }
-    // the grid and the hidden width were chosen for the default featurizer fitted here; another
-    // featurizer, or a token file, takes the general ones
-    boolean ownFeaturizer =
-        tokens == null && (featurizer == null || featurizer == FeaturizerKind.DEFAULT);
-    if (grid == null && tokens == null) {
-      grid = ownFeaturizer ? defaults.grid() : featurizer.defaultGrid();
+    if (tokens == null) {
+      featurizer = featurizer != null ? featurizer : FeaturizerKind.DEFAULT;
+      grid = grid != null ? grid : featurizer.defaultGrid();
     }
     if (grid != null) {
       OptionChecks.positive("--grid", grid);
     }
     if (hidden == null) {
-      hidden = (ownFeaturizer ? defaults : DatasetDefaults.GENERAL).hidden();
-      // a grid given coarser than the default's leaves fewer tokens: the packing needs m <= T
+      hidden = defaults.hidden();
+      // a grid coarser than the default leaves fewer tokens: the packing needs m <= T
       hidden = grid == null ? hidden : Math.min(hidden, grid * grid);
     }
     lr = lr != null ? lr : defaults.learningRate();
@@ -449,15 +444,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     // --data is given (checked above), so nothing is downloaded and no cache folder is needed
     DatasetSource.Loaded loaded = source.load(err, null);
-    FeaturizerKind kind = featurizer != null ? featurizer : FeaturizerKind.DEFAULT;
     MedMnistDataset ds = loaded.dataset();
-    try {
-      kind.checkGrid(grid, ds.train().height(), ds.train().width());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--grid " + grid + ": " + e.getMessage(), e);
-    }
+    OptionChecks.grid(featurizer, grid, ds.train());
     return TrainingData.fromImages(
-        ds, loaded.file(), limitTrain, kind, grid, names(loaded.dataset().classes()));
+        ds, loaded.file(), limitTrain, featurizer, grid, names(ds.classes()));
   }
 
   private List<String> names(int classes) {

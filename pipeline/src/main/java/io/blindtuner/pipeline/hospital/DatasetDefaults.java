@@ -9,7 +9,6 @@ import java.util.Map;
  * (bench/quality/PER-DATASET.md), never on test; a data set without its own row takes {@link
  * #GENERAL}, the one choice that did best across the three sets.
  *
- * @param grid pooling grid of the featurizer fitted on the images (T = grid² tokens)
  * @param dim token values after the PCA, the position code included
  * @param positions of them, values of the fixed position code ({@link
  *     io.blindtuner.vision.features.PositionCode}: 0, 2 or 4)
@@ -19,24 +18,17 @@ import java.util.Map;
  * @param rangePenalty lambda of the range penalty on pre-activations and centred logits
  */
 public record DatasetDefaults(
-    int grid,
-    int dim,
-    int positions,
-    int hidden,
-    double learningRate,
-    int epochs,
-    double rangePenalty) {
+    int dim, int positions, int hidden, double learningRate, int epochs, double rangePenalty) {
 
   /** The shared choice (bench/FEATURIZER-SWEEP.md, bench/quality/RANGE-PENALTY.md). */
-  public static final DatasetDefaults GENERAL =
-      new DatasetDefaults(FeaturizerKind.DEFAULT.defaultGrid(), 16, 0, 16, 0.1, 20, 0.1);
+  public static final DatasetDefaults GENERAL = new DatasetDefaults(16, 0, 16, 0.1, 20, 0.1);
 
   private static final Map<String, DatasetDefaults> CHOSEN =
       Map.of(
           // a 2-value position code: twin val AUC 0.857 -> 0.870 (mean of seeds 7-9), balanced
-          // accuracy 0.773 -> 0.777; no encrypted cost (d stays 16). An 8 x 8 grid with 32 hidden
-          // units scored higher on val (0.878) but lower over 5 folds of train and val pooled
-          // (0.787 against 0.807, every seed), as on test (PER-DATASET.md section K)
+          // accuracy 0.773 -> 0.777; no encrypted cost (d stays 16). An 8 x 8 pooling grid with 32
+          // hidden units scored higher on val (0.878) but lower over 5 folds of train and val
+          // pooled (0.787 against 0.807, every seed), as on test (PER-DATASET.md section K)
           "breastmnist",
           GENERAL.withDim(16, 2),
           // wider tokens keep what d = 16 loses: twin val AUC 0.972 -> 0.988 -> 0.993 and balanced
@@ -53,25 +45,20 @@ public record DatasetDefaults(
           GENERAL.withEpochs(30).withRangePenalty(0.2));
 
   /**
-   * @throws IllegalArgumentException naming the setting that is not positive, positions not below
-   *     dim, or more hidden units than tokens (the packing needs m <= T)
+   * @throws IllegalArgumentException naming the setting that is not positive
    */
   public DatasetDefaults {
-    if (grid < 1
-        || dim < 1
+    if (dim < 1
         || positions < 0
         || positions >= dim
         || hidden < 1
-        || hidden > grid * grid
         || epochs < 1
         || !(learningRate > 0)
         || !(rangePenalty >= 0)) {
       throw new IllegalArgumentException(
           String.format(
               Locale.ROOT,
-              "bad defaults: grid %d, dim %d, positions %d, hidden %d, lr %s, epochs %d, range"
-                  + " penalty %s",
-              grid,
+              "bad defaults: dim %d, positions %d, hidden %d, lr %s, epochs %d, range penalty %s",
               dim,
               positions,
               hidden,
@@ -94,26 +81,18 @@ public record DatasetDefaults(
     return CHOSEN.containsKey(dataset.toLowerCase(Locale.ROOT));
   }
 
-  /**
-   * These defaults with another pooling grid and hidden width (the hidden units can grow with the
-   * tokens: the packing needs m <= T).
-   */
-  public DatasetDefaults withGrid(int g, int m) {
-    return new DatasetDefaults(g, dim, positions, m, learningRate, epochs, rangePenalty);
-  }
-
   /** These defaults with another token width and position code. */
   public DatasetDefaults withDim(int d, int p) {
-    return new DatasetDefaults(grid, d, p, hidden, learningRate, epochs, rangePenalty);
+    return new DatasetDefaults(d, p, hidden, learningRate, epochs, rangePenalty);
   }
 
   /** These defaults with another number of epochs. */
   public DatasetDefaults withEpochs(int e) {
-    return new DatasetDefaults(grid, dim, positions, hidden, learningRate, e, rangePenalty);
+    return new DatasetDefaults(dim, positions, hidden, learningRate, e, rangePenalty);
   }
 
   /** These defaults with another range penalty. */
   public DatasetDefaults withRangePenalty(double lambda) {
-    return new DatasetDefaults(grid, dim, positions, hidden, learningRate, epochs, lambda);
+    return new DatasetDefaults(dim, positions, hidden, learningRate, epochs, lambda);
   }
 }

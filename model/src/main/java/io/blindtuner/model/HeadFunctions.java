@@ -1,5 +1,6 @@
 package io.blindtuner.model;
 
+import io.blindtuner.model.approx.NormalisedSoftmax;
 import io.blindtuner.model.approx.PolynomialSoftmax;
 import io.blindtuner.model.approx.QuadraticGelu;
 import io.blindtuner.model.approx.TaylorSoftmaxPooling;
@@ -31,13 +32,15 @@ public record HeadFunctions(PoolingKernel pooling, Activation activation, Output
     return new HeadFunctions(
         new TaylorSoftmaxPooling(),
         new QuadraticGelu(GELU_RANGE),
-        new PolynomialSoftmax(classes, logitRange(classes)));
+        classes == 2
+            ? new PolynomialSoftmax(classes, logitRange(classes))
+            : new NormalisedSoftmax(classes, logitRange(classes)));
   }
 
   /**
-   * The cubic softmax's logit domain: [-4, 4] for two classes (logit differences in [-8, 8], the
-   * classical cubic sigmoid domain); [-2, 2] for more, where a cubic in the centred logits cannot
-   * follow the softmax further.
+   * The loss-stage softmax's logit domain: [-4, 4] for two classes (logit differences in [-8, 8],
+   * the classical polynomial sigmoid domain); [-2, 2] for more, where the normalised softmax's
+   * cubic exp stays increasing (on [-3, 3] it does not).
    */
   public static double logitRange(int classes) {
     return classes == 2 ? 4 : 2;

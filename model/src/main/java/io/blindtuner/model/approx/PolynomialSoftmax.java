@@ -1,8 +1,6 @@
 package io.blindtuner.model.approx;
 
-import io.blindtuner.model.OutputSoftmax;
 import io.blindtuner.model.plain.ExactSoftmax;
-import java.util.SplittableRandom;
 
 /**
  * The loss stage's softmax as an odd quintic in the centred logits {@code u = l - mean(l)}: {@code
@@ -19,10 +17,7 @@ import java.util.SplittableRandom;
  * With a positive leading coefficient the surrogate is coercive: outside the domain p overshoots
  * [0, 1] and the gradient pulls the logits back.
  */
-public final class PolynomialSoftmax implements OutputSoftmax {
-  private static final int FIT_SAMPLES = 20000;
-  private static final long FIT_SEED = 0x5eed_50f7L;
-
+public final class PolynomialSoftmax implements LossSoftmax {
   private final int classes;
   private final double range;
   private final double a1;
@@ -68,11 +63,11 @@ public final class PolynomialSoftmax implements OutputSoftmax {
   /** Least-squares coefficients a1, a3, ... up to the given odd degree. */
   private static double[] fit(int classes, double range, int degree) {
     int k = (degree + 1) / 2;
-    SplittableRandom r = new SplittableRandom(FIT_SEED);
-    double[][] rows = new double[FIT_SAMPLES * classes][];
-    double[] y = new double[FIT_SAMPLES * classes];
-    for (int s = 0; s < FIT_SAMPLES; s++) {
-      double[] u = centred(uniform(r, classes, range));
+    double[][] samples = LogitSamples.centredCube(classes, range, LogitSamples.FIT_SEED);
+    double[][] rows = new double[samples.length * classes][];
+    double[] y = new double[samples.length * classes];
+    for (int s = 0; s < samples.length; s++) {
+      double[] u = samples[s];
       double[] p = ExactSoftmax.softmax(u);
       double[] means = new double[k];
       for (double v : u) {
@@ -92,26 +87,6 @@ public final class PolynomialSoftmax implements OutputSoftmax {
     return LeastSquares.solve(rows, y);
   }
 
-  private static double[] uniform(SplittableRandom r, int n, double range) {
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (2 * r.nextDouble() - 1) * range;
-    }
-    return v;
-  }
-
-  static double[] centred(double[] l) {
-    double mean = 0;
-    for (double v : l) {
-      mean += v / l.length;
-    }
-    double[] u = new double[l.length];
-    for (int i = 0; i < l.length; i++) {
-      u[i] = l[i] - mean;
-    }
-    return u;
-  }
-
   public double a1() {
     return a1;
   }
@@ -124,10 +99,12 @@ public final class PolynomialSoftmax implements OutputSoftmax {
     return a5;
   }
 
+  @Override
   public double range() {
     return range;
   }
 
+  @Override
   public int classes() {
     return classes;
   }
@@ -140,7 +117,7 @@ public final class PolynomialSoftmax implements OutputSoftmax {
 
   @Override
   public double[] probabilities(double[] logits) {
-    double[] u = centred(logits);
+    double[] u = LogitSamples.centred(logits);
     double mean = 0;
     for (double v : u) {
       mean += f(v) / u.length;
@@ -154,31 +131,13 @@ public final class PolynomialSoftmax implements OutputSoftmax {
 
   @Override
   public double loss(double[] logits, int label) {
-    double[] u = centred(logits);
+    double[] u = LogitSamples.centred(logits);
     double s = Math.log(u.length) - u[label];
     for (double v : u) {
       double v2 = v * v;
       s += (a1 / 2 + (a3 / 4 + a5 / 6 * v2) * v2) * v2;
     }
     return s;
-  }
-
-  /**
-   * The largest |p_c - softmax_c| over random logit vectors from {@code [-r, r]^C} (a fixed seed
-   * distinct from the fit's).
-   */
-  public double maxError(double r) {
-    SplittableRandom rnd = new SplittableRandom(FIT_SEED + 1);
-    double worst = 0;
-    for (int s = 0; s < FIT_SAMPLES; s++) {
-      double[] l = uniform(rnd, classes, r);
-      double[] p = probabilities(l);
-      double[] e = ExactSoftmax.softmax(l);
-      for (int c = 0; c < classes; c++) {
-        worst = Math.max(worst, Math.abs(p[c] - e[c]));
-      }
-    }
-    return worst;
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.blindtuner.model.cloud;
 
 import io.blindtuner.model.HeadFunctions;
-import io.blindtuner.model.approx.PolynomialSoftmax;
+import io.blindtuner.model.approx.LossSoftmax;
 import io.blindtuner.model.approx.QuadraticGelu;
 import io.blindtuner.model.approx.TaylorSoftmaxPooling;
 import io.blindtuner.model.packing.SlotLayout;
@@ -21,7 +21,7 @@ import io.blindtuner.model.packing.SlotLayout;
 public record HeadSpec(
     SlotLayout layout,
     QuadraticGelu gelu,
-    PolynomialSoftmax softmax,
+    LossSoftmax softmax,
     double momentum,
     double weightDecay,
     double rangePenalty) {
@@ -39,7 +39,7 @@ public record HeadSpec(
       double rangePenalty) {
     if (!(functions.pooling() instanceof TaylorSoftmaxPooling)
         || !(functions.activation() instanceof QuadraticGelu gelu)
-        || !(functions.softmax() instanceof PolynomialSoftmax softmax)) {
+        || !(functions.softmax() instanceof LossSoftmax softmax)) {
       throw new IllegalArgumentException(
           "the encrypted head runs the polynomial functions only, got "
               + functions.pooling().describe()

@@ -2,7 +2,7 @@ package io.blindtuner.model.eval;
 
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
-import io.blindtuner.model.approx.PolynomialSoftmax;
+import io.blindtuner.model.approx.LossSoftmax;
 import io.blindtuner.model.approx.QuadraticGelu;
 import io.blindtuner.model.approx.TaylorSoftmaxPooling;
 import io.blindtuner.model.data.TokenSet;
@@ -55,7 +55,7 @@ public record DomainReport(
               gelu.range(),
               geluError));
     }
-    if (poly.softmax() instanceof PolynomialSoftmax softmax && maxLogit > softmax.range()) {
+    if (poly.softmax() instanceof LossSoftmax softmax && maxLogit > softmax.range()) {
       out.add(
           String.format(
               Locale.ROOT,

@@ -3,11 +3,14 @@ package io.blindtuner.model.plain;
 import static io.blindtuner.model.HeadFixtures.randomData;
 import static io.blindtuner.model.HeadFixtures.randomParams;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import io.blindtuner.model.HeadFunctions;
 import io.blindtuner.model.HeadParameters;
 import io.blindtuner.model.HeadShape;
 import io.blindtuner.model.OutputSoftmax;
+import io.blindtuner.model.approx.NormalisedSoftmax;
+import io.blindtuner.model.approx.PolynomialSoftmax;
 import io.blindtuner.model.data.TokenSet;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
@@ -27,6 +30,22 @@ class GradientCheckTest {
 
   private static HeadFunctions functions(boolean twin) {
     return twin ? HeadFunctions.polynomial(SHAPE.classes()) : HeadFunctions.exact();
+  }
+
+  /**
+   * The twin's functions with a loss softmax that has a potential: the odd polynomial, for three
+   * classes. The twin's own three-class softmax ({@link NormalisedSoftmax}) has none (its {@code p
+   * - y} follows the exact cross-entropy's gradient within its fit error, checked below), so the
+   * chain beneath the loss is checked exactly with this one.
+   */
+  private static HeadFunctions withPotential(boolean twin) {
+    HeadFunctions f = functions(twin);
+    return twin
+        ? new HeadFunctions(
+            f.pooling(),
+            f.activation(),
+            new PolynomialSoftmax(SHAPE.classes(), HeadFunctions.logitRange(SHAPE.classes())))
+        : f;
   }
 
   private static void assertGradient(double[] analytic, double[] x, ToDoubleFunction<double[]> f) {
@@ -114,7 +133,7 @@ class GradientCheckTest {
   @ParameterizedTest(name = "twin={0}, range penalty {1}")
   @CsvSource({"true, 0", "false, 0", "true, 0.3", "false, 0.3"})
   void lossStageGradientIsPMinusYPlusThePenalty(boolean twin, double penalty) {
-    OutputSoftmax sm = functions(twin).softmax();
+    OutputSoftmax sm = withPotential(twin).softmax();
     SoftmaxLoss loss = new SoftmaxLoss(sm, penalty);
     double[][] l = {{0.3, -1.2, 2.0}, {1.5, 0.1, -0.4}};
     int[] y = {2, 0};
@@ -123,11 +142,34 @@ class GradientCheckTest {
     assertGradient(flat(g), flat(l), f);
   }
 
+  @ParameterizedTest(name = "range penalty {0}")
+  @ValueSource(doubles = {0, 0.3})
+  void normalisedSoftmaxGradientFollowsTheCrossEntropysWithinItsFitError(double penalty) {
+    NormalisedSoftmax sm = (NormalisedSoftmax) functions(true).softmax();
+    SoftmaxLoss loss = new SoftmaxLoss(sm, penalty);
+    double[][] l = {{0.3, -1.2, 1.1}, {1.5, 0.1, -0.4}};
+    int[] y = {2, 0};
+    double[][] g = loss.gradient(l, loss.probabilities(l), y);
+    // loss() is the exact cross-entropy: its gradient is (softmax - y + 2 lambda u) / B; p differs
+    // from the softmax by at most the fit's error on its domain, which holds these logits
+    double bound = sm.maxError(sm.range()) / l.length;
+    double[] a = flat(g);
+    double[] x = flat(l);
+    for (int i = 0; i < x.length; i++) {
+      double[] up = x.clone();
+      double[] down = x.clone();
+      up[i] += H;
+      down[i] -= H;
+      double fd = (loss.loss(unflat(up, 2, 3), y) - loss.loss(unflat(down, 2, 3), y)) / (2 * H);
+      assertThat(a[i]).as("component %d", i).isCloseTo(fd, offset(bound));
+    }
+  }
+
   @ParameterizedTest(name = "twin={0}, range penalty {1}")
   @CsvSource({"true, 0", "false, 0", "true, 0.3", "false, 0.3"})
   void wholeHeadGradientMatchesFiniteDifferences(boolean twin, double penalty) {
     TokenSet data = randomData(SHAPE, 5, 7);
-    PlainHead head = new PlainHead(functions(twin), penalty);
+    PlainHead head = new PlainHead(withPotential(twin), penalty);
     int[] idx = {0, 1, 2, 3, 4};
     HeadParameters p = randomParams(SHAPE, 8, 0.7);
     ToDoubleFunction<double[]> f =

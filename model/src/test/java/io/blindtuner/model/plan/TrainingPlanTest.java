@@ -73,7 +73,11 @@ class TrainingPlanTest {
     assertThat(two.refreshLevels(Phase.MLP_BACKWARD)).containsExactly(6);
 
     TrainingPlan five = plan(TRAINING, new HeadShape(16, 16, 16, 5));
-    assertPhase(five, Phase.LOSS_FORWARD, 4, 14);
+    // the normalised softmax (NormalisedSoftmax): the whole depth of a refreshed ciphertext
+    assertPhase(five, Phase.LOSS_FORWARD, 7, 14);
+    assertThat(five.refreshLevels(Phase.MLP_FORWARD)[0])
+        .as("logits refreshed to the top")
+        .isEqualTo(7);
     assertThat(five.rotationsPerStep(1)).isEqualTo(98);
     // Every stage's keys are its own: the union is what the hospital generates, and no stage needs
     // all of them.

@@ -1,5 +1,6 @@
 package io.blindtuner.model;
 
+import io.blindtuner.model.approx.LossSoftmax;
 import io.blindtuner.model.approx.NormalisedSoftmax;
 import io.blindtuner.model.approx.PolynomialSoftmax;
 import io.blindtuner.model.approx.QuadraticGelu;
@@ -8,6 +9,7 @@ import io.blindtuner.model.plain.ExactGelu;
 import io.blindtuner.model.plain.ExactSoftmax;
 import io.blindtuner.model.plain.ExactSoftmaxPooling;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The three non-linear pieces of the head. {@link #polynomial} is the model trained under
@@ -28,13 +30,29 @@ public record HeadFunctions(PoolingKernel pooling, Activation activation, Output
     Objects.requireNonNull(softmax, "softmax");
   }
 
+  /**
+   * The loss softmaxes by class count: immutable, and each fit takes a fraction of a second that
+   * every party (hospital, cloud, reports) would otherwise repeat.
+   */
+  private static final ConcurrentHashMap<Integer, LossSoftmax> SOFTMAXES =
+      new ConcurrentHashMap<>();
+
+  /**
+   * @throws IllegalArgumentException if classes is below 2
+   */
   public static HeadFunctions polynomial(int classes) {
+    if (classes < 2) {
+      throw new IllegalArgumentException("need at least 2 classes, got " + classes);
+    }
     return new HeadFunctions(
         new TaylorSoftmaxPooling(),
         new QuadraticGelu(GELU_RANGE),
-        classes == 2
-            ? new PolynomialSoftmax(classes, logitRange(classes))
-            : new NormalisedSoftmax(classes, logitRange(classes)));
+        SOFTMAXES.computeIfAbsent(
+            classes,
+            c ->
+                c == 2
+                    ? new PolynomialSoftmax(c, logitRange(c))
+                    : new NormalisedSoftmax(c, logitRange(c))));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.blindtuner.model.approx;
 
+import io.blindtuner.model.plain.SoftmaxLoss;
 import java.util.SplittableRandom;
 
 /**
@@ -20,7 +21,7 @@ final class LogitSamples {
     SplittableRandom r = new SplittableRandom(seed);
     double[][] out = new double[COUNT][];
     for (int s = 0; s < COUNT; s++) {
-      out[s] = centred(uniform(r, classes, range));
+      out[s] = SoftmaxLoss.centred(uniform(r, classes, range));
     }
     return out;
   }
@@ -31,17 +32,5 @@ final class LogitSamples {
       v[i] = (2 * r.nextDouble() - 1) * range;
     }
     return v;
-  }
-
-  static double[] centred(double[] l) {
-    double mean = 0;
-    for (double v : l) {
-      mean += v / l.length;
-    }
-    double[] u = new double[l.length];
-    for (int i = 0; i < l.length; i++) {
-      u[i] = l[i] - mean;
-    }
-    return u;
   }
 }

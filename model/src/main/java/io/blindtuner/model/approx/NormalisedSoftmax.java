@@ -1,6 +1,7 @@
 package io.blindtuner.model.approx;
 
 import io.blindtuner.model.plain.ExactSoftmax;
+import io.blindtuner.model.plain.SoftmaxLoss;
 import java.util.Locale;
 
 /**
@@ -258,22 +259,13 @@ public final class NormalisedSoftmax implements LossSoftmax {
     if (logits.length != classes) {
       throw new IllegalArgumentException("expected " + classes + " logits, got " + logits.length);
     }
-    return probabilities(e, r, LogitSamples.centred(logits));
+    return probabilities(e, r, SoftmaxLoss.centred(logits));
   }
 
-  /** The exact cross-entropy of the centred logits ({@code p - y} follows its gradient). */
+  /** The exact cross-entropy ({@code p - y} follows its gradient). */
   @Override
   public double loss(double[] logits, int label) {
-    double[] u = LogitSamples.centred(logits);
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : u) {
-      max = Math.max(max, v);
-    }
-    double s = 0;
-    for (double v : u) {
-      s += Math.exp(v - max);
-    }
-    return max + Math.log(s) - u[label];
+    return ExactSoftmax.crossEntropy(logits, label);
   }
 
   @Override

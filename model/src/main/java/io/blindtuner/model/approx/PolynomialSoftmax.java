@@ -1,6 +1,7 @@
 package io.blindtuner.model.approx;
 
 import io.blindtuner.model.plain.ExactSoftmax;
+import io.blindtuner.model.plain.SoftmaxLoss;
 
 /**
  * The loss stage's softmax as an odd quintic in the centred logits {@code u = l - mean(l)}: {@code
@@ -117,7 +118,7 @@ public final class PolynomialSoftmax implements LossSoftmax {
 
   @Override
   public double[] probabilities(double[] logits) {
-    double[] u = LogitSamples.centred(logits);
+    double[] u = SoftmaxLoss.centred(logits);
     double mean = 0;
     for (double v : u) {
       mean += f(v) / u.length;
@@ -131,7 +132,7 @@ public final class PolynomialSoftmax implements LossSoftmax {
 
   @Override
   public double loss(double[] logits, int label) {
-    double[] u = LogitSamples.centred(logits);
+    double[] u = SoftmaxLoss.centred(logits);
     double s = Math.log(u.length) - u[label];
     for (double v : u) {
       double v2 = v * v;

@@ -1,6 +1,8 @@
 package io.blindtuner.model.approx;
 
 import io.blindtuner.model.PoolingKernel;
+import io.blindtuner.model.plain.ExactSoftmax;
+import io.blindtuner.model.plain.SoftmaxLoss;
 
 /**
  * Attention pooling with the softmax replaced by its second-order Taylor expansion around the
@@ -49,16 +51,9 @@ public final class TaylorSoftmaxPooling implements PoolingKernel {
   public static double maxWeightError(double[][] scores) {
     double worst = 0;
     for (double[] s : scores) {
-      double mean = 0;
-      for (double v : s) {
-        mean += v / s.length;
-      }
-      double[] c = new double[s.length];
-      for (int t = 0; t < s.length; t++) {
-        c[t] = s[t] - mean;
-      }
+      double[] c = SoftmaxLoss.centred(s);
       double[] w = weights(c);
-      double[] e = io.blindtuner.model.plain.ExactSoftmax.softmax(c);
+      double[] e = ExactSoftmax.softmax(c);
       for (int t = 0; t < c.length; t++) {
         worst = Math.max(worst, Math.abs(w[t] - e[t]));
       }

@@ -30,6 +30,11 @@ public final class ExactSoftmax implements OutputSoftmax {
 
   @Override
   public double loss(double[] logits, int label) {
+    return crossEntropy(logits, label);
+  }
+
+  /** {@code log sum_c exp(l_c) - l_label}, computed without overflow. */
+  public static double crossEntropy(double[] logits, int label) {
     double max = Double.NEGATIVE_INFINITY;
     for (double v : logits) {
       max = Math.max(max, v);

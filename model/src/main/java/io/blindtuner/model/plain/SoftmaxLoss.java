@@ -62,7 +62,10 @@ public final class SoftmaxLoss {
     return g;
   }
 
-  private static double[] centred(double[] l) {
+  /**
+   * The centred logits {@code u = l - mean(l)}, the domain of the loss softmaxes and the penalty.
+   */
+  public static double[] centred(double[] l) {
     double mean = 0;
     for (double v : l) {
       mean += v / l.length;

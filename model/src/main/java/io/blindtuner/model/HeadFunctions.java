@@ -41,16 +41,13 @@ public record HeadFunctions(PoolingKernel pooling, Activation activation, Output
    * @throws IllegalArgumentException if classes is below 2
    */
   public static HeadFunctions polynomial(int classes) {
-    if (classes < 2) {
-      throw new IllegalArgumentException("need at least 2 classes, got " + classes);
-    }
     return new HeadFunctions(
         new TaylorSoftmaxPooling(),
         new QuadraticGelu(GELU_RANGE),
         SOFTMAXES.computeIfAbsent(
             classes,
             c ->
-                c == 2
+                c <= 2
                     ? new PolynomialSoftmax(c, logitRange(c))
                     : new NormalisedSoftmax(c, logitRange(c))));
   }

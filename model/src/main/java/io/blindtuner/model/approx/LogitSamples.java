@@ -9,16 +9,16 @@ import java.util.SplittableRandom;
  */
 final class LogitSamples {
   static final int COUNT = 20000;
-  static final long FIT_SEED = 0x5eed_50f7L;
+  private static final long FIT_SEED = 0x5eed_50f7L;
 
   /** Distinct from the fit's: the error is measured on vectors the fit did not see. */
   static final long CHECK_SEED = FIT_SEED + 1;
 
   private LogitSamples() {}
 
-  /** {@link #COUNT} centred vectors. */
-  static double[][] centredCube(int classes, double range, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
+  /** The fit's {@link #COUNT} centred vectors. */
+  static double[][] centredCube(int classes, double range) {
+    SplittableRandom r = new SplittableRandom(FIT_SEED);
     double[][] out = new double[COUNT][];
     for (int s = 0; s < COUNT; s++) {
       out[s] = SoftmaxLoss.centred(uniform(r, classes, range));

@@ -53,7 +53,7 @@ public final class NormalisedSoftmax implements LossSoftmax {
     }
     this.classes = classes;
     this.range = range;
-    double[][] u = LogitSamples.centredCube(classes, range, LogitSamples.FIT_SEED);
+    double[][] u = LogitSamples.centredCube(classes, range);
     double[][] p = new double[u.length][];
     for (int s = 0; s < u.length; s++) {
       p[s] = ExactSoftmax.softmax(u[s]);
@@ -154,6 +154,7 @@ public final class NormalisedSoftmax implements LossSoftmax {
   private static double[] gaussNewtonStep(double[][] u, double[][] p, double e0, double[] t) {
     int c = u[0].length;
     double[] ev = {e0, t[0], t[1], t[2]};
+    double[] rv = {t[3], t[4], t[5]};
     double[][] rows = new double[u.length * c][];
     double[] y = new double[u.length * c];
     for (int s = 0; s < u.length; s++) {
@@ -168,8 +169,8 @@ public final class NormalisedSoftmax implements LossSoftmax {
         mu[2] += v * v / c;
         mu[3] += v * v * v / c;
       }
-      double rm = t[3] + (t[4] + t[5] * m) * m;
-      double drm = t[4] + 2 * t[5] * m;
+      double rm = quadratic(rv, m);
+      double drm = rv[1] + 2 * rv[2] * m;
       for (int j = 0; j < c; j++) {
         double v = u[s][j];
         double d = ex[j] - m;
@@ -206,6 +207,10 @@ public final class NormalisedSoftmax implements LossSoftmax {
     return a[0] + (a[1] + (a[2] + a[3] * v) * v) * v;
   }
 
+  private static double quadratic(double[] a, double m) {
+    return a[0] + (a[1] + a[2] * m) * m;
+  }
+
   private static double[] probabilities(double[] ev, double[] rv, double[] u) {
     int c = u.length;
     double[] ex = new double[c];
@@ -214,7 +219,7 @@ public final class NormalisedSoftmax implements LossSoftmax {
       ex[j] = cubic(ev, u[j]);
       m += ex[j] / c;
     }
-    double rm = rv[0] + (rv[1] + rv[2] * m) * m;
+    double rm = quadratic(rv, m);
     double[] q = new double[c];
     for (int j = 0; j < c; j++) {
       q[j] = 1.0 / c + (ex[j] - m) * rm / c;
@@ -234,7 +239,7 @@ public final class NormalisedSoftmax implements LossSoftmax {
 
   /** r(m), the quadratic standing for 1/m. */
   public double inverse(double m) {
-    return r[0] + (r[1] + r[2] * m) * m;
+    return quadratic(r, m);
   }
 
   /** The coefficient of m^k in r, k = 0..2. */

@@ -64,7 +64,7 @@ public final class PolynomialSoftmax implements LossSoftmax {
   /** Least-squares coefficients a1, a3, ... up to the given odd degree. */
   private static double[] fit(int classes, double range, int degree) {
     int k = (degree + 1) / 2;
-    double[][] samples = LogitSamples.centredCube(classes, range, LogitSamples.FIT_SEED);
+    double[][] samples = LogitSamples.centredCube(classes, range);
     double[][] rows = new double[samples.length * classes][];
     double[] y = new double[samples.length * classes];
     for (int s = 0; s < samples.length; s++) {

@@ -9,6 +9,7 @@ import io.blindtuner.pipeline.hospital.TrainingListener;
 import io.blindtuner.pipeline.hospital.TrainingReport;
 import io.blindtuner.pipeline.hospital.TrainingRequest;
 import io.blindtuner.pipeline.hospital.TrainingService;
+import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.FeatureSet;
 import io.blindtuner.vision.features.Featurizer;
@@ -16,6 +17,8 @@ import io.blindtuner.vision.features.KMeansPatchFeaturizer;
 import io.blindtuner.vision.features.KMeansSettings;
 import io.blindtuner.vision.features.PatchFeaturizer;
 import io.blindtuner.vision.features.PositionCode;
+import io.blindtuner.vision.features.ScatteringFeaturizer;
+import io.blindtuner.vision.features.StackedFeaturizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +70,10 @@ public final class FeaturizerSweep implements Callable<Integer> {
       names = "--featurizers",
       split = ",",
       defaultValue = "patch,kmeans",
-      description = "patch and/or kmeans (default ${DEFAULT-VALUE}).")
+      description =
+          "patch, kmeans, scattering and/or kmeans_scattering (default ${DEFAULT-VALUE}); every"
+              + " one but patch is swept over --grids, the k-means ones over --centroids and"
+              + " --patch-sizes too.")
   List<String> featurizers;
 
   @Option(
@@ -156,9 +162,11 @@ public final class FeaturizerSweep implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     for (String f : featurizers) {
-      if (!f.equals("patch") && !f.equals("kmeans")) {
+      if (!List.of("patch", "kmeans", "scattering", "kmeans_scattering").contains(f)) {
         throw new IllegalArgumentException(
-            "--featurizers: unknown featurizer '" + f + "' (patch or kmeans)");
+            "--featurizers: unknown featurizer '"
+                + f
+                + "' (patch, kmeans, scattering or kmeans_scattering)");
       }
     }
     if (folds != 0 && mirrors.contains(true)) {
@@ -196,11 +204,7 @@ public final class FeaturizerSweep implements Callable<Integer> {
                   f.name(),
                   f,
                   TrainingData.numberedClasses(ds.classes()));
-          String label =
-              (f instanceof KMeansPatchFeaturizer k
-                      ? "kmeans k=" + k.dim() + " p=" + k.dictionary().size() + " g=" + k.grid()
-                      : "patch")
-                  + (mirror ? " +mirror" : "");
+          String label = label(f) + (mirror ? " +mirror" : "");
           // the folds' seed is fixed, not --seed: every head seed is scored on the same folds
           grid(service, td, folds == 0 ? null : new StratifiedFolds(train, val, folds, 1), label);
         }
@@ -250,23 +254,51 @@ public final class FeaturizerSweep implements Callable<Integer> {
 
   private List<Featurizer> featurizersFor(MedMnistDataset ds) {
     List<Featurizer> out = new ArrayList<>();
+    ImageSplit train = ds.train();
     for (String f : featurizers) {
       if (f.equals("patch")) {
-        out.add(PatchFeaturizer.fit(ds.train(), FeaturizerKind.PATCH_GRID));
-      } else {
+        out.add(PatchFeaturizer.fit(train, FeaturizerKind.PATCH_GRID));
+        continue;
+      }
+      for (int g : grids) {
+        Featurizer scattering =
+            ScatteringFeaturizer.defaults(g, train.height(), train.width(), train.channels());
+        if (f.equals("scattering")) {
+          out.add(scattering);
+          continue;
+        }
         KMeansSettings def = KMeansSettings.defaults();
         for (int k : centroids) {
           for (int p : patchSizes) {
-            for (int g : grids) {
-              out.add(
-                  KMeansPatchFeaturizer.fit(
-                      ds.train(), new KMeansSettings(p, k, g, def.samples(), def.seed())));
-            }
+            Featurizer dictionary =
+                KMeansPatchFeaturizer.fit(
+                    train, new KMeansSettings(p, k, g, def.samples(), def.seed()));
+            out.add(
+                f.equals("kmeans")
+                    ? dictionary
+                    : StackedFeaturizer.fit(train, List.of(dictionary, scattering)));
           }
         }
       }
     }
     return out;
+  }
+
+  private static String label(Featurizer f) {
+    if (f instanceof KMeansPatchFeaturizer k) {
+      return "kmeans k=" + k.dim() + " p=" + k.dictionary().size() + " g=" + k.grid();
+    }
+    if (f instanceof ScatteringFeaturizer s) {
+      return "scattering J=" + s.scales() + " L=" + s.angles() + " g=" + s.grid();
+    }
+    if (f instanceof StackedFeaturizer s) {
+      StringBuilder b = new StringBuilder();
+      for (Featurizer p : s.parts()) {
+        b.append(b.length() == 0 ? "" : " + ").append(label(p));
+      }
+      return b.toString();
+    }
+    return "patch";
   }
 
   private void run(

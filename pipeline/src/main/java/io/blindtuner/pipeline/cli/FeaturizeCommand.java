@@ -1,5 +1,6 @@
 package io.blindtuner.pipeline.cli;
 
+import io.blindtuner.pipeline.hospital.DatasetDefaults;
 import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
@@ -68,10 +69,9 @@ public final class FeaturizeCommand implements Callable<Integer> {
   @Option(
       names = "--featurizer",
       paramLabel = "KIND",
-      defaultValue = "kmeans",
       description =
-          "Without --weights: the weight-free featurizer, patch or kmeans (default ${DEFAULT-VALUE}, as train"
-              + " uses), fitted on the train split.")
+          "Without --weights: the weight-free featurizer, patch, kmeans, scattering or kmeans_scattering"
+              + " (default: the data set's own, as train uses), fitted on the train split.")
   FeaturizerKind featurizerKind;
 
   @Option(
@@ -168,7 +168,7 @@ public final class FeaturizeCommand implements Callable<Integer> {
         splits.get(2).n());
     o.flush();
 
-    Featurizer f = featurizer(splits.get(0));
+    Featurizer f = featurizer(ds.name(), splits.get(0));
     o.println("featurizer " + f.description());
     o.flush();
     long total = splits.stream().mapToLong(ImageSplit::n).sum();
@@ -245,14 +245,16 @@ public final class FeaturizeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Featurizer featurizer(ImageSplit train) throws IOException {
+  private Featurizer featurizer(String dataset, ImageSplit train) throws IOException {
     if (weights == null && randomArch == null) {
       if (arch != null) {
         throw new IllegalArgumentException("--arch needs --weights");
       }
-      int g = grid == null ? featurizerKind.defaultGrid() : grid;
-      OptionChecks.grid(featurizerKind, g, train);
-      return featurizerKind.fit(train, g);
+      FeaturizerKind kind =
+          featurizerKind != null ? featurizerKind : DatasetDefaults.of(dataset).featurizer();
+      int g = grid == null ? kind.defaultGrid() : grid;
+      OptionChecks.grid(kind, g, train);
+      return kind.fit(train, g);
     }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Path w = weights;

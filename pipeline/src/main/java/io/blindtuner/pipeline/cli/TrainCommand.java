@@ -66,8 +66,10 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--featurizer",
       paramLabel = "KIND",
       description =
-          "With --data: kmeans, a k-means patch dictionary learned on the train images with pooling, or patch,"
-              + " raw standardised 7x7 patches (default kmeans, the better on every validation split).")
+          "With --data: kmeans, a k-means patch dictionary learned on the train images with pooling;"
+              + " scattering, a two-layer wavelet scattering transform; kmeans_scattering, both standardised"
+              + " and stacked per token; or patch, raw standardised 7x7 patches (default: the data set's own,"
+              + " chosen on its val split; kmeans for a data set without one).")
   FeaturizerKind featurizer;
 
   @Option(
@@ -380,7 +382,7 @@ public final class TrainCommand implements Callable<Integer> {
               + " written");
     }
     if (tokens == null) {
-      featurizer = featurizer != null ? featurizer : FeaturizerKind.DEFAULT;
+      featurizer = featurizer != null ? featurizer : defaults.featurizer();
       grid = grid != null ? grid : featurizer.defaultGrid();
     }
     if (grid != null) {

@@ -5,6 +5,9 @@ import io.blindtuner.vision.features.Featurizer;
 import io.blindtuner.vision.features.KMeansPatchFeaturizer;
 import io.blindtuner.vision.features.KMeansSettings;
 import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.ScatteringFeaturizer;
+import io.blindtuner.vision.features.StackedFeaturizer;
+import java.util.List;
 
 /**
  * The weight-free featurizers the hospital can fit on its own training images ({@code
@@ -17,7 +20,14 @@ public enum FeaturizerKind {
    * A k-means patch dictionary with pooling ({@link KMeansPatchFeaturizer}, {@link
    * KMeansSettings#defaults()}).
    */
-  kmeans;
+  kmeans,
+  /** A two-layer wavelet scattering transform ({@link ScatteringFeaturizer#defaults}). */
+  scattering,
+  /**
+   * The k-means dictionary and the scattering transform, standardised and stacked per token ({@link
+   * StackedFeaturizer}).
+   */
+  kmeans_scattering;
 
   /**
    * The featurizer runs use unless told otherwise: the one that scored best on the validation
@@ -38,7 +48,7 @@ public enum FeaturizerKind {
   public int defaultGrid() {
     return switch (this) {
       case patch -> PATCH_GRID;
-      case kmeans -> KMeansSettings.defaults().grid();
+      case kmeans, scattering, kmeans_scattering -> KMeansSettings.defaults().grid();
     };
   }
 
@@ -46,7 +56,8 @@ public enum FeaturizerKind {
    * Checks a grid against the images before any fitting.
    *
    * @throws IllegalArgumentException if {@code grid} does not suit {@code height x width} images
-   *     (patch: it must divide them; kmeans: at most the activation map its patches leave)
+   *     (patch: it must divide them; kmeans: at most the activation map its patches leave;
+   *     scattering: at most the image side)
    */
   public void checkGrid(int grid, int height, int width) {
     switch (this) {
@@ -54,6 +65,11 @@ public enum FeaturizerKind {
       case kmeans ->
           KMeansPatchFeaturizer.checkGrid(
               grid, KMeansSettings.defaults().patchSize(), height, width);
+      case scattering -> ScatteringFeaturizer.checkGrid(grid, height, width);
+      case kmeans_scattering -> {
+        kmeans.checkGrid(grid, height, width);
+        scattering.checkGrid(grid, height, width);
+      }
     }
   }
 
@@ -72,6 +88,11 @@ public enum FeaturizerKind {
         yield KMeansPatchFeaturizer.fit(
             train, new KMeansSettings(d.patchSize(), d.centroids(), grid, d.samples(), d.seed()));
       }
+      case scattering ->
+          ScatteringFeaturizer.defaults(grid, train.height(), train.width(), train.channels());
+      case kmeans_scattering ->
+          StackedFeaturizer.fit(
+              train, List.of(kmeans.fit(train, grid), scattering.fit(train, grid)));
     };
   }
 }

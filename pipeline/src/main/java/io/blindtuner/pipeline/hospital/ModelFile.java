@@ -10,6 +10,8 @@ import io.blindtuner.vision.features.PatchDictionary;
 import io.blindtuner.vision.features.PatchFeaturizer;
 import io.blindtuner.vision.features.PatchWhitening;
 import io.blindtuner.vision.features.Pca;
+import io.blindtuner.vision.features.ScatteringFeaturizer;
+import io.blindtuner.vision.features.StackedFeaturizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,19 +32,24 @@ import java.util.List;
  * The hospital's model file ({@link HospitalModel}): written by {@code train --save-model}, read by
  * {@code predict}. It holds plaintext weights, so it is written only at the hospital.
  *
- * <p>Format version 3, little-endian throughout (str = u32 byte length, then UTF-8):
+ * <p>Format version 4, little-endian throughout (str = u32 byte length, then UTF-8):
  *
  * <pre>
  *   8 bytes  magic "BTMODEL\0"
- *   u32      version (3; versions 1 (the patch featurizer only) and 2 (no position code) are read too)
+ *   u32      version (4; versions 1 (the patch featurizer only), 2 (no position code) and 3 (no
+ *            scattering) are read too)
  *   str      data set, str trained by ("encrypted" | "twin"), str functions ("polynomial" | "exact")
  *   u32 x 4  T, d, m, C
  *   C x str  class names
- *   u8       featurizer: 0 none, 1 patch, 2 k-means dictionary (version 2 only)
+ *   u8       featurizer: 0 none, 1 patch, 2 k-means dictionary (from version 2), 3 scattering,
+ *            4 stacked (from version 4)
  *            if 1: u32 grid, height, width, channels;
  *                  f32 x (height*width*channels) mean; f32 x (height*width*channels) inverse deviation
  *            if 2: u32 patch size s, channels c, centroids k, grid, height, width (p = s*s*c);
  *                  f64 x p whitening mean; f64 x (p*p) ZCA matrix (row after row); f64 x (k*p) centroids
+ *            if 3: u32 scales J, angles L, grid, height, width, channels (the filters follow from them)
+ *            if 4: u32 parts (2 to 4), each a featurizer field of kind 1 to 3 as above;
+ *                  f32 x D mean; f32 x D inverse deviation (D = the parts' values per token together)
  *   u8       PCA present (0 | 1); if 1: u32 k (= d), u32 input values D; f32 x D mean; f32 x (k*D) components
  *            (row after row); f64 x k variances; f64 total variance
  *   u8       position-code values appended after the PCA: 0, 2 or 4 (version 3 only; before, 0)
@@ -55,10 +62,13 @@ import java.util.List;
  * Every size is checked against its limit and against the bytes left before anything is allocated.
  */
 public final class ModelFile {
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
   private static final int NO_FEATURIZER = 0;
   private static final int PATCH = 1;
   private static final int KMEANS = 2;
+  private static final int SCATTERING = 3;
+  private static final int STACKED = 4;
+  private static final int MAX_PARTS = 4;
 
   /**
    * Larger than any head with its featurizer and PCA could need; a bigger file is refused unread.
@@ -199,7 +209,8 @@ public final class ModelFile {
     for (int c = 0; c < classes; c++) {
       names.add(in.str("class name " + c, MAX_NAME_BYTES));
     }
-    Featurizer featurizer = readFeaturizer(in, version == 1 ? PATCH : KMEANS);
+    Featurizer featurizer =
+        readFeaturizer(in, version == 1 ? PATCH : version < 4 ? KMEANS : STACKED);
     Pca pca = null;
     if (in.flag("PCA present")) {
       int k = in.u32("PCA output values", MAX_SIZE);
@@ -283,6 +294,24 @@ public final class ModelFile {
       for (double[] c : d.centroids()) {
         o.doubles(c);
       }
+    } else if (f instanceof ScatteringFeaturizer sc) {
+      o.u8(SCATTERING);
+      o.u32(sc.scales());
+      o.u32(sc.angles());
+      o.u32(sc.grid());
+      o.u32(sc.height());
+      o.u32(sc.width());
+      o.u32(sc.channels());
+    } else if (f instanceof StackedFeaturizer st
+        && st.parts().size() <= MAX_PARTS
+        && st.parts().stream().noneMatch(StackedFeaturizer.class::isInstance)) {
+      o.u8(STACKED);
+      o.u32(st.parts().size());
+      for (Featurizer part : st.parts()) {
+        writeFeaturizer(o, part);
+      }
+      o.floats(st.mean());
+      o.floats(st.invStd());
     } else {
       throw new IllegalArgumentException("a model file cannot hold the featurizer " + f.name());
     }
@@ -329,6 +358,37 @@ public final class ModelFile {
                   grid,
                   height,
                   width));
+    }
+    if (kind == SCATTERING) {
+      int scales = in.u32("scattering scales", ScatteringFeaturizer.MAX_SCALES);
+      int angles = in.u32("scattering angles", ScatteringFeaturizer.MAX_ANGLES);
+      int grid = in.u32("scattering grid", MAX_IMAGE_SIDE);
+      int height = in.u32("scattering image height", MAX_IMAGE_SIDE);
+      int width = in.u32("scattering image width", MAX_IMAGE_SIDE);
+      int channels = in.u32("scattering channels", MAX_CHANNELS);
+      return in.check(
+          "scattering featurizer",
+          () -> new ScatteringFeaturizer(scales, angles, grid, height, width, channels));
+    }
+    if (kind == STACKED) {
+      int count = in.u32("stacked parts", MAX_PARTS);
+      List<Featurizer> parts = new ArrayList<>(count);
+      long values = 0;
+      for (int p = 0; p < count; p++) {
+        Featurizer part = readFeaturizer(in, SCATTERING);
+        if (part == null) {
+          throw new MalformedFileException(in.file + ": stacked part " + p + " has no featurizer");
+        }
+        parts.add(part);
+        values += part.dim();
+      }
+      if (values > MAX_SIZE) {
+        throw new MalformedFileException(
+            in.file + ": stacked parts give " + values + " values per token, above " + MAX_SIZE);
+      }
+      float[] mean = in.floats("stacked mean", (int) values);
+      float[] invStd = in.floats("stacked inverse deviation", (int) values);
+      return in.check("stacked featurizer", () -> new StackedFeaturizer(parts, mean, invStd));
     }
     return null;
   }

@@ -5,9 +5,11 @@ import static io.blindtuner.pipeline.cli.CliFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.blindtuner.pipeline.cli.CliFixture.Run;
+import io.blindtuner.pipeline.hospital.DatasetDefaults;
 import io.blindtuner.pipeline.hospital.FeaturizerKind;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.FeatureSet;
+import io.blindtuner.vision.features.Featurizer;
 import io.blindtuner.vision.features.PatchFeaturizer;
 import io.blindtuner.vision.features.TokenFile;
 import io.blindtuner.vision.safetensors.DType;
@@ -62,8 +64,8 @@ class FeaturizeCommandTest {
         .contains("\"train\": 546");
   }
 
-  /** {@code featurize} with the default k-means featurizer on the first 64 BreastMNIST images. */
-  private static Run kmeansOnASlice(Path out, String... extra) {
+  /** {@code featurize} on the first 64 BreastMNIST images. */
+  private static Run onASlice(Path out, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of("featurize", "--dataset", "breastmnist", "--data", data().toString()));
@@ -72,30 +74,34 @@ class FeaturizeCommandTest {
     return run(args.toArray(String[]::new));
   }
 
-  /** The test tokens of {@code file} equal the library's k-means featurizer fitted alike. */
-  private static void writesWhatTheLibraryFits(Path file, int grid) throws IOException {
+  /** The test tokens of {@code file} equal the library's featurizer of that kind fitted alike. */
+  private static void writesWhatTheLibraryFits(Path file, FeaturizerKind kind, int grid)
+      throws IOException {
     MedMnistDataset ds = MedMnistDataset.load(data().resolve("breastmnist.npz"), "breastmnist");
-    FeatureSet test =
-        FeaturizerKind.kmeans.fit(ds.train().head(64), grid).featurize(ds.test().head(64), k -> {});
+    Featurizer f = kind.fit(ds.train().head(64), grid);
+    FeatureSet test = f.featurize(ds.test().head(64), k -> {});
     TokenFile tf = TokenFile.read(file);
-    assertThat(tf.featurizer()).contains("k-means");
+    assertThat(tf.featurizer()).isEqualTo(f.name());
     assertThat(tf.tokens()).isEqualTo(grid * grid).isEqualTo(test.tokens());
     assertThat(tf.split("test").values()).isEqualTo(test.values());
   }
 
   @Test
-  void theKMeansFeaturizerWritesWhatTrainFitsOnTheSameImages() throws IOException {
-    Path out = dir.resolve("breast-kmeans.tokens");
-    Run r = kmeansOnASlice(out);
+  void theDataSetsOwnFeaturizerAndTheKMeansOneWriteWhatTrainFitsOnTheSameImages()
+      throws IOException {
+    Path out = dir.resolve("breast-default.tokens");
+    Run r = onASlice(out);
     assertThat(r.code()).as(r.err()).isZero();
-    writesWhatTheLibraryFits(out, FeaturizerKind.kmeans.defaultGrid());
+    FeaturizerKind own = DatasetDefaults.of("breastmnist").featurizer();
+    assertThat(own).isEqualTo(FeaturizerKind.kmeans_scattering);
+    writesWhatTheLibraryFits(out, own, own.defaultGrid());
     Path fine = dir.resolve("breast-kmeans-grid8.tokens");
-    Run grid = kmeansOnASlice(fine, "--grid", "8");
+    Run grid = onASlice(fine, "--featurizer", "kmeans", "--grid", "8");
     assertThat(grid.code()).as(grid.err()).isZero();
-    writesWhatTheLibraryFits(fine, 8);
+    writesWhatTheLibraryFits(fine, FeaturizerKind.kmeans, 8);
     // 6x6 patches leave a 23x23 activation map on 28x28 images: 24 regions per side cannot fit
     Path none = dir.resolve("g");
-    Run tooFine = kmeansOnASlice(none, "--grid", "24");
+    Run tooFine = onASlice(none, "--featurizer", "kmeans", "--grid", "24");
     assertThat(tooFine.code()).isEqualTo(1);
     assertThat(tooFine.err()).contains("--grid 24: k-means featurizer grid 24 must be in 1..23");
     assertThat(none).doesNotExist();

@@ -81,7 +81,9 @@ class PredictCommandTest {
     String pr = Files.readString(predReport);
     assertThat(number(pr, "images")).isEqualTo(156);
     assertThat(tr)
-        .contains("\"featurizer\": \"k-means patch dictionary (Coates-Ng, weight-free)\"");
+        .contains(
+            "\"featurizer\": \"stacked (k-means patch dictionary (Coates-Ng, weight-free)"
+                + " + wavelet scattering (weight-free))\"");
     assertThat(number(pr, "accuracy")).isEqualTo(number(tr, "twin_accuracy"));
     assertThat(number(pr, "balanced_accuracy")).isEqualTo(number(tr, "twin_balanced_accuracy"));
     assertThat(number(pr, "auc")).isEqualTo(number(tr, "twin_auc"));

@@ -33,21 +33,23 @@ class DatasetDefaultsTest {
   }
 
   @Test
-  void breastTakesAPositionCodeAndNothingElse() {
+  void breastTakesTheStackedFeaturizerAndAPositionCodeAndNothingElse() {
     DatasetDefaults b = DatasetDefaults.of("breastmnist");
+    assertThat(b.featurizer()).isEqualTo(FeaturizerKind.kmeans_scattering);
     assertThat(b.positions()).isEqualTo(2);
-    assertThat(b.withDim(16, 0)).isEqualTo(DatasetDefaults.GENERAL);
+    assertThat(b.withDim(16, 0).withFeaturizer(FeaturizerKind.kmeans))
+        .isEqualTo(DatasetDefaults.GENERAL);
   }
 
   @Test
   void refusesSettingsNoRunCouldUse() {
-    assertThatThrownBy(() -> new DatasetDefaults(0, 0, 16, 0.1, 20, 0.1))
+    assertThatThrownBy(() -> new DatasetDefaults(FeaturizerKind.kmeans, 0, 0, 16, 0.1, 20, 0.1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dim 0");
-    assertThatThrownBy(() -> new DatasetDefaults(4, 4, 16, 0.1, 20, 0.1))
+    assertThatThrownBy(() -> new DatasetDefaults(FeaturizerKind.kmeans, 4, 4, 16, 0.1, 20, 0.1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("positions 4");
-    assertThatThrownBy(() -> new DatasetDefaults(16, 0, 16, 0.1, 20, -1))
+    assertThatThrownBy(() -> new DatasetDefaults(FeaturizerKind.kmeans, 16, 0, 16, 0.1, 20, -1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("range penalty -1");
   }

@@ -10,6 +10,8 @@ import io.blindtuner.vision.data.ImageSplit;
 import io.blindtuner.vision.data.MedMnistDataset;
 import io.blindtuner.vision.features.KMeansPatchFeaturizer;
 import io.blindtuner.vision.features.PatchFeaturizer;
+import io.blindtuner.vision.features.ScatteringFeaturizer;
+import io.blindtuner.vision.features.StackedFeaturizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,13 +20,14 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The model file carries either weight-free featurizer and the position code, and version 1 files
- * (patch featurizer only) and version 2 files (no position code) still read.
+ * The model file carries every weight-free featurizer and the position code, and version 1 files
+ * (patch featurizer only), version 2 files (no position code) and version 3 files still read.
  */
 class ModelFileTest {
   @TempDir Path dir;
@@ -140,10 +143,46 @@ class ModelFileTest {
     assertThatThrownBy(() -> ModelFile.read(v1))
         .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining(v1 + ": featurizer is 2, expected 0..1");
-    Path v4 = withVersion(file, 4);
-    assertThatThrownBy(() -> ModelFile.read(v4))
+    Path v5 = withVersion(file, 5);
+    assertThatThrownBy(() -> ModelFile.read(v5))
         .isInstanceOf(MalformedFileException.class)
-        .hasMessageContaining("model file version 4 is not supported");
+        .hasMessageContaining("model file version 5 is not supported");
+  }
+
+  @Test
+  void theStackedDictionaryAndScatteringRoundTripAndFeaturizeAlike() throws IOException {
+    HospitalModel m = trained(FeaturizerKind.kmeans_scattering, 2);
+    Path file = dir.resolve("ks.model");
+    ModelFile.write(file, m);
+    HospitalModel back = ModelFile.read(file);
+    StackedFeaturizer a = (StackedFeaturizer) m.featurizer();
+    StackedFeaturizer b = (StackedFeaturizer) back.featurizer();
+    assertThat(b.parts()).hasSize(2);
+    assertThat(b.parts().get(0)).isInstanceOf(KMeansPatchFeaturizer.class);
+    ScatteringFeaturizer sc = (ScatteringFeaturizer) b.parts().get(1);
+    assertThat(List.of(sc.scales(), sc.angles(), sc.grid(), sc.height(), sc.channels()))
+        .containsExactly(3, 8, 4, 28, 1);
+    assertThat(b.mean()).containsExactly(a.mean());
+    assertThat(b.invStd()).containsExactly(a.invStd());
+    ImageSplit fresh = images("test", 3, 9);
+    var ta = m.tokens(m.featurize(fresh));
+    var tb = back.tokens(back.featurize(fresh));
+    for (int i = 0; i < 3; i++) {
+      for (int t = 0; t < ta.tokens(); t++) {
+        assertThat(tb.token(i, t)).containsExactly(ta.token(i, t));
+      }
+    }
+  }
+
+  @Test
+  void aVersionThreeFileCannotClaimTheScattering() throws IOException {
+    Path file = dir.resolve("s.model");
+    ModelFile.write(file, trained(FeaturizerKind.scattering));
+    assertThat(ModelFile.read(file).featurizer()).isInstanceOf(ScatteringFeaturizer.class);
+    Path v3 = withVersion(file, 3);
+    assertThatThrownBy(() -> ModelFile.read(v3))
+        .isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining(v3 + ": featurizer is 3, expected 0..2");
   }
 
   /**

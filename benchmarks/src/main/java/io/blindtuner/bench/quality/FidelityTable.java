@@ -3,6 +3,8 @@ package io.blindtuner.bench.quality;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -36,10 +38,10 @@ public final class FidelityTable {
       System.exit(2);
     }
     System.out.println(
-        "| data set | T × d (position values), hidden | epochs | λ | float acc / bal. acc / AUC | twin"
+        "| data set | featurizer | T × d (position values), hidden | epochs | λ | float acc / bal. acc / AUC | twin"
             + " | encrypted (s/step, training time) | encrypted − twin"
             + " | auto-sklearn AUC (bal. acc asked) | report |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (String a : args) {
       System.out.println(row(Path.of(a)));
     }
@@ -93,8 +95,9 @@ public final class FidelityTable {
         Pattern.compile("\\+ (\\d+) position values").matcher(text(file, json, "token_reduction"));
     return String.format(
         Locale.ROOT,
-        "| %s | %d × %d (%s), %d | %d | %.2g | %s | %s | %s | %s | %s | `%s` |",
+        "| %s | %s | %d × %d (%s), %d | %d | %.2g | %s | %s | %s | %s | %s | `%s` |",
         dataset,
+        featurizer(text(file, json, "featurizer")),
         (int) number(file, json, "tokens"),
         (int) number(file, json, "dim"),
         pos.find() ? pos.group(1) : "0",
@@ -107,6 +110,21 @@ public final class FidelityTable {
         diff,
         goal,
         file);
+  }
+
+  /** The report's featurizer name in a word or two: its weight-free parts, or the name itself. */
+  private static String featurizer(String name) {
+    List<String> parts = new ArrayList<>();
+    if (name.contains("k-means")) {
+      parts.add("k-means");
+    }
+    if (name.contains("scattering")) {
+      parts.add("scattering");
+    }
+    if (name.contains("patch featurizer")) {
+      parts.add("patch");
+    }
+    return parts.isEmpty() ? name : String.join(" + ", parts);
   }
 
   /** {@code x}, or 0 where it rounds to zero at the printed precision (no "-0.0000"). */

@@ -34,6 +34,36 @@ public record FeatureSet(String split, int n, int tokens, int dim, float[] value
     }
   }
 
+  /** Values one feature set may hold at most: a Java array's limit. */
+  public static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+
+  /**
+   * The zeroed value array of a split's feature set, checked before it is allocated.
+   *
+   * @throws IllegalArgumentException naming the split if {@code n x tokens x dim} values exceed
+   *     {@link #MAX_VALUES}
+   */
+  public static float[] allocate(String split, int n, int tokens, int dim) {
+    long values = (long) n * tokens * dim;
+    if (values > MAX_VALUES) {
+      throw new IllegalArgumentException(
+          "split '"
+              + split
+              + "': "
+              + n
+              + " images of "
+              + tokens
+              + " x "
+              + dim
+              + " values are "
+              + values
+              + ", above the "
+              + MAX_VALUES
+              + " one feature set holds; featurize fewer images at a time");
+    }
+    return new float[(int) values];
+  }
+
   /** Value j of token t of image i. */
   public float get(int i, int t, int j) {
     return values[(i * tokens + t) * dim + j];

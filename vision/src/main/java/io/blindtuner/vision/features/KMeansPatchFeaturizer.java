@@ -168,7 +168,7 @@ public final class KMeansPatchFeaturizer implements Featurizer {
     }
     int t = tokens();
     int k = dim();
-    float[] out = new float[split.n() * t * k];
+    float[] out = FeatureSet.allocate(split.name(), split.n(), t, k);
     // images are independent and each writes only its own rows, so the result does not depend on
     // the threads
     IntStream.range(0, split.n())

@@ -248,7 +248,7 @@ public final class PatchFeaturizer implements Featurizer {
     }
     int tokens = tokens();
     int d = dim();
-    float[] out = new float[split.n() * tokens * d];
+    float[] out = FeatureSet.allocate(split.name(), split.n(), tokens, d);
     float[] buf = new float[tokens * patchValues];
     for (int i = 0; i < split.n(); i++) {
       rawPatches(split, i, buf);

@@ -304,7 +304,7 @@ public final class ScatteringFeaturizer implements Featurizer {
     }
     int t = tokens();
     int d = dim();
-    float[] out = new float[split.n() * t * d];
+    float[] out = FeatureSet.allocate(split.name(), split.n(), t, d);
     // each image writes only its own rows, so the result does not depend on the threads
     IntStream.range(0, split.n())
         .parallel()

@@ -177,7 +177,7 @@ public final class StackedFeaturizer implements Featurizer {
    */
   @Override
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
-    float[] out = new float[split.n() * tokens * dim];
+    float[] out = FeatureSet.allocate(split.name(), split.n(), tokens, dim);
     int offset = 0;
     for (int p = 0; p < parts.size(); p++) {
       FeatureSet s = parts.get(p).featurize(split, p == parts.size() - 1 ? progress : k -> {});

@@ -99,7 +99,7 @@ public final class VitFeaturizer implements Featurizer {
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
     int t = tokens();
     int d = dim();
-    float[] out = new float[split.n() * t * d];
+    float[] out = FeatureSet.allocate(split.name(), split.n(), t, d);
     AtomicInteger next = new AtomicInteger();
     int workers = Math.min(threads, Math.max(1, split.n()));
     ExecutorService pool =

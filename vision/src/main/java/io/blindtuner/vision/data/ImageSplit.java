@@ -1,5 +1,6 @@
 package io.blindtuner.vision.data;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -51,6 +52,29 @@ public record ImageSplit(
   /** Bytes per image. */
   public int imageBytes() {
     return height * width * channels;
+  }
+
+  /**
+   * Checks that these images have the size and channels a featurizer takes.
+   *
+   * @param featurizer what takes them, for the message (e.g. "the k-means featurizer")
+   * @throws IllegalArgumentException naming this split and both shapes if they differ
+   */
+  public void requireShape(int height, int width, int channels, String featurizer) {
+    if (this.height != height || this.width != width || this.channels != channels) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "split '%s': images are %dx%dx%d, %s takes %dx%dx%d",
+              name,
+              this.height,
+              this.width,
+              this.channels,
+              featurizer,
+              height,
+              width,
+              channels));
+    }
   }
 
   /** Pixel value 0..255 of image {@code i} at row y, column x, channel c. */

@@ -147,25 +147,8 @@ public final class KMeansPatchFeaturizer implements Featurizer {
    */
   @Override
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
-    if (split.height() != height
-        || split.width() != width
-        || split.channels() != dictionary.channels()) {
-      throw new IllegalArgumentException(
-          "split '"
-              + split.name()
-              + "': images are "
-              + split.height()
-              + "x"
-              + split.width()
-              + "x"
-              + split.channels()
-              + ", the k-means featurizer was fitted on "
-              + height
-              + "x"
-              + width
-              + "x"
-              + dictionary.channels());
-    }
+    split.requireShape(
+        height, width, dictionary.channels(), "the k-means featurizer fitted on train");
     int t = tokens();
     int k = dim();
     float[] out = FeatureSet.allocate(split.name(), split.n(), t, k);

@@ -230,22 +230,7 @@ public final class PatchFeaturizer implements Featurizer {
    */
   @Override
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
-    if (split.height() != height || split.width() != width || split.channels() != channels) {
-      throw new IllegalArgumentException(
-          split.name()
-              + ": images are "
-              + split.height()
-              + "x"
-              + split.width()
-              + "x"
-              + split.channels()
-              + ", the featurizer was fitted on "
-              + height
-              + "x"
-              + width
-              + "x"
-              + channels);
-    }
+    split.requireShape(height, width, channels, "the patch featurizer fitted on train");
     int tokens = tokens();
     int d = dim();
     float[] out = FeatureSet.allocate(split.name(), split.n(), tokens, d);

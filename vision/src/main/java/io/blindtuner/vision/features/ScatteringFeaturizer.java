@@ -285,23 +285,7 @@ public final class ScatteringFeaturizer implements Featurizer {
    */
   @Override
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
-    if (split.height() != height || split.width() != width || split.channels() != channels) {
-      throw new IllegalArgumentException(
-          "split '"
-              + split.name()
-              + "': images are "
-              + split.height()
-              + "x"
-              + split.width()
-              + "x"
-              + split.channels()
-              + ", the scattering featurizer is for "
-              + height
-              + "x"
-              + width
-              + "x"
-              + channels);
-    }
+    split.requireShape(height, width, channels, "this scattering featurizer");
     int t = tokens();
     int d = dim();
     float[] out = FeatureSet.allocate(split.name(), split.n(), t, d);

@@ -57,20 +57,21 @@ public record ImageSplit(
   /**
    * Checks that these images have the size and channels a featurizer takes.
    *
-   * @param featurizer what takes them, for the message (e.g. "the k-means featurizer")
+   * @param expected what expects that shape, leading into it in the message (e.g. "the k-means
+   *     featurizer was fitted on")
    * @throws IllegalArgumentException naming this split and both shapes if they differ
    */
-  public void requireShape(int height, int width, int channels, String featurizer) {
+  public void requireShape(int height, int width, int channels, String expected) {
     if (this.height != height || this.width != width || this.channels != channels) {
       throw new IllegalArgumentException(
           String.format(
               Locale.ROOT,
-              "split '%s': images are %dx%dx%d, %s takes %dx%dx%d",
+              "split '%s': images are %dx%dx%d, %s %dx%dx%d",
               name,
               this.height,
               this.width,
               this.channels,
-              featurizer,
+              expected,
               height,
               width,
               channels));

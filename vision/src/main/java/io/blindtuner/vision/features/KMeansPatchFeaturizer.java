@@ -148,7 +148,7 @@ public final class KMeansPatchFeaturizer implements Featurizer {
   @Override
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
     split.requireShape(
-        height, width, dictionary.channels(), "the k-means featurizer fitted on train");
+        height, width, dictionary.channels(), "the k-means featurizer was fitted on");
     int t = tokens();
     int k = dim();
     float[] out = FeatureSet.allocate(split.name(), split.n(), t, k);

@@ -230,7 +230,7 @@ public final class PatchFeaturizer implements Featurizer {
    */
   @Override
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
-    split.requireShape(height, width, channels, "the patch featurizer fitted on train");
+    split.requireShape(height, width, channels, "the patch featurizer was fitted on");
     int tokens = tokens();
     int d = dim();
     float[] out = FeatureSet.allocate(split.name(), split.n(), tokens, d);

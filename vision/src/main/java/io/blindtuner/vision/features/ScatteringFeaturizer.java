@@ -285,7 +285,7 @@ public final class ScatteringFeaturizer implements Featurizer {
    */
   @Override
   public FeatureSet featurize(ImageSplit split, IntConsumer progress) {
-    split.requireShape(height, width, channels, "this scattering featurizer");
+    split.requireShape(height, width, channels, "the scattering featurizer is for");
     int t = tokens();
     int d = dim();
     float[] out = FeatureSet.allocate(split.name(), split.n(), t, d);

@@ -261,10 +261,8 @@ public final class FeaturizerSweep implements Callable<Integer> {
         continue;
       }
       for (int g : grids) {
-        Featurizer scattering =
-            ScatteringFeaturizer.defaults(g, train.height(), train.width(), train.channels());
         if (f.equals("scattering")) {
-          out.add(scattering);
+          out.add(ScatteringFeaturizer.defaults(g, train.height(), train.width(), train.channels()));
           continue;
         }
         KMeansSettings def = KMeansSettings.defaults();
@@ -276,7 +274,12 @@ public final class FeaturizerSweep implements Callable<Integer> {
             out.add(
                 f.equals("kmeans")
                     ? dictionary
-                    : StackedFeaturizer.fit(train, List.of(dictionary, scattering)));
+                    : StackedFeaturizer.fit(
+                        train,
+                        List.of(
+                            dictionary,
+                            ScatteringFeaturizer.defaults(
+                                g, train.height(), train.width(), train.channels()))));
           }
         }
       }

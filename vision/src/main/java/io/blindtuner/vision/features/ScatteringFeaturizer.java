@@ -21,7 +21,9 @@ import java.util.stream.IntStream;
  * and {@code e_l} at angle {@code pi l / L}; the second term makes each wavelet's mean zero. The
  * image is extended by mirror reflection to an {@code n x n} square, n the power of two at least
  * {@code max(height, width) + 2 * 2^J}, so the circular convolutions do not wrap one border onto
- * the other where the regions lie.
+ * the other where the regions lie. (The finest wavelets, j = 0, are cut off at the Nyquist
+ * frequency rather than periodised, which leaves them a faint long tail: about 2% of their energy
+ * beyond 8 pixels.)
  */
 public final class ScatteringFeaturizer implements Featurizer {
   /** The name every output carries. */
@@ -33,11 +35,17 @@ public final class ScatteringFeaturizer implements Featurizer {
   /** Orientations at most. */
   public static final int MAX_ANGLES = 16;
 
-  /** Largest padded side accepted, which caps the per-image work. */
-  public static final int MAX_SIDE = 512;
+  /**
+   * Largest padded side accepted (224-pixel images at J = 3 pad to 256), which bounds the filter
+   * bank a model file can make the reader build.
+   */
+  public static final int MAX_SIDE = 256;
 
-  /** Filter-bank values (J·L·n², eight bytes each) at most: 128 MiB. */
-  public static final long MAX_FILTER_VALUES = 1L << 24;
+  /**
+   * Filter-bank values (J·L·n², eight bytes each) at most: 32 MiB, built when the featurizer is
+   * (the defaults on 28 x 28 images: 24 x 64² values, 0.8 MiB).
+   */
+  public static final long MAX_FILTER_VALUES = 1L << 22;
 
   private static final double SIGMA0 = 0.8;
   private static final double XI0 = 3 * Math.PI / 4;
@@ -79,7 +87,8 @@ public final class ScatteringFeaturizer implements Featurizer {
       throw new IllegalArgumentException("scattering channels must be 1 or 3, got " + channels);
     }
     checkGrid(grid, height, width);
-    int side = Math.max(height, width) + 2 * (1 << scales);
+    // in long: image sides near Integer.MAX_VALUE must be refused by name, not wrap round
+    long side = (long) Math.max(height, width) + 2 * (1 << scales);
     if (side > MAX_SIDE) {
       throw new IllegalArgumentException(
           "scattering of "
@@ -94,7 +103,7 @@ public final class ScatteringFeaturizer implements Featurizer {
               + MAX_SIDE
               + " allowed");
     }
-    int n = Integer.highestOneBit(side - 1) << 1;
+    int n = Integer.highestOneBit((int) side - 1) << 1;
     if ((long) scales * angles * n * n > MAX_FILTER_VALUES) {
       throw new IllegalArgumentException(
           "scattering at "
@@ -132,8 +141,9 @@ public final class ScatteringFeaturizer implements Featurizer {
 
   /**
    * The defaults: J = 3 scales (the low-pass spans about 6 pixels, a region of the 4 x 4 grid on 28
-   * x 28 images is 7) and L = 8 orientations, as in Bruna &amp; Mallat's texture experiments; 217
-   * values per channel and token before the PCA.
+   * x 28 images is 7) and L = 8 orientations (Bruna &amp; Mallat use L = 8 with elongated Morlet
+   * wavelets; these are round, so neighbouring orientations overlap more); 217 values per channel
+   * and token before the PCA.
    */
   public static ScatteringFeaturizer defaults(int grid, int height, int width, int channels) {
     return new ScatteringFeaturizer(3, 8, grid, height, width, channels);

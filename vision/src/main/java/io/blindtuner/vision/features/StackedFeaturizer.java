@@ -20,8 +20,14 @@ public final class StackedFeaturizer implements Featurizer {
    */
   public static final int FIT_IMAGES = 512;
 
-  /** A value whose train deviation is below this is left unscaled (it is constant). */
+  /**
+   * A value whose train deviation is below this, absolutely or relative to its mean, is left
+   * unscaled: it is constant, and the one-pass variance leaves a constant's deviation near {@code
+   * |mean| * 1e-8}, not zero, which would otherwise scale it up a hundred-million-fold.
+   */
   private static final double MIN_STD = 1e-9;
+
+  private static final double MIN_RELATIVE_STD = 1e-6;
 
   private final List<Featurizer> parts;
   private final int tokens;
@@ -122,7 +128,7 @@ public final class StackedFeaturizer implements Featurizer {
       double m = sum[k] / rows;
       double sd = Math.sqrt(Math.max(0, sumSq[k] / rows - m * m));
       mean[k] = (float) m;
-      invStd[k] = (float) (sd < MIN_STD ? 1 : 1 / sd);
+      invStd[k] = (float) (sd < MIN_STD || sd < MIN_RELATIVE_STD * Math.abs(m) ? 1 : 1 / sd);
     }
     return new StackedFeaturizer(parts, mean, invStd);
   }

@@ -129,8 +129,11 @@ class ScatteringFeaturizerTest {
         .hasMessageContaining("channels");
     assertThatThrownBy(() -> new ScatteringFeaturizer(5, 8, 4, 500, 500, 1))
         .hasMessageContaining("564-pixel square");
-    assertThatThrownBy(() -> new ScatteringFeaturizer(5, 16, 4, 400, 400, 1))
-        .hasMessageContaining("20971520 filter values");
+    assertThatThrownBy(() -> new ScatteringFeaturizer(5, 16, 4, 100, 100, 1))
+        .hasMessageContaining("5242880 filter values");
+    assertThatThrownBy(
+            () -> new ScatteringFeaturizer(3, 8, 4, Integer.MAX_VALUE, Integer.MAX_VALUE, 1))
+        .hasMessageContaining("2147483663-pixel square");
     ScatteringFeaturizer f = new ScatteringFeaturizer(2, 4, 2, 12, 12, 1);
     assertThatThrownBy(() -> f.featurize(images(new int[][] {constant(1)}), k -> {}))
         .isInstanceOf(IllegalArgumentException.class)

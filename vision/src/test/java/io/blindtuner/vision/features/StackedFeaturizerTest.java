@@ -59,6 +59,19 @@ class StackedFeaturizerTest {
   }
 
   @Test
+  void aValueConstantOnTrainIsLeftUnscaled() {
+    byte[] px = new byte[20 * 16 * 16];
+    java.util.Arrays.fill(px, (byte) 51);
+    ImageSplit flat = new ImageSplit("train", 20, 16, 16, 1, px, new int[20]);
+    Featurizer s = new ScatteringFeaturizer(1, 2, 2, 16, 16, 1);
+    StackedFeaturizer st = StackedFeaturizer.fit(flat, List.of(s, s));
+    // the low-pass is 0.2 on every token, every wavelet coefficient 0: nothing varies
+    for (float inv : st.invStd()) {
+      assertThat(inv).isEqualTo(1f);
+    }
+  }
+
+  @Test
   void fitsOnAtMostItsFirstImages() {
     ImageSplit train = noise("train", StackedFeaturizer.FIT_IMAGES + 40, 2);
     List<Featurizer> parts =

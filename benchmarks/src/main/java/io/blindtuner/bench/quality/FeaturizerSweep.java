@@ -262,7 +262,8 @@ public final class FeaturizerSweep implements Callable<Integer> {
       }
       for (int g : grids) {
         if (f.equals("scattering")) {
-          out.add(ScatteringFeaturizer.defaults(g, train.height(), train.width(), train.channels()));
+          out.add(
+              ScatteringFeaturizer.defaults(g, train.height(), train.width(), train.channels()));
           continue;
         }
         KMeansSettings def = KMeansSettings.defaults();

@@ -191,6 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
                 limitTrain,
                 FeaturizerKind.DEFAULT,
                 FeaturizerKind.DEFAULT.defaultGrid(),
+                FeaturizerKind.Dictionary.DEFAULT,
                 TrainingData.numberedClasses(loaded.dataset().classes())),
             DIM,
             HIDDEN,

@@ -216,6 +216,7 @@ public final class EdgeCommand implements Callable<Integer> {
             limitTrain,
             FeaturizerKind.DEFAULT,
             FeaturizerKind.DEFAULT.defaultGrid(),
+            FeaturizerKind.Dictionary.DEFAULT,
             TrainingData.numberedClasses(loaded.dataset().classes()));
     HospitalTokens tokens =
         HospitalTokens.prepare(data, DemoCommand.DIM, DemoCommand.HIDDEN, DemoCommand.CLIP);

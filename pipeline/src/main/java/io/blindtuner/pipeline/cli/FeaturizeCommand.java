@@ -75,6 +75,21 @@ public final class FeaturizeCommand implements Callable<Integer> {
   FeaturizerKind featurizerKind;
 
   @Option(
+      names = "--centroids",
+      paramLabel = "K",
+      description =
+          "With a k-means featurizer: the dictionary's size (default: the data set's, as train uses).")
+  Integer centroids;
+
+  @Option(
+      names = "--patch-size",
+      paramLabel = "P",
+      description =
+          "With a k-means featurizer: the dictionary's patch side in pixels (default: the data set's,"
+              + " as train uses).")
+  Integer patchSize;
+
+  @Option(
       names = "--random-weights",
       paramLabel = "ARCH",
       description =
@@ -146,6 +161,21 @@ public final class FeaturizeCommand implements Callable<Integer> {
     if (limit != null && limit < 1) {
       throw new IllegalArgumentException("--limit must be >= 1");
     }
+    FeaturizerKind kind = null;
+    FeaturizerKind.Dictionary dictionary = null;
+    if (weights == null && randomArch == null) {
+      DatasetDefaults defaults = DatasetDefaults.of(source.name());
+      kind = featurizerKind != null ? featurizerKind : defaults.featurizer();
+      dictionary = OptionChecks.dictionary(kind, centroids, patchSize, defaults.dictionary());
+    } else if (featurizerKind != null || centroids != null || patchSize != null) {
+      String given =
+          featurizerKind != null
+              ? "--featurizer"
+              : centroids != null ? "--centroids" : "--patch-size";
+      throw new IllegalArgumentException(
+          given
+              + " applies to the weight-free featurizers, not a trunk (--weights, --random-weights)");
+    }
     long t0 = System.nanoTime();
     DatasetSource.Loaded loaded = source.load(err, cache);
     Path file = loaded.file();
@@ -168,7 +198,7 @@ public final class FeaturizeCommand implements Callable<Integer> {
         splits.get(2).n());
     o.flush();
 
-    Featurizer f = featurizer(ds.name(), splits.get(0));
+    Featurizer f = featurizer(kind, dictionary, splits.get(0));
     o.println("featurizer " + f.description());
     o.flush();
     long total = splits.stream().mapToLong(ImageSplit::n).sum();
@@ -245,16 +275,17 @@ public final class FeaturizeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Featurizer featurizer(String dataset, ImageSplit train) throws IOException {
-    if (weights == null && randomArch == null) {
+  /** The weight-free {@code kind} with {@code dictionary} if it is non-null, else the trunk. */
+  private Featurizer featurizer(
+      FeaturizerKind kind, FeaturizerKind.Dictionary dictionary, ImageSplit train)
+      throws IOException {
+    if (kind != null) {
       if (arch != null) {
         throw new IllegalArgumentException("--arch needs --weights");
       }
-      FeaturizerKind kind =
-          featurizerKind != null ? featurizerKind : DatasetDefaults.of(dataset).featurizer();
       int g = grid == null ? kind.defaultGrid() : grid;
-      OptionChecks.grid(kind, g, train);
-      return kind.fit(train, g);
+      OptionChecks.grid(kind, g, dictionary, train);
+      return kind.fit(train, g, dictionary);
     }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Path w = weights;

@@ -24,6 +24,15 @@ final class OptionChecks {
   }
 
   /**
+   * @throws IllegalArgumentException unless {@code 1 <= value <= max}
+   */
+  static void upTo(String option, long value, long max) {
+    if (value < 1 || value > max) {
+      throw new IllegalArgumentException(option + " must be in 1.." + max + ", got " + value);
+    }
+  }
+
+  /**
    * @throws IllegalArgumentException unless {@code lo <= value <= hi} (NaN fails)
    */
   static void within(String option, double value, double lo, double hi) {
@@ -48,12 +57,51 @@ final class OptionChecks {
    * @throws IllegalArgumentException naming --grid if {@code kind} cannot pool {@code images} over
    *     that grid ({@link FeaturizerKind#checkGrid})
    */
-  static void grid(FeaturizerKind kind, int grid, ImageSplit images) {
+  static void grid(
+      FeaturizerKind kind, int grid, FeaturizerKind.Dictionary dictionary, ImageSplit images) {
+    if (kind.usesDictionary()
+        && dictionary.patchSize() > Math.min(images.height(), images.width())) {
+      throw new IllegalArgumentException(
+          "--patch-size "
+              + dictionary.patchSize()
+              + " is larger than the "
+              + images.height()
+              + "x"
+              + images.width()
+              + " images");
+    }
     try {
-      kind.checkGrid(grid, images.height(), images.width());
+      kind.checkGrid(grid, dictionary, images.height(), images.width());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--grid " + grid + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code --centroids} and {@code --patch-size}: the k-means dictionary of {@code kind}, each
+   * option not given taken from {@code defaults}.
+   *
+   * @throws IllegalArgumentException naming the option if it is given for a featurizer that learns
+   *     no dictionary, or is out of range ({@link FeaturizerKind.Dictionary})
+   */
+  static FeaturizerKind.Dictionary dictionary(
+      FeaturizerKind kind,
+      Integer centroids,
+      Integer patchSize,
+      FeaturizerKind.Dictionary defaults) {
+    if (!kind.usesDictionary()) {
+      String given = centroids != null ? "--centroids" : patchSize != null ? "--patch-size" : null;
+      if (given != null) {
+        throw new IllegalArgumentException(
+            given + " applies to the k-means featurizers (kmeans, kmeans_scattering), not " + kind);
+      }
+      return defaults;
+    }
+    int k = centroids != null ? centroids : defaults.centroids();
+    int p = patchSize != null ? patchSize : defaults.patchSize();
+    upTo("--centroids", k, FeaturizerKind.Dictionary.MAX_CENTROIDS);
+    upTo("--patch-size", p, FeaturizerKind.Dictionary.MAX_PATCH_SIZE);
+    return new FeaturizerKind.Dictionary(k, p);
   }
 
   /**

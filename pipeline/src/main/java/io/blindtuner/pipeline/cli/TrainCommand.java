@@ -73,11 +73,30 @@ public final class TrainCommand implements Callable<Integer> {
   FeaturizerKind featurizer;
 
   @Option(
+      names = "--centroids",
+      paramLabel = "K",
+      description =
+          "With a k-means featurizer: the dictionary's size, values per token before the PCA (default:"
+              + " the data set's, 64 for most).")
+  Integer centroids;
+
+  @Option(
+      names = "--patch-size",
+      paramLabel = "P",
+      description =
+          "With a k-means featurizer: the dictionary's patch side in pixels (default: the data set's,"
+              + " 6 for most).")
+  Integer patchSize;
+
+  private FeaturizerKind.Dictionary dictionary;
+
+  @Option(
       names = "--encrypted",
       description = "Also train on ciphertexts (CKKS, client-aided refresh).")
   boolean encrypted;
 
-  // --epochs, --dim, --positions, --hidden, --lr and --range-penalty default to the data set's own
+  // --featurizer, --centroids, --patch-size, --epochs, --dim, --positions, --hidden, --lr and
+  // --range-penalty default to the data set's own
   // settings, chosen on its val split (DatasetDefaults; the README's "Model quality" table)
   @Option(
       names = "--grid",
@@ -384,6 +403,12 @@ public final class TrainCommand implements Callable<Integer> {
     if (tokens == null) {
       featurizer = featurizer != null ? featurizer : defaults.featurizer();
       grid = grid != null ? grid : featurizer.defaultGrid();
+      dictionary = OptionChecks.dictionary(featurizer, centroids, patchSize, defaults.dictionary());
+    } else if (centroids != null || patchSize != null) {
+      throw new IllegalArgumentException(
+          (centroids != null ? "--centroids" : "--patch-size")
+              + " applies to --data; the featurizer of --tokens ran when the token file was"
+              + " written");
     }
     if (grid != null) {
       OptionChecks.positive("--grid", grid);
@@ -447,9 +472,9 @@ public final class TrainCommand implements Callable<Integer> {
     // --data is given (checked above), so nothing is downloaded and no cache folder is needed
     DatasetSource.Loaded loaded = source.load(err, null);
     MedMnistDataset ds = loaded.dataset();
-    OptionChecks.grid(featurizer, grid, ds.train());
+    OptionChecks.grid(featurizer, grid, dictionary, ds.train());
     return TrainingData.fromImages(
-        ds, loaded.file(), limitTrain, featurizer, grid, names(ds.classes()));
+        ds, loaded.file(), limitTrain, featurizer, grid, dictionary, names(ds.classes()));
   }
 
   private List<String> names(int classes) {

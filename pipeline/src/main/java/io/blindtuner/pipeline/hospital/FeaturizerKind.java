@@ -53,46 +53,89 @@ public enum FeaturizerKind {
   }
 
   /**
-   * Checks a grid against the images before any fitting.
+   * Whether this featurizer learns a k-means patch dictionary (and so takes a {@link Dictionary}).
+   */
+  public boolean usesDictionary() {
+    return this == kmeans || this == kmeans_scattering;
+  }
+
+  /**
+   * Checks a grid (and the dictionary's patch size) against the images before any fitting.
    *
    * @throws IllegalArgumentException if {@code grid} does not suit {@code height x width} images
-   *     (patch: it must divide them; kmeans: at most the activation map its patches leave;
-   *     scattering: at most the image side)
+   *     (patch: it must divide them; kmeans: at most the activation map the dictionary's patches
+   *     leave; scattering: at most the image side), or the patches are larger than the images
    */
-  public void checkGrid(int grid, int height, int width) {
+  public void checkGrid(int grid, Dictionary dictionary, int height, int width) {
     switch (this) {
       case patch -> PatchFeaturizer.checkGrid(grid, height, width);
-      case kmeans ->
-          KMeansPatchFeaturizer.checkGrid(
-              grid, KMeansSettings.defaults().patchSize(), height, width);
+      case kmeans -> KMeansPatchFeaturizer.checkGrid(grid, dictionary.patchSize(), height, width);
       case scattering -> ScatteringFeaturizer.checkGrid(grid, height, width);
       case kmeans_scattering -> {
-        kmeans.checkGrid(grid, height, width);
-        scattering.checkGrid(grid, height, width);
+        kmeans.checkGrid(grid, dictionary, height, width);
+        scattering.checkGrid(grid, dictionary, height, width);
       }
     }
   }
 
   /**
    * Fits this featurizer on the training images, pooling its tokens over a {@code grid x grid} grid
-   * (patch: that many patches per side).
+   * (patch: that many patches per side); the k-means kinds learn a dictionary of that size, the
+   * others ignore it.
    *
    * @throws IllegalArgumentException naming the grid if it is below 1 or finer than the images (or
    *     the k-means activation map) allow, or if the images are empty
    */
-  public Featurizer fit(ImageSplit train, int grid) {
+  public Featurizer fit(ImageSplit train, int grid, Dictionary dictionary) {
     return switch (this) {
       case patch -> PatchFeaturizer.fit(train, grid);
       case kmeans -> {
         KMeansSettings d = KMeansSettings.defaults();
         yield KMeansPatchFeaturizer.fit(
-            train, new KMeansSettings(d.patchSize(), d.centroids(), grid, d.samples(), d.seed()));
+            train,
+            new KMeansSettings(
+                dictionary.patchSize(), dictionary.centroids(), grid, d.samples(), d.seed()));
       }
       case scattering ->
           ScatteringFeaturizer.defaults(grid, train.height(), train.width(), train.channels());
       case kmeans_scattering ->
           StackedFeaturizer.fit(
-              train, List.of(kmeans.fit(train, grid), scattering.fit(train, grid)));
+              train,
+              List.of(
+                  kmeans.fit(train, grid, dictionary), scattering.fit(train, grid, dictionary)));
     };
+  }
+
+  /**
+   * The size of the k-means patch dictionary the k-means kinds learn.
+   *
+   * @param centroids dictionary size k (values per token before the PCA), 1..{@link #MAX_CENTROIDS}
+   * @param patchSize patch side in pixels, 1..{@link #MAX_PATCH_SIZE}
+   */
+  public record Dictionary(int centroids, int patchSize) {
+    /** The most centroids a dictionary may have: a token's values before the PCA. */
+    public static final int MAX_CENTROIDS = 512;
+
+    /** The largest patch side (a patch's 3 x 16 x 16 values at most). */
+    public static final int MAX_PATCH_SIZE = 16;
+
+    /** {@link KMeansSettings#defaults()}'s: 64 centroids of 6 x 6 patches. */
+    public static final Dictionary DEFAULT =
+        new Dictionary(
+            KMeansSettings.defaults().centroids(), KMeansSettings.defaults().patchSize());
+
+    /**
+     * @throws IllegalArgumentException naming the field that is out of its range
+     */
+    public Dictionary {
+      if (centroids < 1 || centroids > MAX_CENTROIDS) {
+        throw new IllegalArgumentException(
+            "dictionary centroids must be in 1.." + MAX_CENTROIDS + ", got " + centroids);
+      }
+      if (patchSize < 1 || patchSize > MAX_PATCH_SIZE) {
+        throw new IllegalArgumentException(
+            "dictionary patch size must be in 1.." + MAX_PATCH_SIZE + ", got " + patchSize);
+      }
+    }
   }
 }

@@ -68,7 +68,8 @@ public record TrainingData(
 
   /**
    * Featurizes a MedMNIST data set with a weight-free featurizer fitted on the first {@code
-   * limitTrain} training images (all if null), its tokens pooled over a {@code grid x grid} grid.
+   * limitTrain} training images (all if null), its tokens pooled over a {@code grid x grid} grid
+   * (the k-means kinds learning a dictionary of {@code dictionary}'s size).
    *
    * @throws IllegalArgumentException if the grid does not suit the images (see {@link
    *     FeaturizerKind#fit})
@@ -79,12 +80,13 @@ public record TrainingData(
       Integer limitTrain,
       FeaturizerKind kind,
       int grid,
+      FeaturizerKind.Dictionary dictionary,
       List<String> classNames) {
     ImageSplit trainImages =
         limitTrain == null || limitTrain >= ds.train().n()
             ? ds.train()
             : ds.train().head(limitTrain);
-    Featurizer f = kind.fit(trainImages, grid);
+    Featurizer f = kind.fit(trainImages, grid, dictionary);
     return new TrainingData(
         ds.name(),
         f.featurize(trainImages, n -> {}),

@@ -75,10 +75,11 @@ class FeaturizeCommandTest {
   }
 
   /** The test tokens of {@code file} equal the library's featurizer of that kind fitted alike. */
-  private static void writesWhatTheLibraryFits(Path file, FeaturizerKind kind, int grid)
+  private static void writesWhatTheLibraryFits(
+      Path file, FeaturizerKind kind, int grid, FeaturizerKind.Dictionary dictionary)
       throws IOException {
     MedMnistDataset ds = MedMnistDataset.load(data().resolve("breastmnist.npz"), "breastmnist");
-    Featurizer f = kind.fit(ds.train().head(64), grid);
+    Featurizer f = kind.fit(ds.train().head(64), grid, dictionary);
     FeatureSet test = f.featurize(ds.test().head(64), k -> {});
     TokenFile tf = TokenFile.read(file);
     assertThat(tf.featurizer()).isEqualTo(f.name());
@@ -94,11 +95,23 @@ class FeaturizeCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     FeaturizerKind own = DatasetDefaults.of("breastmnist").featurizer();
     assertThat(own).isEqualTo(FeaturizerKind.kmeans_scattering);
-    writesWhatTheLibraryFits(out, own, own.defaultGrid());
+    writesWhatTheLibraryFits(
+        out, own, own.defaultGrid(), DatasetDefaults.of("breastmnist").dictionary());
     Path fine = dir.resolve("breast-kmeans-grid8.tokens");
-    Run grid = onASlice(fine, "--featurizer", "kmeans", "--grid", "8");
+    Run grid =
+        onASlice(
+            fine,
+            "--featurizer",
+            "kmeans",
+            "--grid",
+            "8",
+            "--centroids",
+            "32",
+            "--patch-size",
+            "8");
     assertThat(grid.code()).as(grid.err()).isZero();
-    writesWhatTheLibraryFits(fine, FeaturizerKind.kmeans, 8);
+    assertThat(TokenFile.read(fine).dim()).isEqualTo(32);
+    writesWhatTheLibraryFits(fine, FeaturizerKind.kmeans, 8, new FeaturizerKind.Dictionary(32, 8));
     // 6x6 patches leave a 23x23 activation map on 28x28 images: 24 regions per side cannot fit
     Path none = dir.resolve("g");
     Run tooFine = onASlice(none, "--featurizer", "kmeans", "--grid", "24");
@@ -177,6 +190,30 @@ class FeaturizeCommandTest {
             dir.resolve("x").toString());
     assertThat(weights.code()).isEqualTo(1);
     assertThat(weights.err()).contains("bad.safetensors").contains("too short");
+    // a dictionary asked of a trunk is refused before its weights are read
+    Run trunkDictionary =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--weights",
+            bad.toString(),
+            "--centroids",
+            "128",
+            "--out",
+            dir.resolve("x").toString());
+    assertThat(trunkDictionary.code()).isEqualTo(1);
+    assertThat(trunkDictionary.err())
+        .contains("--centroids applies to the weight-free featurizers, not a trunk")
+        .doesNotContain("too short");
+    Run scatteringDictionary =
+        onASlice(dir.resolve("x"), "--featurizer", "scattering", "--patch-size", "8");
+    assertThat(scatteringDictionary.code()).isEqualTo(1);
+    assertThat(scatteringDictionary.err())
+        .contains("--patch-size applies to the k-means featurizers")
+        .contains("not scattering");
 
     Path copy = dir.resolve("breastmnist.npz");
     byte[] b = Files.readAllBytes(data().resolve("breastmnist.npz"));

@@ -49,12 +49,13 @@ class TrainCommandTest {
             "--report",
             report.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    // PneumoniaMNIST's own default width and position code (DatasetDefaults), chosen on its val
-    // split
+    // PneumoniaMNIST's own default width, position code and dictionary (DatasetDefaults), chosen
+    // on its val split
     assertThat(r.out())
         .contains("float reference")
         .contains("plaintext twin")
-        .contains("T=16 tokens of 64 values (PCA 64 -> 60")
+        .contains("128 centroids of 8x8x1 whitened patches")
+        .contains("T=16 tokens of 64 values (PCA 128 -> 60")
         .contains("+ 4 position values")
         .contains("pneumoniamnist's own");
     String json = Files.readString(report);

@@ -82,6 +82,9 @@ class TrainOptionsTest {
     refused(
         train("--featurizer", "patch", "--dim", "64"),
         "--dim 64 is more than the 51 values the tokens have");
+    refused(
+        train("--featurizer", "kmeans", "--centroids", "32", "--dim", "64"),
+        "--dim 64 is more than the 32 values the tokens have");
     refused(train("--batch", "128"), "--batch 128 is more than the 64 training images");
     // the default 4 x 4 grid packs 32 images per ciphertext, an 8 x 8 one 8
     refused(
@@ -115,6 +118,34 @@ class TrainOptionsTest {
         "--coeff-bits 60,40,60 --key-switching seal");
     refused(
         train("--class-names", "benign"), "--class-names gives 1 names, the data has 2 classes");
+  }
+
+  @Test
+  void theDictionarySizeIsRefusedWhereNoDictionaryIsLearnedOrItCannotBe() {
+    refused(train("--centroids", "0"), "--centroids must be in 1..512, got 0");
+    refused(train("--centroids", "513"), "--centroids must be in 1..512, got 513");
+    refused(train("--patch-size", "17"), "--patch-size must be in 1..16, got 17");
+    refused(
+        train("--featurizer", "scattering", "--centroids", "128"),
+        "--centroids applies to the k-means featurizers (kmeans, kmeans_scattering), not"
+            + " scattering");
+    refused(
+        train("--featurizer", "patch", "--patch-size", "8"),
+        "--patch-size applies to the k-means featurizers");
+    // 8 x 8 patches leave a 21 x 21 activation map
+    refused(
+        train("--patch-size", "8", "--grid", "22"),
+        "--grid 22: k-means featurizer grid 22 must be in 1..21");
+    refused(
+        run(
+            "train",
+            "--dataset",
+            "breastmnist",
+            "--tokens",
+            data().resolve("absent.tokens").toString(),
+            "--centroids",
+            "128"),
+        "--centroids applies to --data");
   }
 
   @Test

@@ -15,13 +15,27 @@ class DatasetDefaultsTest {
   }
 
   @Test
-  void pneumoniaTakesItsValChosenWidthWhateverTheCase() {
+  void pneumoniaTakesItsValChosenWidthAndDictionaryWhateverTheCase() {
     DatasetDefaults p = DatasetDefaults.of("PneumoniaMNIST");
     assertThat(DatasetDefaults.hasOwn("PneumoniaMNIST")).isTrue();
     assertThat(p.dim()).isEqualTo(64);
     assertThat(p.positions()).isEqualTo(4);
-    // only the width and the position code differ from the general choice
-    assertThat(p.withDim(16, 0)).isEqualTo(DatasetDefaults.GENERAL);
+    assertThat(p.dictionary()).isEqualTo(new FeaturizerKind.Dictionary(128, 8));
+    // only the width, the position code and the dictionary differ from the general choice
+    assertThat(p.withDim(16, 0).withDictionary(64, 6)).isEqualTo(DatasetDefaults.GENERAL);
+  }
+
+  @Test
+  void theGeneralDictionaryIsTheKMeansFeaturizersOwnDefault() {
+    assertThat(DatasetDefaults.GENERAL.dictionary()).isEqualTo(FeaturizerKind.Dictionary.DEFAULT);
+    assertThat(FeaturizerKind.Dictionary.DEFAULT.centroids())
+        .isEqualTo(io.blindtuner.vision.features.KMeansSettings.defaults().centroids());
+    assertThatThrownBy(() -> new FeaturizerKind.Dictionary(0, 6))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dictionary centroids must be in 1..512, got 0");
+    assertThatThrownBy(() -> new FeaturizerKind.Dictionary(64, 17))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dictionary patch size must be in 1..16, got 17");
   }
 
   @Test
@@ -43,13 +57,43 @@ class DatasetDefaultsTest {
 
   @Test
   void refusesSettingsNoRunCouldUse() {
-    assertThatThrownBy(() -> new DatasetDefaults(FeaturizerKind.kmeans, 0, 0, 16, 0.1, 20, 0.1))
+    assertThatThrownBy(
+            () ->
+                new DatasetDefaults(
+                    FeaturizerKind.kmeans,
+                    FeaturizerKind.Dictionary.DEFAULT,
+                    0,
+                    0,
+                    16,
+                    0.1,
+                    20,
+                    0.1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dim 0");
-    assertThatThrownBy(() -> new DatasetDefaults(FeaturizerKind.kmeans, 4, 4, 16, 0.1, 20, 0.1))
+    assertThatThrownBy(
+            () ->
+                new DatasetDefaults(
+                    FeaturizerKind.kmeans,
+                    FeaturizerKind.Dictionary.DEFAULT,
+                    4,
+                    4,
+                    16,
+                    0.1,
+                    20,
+                    0.1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("positions 4");
-    assertThatThrownBy(() -> new DatasetDefaults(FeaturizerKind.kmeans, 16, 0, 16, 0.1, 20, -1))
+    assertThatThrownBy(
+            () ->
+                new DatasetDefaults(
+                    FeaturizerKind.kmeans,
+                    FeaturizerKind.Dictionary.DEFAULT,
+                    16,
+                    0,
+                    16,
+                    0.1,
+                    20,
+                    -1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("range penalty -1");
   }

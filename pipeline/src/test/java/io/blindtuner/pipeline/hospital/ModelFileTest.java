@@ -61,7 +61,13 @@ class ModelFileTest {
             "synthetic", 2, images("train", 64, 1), images("val", 8, 2), images("test", 16, 3));
     TrainingData data =
         TrainingData.fromImages(
-            ds, Path.of("synthetic.npz"), null, kind, grid, TrainingData.numberedClasses(2));
+            ds,
+            Path.of("synthetic.npz"),
+            null,
+            kind,
+            grid,
+            FeaturizerKind.Dictionary.DEFAULT,
+            TrainingData.numberedClasses(2));
     TrainingService service = new TrainingService(ConfigFactory.load());
     TrainingConfig cfg = new TrainingConfig(1, 16, 0.1, 0.1, 0.9, 1e-3, 7);
     TrainingResult r =

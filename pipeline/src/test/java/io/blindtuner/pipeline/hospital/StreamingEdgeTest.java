@@ -61,6 +61,7 @@ class StreamingEdgeTest {
             64,
             FeaturizerKind.patch,
             FeaturizerKind.patch.defaultGrid(),
+            FeaturizerKind.Dictionary.DEFAULT,
             TrainingData.numberedClasses(2));
     // T = 16 tokens of 4 values: 8 images per ciphertext at N = 1024, two micro-batches per step
     HospitalTokens tokens = HospitalTokens.prepare(data, 4, 4, 3);

@@ -97,7 +97,7 @@ public final class FidelityTable {
         Locale.ROOT,
         "| %s | %s | %d × %d (%s), %d | %d | %.2g | %s | %s | %s | %s | %s | `%s` |",
         dataset,
-        featurizer(text(file, json, "featurizer")),
+        featurizer(text(file, json, "featurizer"), text(file, json, "tokens_source")),
         (int) number(file, json, "tokens"),
         (int) number(file, json, "dim"),
         pos.find() ? pos.group(1) : "0",
@@ -112,11 +112,18 @@ public final class FidelityTable {
         file);
   }
 
-  /** The report's featurizer name in a word or two: its weight-free parts, or the name itself. */
-  private static String featurizer(String name) {
+  /**
+   * The report's featurizer name in a word or two: its weight-free parts (the k-means dictionary's
+   * size and patch side from the tokens' description), or the name itself.
+   */
+  private static String featurizer(String name, String source) {
     List<String> parts = new ArrayList<>();
     if (name.contains("k-means")) {
-      parts.add("k-means");
+      Matcher k = Pattern.compile("(\\d+) centroids of (\\d+)x\\d+x").matcher(source);
+      parts.add(
+          k.find()
+              ? "k-means (" + k.group(1) + " of " + k.group(2) + "×" + k.group(2) + ")"
+              : "k-means");
     }
     if (name.contains("scattering")) {
       parts.add("scattering");

@@ -74,20 +74,7 @@ public final class FeaturizeCommand implements Callable<Integer> {
               + " (default: the data set's own, as train uses), fitted on the train split.")
   FeaturizerKind featurizerKind;
 
-  @Option(
-      names = "--centroids",
-      paramLabel = "K",
-      description =
-          "With a k-means featurizer: the dictionary's size (default: the data set's, as train uses).")
-  Integer centroids;
-
-  @Option(
-      names = "--patch-size",
-      paramLabel = "P",
-      description =
-          "With a k-means featurizer: the dictionary's patch side in pixels (default: the data set's,"
-              + " as train uses).")
-  Integer patchSize;
+  @Mixin DictionaryOptions dictionaryOptions;
 
   @Option(
       names = "--random-weights",
@@ -166,12 +153,9 @@ public final class FeaturizeCommand implements Callable<Integer> {
     if (weights == null && randomArch == null) {
       DatasetDefaults defaults = DatasetDefaults.of(source.name());
       kind = featurizerKind != null ? featurizerKind : defaults.featurizer();
-      dictionary = OptionChecks.dictionary(kind, centroids, patchSize, defaults.dictionary());
-    } else if (featurizerKind != null || centroids != null || patchSize != null) {
-      String given =
-          featurizerKind != null
-              ? "--featurizer"
-              : centroids != null ? "--centroids" : "--patch-size";
+      dictionary = dictionaryOptions.resolve(kind, defaults.dictionary());
+    } else if (featurizerKind != null || dictionaryOptions.given() != null) {
+      String given = featurizerKind != null ? "--featurizer" : dictionaryOptions.given();
       throw new IllegalArgumentException(
           given
               + " applies to the weight-free featurizers, not a trunk (--weights, --random-weights)");

@@ -78,33 +78,6 @@ final class OptionChecks {
   }
 
   /**
-   * {@code --centroids} and {@code --patch-size}: the k-means dictionary of {@code kind}, each
-   * option not given taken from {@code defaults}.
-   *
-   * @throws IllegalArgumentException naming the option if it is given for a featurizer that learns
-   *     no dictionary, or is out of range ({@link FeaturizerKind.Dictionary})
-   */
-  static FeaturizerKind.Dictionary dictionary(
-      FeaturizerKind kind,
-      Integer centroids,
-      Integer patchSize,
-      FeaturizerKind.Dictionary defaults) {
-    if (!kind.usesDictionary()) {
-      String given = centroids != null ? "--centroids" : patchSize != null ? "--patch-size" : null;
-      if (given != null) {
-        throw new IllegalArgumentException(
-            given + " applies to the k-means featurizers (kmeans, kmeans_scattering), not " + kind);
-      }
-      return defaults;
-    }
-    int k = centroids != null ? centroids : defaults.centroids();
-    int p = patchSize != null ? patchSize : defaults.patchSize();
-    upTo("--centroids", k, FeaturizerKind.Dictionary.MAX_CENTROIDS);
-    upTo("--patch-size", p, FeaturizerKind.Dictionary.MAX_PATCH_SIZE);
-    return new FeaturizerKind.Dictionary(k, p);
-  }
-
-  /**
    * @throws IllegalArgumentException if {@code file} is not a readable regular file
    */
   static void readableFile(String option, Path file) {

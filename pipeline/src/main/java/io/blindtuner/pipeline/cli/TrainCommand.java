@@ -72,21 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
               + " chosen on its val split; kmeans for a data set without one).")
   FeaturizerKind featurizer;
 
-  @Option(
-      names = "--centroids",
-      paramLabel = "K",
-      description =
-          "With a k-means featurizer: the dictionary's size, values per token before the PCA (default:"
-              + " the data set's, 64 for most).")
-  Integer centroids;
-
-  @Option(
-      names = "--patch-size",
-      paramLabel = "P",
-      description =
-          "With a k-means featurizer: the dictionary's patch side in pixels (default: the data set's,"
-              + " 6 for most).")
-  Integer patchSize;
+  @Mixin DictionaryOptions dictionaryOptions;
 
   private FeaturizerKind.Dictionary dictionary;
 
@@ -403,10 +389,10 @@ public final class TrainCommand implements Callable<Integer> {
     if (tokens == null) {
       featurizer = featurizer != null ? featurizer : defaults.featurizer();
       grid = grid != null ? grid : featurizer.defaultGrid();
-      dictionary = OptionChecks.dictionary(featurizer, centroids, patchSize, defaults.dictionary());
-    } else if (centroids != null || patchSize != null) {
+      dictionary = dictionaryOptions.resolve(featurizer, defaults.dictionary());
+    } else if (dictionaryOptions.given() != null) {
       throw new IllegalArgumentException(
-          (centroids != null ? "--centroids" : "--patch-size")
+          dictionaryOptions.given()
               + " applies to --data; the featurizer of --tokens ran when the token file was"
               + " written");
     }

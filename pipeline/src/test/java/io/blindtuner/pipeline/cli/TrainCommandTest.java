@@ -29,8 +29,8 @@ class TrainCommandTest {
    * A CI-sized slice that must beat chance: 512 PneumoniaMNIST training images, 3 epochs, scored on
    * the whole test split. Under random scores the AUC is about normal around 0.5 with deviation
    * sqrt((n0 + n1 + 1) / (12 n0 n1)) (Hanley and McNeil; 0.024 for the 234 + 390 test images): both
-   * heads must beat 0.5 by five such deviations (measured 0.92 with PneumoniaMNIST's own dictionary of
-   * 128 centroids of 8 x 8 patches, 0.83 with 64 of 6 x 6).
+   * heads must beat 0.5 by five such deviations (measured 0.92 with PneumoniaMNIST's own dictionary
+   * of 128 centroids of 8 x 8 patches, 0.83 with 64 of 6 x 6).
    */
   @Test
   void theTwinAndTheFloatReferenceBeatChanceOnASlice() throws IOException {

@@ -57,43 +57,13 @@ class DatasetDefaultsTest {
 
   @Test
   void refusesSettingsNoRunCouldUse() {
-    assertThatThrownBy(
-            () ->
-                new DatasetDefaults(
-                    FeaturizerKind.kmeans,
-                    FeaturizerKind.Dictionary.DEFAULT,
-                    0,
-                    0,
-                    16,
-                    0.1,
-                    20,
-                    0.1))
+    assertThatThrownBy(() -> DatasetDefaults.GENERAL.withDim(0, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dim 0");
-    assertThatThrownBy(
-            () ->
-                new DatasetDefaults(
-                    FeaturizerKind.kmeans,
-                    FeaturizerKind.Dictionary.DEFAULT,
-                    4,
-                    4,
-                    16,
-                    0.1,
-                    20,
-                    0.1))
+    assertThatThrownBy(() -> DatasetDefaults.GENERAL.withDim(4, 4))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("positions 4");
-    assertThatThrownBy(
-            () ->
-                new DatasetDefaults(
-                    FeaturizerKind.kmeans,
-                    FeaturizerKind.Dictionary.DEFAULT,
-                    16,
-                    0,
-                    16,
-                    0.1,
-                    20,
-                    -1))
+    assertThatThrownBy(() -> DatasetDefaults.GENERAL.withRangePenalty(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("range penalty -1");
   }

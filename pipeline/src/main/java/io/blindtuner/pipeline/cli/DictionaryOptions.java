@@ -13,15 +13,15 @@ final class DictionaryOptions {
       paramLabel = "K",
       description =
           "With a k-means featurizer: the dictionary's size, values per token before the PCA (default:"
-              + " the data set's, 64 for most).")
+              + " the data set's own).")
   Integer centroids;
 
   @Option(
       names = "--patch-size",
       paramLabel = "P",
       description =
-          "With a k-means featurizer: the dictionary's patch side in pixels (default: the data set's,"
-              + " 6 for most).")
+          "With a k-means featurizer: the dictionary's patch side in pixels (default: the data set's"
+              + " own).")
   Integer patchSize;
 
   /** The first of the two options given, or null if neither is. */

@@ -52,10 +52,12 @@ final class OptionChecks {
   }
 
   /**
-   * {@code --grid}, against the images the featurizer will be fitted on, before any fitting.
+   * {@code --grid} and {@code --patch-size}, against the images the featurizer will be fitted on,
+   * before any fitting.
    *
-   * @throws IllegalArgumentException naming --grid if {@code kind} cannot pool {@code images} over
-   *     that grid ({@link FeaturizerKind#checkGrid})
+   * @throws IllegalArgumentException naming --patch-size if {@code kind} learns a dictionary whose
+   *     patches are larger than {@code images}, or naming --grid if {@code kind} cannot pool {@code
+   *     images} over that grid ({@link FeaturizerKind#checkGrid})
    */
   static void grid(
       FeaturizerKind kind, int grid, FeaturizerKind.Dictionary dictionary, ImageSplit images) {

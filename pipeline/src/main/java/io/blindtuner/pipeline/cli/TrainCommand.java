@@ -411,6 +411,21 @@ public final class TrainCommand implements Callable<Integer> {
     OptionChecks.positive("--dim", dim);
     OptionChecks.positive("--hidden", hidden);
     HospitalTokens.checkPositions(positions, dim);
+    // kmeans tokens hold exactly k values, so a dictionary too small for --dim is known now; the
+    // stacked kinds' count depends on the images and is checked when the tokens exist
+    if (featurizer == FeaturizerKind.kmeans && dim - positions > dictionary.centroids()) {
+      throw new IllegalArgumentException(
+          "--centroids "
+              + dictionary.centroids()
+              + " gives tokens of "
+              + dictionary.centroids()
+              + " values, fewer than the "
+              + (dim - positions)
+              + " that --dim "
+              + dim
+              + (positions > 0 ? " less --positions " + positions : "")
+              + " asks for");
+    }
     OptionChecks.positive("--threads", threads);
     if (limitTrain != null) {
       OptionChecks.positive("--limit-train", limitTrain);

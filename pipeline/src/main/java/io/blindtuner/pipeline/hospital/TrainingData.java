@@ -71,8 +71,8 @@ public record TrainingData(
    * limitTrain} training images (all if null), its tokens pooled over a {@code grid x grid} grid
    * (the k-means kinds learning a dictionary of {@code dictionary}'s size).
    *
-   * @throws IllegalArgumentException if the grid does not suit the images (see {@link
-   *     FeaturizerKind#fit})
+   * @throws IllegalArgumentException if the grid or the dictionary's patch size does not suit the
+   *     images (see {@link FeaturizerKind#fit})
    */
   public static TrainingData fromImages(
       MedMnistDataset ds,

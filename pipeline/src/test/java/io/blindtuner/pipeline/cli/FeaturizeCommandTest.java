@@ -208,6 +208,22 @@ class FeaturizeCommandTest {
     assertThat(trunkDictionary.err())
         .contains("--centroids applies to the weight-free featurizers, not a trunk")
         .doesNotContain("too short");
+    Run trunkFeaturizer =
+        run(
+            "featurize",
+            "--dataset",
+            "breastmnist",
+            "--data",
+            data().toString(),
+            "--random-weights",
+            "deit_tiny_patch16_224",
+            "--featurizer",
+            "kmeans",
+            "--out",
+            dir.resolve("x").toString());
+    assertThat(trunkFeaturizer.code()).isEqualTo(1);
+    assertThat(trunkFeaturizer.err())
+        .contains("--featurizer applies to the weight-free featurizers, not a trunk");
     Run scatteringDictionary =
         onASlice(dir.resolve("x"), "--featurizer", "scattering", "--patch-size", "8");
     assertThat(scatteringDictionary.code()).isEqualTo(1);

@@ -56,6 +56,11 @@ class ModelFileTest {
   }
 
   private static HospitalModel trained(FeaturizerKind kind, int positions, int grid) {
+    return trained(kind, positions, grid, FeaturizerKind.Dictionary.DEFAULT);
+  }
+
+  private static HospitalModel trained(
+      FeaturizerKind kind, int positions, int grid, FeaturizerKind.Dictionary dictionary) {
     MedMnistDataset ds =
         new MedMnistDataset(
             "synthetic", 2, images("train", 64, 1), images("val", 8, 2), images("test", 16, 3));
@@ -66,7 +71,7 @@ class ModelFileTest {
             null,
             kind,
             grid,
-            FeaturizerKind.Dictionary.DEFAULT,
+            dictionary,
             TrainingData.numberedClasses(2));
     TrainingService service = new TrainingService(ConfigFactory.load());
     TrainingConfig cfg = new TrainingConfig(1, 16, 0.1, 0.1, 0.9, 1e-3, 7);
@@ -94,6 +99,20 @@ class ModelFileTest {
     assertThat(b.featurize(fresh, k -> {}).tokens()).isEqualTo(64);
     assertThat(b.featurize(fresh, k -> {}).values())
         .containsExactly(a.featurize(fresh, k -> {}).values());
+  }
+
+  @Test
+  void aDictionaryOfAnotherSizeRoundTripsWithItsSize() throws IOException {
+    HospitalModel m = trained(FeaturizerKind.kmeans, 0, 4, new FeaturizerKind.Dictionary(12, 8));
+    Path file = dir.resolve("k12.model");
+    ModelFile.write(file, m);
+    KMeansPatchFeaturizer b = (KMeansPatchFeaturizer) ModelFile.read(file).featurizer();
+    assertThat(b.dictionary().k()).isEqualTo(12);
+    assertThat(b.dictionary().size()).isEqualTo(8);
+    assertThat(b.dim()).isEqualTo(12);
+    ImageSplit fresh = images("test", 5, 9);
+    assertThat(b.featurize(fresh, k -> {}).values())
+        .containsExactly(m.featurizer().featurize(fresh, k -> {}).values());
   }
 
   @Test

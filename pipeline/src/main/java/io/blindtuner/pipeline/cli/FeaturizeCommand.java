@@ -148,6 +148,9 @@ public final class FeaturizeCommand implements Callable<Integer> {
     if (limit != null && limit < 1) {
       throw new IllegalArgumentException("--limit must be >= 1");
     }
+    if (pca != null) {
+      OptionChecks.positive("--pca", pca);
+    }
     FeaturizerKind kind = null;
     FeaturizerKind.Dictionary dictionary = null;
     if (weights == null && randomArch == null) {
@@ -183,6 +186,10 @@ public final class FeaturizeCommand implements Callable<Integer> {
     o.flush();
 
     Featurizer f = featurizer(kind, dictionary, splits.get(0));
+    // the token's size is known once the featurizer is fitted: refuse before featurizing
+    if (pca != null) {
+      OptionChecks.upTo("--pca", pca, f.dim());
+    }
     o.println("featurizer " + f.description());
     o.flush();
     long total = splits.stream().mapToLong(ImageSplit::n).sum();

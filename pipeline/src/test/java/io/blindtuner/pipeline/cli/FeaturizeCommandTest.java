@@ -224,6 +224,15 @@ class FeaturizeCommandTest {
     assertThat(trunkFeaturizer.code()).isEqualTo(1);
     assertThat(trunkFeaturizer.err())
         .contains("--featurizer applies to the weight-free featurizers, not a trunk");
+    Run pcaZero = onASlice(dir.resolve("x"), "--pca", "0");
+    assertThat(pcaZero.code()).isEqualTo(1);
+    assertThat(pcaZero.err()).contains("--pca must be at least 1, got 0");
+    // the tokens' size is known once the dictionary is learned
+    Run pcaTooLarge =
+        onASlice(dir.resolve("x"), "--featurizer", "kmeans", "--centroids", "16", "--pca", "20");
+    assertThat(pcaTooLarge.code()).isEqualTo(1);
+    assertThat(pcaTooLarge.err()).contains("--pca must be in 1..16, got 20");
+    assertThat(dir.resolve("x")).doesNotExist();
     Run scatteringDictionary =
         onASlice(dir.resolve("x"), "--featurizer", "scattering", "--patch-size", "8");
     assertThat(scatteringDictionary.code()).isEqualTo(1);

@@ -175,52 +175,23 @@ class FeaturizeCommandTest {
 
     Path bad = dir.resolve("bad.safetensors");
     Files.write(bad, new byte[] {1, 2, 3});
-    Run weights =
-        run(
-            "featurize",
-            "--dataset",
-            "breastmnist",
-            "--data",
-            data().toString(),
-            "--weights",
-            bad.toString(),
-            "--limit",
-            "2",
-            "--out",
-            dir.resolve("x").toString());
+    Run weights = onASlice(dir.resolve("x"), "--weights", bad.toString());
     assertThat(weights.code()).isEqualTo(1);
     assertThat(weights.err()).contains("bad.safetensors").contains("too short");
     // a dictionary asked of a trunk is refused before its weights are read
     Run trunkDictionary =
-        run(
-            "featurize",
-            "--dataset",
-            "breastmnist",
-            "--data",
-            data().toString(),
-            "--weights",
-            bad.toString(),
-            "--centroids",
-            "128",
-            "--out",
-            dir.resolve("x").toString());
+        onASlice(dir.resolve("x"), "--weights", bad.toString(), "--centroids", "128");
     assertThat(trunkDictionary.code()).isEqualTo(1);
     assertThat(trunkDictionary.err())
         .contains("--centroids applies to the weight-free featurizers, not a trunk")
         .doesNotContain("too short");
     Run trunkFeaturizer =
-        run(
-            "featurize",
-            "--dataset",
-            "breastmnist",
-            "--data",
-            data().toString(),
+        onASlice(
+            dir.resolve("x"),
             "--random-weights",
             "deit_tiny_patch16_224",
             "--featurizer",
-            "kmeans",
-            "--out",
-            dir.resolve("x").toString());
+            "kmeans");
     assertThat(trunkFeaturizer.code()).isEqualTo(1);
     assertThat(trunkFeaturizer.err())
         .contains("--featurizer applies to the weight-free featurizers, not a trunk");

@@ -38,6 +38,14 @@ class TrainOptionsTest {
     return run(args.toArray(String[]::new));
   }
 
+  private static Run onTokens(Path tokens, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("train", "--dataset", "breastmnist", "--tokens", tokens.toString()));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
   private static void refused(Run r, String... parts) {
     assertThat(r.code()).as(r.err()).isEqualTo(1);
     assertThat(r.out()).as("nothing prepared or trained").isEmpty();
@@ -144,31 +152,16 @@ class TrainOptionsTest {
         train("--patch-size", "8", "--grid", "22"),
         "--grid 22: k-means featurizer grid 22 must be in 1..21");
     refused(
-        run(
-            "train",
-            "--dataset",
-            "breastmnist",
-            "--tokens",
-            data().resolve("absent.tokens").toString(),
-            "--centroids",
-            "128"),
+        onTokens(data().resolve("absent.tokens"), "--centroids", "128"),
         "--centroids applies to --data");
   }
 
   @Test
   void filesAreNamedWithTheOptionAndThePath() throws IOException {
     Path missing = dir.resolve("nope.tokens");
-    refused(
-        run("train", "--dataset", "breastmnist", "--tokens", missing.toString()),
-        "--tokens " + missing,
-        "no such file");
-    refused(
-        run("train", "--dataset", "breastmnist", "--tokens", dir.toString()),
-        "--tokens " + dir,
-        "is a directory");
-    refused(
-        run("train", "--dataset", "breastmnist", "--tokens", missing.toString(), "--grid", "4"),
-        "--grid applies to --data");
+    refused(onTokens(missing), "--tokens " + missing, "no such file");
+    refused(onTokens(dir), "--tokens " + dir, "is a directory");
+    refused(onTokens(missing, "--grid", "4"), "--grid applies to --data");
     refused(train("--report", dir.toString()), "--report " + dir, "is a directory");
     Path file = Files.writeString(dir.resolve("plain"), "x");
     refused(
@@ -180,16 +173,7 @@ class TrainOptionsTest {
     refused(
         run("train", "--dataset", "breastmnist", "--data", missing.toString()),
         "no such data file: " + missing);
-    refused(
-        run(
-            "train",
-            "--dataset",
-            "breastmnist",
-            "--tokens",
-            file.toString(),
-            "--featurizer",
-            "patch"),
-        "--featurizer applies to --data");
+    refused(onTokens(file, "--featurizer", "patch"), "--featurizer applies to --data");
   }
 
   @Test
